@@ -1,0 +1,16 @@
+/** POST /organization/invites: creates an invite, or returns the pending one for that email. */
+import { apiHandler } from '../lib/api-handler';
+import { readJsonBody } from '../lib/http';
+import { parseInviteRequest } from '../lib/validation';
+
+export const handler = apiHandler('createInvite', async ({ event, client, call, audit }) => {
+  const request = parseInviteRequest(readJsonBody(event));
+  const { invite, created } = await client.createInvite(request, call);
+  audit(created ? 'invite.created' : 'invite.create.deduplicated', {
+    email: invite.email,
+    inviteId: invite.id,
+    role: invite.role,
+  });
+  // Same 200 and body either way, as OpenAI answers a create; the header tells the two apart.
+  return { body: invite, headers: { 'x-invite-created': String(created) } };
+});

@@ -1,0 +1,8 @@
+/** GET /organization/invites/{invite_id}: one invite. */
+import { apiHandler } from '../lib/api-handler';
+import { parseInviteId } from '../lib/validation';
+
+export const handler = apiHandler('retrieveInvite', async ({ event, client, call }) => {
+  const inviteId = parseInviteId(event.pathParameters?.invite_id);
+  return { body: await client.retrieveInvite(inviteId, call) };
+});

@@ -1,0 +1,7 @@
+/**
+ * The one Powertools logger: structured JSON lines, service name from POWERTOOLS_SERVICE_NAME.
+ * Nothing logs a key: errors carry no secret values, and the client never passes its headers on.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'openai-invites' });

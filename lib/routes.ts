@@ -1,0 +1,88 @@
+/**
+ * THE route table: the CDK stack and the local gateway both read it, so they cannot disagree.
+ * Paths are relative to the stage (`/v1`), as OpenAI's are relative to `https://api.openai.com/v1`.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/**
+ * `api`: internal callers, authorised at the gateway (IAM by default, or a bearer-token
+ * authorizer; see the stack). `webhook`: open at the gateway, verified inside the function.
+ */
+export type RouteAuth = 'api' | 'webhook';
+
+export interface Route {
+  /** Also the operation name in logs. */
+  readonly id: string;
+  readonly method: HttpMethod;
+  /** API Gateway resource path, `{name}` for a path parameter. */
+  readonly path: string;
+  /** File name under `functions/`, without `.ts`. */
+  readonly functionName: string;
+  readonly auth: RouteAuth;
+}
+
+export const ROUTES = [
+  { id: 'createInvite', method: 'POST', path: '/organization/invites', functionName: 'create-invite', auth: 'api' },
+  { id: 'listInvites', method: 'GET', path: '/organization/invites', functionName: 'list-invites', auth: 'api' },
+  {
+    id: 'retrieveInvite',
+    method: 'GET',
+    path: '/organization/invites/{invite_id}',
+    functionName: 'retrieve-invite',
+    auth: 'api',
+  },
+  {
+    id: 'deleteInvite',
+    method: 'DELETE',
+    path: '/organization/invites/{invite_id}',
+    functionName: 'delete-invite',
+    auth: 'api',
+  },
+] as const satisfies readonly Route[];
+
+export type RouteId = (typeof ROUTES)[number]['id'];
+
+export const routeById = (id: RouteId): Route => ROUTES.find((route) => route.id === id) as Route;
+
+export type RouteMatch =
+  | { kind: 'found'; route: Route; pathParameters: Record<string, string> }
+  | { kind: 'method-not-allowed'; allowed: HttpMethod[] }
+  | { kind: 'not-found' };
+
+const segmentsOf = (path: string): string[] => path.split('/').filter((segment) => segment !== '');
+
+const decodeSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
+
+/** Path parameters when `path` fits the route's resource path, else undefined. */
+const matchPath = (resource: string, path: string): Record<string, string> | undefined => {
+  const expected = segmentsOf(resource);
+  const actual = segmentsOf(path);
+  if (expected.length !== actual.length) return undefined;
+  const parameters: Record<string, string> = {};
+  for (const [index, segment] of expected.entries()) {
+    const value = decodeSegment(actual[index]!);
+    const name = /^\{(.+)\}$/.exec(segment)?.[1];
+    if (name) parameters[name] = value;
+    else if (segment !== value) return undefined;
+  }
+  return parameters;
+};
+
+/** Finds the route for a request, as API Gateway would; `path` is relative to the stage. */
+export const matchRoute = (method: string, path: string, routes: readonly Route[] = ROUTES): RouteMatch => {
+  const allowed: HttpMethod[] = [];
+  for (const route of routes) {
+    const pathParameters = matchPath(route.path, path);
+    if (!pathParameters) continue;
+    if (route.method === method.toUpperCase()) return { kind: 'found', route, pathParameters };
+    allowed.push(route.method);
+  }
+  return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+};

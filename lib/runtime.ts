@@ -1,0 +1,43 @@
+/**
+ * The objects a warm container keeps between invocations, built once from the environment.
+ */
+import { type AdminKeySource, SecretsManagerAdminKey, StaticAdminKey } from './admin-key';
+import { type ClientConfig, readClientConfig } from './config';
+import { AdminKeyUnavailableError } from './errors';
+import { logger } from './logger';
+import { OpenAIInvitesClient } from './openai-invites-client';
+
+/** The Admin key's source: the secret when named, else OPENAI_ADMIN_KEY (local use only). */
+export const adminKeySourceFrom = (config: ClientConfig): AdminKeySource => {
+  if (config.adminKeySecretId) {
+    return new SecretsManagerAdminKey({ secretId: config.adminKeySecretId, maxAgeSeconds: config.adminKeyMaxAgeSeconds });
+  }
+  if (config.adminKey) return new StaticAdminKey(config.adminKey);
+  return {
+    description: 'nowhere',
+    getKey: () => Promise.reject(new AdminKeyUnavailableError('OPENAI_ADMIN_KEY_SECRET_ID is not set.')),
+  };
+};
+
+export const createInvitesClient = (config: ClientConfig = readClientConfig()): OpenAIInvitesClient =>
+  new OpenAIInvitesClient({
+    adminKey: adminKeySourceFrom(config),
+    baseUrl: config.baseUrl,
+    attemptTimeoutMs: config.attemptTimeoutMs,
+    deadlineMs: config.deadlineMs,
+    maxRetries: config.maxRetries,
+    onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
+  });
+
+let invitesClient: OpenAIInvitesClient | undefined;
+
+/** The container's client, created on first use. */
+export const getInvitesClient = (): OpenAIInvitesClient => {
+  invitesClient ??= createInvitesClient();
+  return invitesClient;
+};
+
+/** Replaces the container's client: the local gateway, tests and benchmarks inject their own. */
+export const setInvitesClient = (client: OpenAIInvitesClient | undefined): void => {
+  invitesClient = client;
+};

@@ -1,0 +1,139 @@
+/**
+ * What a caller may send, checked before anything reaches OpenAI.
+ *
+ * zod/mini keeps the bundle small (see DESIGN.md); its issues are turned into one
+ * `InvalidRequestError` whose `param` names the first offending field, as OpenAI does.
+ */
+import * as z from 'zod/mini';
+import { InvalidRequestError } from './errors';
+import type { InviteRequest, ListInvitesParams } from './invite-types';
+
+/** RFC 5321 caps a forward path at 254 characters and a local part at 64. */
+export const MAX_EMAIL_LENGTH = 254;
+const MAX_EMAIL_LOCAL_PART_LENGTH = 64;
+export const MAX_PROJECTS_PER_INVITE = 100;
+/** Invite and project ids are short slugs such as `invite-abc` or `proj_abc123`. */
+export const MAX_ID_LENGTH = 128;
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+export const MIN_LIST_LIMIT = 1;
+export const MAX_LIST_LIMIT = 100;
+
+const idSchema = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.regex(ID_PATTERN));
+
+const emailSchema = z.pipe(
+  z.string().check(z.trim()),
+  z
+    .string()
+    .check(
+      z.maxLength(MAX_EMAIL_LENGTH),
+      z.email(),
+      z.refine((email) => email.split('@')[0]!.length <= MAX_EMAIL_LOCAL_PART_LENGTH, {
+        message: `the part before @ must be at most ${MAX_EMAIL_LOCAL_PART_LENGTH} characters`,
+      }),
+    ),
+);
+
+const projectSchema = z.strictObject({ id: idSchema, role: z.enum(['member', 'owner']) });
+
+const inviteRequestSchema = z.strictObject({
+  email: emailSchema,
+  role: z.enum(['reader', 'owner']),
+  projects: z.optional(z.array(projectSchema).check(z.maxLength(MAX_PROJECTS_PER_INVITE))),
+});
+
+/** `projects[2].role` for the path `['projects', 2, 'role']`. */
+const paramName = (path: readonly PropertyKey[]): string | null =>
+  path.length === 0
+    ? null
+    : path
+        .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+        .join('');
+
+const describeIssue = (issue: z.core.$ZodIssue, param: string | null): string => {
+  const field = param ? `'${param}'` : 'the request body';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `Unrecognized request argument supplied: ${issue.keys.join(', ')}.`;
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `Missing required parameter: ${field}.`
+        : `Invalid type for ${field}: expected ${issue.expected === 'object' && !param ? 'a JSON object' : `a ${issue.expected}`}.`;
+    case 'invalid_value':
+      return `Invalid value for ${field}: expected one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}.`;
+    case 'invalid_format':
+      return issue.format === 'email'
+        ? `Invalid value for ${field}: not a valid email address.`
+        : `Invalid value for ${field}: only letters, digits, '-' and '_' are allowed.`;
+    case 'too_big':
+      return `Invalid value for ${field}: at most ${String(issue.maximum)} ${issue.origin === 'array' ? 'items' : 'characters'}.`;
+    case 'too_small':
+      return `Invalid value for ${field}: must not be empty.`;
+    default:
+      return `Invalid value for ${field}: ${issue.message}.`;
+  }
+};
+
+const toInvalidRequest = (error: z.core.$ZodError): InvalidRequestError => {
+  const issue = error.issues[0]!;
+  // An unknown key is reported at its own path, so the caller sees which field to drop.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+  const param = paramName(path);
+  return new InvalidRequestError(describeIssue(issue, param), param);
+};
+
+/** Validates a parsed JSON body as an InviteRequest (unknown fields refused, email trimmed). */
+export const parseInviteRequest = (body: unknown): InviteRequest => {
+  const result = inviteRequestSchema.safeParse(body);
+  if (!result.success) throw toInvalidRequest(result.error);
+  const request = result.data;
+  const seen = new Set<string>();
+  for (const [index, project] of (request.projects ?? []).entries()) {
+    if (seen.has(project.id)) {
+      throw new InvalidRequestError(
+        `Invalid value for 'projects[${index}].id': project ${project.id} is listed twice.`,
+        `projects[${index}].id`,
+      );
+    }
+    seen.add(project.id);
+  }
+  return request;
+};
+
+/** Validates an invite id taken from the path. */
+export const parseInviteId = (raw: string | undefined | null): string => {
+  const result = idSchema.safeParse(raw ?? '');
+  if (!result.success) {
+    throw new InvalidRequestError(
+      `Invalid invite id: expected 1 to ${MAX_ID_LENGTH} letters, digits, '-' or '_'.`,
+      'invite_id',
+    );
+  }
+  return result.data;
+};
+
+/** Validates `limit` and `after` of a list request; other query parameters are ignored, as OpenAI does. */
+export const parseListParams = (query: Record<string, string | undefined> | null | undefined): ListInvitesParams => {
+  const params: ListInvitesParams = {};
+  const limit = query?.limit;
+  if (limit !== undefined) {
+    const value = /^\d{1,3}$/.test(limit) ? Number(limit) : Number.NaN;
+    if (!(value >= MIN_LIST_LIMIT && value <= MAX_LIST_LIMIT)) {
+      throw new InvalidRequestError(
+        `Invalid value for 'limit': expected an integer from ${MIN_LIST_LIMIT} to ${MAX_LIST_LIMIT}.`,
+        'limit',
+      );
+    }
+    params.limit = value;
+  }
+  const after = query?.after;
+  if (after !== undefined) {
+    if (!idSchema.safeParse(after).success) {
+      throw new InvalidRequestError(
+        `Invalid value for 'after': expected an invite id of 1 to ${MAX_ID_LENGTH} letters, digits, '-' or '_'.`,
+        'after',
+      );
+    }
+    params.after = after;
+  }
+  return params;
+};
