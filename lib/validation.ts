@@ -49,15 +49,20 @@ const paramName = (path: readonly PropertyKey[]): string | null =>
         .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
         .join('');
 
-const describeIssue = (issue: z.core.$ZodIssue, param: string | null): string => {
+/** The value at `path` in the input, or undefined when a key on the way is absent. */
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown =>
+  path.reduce<unknown>((value, key) => (value as Record<PropertyKey, unknown> | undefined)?.[key], input);
+
+const describeIssue = (issue: z.core.$ZodIssue, param: string | null, input: unknown): string => {
   const field = param ? `'${param}'` : 'the request body';
+  if (param && issue.code !== 'unrecognized_keys' && valueAt(input, issue.path) === undefined) {
+    return `Missing required parameter: ${field}.`;
+  }
   switch (issue.code) {
     case 'unrecognized_keys':
       return `Unrecognized request argument supplied: ${issue.keys.join(', ')}.`;
     case 'invalid_type':
-      return issue.input === undefined
-        ? `Missing required parameter: ${field}.`
-        : `Invalid type for ${field}: expected ${issue.expected === 'object' && !param ? 'a JSON object' : `a ${issue.expected}`}.`;
+      return `Invalid type for ${field}: expected ${issue.expected === 'object' && !param ? 'a JSON object' : `a ${issue.expected}`}.`;
     case 'invalid_value':
       return `Invalid value for ${field}: expected one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}.`;
     case 'invalid_format':
@@ -73,18 +78,18 @@ const describeIssue = (issue: z.core.$ZodIssue, param: string | null): string =>
   }
 };
 
-const toInvalidRequest = (error: z.core.$ZodError): InvalidRequestError => {
+const toInvalidRequest = (error: z.core.$ZodError, input: unknown): InvalidRequestError => {
   const issue = error.issues[0]!;
   // An unknown key is reported at its own path, so the caller sees which field to drop.
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
   const param = paramName(path);
-  return new InvalidRequestError(describeIssue(issue, param), param);
+  return new InvalidRequestError(describeIssue(issue, param, input), param);
 };
 
 /** Validates a parsed JSON body as an InviteRequest (unknown fields refused, email trimmed). */
 export const parseInviteRequest = (body: unknown): InviteRequest => {
   const result = inviteRequestSchema.safeParse(body);
-  if (!result.success) throw toInvalidRequest(result.error);
+  if (!result.success) throw toInvalidRequest(result.error, body);
   const request = result.data;
   const seen = new Set<string>();
   for (const [index, project] of (request.projects ?? []).entries()) {

@@ -1,0 +1,376 @@
+/**
+ * A stateful stand-in for OpenAI's `/v1/organization/invites` endpoints, on a real HTTP server.
+ *
+ * It is the default upstream of `npm start` and the fake server of the tests. It behaves as the
+ * spec excerpt describes (ids, timestamps, statuses, cursor pages, OpenAI's error shape, Bearer
+ * auth) and has switches for latency, a token-bucket rate limit, injected faults and the answers
+ * whose real form OpenAI does not document ("already invited", "accepted, cannot delete").
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Invite, InviteDeleteResponse, InviteListResponse, InviteProject } from '../lib/invite-types';
+
+/** A scripted answer for the next matching request(s). */
+export interface InjectedFault {
+  /** Only requests with this method (default: any). */
+  method?: string;
+  /** Only requests whose path (after `/v1`) starts with this (default: any). */
+  pathPrefix?: string;
+  /** How many requests it applies to (default 1). */
+  times?: number;
+  /**
+   * `status`: answer with it (and `body`/`headers`) without touching state.
+   * `timeout`: never answer. `reset`: destroy the connection.
+   * `malformed`: answer 200 with a body that is not JSON.
+   * `lose-response`: process the request, then destroy the connection (the client sees a reset).
+   */
+  kind: 'status' | 'timeout' | 'reset' | 'malformed' | 'lose-response';
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export interface RateLimit {
+  /** Tokens added per second. */
+  ratePerSecond: number;
+  /** Bucket size (default: ratePerSecond, at least 1). */
+  burst?: number;
+}
+
+/** How the simulator says "already invited": OpenAI does not document it. */
+export interface DuplicateAnswer {
+  status: number;
+  code: string | null;
+  message: string;
+}
+
+export interface SimulatorOptions {
+  /** Accepted Bearer keys; empty accepts any non-empty key. */
+  apiKeys?: string[];
+  latencyMs?: number;
+  rateLimit?: RateLimit;
+  /** Fraction (0–1) of requests answered 500/502/503 at random. */
+  failureRate?: number;
+  duplicateAnswer?: DuplicateAnswer;
+  /** Seconds an invite stays valid (OpenAI's are days). */
+  inviteTtlSeconds?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  status: number;
+  /** True when the Authorization header carried an accepted key (the key itself is not kept). */
+  authorized: boolean;
+}
+
+const DEFAULT_DUPLICATE_ANSWER: DuplicateAnswer = {
+  status: 409,
+  code: 'invite_already_exists',
+  message: 'An invite for this email address already exists.',
+};
+const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
+const MAX_BODY_BYTES = 1024 * 1024;
+
+const errorBody = (message: string, type: string, code: string | null = null, param: string | null = null) => ({
+  error: { message, type, param, code },
+});
+
+class TokenBucket {
+  #tokens: number;
+  #updatedAt = performance.now();
+
+  constructor(
+    readonly ratePerSecond: number,
+    readonly burst: number,
+  ) {
+    this.#tokens = burst;
+  }
+
+  /** Takes a token, or says how many ms until one is there. */
+  take(): { ok: true } | { ok: false; waitMs: number } {
+    const now = performance.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#updatedAt) / 1000) * this.ratePerSecond);
+    this.#updatedAt = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, waitMs: ((1 - this.#tokens) / this.ratePerSecond) * 1000 };
+  }
+}
+
+export class InvitesSimulator {
+  /** Every invite ever created, oldest first (list order). */
+  readonly invites: Invite[] = [];
+  readonly requests: RecordedRequest[] = [];
+  options: SimulatorOptions;
+  #faults: InjectedFault[] = [];
+  #bucket?: TokenBucket;
+  #server?: Server;
+  #url = '';
+
+  constructor(options: SimulatorOptions = {}) {
+    this.options = options;
+    this.setRateLimit(options.rateLimit);
+  }
+
+  /** `http://127.0.0.1:PORT/v1`, the base URL to give a client. */
+  get url(): string {
+    return this.#url;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) this.#send(res, 500, errorBody(`Simulator error: ${String(error)}`, 'server_error'));
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.#server?.once('error', reject);
+      this.#server?.listen(port, host, resolve);
+    });
+    const address = this.#server.address() as AddressInfo;
+    this.#url = `http://${host}:${address.port}/v1`;
+    return this.#url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Queues a scripted answer for the next matching request(s). */
+  inject(fault: InjectedFault): void {
+    this.#faults.push({ times: 1, ...fault });
+  }
+
+  clearFaults(): void {
+    this.#faults = [];
+  }
+
+  setRateLimit(rateLimit: RateLimit | undefined): void {
+    this.options.rateLimit = rateLimit;
+    this.#bucket = rateLimit
+      ? new TokenBucket(rateLimit.ratePerSecond, rateLimit.burst ?? Math.max(1, rateLimit.ratePerSecond))
+      : undefined;
+  }
+
+  /** Marks an invite as accepted, as if its recipient had clicked the link. */
+  accept(inviteId: string): void {
+    const invite = this.invites.find((candidate) => candidate.id === inviteId);
+    if (!invite) throw new Error(`No invite ${inviteId}`);
+    invite.status = 'accepted';
+    invite.accepted_at = Math.floor(Date.now() / 1000);
+  }
+
+  /** Adds an invite directly (seeding lists), bypassing HTTP. */
+  seed(email: string, role: Invite['role'] = 'reader', projects: InviteProject[] = []): Invite {
+    return this.#create(email, role, projects);
+  }
+
+  reset(): void {
+    this.invites.length = 0;
+    this.requests.length = 0;
+    this.clearFaults();
+  }
+
+  #create(email: string, role: Invite['role'], projects: InviteProject[]): Invite {
+    const now = Math.floor(Date.now() / 1000);
+    const invite: Invite = {
+      object: 'organization.invite',
+      id: `invite-${randomBytes(12).toString('base64url')}`,
+      email,
+      role,
+      status: 'pending',
+      created_at: now,
+      expires_at: now + (this.options.inviteTtlSeconds ?? DEFAULT_TTL_SECONDS),
+      accepted_at: null,
+      projects,
+    };
+    this.invites.push(invite);
+    return invite;
+  }
+
+  #refreshExpiry(): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (const invite of this.invites) {
+      if (invite.status === 'pending' && invite.expires_at != null && invite.expires_at <= now) invite.status = 'expired';
+    }
+  }
+
+  #takeFault(method: string, path: string): InjectedFault | undefined {
+    const index = this.#faults.findIndex(
+      (fault) =>
+        (fault.method === undefined || fault.method === method) &&
+        (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)),
+    );
+    if (index < 0) return undefined;
+    const fault = this.#faults[index]!;
+    fault.times = (fault.times ?? 1) - 1;
+    if (fault.times <= 0) this.#faults.splice(index, 1);
+    return fault;
+  }
+
+  #authorized(req: IncomingMessage): boolean {
+    const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+    if (!match) return false;
+    const keys = this.options.apiKeys ?? [];
+    return keys.length === 0 || keys.includes(match[1]!);
+  }
+
+  #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      'x-request-id': `req_${randomBytes(8).toString('hex')}`,
+      ...headers,
+    });
+    res.end(text);
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/^\/v1(?=\/)/, '');
+    const body = await readBody(req);
+    const authorized = this.#authorized(req);
+    const record = (status: number) => this.requests.push({ method, path, status, authorized });
+
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+
+    const fault = this.#takeFault(method, path);
+    if (fault && fault.kind !== 'lose-response') {
+      record(fault.kind === 'status' ? (fault.status ?? 500) : 0);
+      if (fault.kind === 'timeout') return; // the socket stays open until the client gives up
+      if (fault.kind === 'reset') return void req.socket.destroy();
+      if (fault.kind === 'malformed') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return void res.end('{"object": "organization.invite", "id": ');
+      }
+      const status = fault.status ?? 500;
+      return this.#send(res, status, fault.body ?? errorBody(`Injected ${status}.`, 'server_error'), fault.headers);
+    }
+
+    if (!authorized) {
+      record(401);
+      return this.#send(res, 401, errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'));
+    }
+    const bucketAnswer = this.#bucket?.take();
+    if (bucketAnswer && !bucketAnswer.ok) {
+      record(429);
+      return this.#send(
+        res,
+        429,
+        errorBody('Rate limit reached for requests.', 'requests', 'rate_limit_exceeded'),
+        {
+          'retry-after': String(Math.max(1, Math.ceil(bucketAnswer.waitMs / 1000))),
+          'retry-after-ms': String(Math.ceil(bucketAnswer.waitMs)),
+        },
+      );
+    }
+    if (this.options.failureRate && Math.random() < this.options.failureRate) {
+      const status = [500, 502, 503][Math.floor(Math.random() * 3)]!;
+      record(status);
+      return this.#send(res, status, errorBody('The server had an error while processing your request.', 'server_error'));
+    }
+
+    const [status, answer] = this.#route(method, path, url.searchParams, body);
+    record(status);
+    if (fault?.kind === 'lose-response') return void req.socket.destroy();
+    this.#send(res, status, answer);
+  }
+
+  #route(method: string, path: string, query: URLSearchParams, body: string): [number, unknown] {
+    this.#refreshExpiry();
+    const item = /^\/organization\/invites\/([^/]+)$/.exec(path);
+    if (path === '/organization/invites' && method === 'POST') return this.#createFromBody(body);
+    if (path === '/organization/invites' && method === 'GET') return this.#list(query);
+    if (item && method === 'GET') return this.#retrieve(decodeURIComponent(item[1]!));
+    if (item && method === 'DELETE') return this.#delete(decodeURIComponent(item[1]!));
+    return [404, errorBody(`Invalid URL (${method} /v1${path})`, 'invalid_request_error')];
+  }
+
+  #createFromBody(body: string): [number, unknown] {
+    let request: { email?: unknown; role?: unknown; projects?: unknown };
+    try {
+      request = JSON.parse(body);
+    } catch {
+      return [400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error')];
+    }
+    if (typeof request?.email !== 'string' || !request.email.includes('@')) {
+      return [400, errorBody("Invalid 'email'.", 'invalid_request_error', null, 'email')];
+    }
+    if (request.role !== 'reader' && request.role !== 'owner') {
+      return [400, errorBody("Invalid 'role'.", 'invalid_request_error', null, 'role')];
+    }
+    const projects = request.projects ?? [];
+    if (!Array.isArray(projects)) return [400, errorBody("Invalid 'projects'.", 'invalid_request_error', null, 'projects')];
+    const email = request.email.toLowerCase();
+    const taken = this.invites.some(
+      (invite) => invite.email.toLowerCase() === email && (invite.status === 'pending' || invite.status === 'accepted'),
+    );
+    if (taken) {
+      const { status, code, message } = this.options.duplicateAnswer ?? DEFAULT_DUPLICATE_ANSWER;
+      return [status, errorBody(message, 'invalid_request_error', code, 'email')];
+    }
+    return [200, this.#create(request.email, request.role, projects as InviteProject[])];
+  }
+
+  #list(query: URLSearchParams): [number, unknown] {
+    const limitText = query.get('limit');
+    const limit = limitText === null ? 20 : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return [400, errorBody('limit must be between 1 and 100.', 'invalid_request_error', null, 'limit')];
+    }
+    const after = query.get('after');
+    let start = 0;
+    if (after !== null) {
+      const index = this.invites.findIndex((invite) => invite.id === after);
+      if (index < 0) return [400, errorBody(`No invite found with id '${after}'.`, 'invalid_request_error', null, 'after')];
+      start = index + 1;
+    }
+    const data = this.invites.slice(start, start + limit);
+    const page: InviteListResponse = {
+      object: 'list',
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: start + limit < this.invites.length,
+    };
+    return [200, page];
+  }
+
+  #retrieve(id: string): [number, unknown] {
+    const invite = this.invites.find((candidate) => candidate.id === id);
+    if (!invite) return [404, errorBody(`No invite found with id '${id}'.`, 'invalid_request_error')];
+    return [200, invite];
+  }
+
+  #delete(id: string): [number, unknown] {
+    const index = this.invites.findIndex((candidate) => candidate.id === id);
+    if (index < 0) return [404, errorBody(`No invite found with id '${id}'.`, 'invalid_request_error')];
+    if (this.invites[index]!.status === 'accepted') {
+      return [400, errorBody('Cannot delete an invite that has already been accepted.', 'invalid_request_error')];
+    }
+    this.invites.splice(index, 1);
+    const answer: InviteDeleteResponse = { object: 'organization.invite.deleted', id, deleted: true };
+    return [200, answer];
+  }
+}
+
+const readBody = async (req: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_BODY_BYTES) break;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+};
