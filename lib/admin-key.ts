@@ -35,7 +35,9 @@ export const parseAdminKeySecret = (value: string | Uint8Array | undefined, secr
       throw new AdminKeyUnavailableError(`secret ${secretId} is not valid JSON; ${EXPECTED_FORMAT}.`);
     }
     if (typeof key !== 'string') {
-      throw new AdminKeyUnavailableError(`secret ${secretId} has no string "apiKey" field; ${EXPECTED_FORMAT}.`);
+      throw new AdminKeyUnavailableError(
+        `secret ${secretId} has no string "apiKey" field; ${EXPECTED_FORMAT}.`,
+      );
     }
   }
   if (typeof key !== 'string' || !KEY_PATTERN.test(key.trim())) {

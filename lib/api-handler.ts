@@ -42,7 +42,13 @@ export const callerOf = (event: APIGatewayProxyEvent): string => {
 };
 
 const outcomeOf = (status: number): string =>
-  status < 400 ? 'success' : status < 500 ? 'client_error' : status === 502 || status === 504 ? 'upstream_error' : 'server_error';
+  status < 400
+    ? 'success'
+    : status < 500
+      ? 'client_error'
+      : status === 502 || status === 504
+        ? 'upstream_error'
+        : 'server_error';
 
 /** Wraps an operation as an API Gateway REST (v1) proxy handler for the route `routeId`. */
 export const apiHandler = (routeId: RouteId, operation: Operation) => {
@@ -55,7 +61,8 @@ export const apiHandler = (routeId: RouteId, operation: Operation) => {
     let result: APIGatewayProxyResult;
     let failure: ReturnType<typeof asInvitesError> | undefined;
     try {
-      if (event.httpMethod?.toUpperCase() !== route.method) throw new MethodNotAllowedError(event.httpMethod, [route.method]);
+      if (event.httpMethod?.toUpperCase() !== route.method)
+        throw new MethodNotAllowedError(event.httpMethod, [route.method]);
       const client = getInvitesClient();
       const call = { deadline: client.deadlineWithin(context?.getRemainingTimeInMillis?.()), trace };
       const audit = (action: string, fields: AuditFields) =>

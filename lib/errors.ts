@@ -171,7 +171,10 @@ export class UpstreamApiError extends InvitesError {}
 export class UpstreamRateLimitError extends InvitesError {
   readonly retryAfterMs?: number;
 
-  constructor(message: string, options: { retryAfterMs?: number; upstreamRequestId?: string; code?: string | null }) {
+  constructor(
+    message: string,
+    options: { retryAfterMs?: number; upstreamRequestId?: string; code?: string | null },
+  ) {
     const headers: Record<string, string> = {};
     if (options.retryAfterMs !== undefined) {
       headers['Retry-After'] = String(Math.max(1, Math.ceil(options.retryAfterMs / 1000)));
@@ -210,7 +213,12 @@ export class UpstreamTimeoutError extends InvitesError {
 /** 502: the connection to OpenAI failed (DNS, reset, refused). */
 export class UpstreamConnectionError extends InvitesError {
   constructor(cause: unknown) {
-    super('Could not reach OpenAI.', { status: 502, type: 'server_error', code: 'upstream_unreachable', cause });
+    super('Could not reach OpenAI.', {
+      status: 502,
+      type: 'server_error',
+      code: 'upstream_unreachable',
+      cause,
+    });
   }
 }
 

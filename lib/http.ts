@@ -3,13 +3,21 @@
  * OpenAI-shaped error answers.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { InvalidRequestError, type InvitesError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
+import {
+  InvalidRequestError,
+  type InvitesError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from './errors';
 
 /** Largest JSON body the invite routes accept (an invite with 100 projects is ≈ 5 KB). */
 export const MAX_INVITE_BODY_BYTES = 16 * 1024;
 
 /** A header's value, whatever case the client sent its name in. */
-export const headerValue = (headers: APIGatewayProxyEvent['headers'] | null, name: string): string | undefined => {
+export const headerValue = (
+  headers: APIGatewayProxyEvent['headers'] | null,
+  name: string,
+): string | undefined => {
   const wanted = name.toLowerCase();
   for (const [key, value] of Object.entries(headers ?? {})) {
     if (key.toLowerCase() === wanted && value !== undefined) return value;
@@ -32,12 +40,16 @@ const isJsonMediaType = (contentType: string): boolean => {
  * The body parsed as JSON: 415 unless it is declared as UTF-8 JSON, 413 past `maxBytes`,
  * 400 when it is empty or not JSON.
  */
-export const readJsonBody = (event: APIGatewayProxyEvent, maxBytes: number = MAX_INVITE_BODY_BYTES): unknown => {
+export const readJsonBody = (
+  event: APIGatewayProxyEvent,
+  maxBytes: number = MAX_INVITE_BODY_BYTES,
+): unknown => {
   const contentType = headerValue(event.headers, 'content-type');
   if (!contentType || !isJsonMediaType(contentType)) throw new UnsupportedMediaTypeError(contentType);
   const bytes = rawBody(event);
   if (bytes.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  if (bytes.byteLength === 0) throw new InvalidRequestError('A JSON request body is required.', null, 'missing_body');
+  if (bytes.byteLength === 0)
+    throw new InvalidRequestError('A JSON request body is required.', null, 'missing_body');
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
@@ -59,5 +71,7 @@ export const jsonResponse = (
   body: JSON.stringify(body),
 });
 
-export const errorResponse = (error: InvitesError, headers: Record<string, string> = {}): APIGatewayProxyResult =>
-  jsonResponse(error.status, error.toErrorBody(), { ...error.headers, ...headers });
+export const errorResponse = (
+  error: InvitesError,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult => jsonResponse(error.status, error.toErrorBody(), { ...error.headers, ...headers });

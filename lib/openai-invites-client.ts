@@ -27,7 +27,13 @@ import type {
   InviteRequest,
   ListInvitesParams,
 } from './invite-types';
-import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus, parseRetryAfterMs } from './retry-policy';
+import {
+  type BackoffOptions,
+  backoffDelayMs,
+  DEFAULT_BACKOFF,
+  isRetryableStatus,
+  parseRetryAfterMs,
+} from './retry-policy';
 import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from './upstream-answers';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -136,7 +142,14 @@ interface RequestSpec<T> {
 
 type AttemptOutcome =
   | { ok: true; body: unknown; requestId?: string }
-  | { ok: false; error: InvitesError; status?: number; retryable: boolean; retryAfterMs?: number; requestId?: string };
+  | {
+      ok: false;
+      error: InvitesError;
+      status?: number;
+      retryable: boolean;
+      retryAfterMs?: number;
+      requestId?: string;
+    };
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -153,7 +166,10 @@ export class OpenAIInvitesClient {
   readonly #random: () => number;
 
   constructor(options: InvitesClientOptions) {
-    this.baseUrl = (options.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, '');
+    this.baseUrl = (options.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(
+      /\/+$/,
+      '',
+    );
     this.#adminKey = options.adminKey;
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -170,7 +186,8 @@ export class OpenAIInvitesClient {
    * function's own timeout so there is time left to answer.
    */
   deadlineWithin(remainingMs?: number, marginMs = 1_000): number {
-    const budgetMs = remainingMs === undefined ? this.#deadlineMs : Math.min(this.#deadlineMs, remainingMs - marginMs);
+    const budgetMs =
+      remainingMs === undefined ? this.#deadlineMs : Math.min(this.#deadlineMs, remainingMs - marginMs);
     return Date.now() + Math.max(0, budgetMs);
   }
 
@@ -237,7 +254,11 @@ export class OpenAIInvitesClient {
 
   /** Deletes a pending invite; an accepted one gives `InviteAlreadyAcceptedError` (409). */
   async deleteInvite(inviteId: string, options: CallOptions = {}): Promise<InviteDeleteResponse> {
-    const deleted: InviteDeleteResponse = { object: 'organization.invite.deleted', id: inviteId, deleted: true };
+    const deleted: InviteDeleteResponse = {
+      object: 'organization.invite.deleted',
+      id: inviteId,
+      deleted: true,
+    };
     try {
       const answer = await this.#request(
         {
@@ -256,7 +277,8 @@ export class OpenAIInvitesClient {
       }
       // An answer we do not recognise yet: the invite's own status settles it.
       const invite = await this.retrieveInvite(inviteId, options).catch(() => undefined);
-      if (invite?.status === 'accepted') throw new InviteAlreadyAcceptedError(inviteId, error.upstreamRequestId);
+      if (invite?.status === 'accepted')
+        throw new InviteAlreadyAcceptedError(inviteId, error.upstreamRequestId);
       throw error;
     }
   }
@@ -309,7 +331,11 @@ export class OpenAIInvitesClient {
   ): Promise<AttemptOutcome> {
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) {
-      return { ok: false, retryable: false, error: new UpstreamTimeoutError('The deadline for OpenAI passed.') };
+      return {
+        ok: false,
+        retryable: false,
+        error: new UpstreamTimeoutError('The deadline for OpenAI passed.'),
+      };
     }
     const timeoutMs = Math.min(this.#attemptTimeoutMs, remainingMs);
     const headers: Record<string, string> = { Authorization: `Bearer ${key}`, Accept: 'application/json' };
@@ -346,7 +372,11 @@ export class OpenAIInvitesClient {
       try {
         return { ok: true, body: JSON.parse(text), requestId };
       } catch {
-        return { ok: false, retryable: false, error: new UpstreamMalformedResponseError('the body is not JSON.', requestId) };
+        return {
+          ok: false,
+          retryable: false,
+          error: new UpstreamMalformedResponseError('the body is not JSON.', requestId),
+        };
       }
     }
     const retryAfterMs = parseRetryAfterMs(responseHeaders);
@@ -370,8 +400,10 @@ export class OpenAIInvitesClient {
     }
     const message = redactKeys(parsed?.message || `OpenAI answered HTTP ${status}.`);
     const code = parsed?.code == null ? null : String(parsed.code);
-    if (status === 429) return new UpstreamRateLimitError(message, { retryAfterMs, upstreamRequestId: requestId, code });
-    if (status === 404) return new NotFoundError(message, { code: code ?? undefined, upstreamRequestId: requestId });
+    if (status === 429)
+      return new UpstreamRateLimitError(message, { retryAfterMs, upstreamRequestId: requestId, code });
+    if (status === 404)
+      return new NotFoundError(message, { code: code ?? undefined, upstreamRequestId: requestId });
     return new UpstreamApiError(message, {
       status,
       type: parsed?.type ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),

@@ -12,14 +12,19 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 250, capMs: 4_000 };
 
 /** 408, 429 and every 5xx may pass; other statuses will not change on a retry. */
-export const isRetryableStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500;
+export const isRetryableStatus = (status: number): boolean =>
+  status === 408 || status === 429 || status >= 500;
 
 /**
  * Capped exponential backoff with "equal jitter": half the delay is fixed, half random, so
  * retries spread out yet never come back at once.
  * `retry` counts from 0 for the first retry.
  */
-export const backoffDelayMs = (retry: number, options: BackoffOptions, random: () => number = Math.random): number => {
+export const backoffDelayMs = (
+  retry: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number => {
   const ceiling = Math.min(options.capMs, options.baseMs * 2 ** retry);
   return ceiling / 2 + random() * (ceiling / 2);
 };

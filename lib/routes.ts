@@ -23,8 +23,20 @@ export interface Route {
 }
 
 export const ROUTES = [
-  { id: 'createInvite', method: 'POST', path: '/organization/invites', functionName: 'create-invite', auth: 'api' },
-  { id: 'listInvites', method: 'GET', path: '/organization/invites', functionName: 'list-invites', auth: 'api' },
+  {
+    id: 'createInvite',
+    method: 'POST',
+    path: '/organization/invites',
+    functionName: 'create-invite',
+    auth: 'api',
+  },
+  {
+    id: 'listInvites',
+    method: 'GET',
+    path: '/organization/invites',
+    functionName: 'list-invites',
+    auth: 'api',
+  },
   {
     id: 'retrieveInvite',
     method: 'GET',

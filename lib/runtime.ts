@@ -10,7 +10,10 @@ import { OpenAIInvitesClient } from './openai-invites-client';
 /** The Admin key's source: the secret when named, else OPENAI_ADMIN_KEY (local use only). */
 export const adminKeySourceFrom = (config: ClientConfig): AdminKeySource => {
   if (config.adminKeySecretId) {
-    return new SecretsManagerAdminKey({ secretId: config.adminKeySecretId, maxAgeSeconds: config.adminKeyMaxAgeSeconds });
+    return new SecretsManagerAdminKey({
+      secretId: config.adminKeySecretId,
+      maxAgeSeconds: config.adminKeyMaxAgeSeconds,
+    });
   }
   if (config.adminKey) return new StaticAdminKey(config.adminKey);
   return {

@@ -13,8 +13,14 @@ export interface UpstreamErrorAnswer {
   message?: string;
 }
 
-const ALREADY_EXISTS_CODES = new Set(['invite_already_exists', 'user_already_exists', 'already_invited', 'duplicate_invite']);
-const ALREADY_EXISTS_MESSAGE = /already (been )?(invited|exists?|a member|in (the|this) organi[sz]ation)|(invite|user) already exists|pending invite/i;
+const ALREADY_EXISTS_CODES = new Set([
+  'invite_already_exists',
+  'user_already_exists',
+  'already_invited',
+  'duplicate_invite',
+]);
+const ALREADY_EXISTS_MESSAGE =
+  /already (been )?(invited|exists?|a member|in (the|this) organi[sz]ation)|(invite|user) already exists|pending invite/i;
 
 const ACCEPTED_CODES = new Set(['invite_already_accepted', 'invite_accepted']);
 const ACCEPTED_MESSAGE = /(already )?accepted/i;

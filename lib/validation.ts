@@ -22,15 +22,13 @@ const idSchema = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.
 
 const emailSchema = z.pipe(
   z.string().check(z.trim()),
-  z
-    .string()
-    .check(
-      z.maxLength(MAX_EMAIL_LENGTH),
-      z.email(),
-      z.refine((email) => email.split('@')[0]!.length <= MAX_EMAIL_LOCAL_PART_LENGTH, {
-        message: `the part before @ must be at most ${MAX_EMAIL_LOCAL_PART_LENGTH} characters`,
-      }),
-    ),
+  z.string().check(
+    z.maxLength(MAX_EMAIL_LENGTH),
+    z.email(),
+    z.refine((email) => email.split('@')[0]!.length <= MAX_EMAIL_LOCAL_PART_LENGTH, {
+      message: `the part before @ must be at most ${MAX_EMAIL_LOCAL_PART_LENGTH} characters`,
+    }),
+  ),
 );
 
 const projectSchema = z.strictObject({ id: idSchema, role: z.enum(['member', 'owner']) });
@@ -46,7 +44,9 @@ const paramName = (path: readonly PropertyKey[]): string | null =>
   path.length === 0
     ? null
     : path
-        .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+        .map((key, index) =>
+          typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`,
+        )
         .join('');
 
 /** The value at `path` in the input, or undefined when a key on the way is absent. */
@@ -117,7 +117,9 @@ export const parseInviteId = (raw: string | undefined | null): string => {
 };
 
 /** Validates `limit` and `after` of a list request; other query parameters are ignored, as OpenAI does. */
-export const parseListParams = (query: Record<string, string | undefined> | null | undefined): ListInvitesParams => {
+export const parseListParams = (
+  query: Record<string, string | undefined> | null | undefined,
+): ListInvitesParams => {
   const params: ListInvitesParams = {};
   const limit = query?.limit;
   if (limit !== undefined) {

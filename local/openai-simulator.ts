@@ -73,7 +73,12 @@ const DEFAULT_DUPLICATE_ANSWER: DuplicateAnswer = {
 const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const errorBody = (message: string, type: string, code: string | null = null, param: string | null = null) => ({
+const errorBody = (
+  message: string,
+  type: string,
+  code: string | null = null,
+  param: string | null = null,
+) => ({
   error: { message, type, param, code },
 });
 
@@ -124,7 +129,8 @@ export class InvitesSimulator {
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) this.#send(res, 500, errorBody(`Simulator error: ${String(error)}`, 'server_error'));
+        if (!res.headersSent)
+          this.#send(res, 500, errorBody(`Simulator error: ${String(error)}`, 'server_error'));
       });
     });
     await new Promise<void>((resolve, reject) => {
@@ -199,7 +205,8 @@ export class InvitesSimulator {
   #refreshExpiry(): void {
     const now = Math.floor(Date.now() / 1000);
     for (const invite of this.invites) {
-      if (invite.status === 'pending' && invite.expires_at != null && invite.expires_at <= now) invite.status = 'expired';
+      if (invite.status === 'pending' && invite.expires_at != null && invite.expires_at <= now)
+        invite.status = 'expired';
     }
   }
 
@@ -254,12 +261,21 @@ export class InvitesSimulator {
         return void res.end('{"object": "organization.invite", "id": ');
       }
       const status = fault.status ?? 500;
-      return this.#send(res, status, fault.body ?? errorBody(`Injected ${status}.`, 'server_error'), fault.headers);
+      return this.#send(
+        res,
+        status,
+        fault.body ?? errorBody(`Injected ${status}.`, 'server_error'),
+        fault.headers,
+      );
     }
 
     if (!authorized) {
       record(401);
-      return this.#send(res, 401, errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'));
+      return this.#send(
+        res,
+        401,
+        errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
+      );
     }
     const bucketAnswer = this.#bucket?.take();
     if (bucketAnswer && !bucketAnswer.ok) {
@@ -277,7 +293,11 @@ export class InvitesSimulator {
     if (this.options.failureRate && Math.random() < this.options.failureRate) {
       const status = [500, 502, 503][Math.floor(Math.random() * 3)]!;
       record(status);
-      return this.#send(res, status, errorBody('The server had an error while processing your request.', 'server_error'));
+      return this.#send(
+        res,
+        status,
+        errorBody('The server had an error while processing your request.', 'server_error'),
+      );
     }
 
     const [status, answer] = this.#route(method, path, url.searchParams, body);
@@ -310,10 +330,12 @@ export class InvitesSimulator {
       return [400, errorBody("Invalid 'role'.", 'invalid_request_error', null, 'role')];
     }
     const projects = request.projects ?? [];
-    if (!Array.isArray(projects)) return [400, errorBody("Invalid 'projects'.", 'invalid_request_error', null, 'projects')];
+    if (!Array.isArray(projects))
+      return [400, errorBody("Invalid 'projects'.", 'invalid_request_error', null, 'projects')];
     const email = request.email.toLowerCase();
     const taken = this.invites.some(
-      (invite) => invite.email.toLowerCase() === email && (invite.status === 'pending' || invite.status === 'accepted'),
+      (invite) =>
+        invite.email.toLowerCase() === email && (invite.status === 'pending' || invite.status === 'accepted'),
     );
     if (taken) {
       const { status, code, message } = this.options.duplicateAnswer ?? DEFAULT_DUPLICATE_ANSWER;
@@ -332,7 +354,11 @@ export class InvitesSimulator {
     let start = 0;
     if (after !== null) {
       const index = this.invites.findIndex((invite) => invite.id === after);
-      if (index < 0) return [400, errorBody(`No invite found with id '${after}'.`, 'invalid_request_error', null, 'after')];
+      if (index < 0)
+        return [
+          400,
+          errorBody(`No invite found with id '${after}'.`, 'invalid_request_error', null, 'after'),
+        ];
       start = index + 1;
     }
     const data = this.invites.slice(start, start + limit);
@@ -356,7 +382,10 @@ export class InvitesSimulator {
     const index = this.invites.findIndex((candidate) => candidate.id === id);
     if (index < 0) return [404, errorBody(`No invite found with id '${id}'.`, 'invalid_request_error')];
     if (this.invites[index]!.status === 'accepted') {
-      return [400, errorBody('Cannot delete an invite that has already been accepted.', 'invalid_request_error')];
+      return [
+        400,
+        errorBody('Cannot delete an invite that has already been accepted.', 'invalid_request_error'),
+      ];
     }
     this.invites.splice(index, 1);
     const answer: InviteDeleteResponse = { object: 'organization.invite.deleted', id, deleted: true };

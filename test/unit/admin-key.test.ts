@@ -1,9 +1,9 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AdminKeyUnavailableError } from '../../lib/errors';
 import { parseAdminKeySecret, SecretsManagerAdminKey } from '../../lib/admin-key';
+import { AdminKeyUnavailableError } from '../../lib/errors';
 import { TEST_ADMIN_KEY } from '../support/keys';
 
 const unavailable = (act: () => unknown): AdminKeyUnavailableError => {
@@ -60,11 +60,16 @@ describe('SecretsManagerAdminKey when Secrets Manager fails', () => {
   });
 
   it('answers 503 (transient) when throttled', async () => {
-    secretsManager
-      .on(GetSecretValueCommand)
-      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $retryable: { throttling: true } }));
+    secretsManager.on(GetSecretValueCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'ThrottlingException',
+        $retryable: { throttling: true },
+      }),
+    );
 
-    const error = await keyFrom().getKey().catch((caught: unknown) => caught);
+    const error = await keyFrom()
+      .getKey()
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(AdminKeyUnavailableError);
     expect(error).toMatchObject({ status: 503, transient: true, code: 'admin_key_unavailable' });
@@ -76,9 +81,13 @@ describe('SecretsManagerAdminKey when Secrets Manager fails', () => {
       .on(GetSecretValueCommand)
       .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' }));
 
-    const error = await keyFrom().getKey().catch((caught: unknown) => caught);
+    const error = await keyFrom()
+      .getKey()
+      .catch((caught: unknown) => caught);
 
     expect(error).toMatchObject({ status: 500, transient: false });
-    expect((error as Error).message).toBe('The OpenAI Admin key is unavailable: this function may not read secret admin-key.');
+    expect((error as Error).message).toBe(
+      'The OpenAI Admin key is unavailable: this function may not read secret admin-key.',
+    );
   });
 });

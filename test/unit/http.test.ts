@@ -3,8 +3,16 @@ import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } 
 import { headerValue, MAX_INVITE_BODY_BYTES, readJsonBody } from '../../lib/http';
 import { toProxyEvent } from '../../local/proxy-event';
 
-const post = (body: string | Buffer, headers: Record<string, string> = { 'Content-Type': 'application/json' }, base64 = false) =>
-  toProxyEvent({ method: 'POST', path: '/organization/invites', headers, body, base64 }, { path: '/organization/invites' }, null);
+const post = (
+  body: string | Buffer,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+  base64 = false,
+) =>
+  toProxyEvent(
+    { method: 'POST', path: '/organization/invites', headers, body, base64 },
+    { path: '/organization/invites' },
+    null,
+  );
 
 describe('headerValue', () => {
   it('finds a header whatever the case of its name', () => {

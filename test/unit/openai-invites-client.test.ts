@@ -11,7 +11,11 @@ import {
   UpstreamTimeoutError,
   UserAlreadyExistsError,
 } from '../../lib/errors';
-import { newUpstreamTrace, OpenAIInvitesClient, type InvitesClientOptions } from '../../lib/openai-invites-client';
+import {
+  type InvitesClientOptions,
+  newUpstreamTrace,
+  OpenAIInvitesClient,
+} from '../../lib/openai-invites-client';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { TEST_ADMIN_KEY } from '../support/keys';
 
@@ -75,9 +79,18 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
 
       // Assess
       expect(created).toBe(true);
-      expect(invite).toMatchObject({ object: 'organization.invite', email: 'ada@example.com', status: 'pending' });
+      expect(invite).toMatchObject({
+        object: 'organization.invite',
+        email: 'ada@example.com',
+        status: 'pending',
+      });
       expect(retrieved).toEqual(invite);
-      expect(page).toMatchObject({ object: 'list', first_id: invite.id, last_id: invite.id, has_more: false });
+      expect(page).toMatchObject({
+        object: 'list',
+        first_id: invite.id,
+        last_id: invite.id,
+        has_more: false,
+      });
       expect(deleted).toEqual({ object: 'organization.invite.deleted', id: invite.id, deleted: true });
       expect(simulator.invites).toHaveLength(0);
       expect(simulator.requests.every((request) => request.authorized)).toBe(true);
@@ -102,7 +115,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
       expect(all).toHaveLength(250);
       expect(new Set(all.map((invite) => invite.id)).size).toBe(250);
       expect(trace.attempts).toBe(3);
-      expect(simulator.requests.map((request) => request.path)).toEqual(Array(3).fill('/organization/invites'));
+      expect(simulator.requests.map((request) => request.path)).toEqual(
+        Array(3).fill('/organization/invites'),
+      );
     });
 
     it('stops with a 502 when a page says has_more but gives no cursor', async () => {
@@ -136,9 +151,16 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
     });
 
     it('gives up after maxRetries and passes the 5xx on with the upstream request id', async () => {
-      simulator.inject({ kind: 'status', status: 503, times: 10, headers: { 'x-request-id': 'req_upstream_1' } });
+      simulator.inject({
+        kind: 'status',
+        status: 503,
+        times: 10,
+        headers: { 'x-request-id': 'req_upstream_1' },
+      });
 
-      const error = await client({ maxRetries: 2 }).listInvites().catch((caught: unknown) => caught);
+      const error = await client({ maxRetries: 2 })
+        .listInvites()
+        .catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(UpstreamApiError);
       expect(error).toMatchObject({ status: 503, type: 'server_error', upstreamRequestId: 'req_upstream_1' });
@@ -155,7 +177,11 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
     });
 
     it('honours retry-after-ms on a 429', async () => {
-      simulator.inject({ kind: 'status', status: 429, headers: { 'retry-after-ms': '1234', 'retry-after': '2' } });
+      simulator.inject({
+        kind: 'status',
+        status: 429,
+        headers: { 'retry-after-ms': '1234', 'retry-after': '2' },
+      });
 
       await client().listInvites();
 
@@ -249,7 +275,14 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
       simulator.inject({
         kind: 'status',
         status: 400,
-        body: { error: { message: 'Project not found.', type: 'invalid_request_error', param: 'projects', code: 'bad' } },
+        body: {
+          error: {
+            message: 'Project not found.',
+            type: 'invalid_request_error',
+            param: 'projects',
+            code: 'bad',
+          },
+        },
       });
 
       const error = await client()
@@ -272,7 +305,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
     it('turns a body that is not JSON into a 502 without retrying', async () => {
       simulator.inject({ kind: 'malformed' });
 
-      const error = await client().listInvites().catch((caught: unknown) => caught);
+      const error = await client()
+        .listInvites()
+        .catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(UpstreamMalformedResponseError);
       expect(error).toMatchObject({ status: 502, code: 'upstream_malformed_response' });
@@ -282,7 +317,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
     it('turns JSON of the wrong shape into a 502', async () => {
       simulator.inject({ kind: 'status', status: 200, body: { object: 'organization.invite', id: 42 } });
 
-      const error = await client().retrieveInvite('invite-abc').catch((caught: unknown) => caught);
+      const error = await client()
+        .retrieveInvite('invite-abc')
+        .catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(UpstreamMalformedResponseError);
       expect((error as Error).message).toContain('id');
@@ -315,7 +352,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
         body: { error: { message: 'Key sk-admin-abcd****wxyz lacks scope', type: 'invalid_request_error' } },
       });
 
-      const error = await client().listInvites().catch((caught: unknown) => caught);
+      const error = await client()
+        .listInvites()
+        .catch((caught: unknown) => caught);
 
       expect((error as Error).message).toBe('Key sk-*** lacks scope');
     });
@@ -323,7 +362,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
 
   describe('errors', () => {
     it('maps a 404 to NotFoundError with the upstream request id', async () => {
-      const error = await client().retrieveInvite('invite-missing').catch((caught: unknown) => caught);
+      const error = await client()
+        .retrieveInvite('invite-missing')
+        .catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(NotFoundError);
       expect(error).toMatchObject({ status: 404, type: 'invalid_request_error' });
@@ -360,7 +401,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
     it('answers 502 admin_key_rejected when the fresh key is the same and still refused', async () => {
       simulator.options.apiKeys = ['sk-admin-test-0000-other'];
 
-      const error = await client().listInvites().catch((caught: unknown) => caught);
+      const error = await client()
+        .listInvites()
+        .catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(AdminKeyRejectedError);
       expect(error).toMatchObject({ status: 502, code: 'admin_key_rejected' });
@@ -428,7 +471,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
       const invite = simulator.seed('ada@example.com');
       simulator.accept(invite.id);
 
-      const error = await client().deleteInvite(invite.id).catch((caught: unknown) => caught);
+      const error = await client()
+        .deleteInvite(invite.id)
+        .catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(InviteAlreadyAcceptedError);
       expect(error).toMatchObject({ status: 409, code: 'invite_already_accepted' });
@@ -444,7 +489,9 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
         body: { error: { message: 'Operation not permitted.', type: 'invalid_request_error' } },
       });
 
-      const error = await client().deleteInvite(invite.id).catch((caught: unknown) => caught);
+      const error = await client()
+        .deleteInvite(invite.id)
+        .catch((caught: unknown) => caught);
 
       expect(error).toBeInstanceOf(InviteAlreadyAcceptedError);
     });

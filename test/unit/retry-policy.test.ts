@@ -5,7 +5,9 @@ describe('parseRetryAfterMs', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');
 
   it('prefers retry-after-ms', () => {
-    expect(parseRetryAfterMs(new Headers({ 'retry-after-ms': '250.5', 'retry-after': '9' }), now)).toBe(250.5);
+    expect(parseRetryAfterMs(new Headers({ 'retry-after-ms': '250.5', 'retry-after': '9' }), now)).toBe(
+      250.5,
+    );
   });
 
   it('reads Retry-After in seconds', () => {
@@ -13,7 +15,9 @@ describe('parseRetryAfterMs', () => {
   });
 
   it('reads Retry-After as an HTTP date', () => {
-    expect(parseRetryAfterMs(new Headers({ 'retry-after': 'Sun, 22 Nov 2026 12:00:07 GMT' }), now)).toBe(7000);
+    expect(parseRetryAfterMs(new Headers({ 'retry-after': 'Sun, 22 Nov 2026 12:00:07 GMT' }), now)).toBe(
+      7000,
+    );
   });
 
   it('treats a date in the past as no wait', () => {
@@ -22,7 +26,9 @@ describe('parseRetryAfterMs', () => {
 
   it('ignores absent and unreadable values', () => {
     expect(parseRetryAfterMs(new Headers(), now)).toBeUndefined();
-    expect(parseRetryAfterMs(new Headers({ 'retry-after': 'soon', 'retry-after-ms': '-5' }), now)).toBeUndefined();
+    expect(
+      parseRetryAfterMs(new Headers({ 'retry-after': 'soon', 'retry-after-ms': '-5' }), now),
+    ).toBeUndefined();
   });
 });
 

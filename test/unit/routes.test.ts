@@ -3,8 +3,14 @@ import { matchRoute, ROUTES } from '../../lib/routes';
 
 describe('matchRoute', () => {
   it('finds each route with its path parameters', () => {
-    expect(matchRoute('POST', '/organization/invites')).toMatchObject({ kind: 'found', route: { id: 'createInvite' } });
-    expect(matchRoute('get', '/organization/invites/')).toMatchObject({ kind: 'found', route: { id: 'listInvites' } });
+    expect(matchRoute('POST', '/organization/invites')).toMatchObject({
+      kind: 'found',
+      route: { id: 'createInvite' },
+    });
+    expect(matchRoute('get', '/organization/invites/')).toMatchObject({
+      kind: 'found',
+      route: { id: 'listInvites' },
+    });
     expect(matchRoute('GET', '/organization/invites/invite-abc')).toEqual({
       kind: 'found',
       route: ROUTES.find((route) => route.id === 'retrieveInvite'),
@@ -17,7 +23,10 @@ describe('matchRoute', () => {
   });
 
   it('lists the allowed methods when only the method is wrong', () => {
-    expect(matchRoute('PUT', '/organization/invites')).toEqual({ kind: 'method-not-allowed', allowed: ['POST', 'GET'] });
+    expect(matchRoute('PUT', '/organization/invites')).toEqual({
+      kind: 'method-not-allowed',
+      allowed: ['POST', 'GET'],
+    });
   });
 
   it('finds nothing for an unknown path', () => {

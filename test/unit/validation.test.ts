@@ -34,7 +34,10 @@ describe('parseInviteRequest', () => {
   });
 
   it('keeps an empty projects list (no project at all) apart from an omitted one', () => {
-    expect(parseInviteRequest({ email: 'a@example.com', role: 'reader', projects: [] })).toHaveProperty('projects', []);
+    expect(parseInviteRequest({ email: 'a@example.com', role: 'reader', projects: [] })).toHaveProperty(
+      'projects',
+      [],
+    );
     expect(parseInviteRequest({ email: 'a@example.com', role: 'reader' })).not.toHaveProperty('projects');
   });
 
@@ -44,19 +47,90 @@ describe('parseInviteRequest', () => {
     ['a missing role', { email: 'a@example.com' }, 'role', /Missing required parameter: 'role'/],
     ['an email that is not a string', { email: 42, role: 'reader' }, 'email', /expected a string/],
     ['an email without @', { email: 'ada.example.com', role: 'reader' }, 'email', /not a valid email/],
-    ['an email with spaces inside', { email: 'ada lovelace@example.com', role: 'reader' }, 'email', /not a valid email/],
-    ['an email over 254 characters', { email: `${'a'.repeat(60)}@${'b'.repeat(200)}.com`, role: 'reader' }, 'email', /at most 254/],
-    ['a local part over 64 characters', { email: `${'a'.repeat(65)}@example.com`, role: 'reader' }, 'email', /before @/],
+    [
+      'an email with spaces inside',
+      { email: 'ada lovelace@example.com', role: 'reader' },
+      'email',
+      /not a valid email/,
+    ],
+    [
+      'an email over 254 characters',
+      { email: `${'a'.repeat(60)}@${'b'.repeat(200)}.com`, role: 'reader' },
+      'email',
+      /at most 254/,
+    ],
+    [
+      'a local part over 64 characters',
+      { email: `${'a'.repeat(65)}@example.com`, role: 'reader' },
+      'email',
+      /before @/,
+    ],
     ['an unknown role', { email: 'a@example.com', role: 'admin' }, 'role', /'reader', 'owner'/],
-    ['projects that is not an array', { email: 'a@example.com', role: 'reader', projects: {} }, 'projects', /array/],
-    ['a project without id', { email: 'a@example.com', role: 'reader', projects: [{ role: 'member' }] }, 'projects[0].id', /Missing/],
-    ['a project role that is not allowed', { email: 'a@example.com', role: 'reader', projects: [{ id: 'p1', role: 'reader' }] }, 'projects[0].role', /'member', 'owner'/],
-    ['a project id with a slash', { email: 'a@example.com', role: 'reader', projects: [{ id: 'p/1', role: 'member' }] }, 'projects[0].id', /letters, digits/],
-    ['an empty project id', { email: 'a@example.com', role: 'reader', projects: [{ id: '', role: 'member' }] }, 'projects[0].id', /must not be empty/],
-    ['an unknown field in a project', { email: 'a@example.com', role: 'reader', projects: [{ id: 'p1', role: 'member', x: 1 }] }, 'projects[0].x', /Unrecognized/],
-    ['an unknown top-level field', { email: 'a@example.com', role: 'reader', name: 'Ada' }, 'name', /Unrecognized request argument supplied: name/],
-    ['too many projects', { email: 'a@example.com', role: 'reader', projects: Array.from({ length: 101 }, (_, n) => ({ id: `p${n}`, role: 'member' })) }, 'projects', /at most 100 items/],
-    ['a project listed twice', { email: 'a@example.com', role: 'reader', projects: [{ id: 'p1', role: 'member' }, { id: 'p1', role: 'owner' }] }, 'projects[1].id', /twice/],
+    [
+      'projects that is not an array',
+      { email: 'a@example.com', role: 'reader', projects: {} },
+      'projects',
+      /array/,
+    ],
+    [
+      'a project without id',
+      { email: 'a@example.com', role: 'reader', projects: [{ role: 'member' }] },
+      'projects[0].id',
+      /Missing/,
+    ],
+    [
+      'a project role that is not allowed',
+      { email: 'a@example.com', role: 'reader', projects: [{ id: 'p1', role: 'reader' }] },
+      'projects[0].role',
+      /'member', 'owner'/,
+    ],
+    [
+      'a project id with a slash',
+      { email: 'a@example.com', role: 'reader', projects: [{ id: 'p/1', role: 'member' }] },
+      'projects[0].id',
+      /letters, digits/,
+    ],
+    [
+      'an empty project id',
+      { email: 'a@example.com', role: 'reader', projects: [{ id: '', role: 'member' }] },
+      'projects[0].id',
+      /must not be empty/,
+    ],
+    [
+      'an unknown field in a project',
+      { email: 'a@example.com', role: 'reader', projects: [{ id: 'p1', role: 'member', x: 1 }] },
+      'projects[0].x',
+      /Unrecognized/,
+    ],
+    [
+      'an unknown top-level field',
+      { email: 'a@example.com', role: 'reader', name: 'Ada' },
+      'name',
+      /Unrecognized request argument supplied: name/,
+    ],
+    [
+      'too many projects',
+      {
+        email: 'a@example.com',
+        role: 'reader',
+        projects: Array.from({ length: 101 }, (_, n) => ({ id: `p${n}`, role: 'member' })),
+      },
+      'projects',
+      /at most 100 items/,
+    ],
+    [
+      'a project listed twice',
+      {
+        email: 'a@example.com',
+        role: 'reader',
+        projects: [
+          { id: 'p1', role: 'member' },
+          { id: 'p1', role: 'owner' },
+        ],
+      },
+      'projects[1].id',
+      /twice/,
+    ],
   ])('refuses %s, naming the field', (_case, body, param, message) => {
     const error = rejection(() => parseInviteRequest(body));
 
@@ -67,7 +141,10 @@ describe('parseInviteRequest', () => {
 
 describe('parseListParams', () => {
   it('reads limit and after', () => {
-    expect(parseListParams({ limit: '100', after: 'invite-abc' })).toEqual({ limit: 100, after: 'invite-abc' });
+    expect(parseListParams({ limit: '100', after: 'invite-abc' })).toEqual({
+      limit: 100,
+      after: 'invite-abc',
+    });
     expect(parseListParams(null)).toEqual({});
     expect(parseListParams({ other: 'ignored' })).toEqual({});
   });
@@ -86,7 +163,10 @@ describe('parseInviteId', () => {
     expect(parseInviteId('invite-AbC_123')).toBe('invite-AbC_123');
   });
 
-  it.each([undefined, null, '', 'a'.repeat(129), 'invite abc', 'invite%2Fabc', '../etc'])('refuses %j', (id) => {
-    expect(rejection(() => parseInviteId(id))).toMatchObject({ status: 400, param: 'invite_id' });
-  });
+  it.each([undefined, null, '', 'a'.repeat(129), 'invite abc', 'invite%2Fabc', '../etc'])(
+    'refuses %j',
+    (id) => {
+      expect(rejection(() => parseInviteId(id))).toMatchObject({ status: 400, param: 'invite_id' });
+    },
+  );
 });
