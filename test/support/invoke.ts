@@ -1,0 +1,55 @@
+/**
+ * Calls a function's handler in-process with the API Gateway event API Gateway would build,
+ * and gives back the status, headers and parsed JSON body.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { matchRoute } from '../../lib/routes';
+import { type ProxyRequest, toProxyEvent } from '../../local/proxy-event';
+
+export interface InvokeResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON fields.
+  body: any;
+}
+
+type Handler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
+
+/** A Lambda context whose remaining time counts down from `timeoutMs`. */
+export const lambdaContext = (timeoutMs = 29_000): Context => {
+  const endsAt = Date.now() + timeoutMs;
+  return {
+    awsRequestId: 'test-request',
+    functionName: 'test',
+    getRemainingTimeInMillis: () => endsAt - Date.now(),
+  } as unknown as Context;
+};
+
+/**
+ * Routes `request` through the route table to its function, as API Gateway does. A request
+ * whose method does not fit is sent to `fallbackFunction`, to see what that function answers.
+ */
+export const invoke = async (
+  request: ProxyRequest,
+  options: { context?: Context; fallbackFunction?: string } = {},
+): Promise<InvokeResult> => {
+  const match = matchRoute(request.method, request.path);
+  let functionName = options.fallbackFunction;
+  let event: APIGatewayProxyEvent;
+  if (match.kind === 'found') {
+    functionName = match.route.functionName;
+    event = toProxyEvent(request, match.route, match.pathParameters);
+  } else {
+    if (!functionName) throw new Error(`No route for ${request.method} ${request.path}`);
+    event = toProxyEvent(request, { path: request.path }, null);
+  }
+  const { handler } = (await import(`../../functions/${functionName}.ts`)) as { handler: Handler };
+  const result = await handler(event, options.context ?? lambdaContext());
+  return {
+    statusCode: result.statusCode,
+    headers: (result.headers ?? {}) as Record<string, string>,
+    body: result.body ? JSON.parse(result.body) : undefined,
+  };
+};
+
+export const jsonHeaders = { 'Content-Type': 'application/json' };
