@@ -74,6 +74,17 @@ export class NotFoundError extends InvitesError {
   }
 }
 
+/** 404: no route has this path, worded as OpenAI words it. */
+export class RouteNotFoundError extends InvitesError {
+  constructor(method: string, path: string) {
+    super(`Invalid URL (${method} ${path})`, {
+      status: 404,
+      type: 'invalid_request_error',
+      code: 'unknown_url',
+    });
+  }
+}
+
 /** 405: the path exists but not with this method. */
 export class MethodNotAllowedError extends InvitesError {
   constructor(method: string, allowed: readonly string[]) {

@@ -70,6 +70,8 @@ const DEFAULT_DUPLICATE_ANSWER: DuplicateAnswer = {
   code: 'invite_already_exists',
   message: 'An invite for this email address already exists.',
 };
+/** Control endpoints live outside `/v1`, so no OpenAI client can reach them by accident. */
+export const CONTROL_PREFIX = '/_simulator';
 const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -246,6 +248,7 @@ export class InvitesSimulator {
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/^\/v1(?=\/)/, '');
     const body = await readBody(req);
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.#control(res, method, url.pathname, body);
     const authorized = this.#authorized(req);
     const record = (status: number) => this.requests.push({ method, path, status, authorized });
 
@@ -304,6 +307,37 @@ export class InvitesSimulator {
     record(status);
     if (fault?.kind === 'lose-response') return void req.socket.destroy();
     this.#send(res, status, answer);
+  }
+
+  /** The control API of `npm start` and the README: state, reset, faults, options, accept. */
+  #control(res: ServerResponse, method: string, pathname: string, body: string): void {
+    const action = `${method} ${pathname.slice(CONTROL_PREFIX.length)}`;
+    const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
+    const accept = /^POST \/invites\/([^/]+)\/accept$/.exec(action);
+    if (action === 'GET /state') {
+      return this.#send(res, 200, { invites: this.invites, requests: this.requests, options: this.options });
+    }
+    if (action === 'POST /reset') {
+      this.reset();
+      return this.#send(res, 200, { reset: true });
+    }
+    if (action === 'POST /faults') {
+      this.inject(input as unknown as InjectedFault);
+      return this.#send(res, 200, { queued: this.#faults.length });
+    }
+    if (action === 'PATCH /options') {
+      const { rateLimit, ...rest } = input as SimulatorOptions;
+      Object.assign(this.options, rest);
+      if ('rateLimit' in input) this.setRateLimit(rateLimit ?? undefined);
+      return this.#send(res, 200, this.options);
+    }
+    if (accept) {
+      const invite = this.invites.find((candidate) => candidate.id === decodeURIComponent(accept[1]!));
+      if (!invite) return this.#send(res, 404, errorBody('No such invite.', 'invalid_request_error'));
+      this.accept(invite.id);
+      return this.#send(res, 200, invite);
+    }
+    this.#send(res, 404, errorBody(`Unknown control action ${action}.`, 'invalid_request_error'));
   }
 
   #route(method: string, path: string, query: URLSearchParams, body: string): [number, unknown] {

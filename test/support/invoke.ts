@@ -4,6 +4,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { matchRoute } from '../../lib/routes';
+import { lambdaContext as localLambdaContext } from '../../local/lambda-context';
 import { type ProxyRequest, toProxyEvent } from '../../local/proxy-event';
 
 export interface InvokeResult {
@@ -15,15 +16,8 @@ export interface InvokeResult {
 
 type Handler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
 
-/** A Lambda context whose remaining time counts down from `timeoutMs`. */
-export const lambdaContext = (timeoutMs = 29_000): Context => {
-  const endsAt = Date.now() + timeoutMs;
-  return {
-    awsRequestId: 'test-request',
-    functionName: 'test',
-    getRemainingTimeInMillis: () => endsAt - Date.now(),
-  } as unknown as Context;
-};
+/** A Lambda context with `timeoutMs` left, as the API functions get behind API Gateway. */
+export const lambdaContext = (timeoutMs = 29_000): Context => localLambdaContext('test', timeoutMs);
 
 /**
  * Routes `request` through the route table to its function, as API Gateway does. A request

@@ -1,0 +1,20 @@
+/** Lambda TOKEN authorizer of the `token` auth mode: a known bearer token → Allow, else 401. */
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { authorizeBearerToken, BearerTokenVerifier } from '../lib/bearer-token-authorizer';
+import { logger } from '../lib/logger';
+
+let verifier: BearerTokenVerifier | undefined;
+
+export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+  verifier ??= BearerTokenVerifier.fromEnvironment();
+  try {
+    const result = await authorizeBearerToken(event, verifier);
+    logger.info('token accepted', { caller: result.principalId });
+    return result;
+  } catch (error) {
+    // Never the token: only whether it was refused or the secret could not be used.
+    if ((error as Error).message === 'Unauthorized') logger.warn('token refused');
+    else logger.error('authorizer failed', { error: (error as Error).message });
+    throw error;
+  }
+};

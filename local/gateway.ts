@@ -1,0 +1,151 @@
+/**
+ * The local API gateway: HTTP on 127.0.0.1 → API Gateway REST (v1) proxy events → the same
+ * function handlers the stack deploys → HTTP. It serves the route table under `/v1`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  asInvitesError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+} from '../lib/errors';
+import { errorResponse } from '../lib/http';
+import { matchRoute, ROUTES, type Route } from '../lib/routes';
+import { lambdaContext } from './lambda-context';
+import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
+
+export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+/** API Gateway's own payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** API Gateway's integration timeout. */
+const INTEGRATION_TIMEOUT_MS = 29_000;
+
+export interface LocalGatewayOptions {
+  routes?: readonly Route[];
+  /** Loads a function's handler by its file name under `functions/`. */
+  loadHandler?: (functionName: string) => Promise<ProxyHandler>;
+}
+
+const loadFunctionHandler = async (functionName: string): Promise<ProxyHandler> =>
+  ((await import(`../functions/${functionName}.ts`)) as { handler: ProxyHandler }).handler;
+
+/** Node's headers as API Gateway's single- and multi-value maps (the raw pairs keep the case sent). */
+const headersOf = (req: IncomingMessage): Record<string, string[]> => {
+  const headers: Record<string, string[]> = {};
+  for (let index = 0; index < req.rawHeaders.length; index += 2) {
+    const name = req.rawHeaders[index]!;
+    const existing = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase()) ?? name;
+    headers[existing] = [...(headers[existing] ?? []), req.rawHeaders[index + 1]!];
+  }
+  return headers;
+};
+
+const queryOf = (url: URL): Record<string, string[]> => {
+  const query: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) query[name] = [...(query[name] ?? []), value];
+  return query;
+};
+
+const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > MAX_PAYLOAD_BYTES) throw new PayloadTooLargeError(MAX_PAYLOAD_BYTES);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const isUtf8 = (bytes: Buffer): boolean => {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const writeResult = (res: ServerResponse, result: APIGatewayProxyResult): void => {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name] = values.map(String);
+  const body = Buffer.from(result.body ?? '', result.isBase64Encoded ? 'base64' : 'utf8');
+  res.writeHead(result.statusCode, { ...headers, 'Content-Length': body.byteLength });
+  res.end(body);
+};
+
+export class LocalGateway {
+  readonly #routes: readonly Route[];
+  readonly #loadHandler: (functionName: string) => Promise<ProxyHandler>;
+  #server?: Server;
+  #url = '';
+
+  constructor(options: LocalGatewayOptions = {}) {
+    this.#routes = options.routes ?? ROUTES;
+    this.#loadHandler = options.loadHandler ?? loadFunctionHandler;
+  }
+
+  /** `http://127.0.0.1:PORT/v1`. */
+  get url(): string {
+    return this.#url;
+  }
+
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.#server = createServer((req, res) => void this.#serve(req, res));
+    await new Promise<void>((resolve, reject) => {
+      this.#server?.once('error', reject);
+      this.#server?.listen(port, host, resolve);
+    });
+    this.#url = `http://${host}:${(this.#server.address() as AddressInfo).port}/${STAGE}`;
+    return this.#url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    if (!server) return;
+    this.#server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    let result: APIGatewayProxyResult;
+    try {
+      result = await this.#dispatch(req, method, url);
+    } catch (error) {
+      result = errorResponse(asInvitesError(error));
+    }
+    writeResult(res, result);
+  }
+
+  async #dispatch(req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
+    const stagePrefix = `/${STAGE}`;
+    const inStage = url.pathname === stagePrefix || url.pathname.startsWith(`${stagePrefix}/`);
+    const match = inStage
+      ? matchRoute(method, url.pathname.slice(stagePrefix.length), this.#routes)
+      : undefined;
+    if (!match || match.kind === 'not-found') throw new RouteNotFoundError(method, url.pathname);
+    if (match.kind === 'method-not-allowed') throw new MethodNotAllowedError(method, match.allowed);
+    const body = await readBody(req);
+    const request: ProxyRequest = {
+      method,
+      path: url.pathname.slice(stagePrefix.length),
+      query: queryOf(url),
+      headers: headersOf(req),
+      body,
+      // API Gateway passes text through; bytes that are not UTF-8 are kept intact as base64.
+      base64: body.byteLength > 0 && !isUtf8(body),
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, ''),
+    };
+    const event = toProxyEvent(request, match.route, match.pathParameters);
+    const handler = await this.#loadHandler(match.route.functionName);
+    return handler(event, lambdaContext(match.route.functionName, INTEGRATION_TIMEOUT_MS));
+  }
+}
