@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalGateway } from '../../local/gateway';
+import type { Json } from '../support/invoke';
 
 let seen: APIGatewayProxyEvent | undefined;
 let answer: APIGatewayProxyResult;
@@ -124,7 +125,7 @@ describe('LocalGateway', () => {
 
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, DELETE');
-    expect((await response.json()).error.code).toBe('method_not_allowed');
+    expect(((await response.json()) as Json).error.code).toBe('method_not_allowed');
     expect(seen).toBeUndefined();
   });
 });

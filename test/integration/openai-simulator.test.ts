@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { InvitesSimulator } from '../../local/openai-simulator';
+import type { Json } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 
 const projectShape = z.strictObject({ id: z.string(), role: z.enum(['member', 'owner']) });
@@ -48,7 +49,7 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Json };
 };
 
 beforeAll(async () => {
@@ -171,7 +172,7 @@ describe('InvitesSimulator', () => {
     const faulted = await call('GET', '/organization/invites');
     await fetch(`${control}/invites/${invite.id}/accept`, { method: 'POST' });
     await fetch(`${control}/options`, { method: 'PATCH', body: JSON.stringify({ latencyMs: 1 }) });
-    const state = await (await fetch(`${control}/state`)).json();
+    const state = (await (await fetch(`${control}/state`)).json()) as Json;
 
     expect(faulted.status).toBe(503);
     expect(state.invites[0].status).toBe('accepted');

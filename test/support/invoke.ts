@@ -7,11 +7,13 @@ import { matchRoute } from '../../lib/routes';
 import { lambdaContext as localLambdaContext } from '../../local/lambda-context';
 import { type ProxyRequest, toProxyEvent } from '../../local/proxy-event';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary fields of JSON answers.
+export type Json = any;
+
 export interface InvokeResult {
   statusCode: number;
   headers: Record<string, string>;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON fields.
-  body: any;
+  body: Json;
 }
 
 type Handler = (event: APIGatewayProxyEvent, context?: Context) => Promise<APIGatewayProxyResult>;
