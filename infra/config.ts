@@ -1,0 +1,151 @@
+/**
+ * The stack's configuration: `cdk.json` context (or `-c key=value`), with the defaults below.
+ * README, "Stack configuration", lists the same keys.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+export type AuthMode = 'iam' | 'token';
+
+export interface StackConfig {
+  /** Name or ARN of the Secrets Manager secret holding the Admin key. The stack never holds the key. */
+  readonly adminKeySecretId: string;
+  /** OpenAI's API (or a simulator); unset = the functions' default, `https://api.openai.com/v1`. */
+  readonly openAiBaseUrl?: string;
+  /** `iam`: SigV4-signed calls. `token`: `Authorization: Bearer <token>`, checked by a Lambda authorizer. */
+  readonly authMode: AuthMode;
+  /** Name or ARN of the secret with the API tokens' sha-256 hashes (`token` mode only). */
+  readonly tokenSecretId: string;
+  /** IAM principals (ARNs) allowed to invoke the API by its resource policy (`iam` mode only). */
+  readonly allowedPrincipalArns: readonly string[];
+  /** Stage throttling: steady requests per second and burst. */
+  readonly throttlingRateLimit: number;
+  readonly throttlingBurstLimit: number;
+  /** Requests per second to OpenAI for the whole worker fleet. */
+  readonly openAiRateLimitRps: number;
+  /** The bulk worker's event source: maximum concurrency (2–1000), batch size, batching window. */
+  readonly workerMaxConcurrency: number;
+  readonly workerBatchSize: number;
+  readonly workerMaxBatchingWindowSeconds: number;
+  /** Receives of one bulk message before it moves to the DLQ. */
+  readonly maxReceiveCount: number;
+  /** Alarms notify this address through an SNS topic; unset = alarms without notification. */
+  readonly alarmEmail?: string;
+  /** Retention of every function's and the API's log group. */
+  readonly logRetentionDays: RetentionDays;
+  /** Name or ARN of the webhook signing secrets (functions that declare they read it). */
+  readonly webhookSecretsSecretId?: string;
+}
+
+export const DEFAULT_STACK_CONFIG: StackConfig = {
+  adminKeySecretId: 'openai/admin-key',
+  authMode: 'iam',
+  tokenSecretId: 'openai-invites/api-tokens',
+  allowedPrincipalArns: [],
+  throttlingRateLimit: 20,
+  throttlingBurstLimit: 40,
+  openAiRateLimitRps: 5,
+  workerMaxConcurrency: 2,
+  workerBatchSize: 10,
+  workerMaxBatchingWindowSeconds: 5,
+  maxReceiveCount: 5,
+  logRetentionDays: RetentionDays.ONE_MONTH,
+};
+
+const RETENTION_VALUES = new Set<number>(
+  Object.values(RetentionDays).filter((value): value is number => typeof value === 'number'),
+);
+
+export class StackConfigError extends Error {
+  override readonly name = 'StackConfigError';
+}
+
+type Raw = (key: string) => unknown;
+
+const text = (raw: Raw, key: string): string | undefined => {
+  const value = raw(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new StackConfigError(`Context ${key} must be a string.`);
+  return value.trim() || undefined;
+};
+
+const integer = (raw: Raw, key: string, fallback: number, min: number, max: number): number => {
+  const value = raw(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const number = typeof value === 'string' ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    throw new StackConfigError(`Context ${key} must be an integer from ${min} to ${max}.`);
+  }
+  return number;
+};
+
+/** A JSON array, or (from `-c key=a,b`) a comma-separated string. */
+const list = (raw: Raw, key: string): string[] => {
+  const value = raw(key);
+  if (value === undefined || value === null || value === '') return [];
+  const items = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(items) || items.some((item) => typeof item !== 'string')) {
+    throw new StackConfigError(`Context ${key} must be a list of strings.`);
+  }
+  return items.map((item: string) => item.trim()).filter((item) => item !== '');
+};
+
+/** Reads and checks the configuration; `raw` returns one context value (or undefined). */
+export const parseStackConfig = (raw: Raw): StackConfig => {
+  const defaults = DEFAULT_STACK_CONFIG;
+  const authMode = text(raw, 'authMode') ?? defaults.authMode;
+  if (authMode !== 'iam' && authMode !== 'token') {
+    throw new StackConfigError('Context authMode must be "iam" or "token".');
+  }
+  const allowedPrincipalArns = list(raw, 'allowedPrincipalArns');
+  for (const arn of allowedPrincipalArns) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/.+)$/.test(arn)) {
+      throw new StackConfigError(
+        `Context allowedPrincipalArns: ${arn} is not an IAM role, user or account ARN.`,
+      );
+    }
+  }
+  const openAiBaseUrl = text(raw, 'openAiBaseUrl');
+  if (openAiBaseUrl !== undefined && !/^https:\/\/\S+$/.test(openAiBaseUrl)) {
+    throw new StackConfigError('Context openAiBaseUrl must be an https URL.');
+  }
+  const alarmEmail = text(raw, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new StackConfigError('Context alarmEmail must be an email address.');
+  }
+  const logRetentionDays = integer(raw, 'logRetentionDays', defaults.logRetentionDays, 1, 9999);
+  if (!RETENTION_VALUES.has(logRetentionDays)) {
+    throw new StackConfigError(
+      `Context logRetentionDays must be one of CloudWatch's values: ${[...RETENTION_VALUES].join(', ')}.`,
+    );
+  }
+  return {
+    adminKeySecretId: text(raw, 'adminKeySecretId') ?? defaults.adminKeySecretId,
+    openAiBaseUrl,
+    authMode,
+    tokenSecretId: text(raw, 'tokenSecretId') ?? defaults.tokenSecretId,
+    allowedPrincipalArns,
+    throttlingRateLimit: integer(raw, 'throttlingRateLimit', defaults.throttlingRateLimit, 1, 10_000),
+    throttlingBurstLimit: integer(raw, 'throttlingBurstLimit', defaults.throttlingBurstLimit, 1, 5_000),
+    openAiRateLimitRps: integer(raw, 'openAiRateLimitRps', defaults.openAiRateLimitRps, 1, 1_000),
+    // SQS event sources accept a maximum concurrency from 2 to 1000.
+    workerMaxConcurrency: integer(raw, 'workerMaxConcurrency', defaults.workerMaxConcurrency, 2, 1_000),
+    // Above 10 messages a batch needs a batching window, and 10 invites already take seconds.
+    workerBatchSize: integer(raw, 'workerBatchSize', defaults.workerBatchSize, 1, 10),
+    workerMaxBatchingWindowSeconds: integer(
+      raw,
+      'workerMaxBatchingWindowSeconds',
+      defaults.workerMaxBatchingWindowSeconds,
+      0,
+      300,
+    ),
+    maxReceiveCount: integer(raw, 'maxReceiveCount', defaults.maxReceiveCount, 1, 1_000),
+    alarmEmail,
+    logRetentionDays: logRetentionDays as RetentionDays,
+    webhookSecretsSecretId: text(raw, 'webhookSecretsSecretId'),
+  };
+};
+
+/** The configuration from a construct tree's context (`cdk.json`, `-c`). */
+export const readStackConfig = (node: Node): StackConfig =>
+  parseStackConfig((key) => node.tryGetContext(key));

@@ -1,0 +1,46 @@
+/**
+ * What each function needs from the stack, beyond its route (the route table, lib/routes.ts, says
+ * where it is reached). A function file not named here gets the defaults: it calls OpenAI, so it
+ * reads the Admin key, and nothing else.
+ */
+import { Duration } from 'aws-cdk-lib';
+
+export interface FunctionNeeds {
+  /** Reads the Admin-key secret and calls OpenAI (default true). */
+  readonly callsOpenAI?: boolean;
+  /** Sends to the bulk queue (gets INVITE_QUEUE_URL and SendMessage on that queue only). */
+  readonly sendsToInviteQueue?: boolean;
+  /** Reads the webhook signing secrets (gets WEBHOOK_SECRETS_SECRET_ID and read on that secret only). */
+  readonly readsWebhookSecrets?: boolean;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+}
+
+/**
+ * API functions: API Gateway gives up on an integration after 29 s, so a function gets 28 s (its
+ * OpenAI deadline, retries included, ends a second before that). 256 MB: the bundles load in a
+ * few tens of milliseconds there; 128 MB doubles cold starts for a few cents less.
+ */
+export const API_FUNCTION_DEFAULTS = { timeout: Duration.seconds(28), memorySize: 256 } as const;
+
+/**
+ * Keyed by file name under `functions/`. Today's four API functions need only the defaults;
+ * the bulk producer and the webhook function join here, e.g.
+ * `'bulk-invites': { sendsToInviteQueue: true }`,
+ * `webhook: { callsOpenAI: false, sendsToInviteQueue: true, readsWebhookSecrets: true }`.
+ */
+export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {};
+
+/** A function fed by the bulk queue (no route). */
+export interface WorkerSpec {
+  /** File name under `functions/`, without `.ts`. */
+  readonly functionName: string;
+  /** Default 60 s: a batch of 10 invites paced at a few requests per second, with retries. */
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+}
+
+/** Workers: none yet. The bulk worker joins as `{ functionName: 'bulk-worker' }`. */
+export const WORKERS: readonly WorkerSpec[] = [];
+
+export const WORKER_DEFAULTS = { timeout: Duration.seconds(60), memorySize: 256 } as const;

@@ -1,0 +1,73 @@
+/**
+ * Every Lambda function of the product, with the defaults in one place: Node.js 24 on arm64,
+ * an ESM bundle built by the local esbuild (no Docker), source maps, X-Ray, its own log group
+ * with retention and a role that may write to that log group only.
+ */
+import { fileURLToPath } from 'node:url';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** `require` for the CommonJS dependencies bundled into an ES module. */
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+export interface InvitesFunctionProps {
+  /** File name under `functions/`, without `.ts`. */
+  readonly functionName: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly logRetention: RetentionDays;
+  readonly environment?: Record<string, string>;
+}
+
+export class InvitesFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: InvitesFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: props.logRetention });
+    // Our own role instead of AWSLambdaBasicExecutionRole: logs go to this function's log group only.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs functions/${props.functionName}.ts`,
+    });
+    logGroup.grantWrite(role);
+    super(scope, id, {
+      entry: `${PROJECT_ROOT}functions/${props.functionName}.ts`,
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
+      handler: 'handler',
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'openai-invites',
+        ...props.environment,
+      },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: CREATE_REQUIRE_BANNER,
+        minify: true,
+        sourceMap: true,
+        // The AWS SDK is bundled too: the version the tests ran against is the version deployed.
+        externalModules: [],
+      },
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions.',
+    });
+  }
+}
