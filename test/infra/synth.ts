@@ -1,0 +1,106 @@
+/** Builds the stack for template assertions, with esbuild bundling skipped. */
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parseStackConfig } from '../../infra/config';
+import type { FunctionNeeds, WorkerSpec } from '../../infra/functions';
+import { InvitesStack } from '../../infra/invites-stack';
+import type { Route } from '../../lib/routes';
+
+/** Skips NodejsFunction bundling: template tests need no esbuild run. */
+export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+export interface Synthesized {
+  app: App;
+  stack: InvitesStack;
+  template: Template;
+}
+
+export const synthStack = (
+  context: Record<string, unknown> = {},
+  extra: {
+    routes?: readonly Route[];
+    workers?: readonly WorkerSpec[];
+    functionNeeds?: Record<string, FunctionNeeds>;
+  } = {},
+): Synthesized => {
+  const app = new App({ context: SKIP_BUNDLING });
+  const stack = new InvitesStack(app, 'Invites', {
+    config: parseStackConfig((key) => context[key]),
+    ...extra,
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+};
+
+/** The logical ID of a construct's CloudFormation resource. */
+export const logicalIdOf = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as never);
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+
+/** API Gateway resource logical IDs → their full paths ('/' for the root). */
+export const resourcePaths = (template: Template): Map<string, string> => {
+  const resources = template.toJSON().Resources as Resources;
+  const paths = new Map<string, string>();
+  const pathOf = (reference: unknown): string => {
+    const ref = (reference as { Ref?: string }).Ref;
+    if (!ref) return ''; // Fn::GetAtt [RestApi, RootResourceId]
+    const cached = paths.get(ref);
+    if (cached !== undefined) return cached;
+    const resource = resources[ref]!;
+    const path = `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart as string}`;
+    paths.set(ref, path);
+    return path;
+  };
+  for (const [id, resource] of Object.entries(resources)) {
+    if (resource.Type === 'AWS::ApiGateway::Resource') pathOf({ Ref: id });
+  }
+  return paths;
+};
+
+export interface TemplateMethod {
+  logicalId: string;
+  method: string;
+  path: string;
+  properties: Record<string, unknown>;
+}
+
+/** Every AWS::ApiGateway::Method with its HTTP method and full resource path. */
+export const templateMethods = (template: Template): TemplateMethod[] => {
+  const paths = resourcePaths(template);
+  return Object.entries(template.findResources('AWS::ApiGateway::Method')).map(([logicalId, resource]) => {
+    const properties = (resource as { Properties: Record<string, unknown> }).Properties;
+    const ref = (properties.ResourceId as { Ref?: string }).Ref;
+    return {
+      logicalId,
+      method: properties.HttpMethod as string,
+      path: ref ? paths.get(ref)! : '/',
+      properties,
+    };
+  });
+};
+
+export interface PolicyStatementJson {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** The statements of the IAM policies attached to a role. */
+export const statementsOfRole = (template: Template, roleLogicalId: string): PolicyStatementJson[] =>
+  Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) =>
+      ((policy as { Properties: { Roles: { Ref: string }[] } }).Properties.Roles ?? []).some(
+        (role) => role.Ref === roleLogicalId,
+      ),
+    )
+    .flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: PolicyStatementJson[] } } }).Properties
+          .PolicyDocument.Statement,
+    );
+
+export const actionsOf = (statement: PolicyStatementJson): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+
+export const resourcesOf = (statement: PolicyStatementJson): unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];

@@ -1,0 +1,142 @@
+/**
+ * `npm start` as a newcomer runs it: the README's "Try it" commands, run exactly as printed
+ * (ports aside), print what the README says they print, and Ctrl-C stops it cleanly.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/moto';
+
+interface Step {
+  script: string;
+  expected?: string;
+}
+
+/** The README's example block: commands, each followed by an optional `# → expected` line. */
+const readmeSteps = (): Step[] => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('## Try it'),
+    readme.indexOf('\n## ', readme.indexOf('## Try it') + 1),
+  );
+  const block = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .map((match) => match[1]!)
+    .find((text) => text.includes('curl'));
+  if (!block) throw new Error('README has no curl examples under "## Try it"');
+  const steps: Step[] = [];
+  let command: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith('# →')) {
+      steps.push({ script: command.join('\n'), expected: line.slice(3).trim() });
+      command = [];
+    } else if (line.startsWith('#') || line.trim() === '') {
+      if (command.length > 0 && !command.at(-1)!.endsWith('\\')) {
+        steps.push({ script: command.join('\n') });
+        command = [];
+      }
+    } else {
+      command.push(line);
+    }
+  }
+  if (command.length > 0) steps.push({ script: command.join('\n') });
+  return steps;
+};
+
+const run = (script: string): Promise<string> =>
+  new Promise((resolve, reject) =>
+    execFile('bash', ['-c', script], { timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    ),
+  );
+
+let child: ChildProcess;
+let output = '';
+let port: number;
+let simulatorPort: number;
+
+beforeAll(async () => {
+  [port, simulatorPort] = [await freePort(), await freePort()];
+  // Its own process group, so "Ctrl-C" can reach npm and everything under it, as a terminal does.
+  child = spawn('npm', ['start', '--silent'], {
+    detached: true,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SIMULATOR_PORT: String(simulatorPort),
+      OPENAI_ADMIN_KEY_SECRET_ID: '',
+      OPENAI_BASE_URL: '',
+      OPENAI_ADMIN_KEY: '',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const giveUpAt = Date.now() + 30_000;
+  while (!output.includes('Ctrl-C stops it.')) {
+    if (child.exitCode !== null || Date.now() > giveUpAt)
+      throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}, 60_000);
+
+afterAll(() => {
+  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+describe('npm start', () => {
+  it('says what it serves, which upstream it calls and where the key comes from', () => {
+    expect(output).toContain(`Local gateway on http://127.0.0.1:${port}/v1`);
+    expect(output).toContain(
+      `POST   http://127.0.0.1:${port}/v1/organization/invites  → functions/create-invite.ts`,
+    );
+    expect(output).toContain(`OpenAI invites simulator at http://127.0.0.1:${simulatorPort}/v1`);
+    expect(output).toMatch(/admin key +none needed/);
+  });
+
+  it('prints what the README says for each of its examples, run as printed', async () => {
+    const steps = readmeSteps();
+    expect(steps.filter((step) => step.expected).length).toBeGreaterThanOrEqual(7);
+
+    const separator = '@@step@@';
+    const script = steps
+      .map((step) => `${step.script}\necho; echo ${separator}`)
+      .join('\n')
+      .replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`)
+      .replaceAll('127.0.0.1:3001', `127.0.0.1:${simulatorPort}`);
+    const outputs = (await run(`set -euo pipefail\n${script}`)).split(`${separator}\n`);
+
+    for (const [index, step] of steps.entries()) {
+      if (!step.expected) continue;
+      const printed = outputs[index]!.replaceAll('\r', '');
+      // "…" in the README stands for parts that differ every run; the rest must appear in order.
+      let from = 0;
+      for (const piece of step.expected.split('…').filter((part) => part !== '')) {
+        const at = printed.indexOf(piece, from);
+        expect(
+          at,
+          `README step ${index + 1}: ${step.script}\nexpected ${JSON.stringify(piece)} in\n${printed}`,
+        ).toBeGreaterThanOrEqual(0);
+        from = at + piece.length;
+      }
+    }
+  });
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+
+    process.kill(-child.pid!, 'SIGINT');
+    const { code, signal } = await exited;
+
+    // npm re-raises the SIGINT it forwarded; the gateway itself shut down and exited 0.
+    expect(code === 0 || signal === 'SIGINT').toBe(true);
+    expect(output).toMatch(/"message":"stopping".*"signal":"SIGINT"/);
+    expect(output).not.toMatch(/Error|failed/);
+    await expect(fetch(`http://127.0.0.1:${port}/v1/organization/invites`)).rejects.toThrow();
+  });
+});
