@@ -1,0 +1,482 @@
+import type { Role } from 'aws-cdk-lib/aws-iam';
+import { describe, expect, it } from 'vitest';
+import { openAIErrorTemplate } from '../../infra/gateway-responses';
+import { ROUTES, type Route } from '../../lib/routes';
+import { actionsOf, logicalIdOf, resourcesOf, statementsOfRole, synthStack, templateMethods } from './synth';
+
+// Stand-ins for functions that have not landed yet (their files live under test/infra/fixtures).
+const WEBHOOK = '../test/infra/fixtures/webhook';
+const WORKER = '../test/infra/fixtures/bulk-worker';
+const WEBHOOK_ROUTE: Route = {
+  id: 'webhook',
+  method: 'POST',
+  path: '/webhooks/{provider}',
+  functionName: WEBHOOK,
+  auth: 'webhook',
+};
+
+// One synth per configuration, shared by the tests below (each synth takes about a second).
+const iam = synthStack();
+const token = synthStack({
+  authMode: 'token',
+  tokenSecretId: 'team/api-tokens',
+  alarmEmail: 'ops@example.com',
+});
+const future = synthStack(
+  {
+    allowedPrincipalArns: ['arn:aws:iam::111122223333:role/hr-portal', 'arn:aws:iam::444455556666:root'],
+    webhookSecretsSecretId: 'openai-invites/webhook-secrets',
+    workerBatchSize: 7,
+    workerMaxBatchingWindowSeconds: 3,
+    workerMaxConcurrency: 4,
+    openAiRateLimitRps: 9,
+    maxReceiveCount: 3,
+  },
+  {
+    routes: [...ROUTES, WEBHOOK_ROUTE],
+    workers: [{ functionName: WORKER }],
+    functionNeeds: { [WEBHOOK]: { callsOpenAI: false, sendsToInviteQueue: true, readsWebhookSecrets: true } },
+  },
+);
+
+const ADMIN_KEY_ARN_SUFFIX = ':secret:openai/admin-key-??????';
+
+/** The Fn::Join of an imported secret's ARN, flattened to a string with `<Ref>` placeholders. */
+const flatten = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(flatten).join(join[0]);
+  const ref = (value as { Ref?: string }).Ref;
+  if (ref) return `<${ref}>`;
+  const getAtt = (value as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'];
+  if (getAtt) return `<${getAtt.join('.')}>`;
+  return JSON.stringify(value);
+};
+
+describe('the route table and the template', () => {
+  it('agree: one method per route on the route’s resource, and no other method', () => {
+    const methods = templateMethods(iam.template).map((method) => `${method.method} ${method.path}`);
+
+    expect(methods.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it('agree when a route joins the table', () => {
+    const methods = templateMethods(future.template).map((method) => `${method.method} ${method.path}`);
+
+    expect(methods).toHaveLength(ROUTES.length + 1);
+    expect(methods).toContain('POST /webhooks/{provider}');
+  });
+
+  it('integrate each method with the function of its route, as a Lambda proxy', () => {
+    for (const method of templateMethods(iam.template)) {
+      const route = ROUTES.find(
+        (candidate) => candidate.method === method.method && candidate.path === method.path,
+      )!;
+      const functionId = logicalIdOf(iam.stack, iam.stack.functions.get(route.functionName)!);
+      const integration = method.properties.Integration as { Type: string; Uri: unknown };
+
+      expect(integration.Type).toBe('AWS_PROXY');
+      expect(flatten(integration.Uri)).toContain(`<${functionId}.Arn>`);
+      expect(method.properties.OperationName).toBe(route.id);
+    }
+  });
+
+  it('makes one function per function file', () => {
+    const files = new Set(ROUTES.map((route) => route.functionName));
+
+    expect([...iam.stack.functions.keys()].sort()).toEqual([...files].sort());
+    iam.template.resourceCountIs('AWS::Lambda::Function', files.size);
+  });
+
+  it('requires path parameters at the gateway', () => {
+    const retrieve = templateMethods(iam.template).find(
+      (method) => method.method === 'GET' && method.path === '/organization/invites/{invite_id}',
+    )!;
+
+    expect(retrieve.properties.RequestParameters).toEqual({ 'method.request.path.invite_id': true });
+    expect(retrieve.properties.RequestValidatorId).toBeDefined();
+  });
+});
+
+describe('authorisation', () => {
+  it('is IAM on every api route by default, with no authorizer', () => {
+    for (const method of templateMethods(iam.template))
+      expect(method.properties.AuthorizationType).toBe('AWS_IAM');
+    iam.template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
+  });
+
+  it('is the bearer-token authorizer on every api route in token mode', () => {
+    const [authorizerId] = Object.keys(token.template.findResources('AWS::ApiGateway::Authorizer'));
+
+    token.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'TOKEN',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    for (const method of templateMethods(token.template)) {
+      expect(method.properties.AuthorizationType).toBe('CUSTOM');
+      expect(method.properties.AuthorizerId).toEqual({ Ref: authorizerId });
+    }
+  });
+
+  it('runs the authorizer with the token secret only, never the Admin key', () => {
+    const authorizer = token.stack.functions.get('bearer-token-authorizer')!;
+    const roleId = logicalIdOf(token.stack, authorizer.role as Role);
+    const secretResources = statementsOfRole(token.template, roleId)
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')))
+      .flatMap(resourcesOf)
+      .map(flatten);
+
+    expect(secretResources).toEqual([expect.stringMatching(/:secret:team\/api-tokens-\?{6}$/)]);
+    token.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { API_TOKENS_SECRET_ID: 'team/api-tokens' } },
+    });
+    const environment =
+      token.template.toJSON().Resources[logicalIdOf(token.stack, authorizer)].Properties.Environment
+        .Variables;
+    expect(environment.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
+  });
+
+  it('leaves webhook routes open at the gateway', () => {
+    const webhook = templateMethods(future.template).find(
+      (method) => method.path === '/webhooks/{provider}',
+    )!;
+
+    expect(webhook.properties.AuthorizationType).toBe('NONE');
+  });
+
+  it('lets the configured principals invoke in IAM mode, and anyone reach webhook routes', () => {
+    future.template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      Policy: {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 'execute-api:Invoke',
+            Principal: {
+              AWS: ['arn:aws:iam::111122223333:role/hr-portal', 'arn:aws:iam::444455556666:root'],
+            },
+            Resource: 'execute-api:/v1/*/*',
+          },
+          {
+            Effect: 'Allow',
+            Action: 'execute-api:Invoke',
+            Principal: { AWS: '*' },
+            Resource: 'execute-api:/v1/POST/webhooks/*',
+          },
+        ],
+      },
+    });
+    expect(
+      iam.template.toJSON().Resources[logicalIdOf(iam.stack, iam.stack.api)].Properties.Policy,
+    ).toBeUndefined();
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 24 on arm64 with X-Ray, source maps and API-sized timeout and memory', () => {
+    for (const fn of iam.stack.functions.values()) {
+      const properties = iam.template.toJSON().Resources[logicalIdOf(iam.stack, fn)].Properties;
+
+      expect(properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Timeout: 28,
+        MemorySize: 256,
+        Environment: {
+          Variables: { NODE_OPTIONS: '--enable-source-maps', OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key' },
+        },
+      });
+      expect(properties.Environment.Variables.OPENAI_BASE_URL).toBeUndefined();
+      expect(properties.LoggingConfig.LogGroup).toEqual({ Ref: logicalIdOf(iam.stack, fn.logGroup) });
+    }
+  });
+
+  it('log to their own log groups with the configured retention', () => {
+    const withRetention = synthStack({ logRetentionDays: 90 });
+
+    for (const fn of withRetention.stack.functions.values()) {
+      const logGroupId = logicalIdOf(withRetention.stack, fn.logGroup);
+      expect(withRetention.template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  it('get OPENAI_BASE_URL and the Admin key’s ARN when configured so', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:openai/admin-key-AbCdEf';
+    const { stack, template } = synthStack({
+      adminKeySecretId: arn,
+      openAiBaseUrl: 'https://openai.example.com/v1',
+    });
+    const fn = stack.functions.get('create-invite')!;
+
+    expect(
+      template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables,
+    ).toMatchObject({
+      OPENAI_ADMIN_KEY_SECRET_ID: arn,
+      OPENAI_BASE_URL: 'https://openai.example.com/v1',
+    });
+    const secretResources = statementsOfRole(template, logicalIdOf(stack, fn.role as Role))
+      .filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')))
+      .flatMap(resourcesOf);
+    expect(secretResources).toEqual([arn]);
+  });
+
+  it('may read exactly the Admin-key secret, write their own logs, and nothing else', () => {
+    for (const fn of iam.stack.functions.values()) {
+      const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role));
+      const byAction = (prefix: string) =>
+        statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
+
+      expect(byAction('secretsmanager:').flatMap(resourcesOf).map(flatten)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^arn:<AWS::Partition>:secretsmanager:.*${ADMIN_KEY_ARN_SUFFIX.replace(/[?/]/g, '\\$&')}$`,
+          ),
+        ),
+      ]);
+      expect(actionsOf(byAction('secretsmanager:')[0]!).sort()).toEqual([
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+      ]);
+      expect(byAction('logs:').flatMap(resourcesOf)).toEqual([
+        { 'Fn::GetAtt': [logicalIdOf(iam.stack, fn.logGroup), 'Arn'] },
+      ]);
+      expect(byAction('sqs:')).toEqual([]);
+      // The only `*` is X-Ray's, which has no resource-level permissions.
+      const wildcards = statements.filter((statement) => resourcesOf(statement).includes('*'));
+      expect(wildcards.flatMap(actionsOf).sort()).toEqual([
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ]);
+    }
+  });
+
+  it('grant send on exactly the bulk queue, and the webhook secrets, to a function that needs them', () => {
+    const webhook = future.stack.functions.get(WEBHOOK)!;
+    const statements = statementsOfRole(future.template, logicalIdOf(future.stack, webhook.role as Role));
+    const queueId = logicalIdOf(future.stack, future.stack.queue);
+    const send = statements.filter((statement) => actionsOf(statement).includes('sqs:SendMessage'));
+    const secrets = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+    );
+    const environment =
+      future.template.toJSON().Resources[logicalIdOf(future.stack, webhook)].Properties.Environment.Variables;
+
+    expect(send.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    expect(secrets.flatMap(resourcesOf).map(flatten)).toEqual([
+      expect.stringMatching(/:secret:openai-invites\/webhook-secrets-\?{6}$/),
+    ]);
+    expect(environment).toMatchObject({
+      INVITE_QUEUE_URL: { Ref: queueId },
+      WEBHOOK_SECRETS_SECRET_ID: 'openai-invites/webhook-secrets',
+    });
+    expect(environment.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
+  });
+});
+
+describe('the bulk queue', () => {
+  it('has a dead-letter queue: SSL only, SQS-managed encryption, kept 14 days', () => {
+    const dlqId = logicalIdOf(iam.stack, iam.stack.deadLetterQueue);
+    const queueId = logicalIdOf(iam.stack, iam.stack.queue);
+    const resources = iam.template.toJSON().Resources;
+
+    expect(resources[dlqId].Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    expect(resources[queueId].Properties).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 360,
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+    });
+    for (const id of [queueId, dlqId]) {
+      iam.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      });
+    }
+  });
+
+  it('redrives after the configured number of receives', () => {
+    const queue = future.template.toJSON().Resources[logicalIdOf(future.stack, future.stack.queue)];
+
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
+  });
+
+  it('has no consumer today', () => {
+    iam.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+  });
+
+  it('feeds a worker in batches with partial failures, at the configured pace', () => {
+    const worker = future.stack.functions.get(WORKER)!;
+    const workerId = logicalIdOf(future.stack, worker);
+    const resources = future.template.toJSON().Resources;
+
+    future.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: workerId },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(future.stack, future.stack.queue), 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 7,
+      MaximumBatchingWindowInSeconds: 3,
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+    expect(resources[workerId].Properties).toMatchObject({
+      Timeout: 60,
+      Environment: {
+        Variables: {
+          INVITE_DLQ_URL: { Ref: logicalIdOf(future.stack, future.stack.deadLetterQueue) },
+          OPENAI_RATE_LIMIT_RPS: '9',
+          WORKER_MAX_CONCURRENCY: '4',
+          OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
+        },
+      },
+    });
+    const send = statementsOfRole(future.template, logicalIdOf(future.stack, worker.role as Role)).filter(
+      (statement) => actionsOf(statement).includes('sqs:SendMessage'),
+    );
+    expect(send.flatMap(resourcesOf)).toEqual([
+      { 'Fn::GetAtt': [logicalIdOf(future.stack, future.stack.deadLetterQueue), 'Arn'] },
+    ]);
+  });
+});
+
+describe('the stage', () => {
+  it('is v1, throttled, traced, with JSON access logs and execution logs without bodies', () => {
+    const custom = synthStack({ throttlingRateLimit: 7, throttlingBurstLimit: 11 });
+    const stage = Object.values(custom.template.findResources('AWS::ApiGateway::Stage'))[0] as {
+      Properties: Record<string, unknown> & { AccessLogSetting: { Format: string; DestinationArn: unknown } };
+    };
+
+    expect(stage.Properties).toMatchObject({
+      StageName: 'v1',
+      TracingEnabled: true,
+      MethodSettings: [
+        {
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          ThrottlingRateLimit: 7,
+          ThrottlingBurstLimit: 11,
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+        },
+      ],
+    });
+    expect(JSON.parse(stage.Properties.AccessLogSetting.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      principalId: '$context.authorizer.principalId',
+      status: '$context.status',
+    });
+    expect(flatten(stage.Properties.AccessLogSetting.DestinationArn)).toMatch(/^<ApiAccessLogs.*\.Arn>$/);
+  });
+
+  it('answers its own errors in OpenAI’s error shape', () => {
+    const responses = iam.template.findResources('AWS::ApiGateway::GatewayResponse');
+    const byType = Object.fromEntries(
+      Object.values(responses).map((resource) => {
+        const properties = (resource as { Properties: Record<string, unknown> }).Properties;
+        return [properties.ResponseType as string, properties];
+      }),
+    );
+
+    expect(Object.keys(byType)).toEqual(
+      expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED']),
+    );
+    expect(byType.UNAUTHORIZED!.StatusCode).toBe('401');
+    expect(byType.THROTTLED!.StatusCode).toBe('429');
+    for (const properties of Object.values(byType)) {
+      const template = (properties.ResponseTemplates as Record<string, string>)['application/json']!;
+      // API Gateway substitutes a quoted, escaped string for $context.error.messageString.
+      const body = JSON.parse(template.replace('$context.error.messageString', JSON.stringify('Say "no"')));
+      expect(body).toEqual({
+        error: { message: 'Say "no"', type: expect.any(String), param: null, code: expect.any(String) },
+      });
+    }
+    expect(openAIErrorTemplate('invalid_request_error', 'x')).toContain('"param":null');
+  });
+});
+
+describe('alarms', () => {
+  const alarmsOf = (template: typeof iam.template) =>
+    Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => (alarm as { Properties: Record<string, unknown> }).Properties,
+    );
+
+  it('watch the DLQ, each function’s errors and throttles, and the API’s 5xx', () => {
+    const alarms = alarmsOf(iam.template);
+    const dlqName = { 'Fn::GetAtt': [logicalIdOf(iam.stack, iam.stack.deadLetterQueue), 'QueueName'] };
+
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: dlqName }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      }),
+    );
+    for (const fn of iam.stack.functions.values()) {
+      for (const metric of ['Errors', 'Throttles']) {
+        expect(alarms).toContainEqual(
+          expect.objectContaining({
+            MetricName: metric,
+            Namespace: 'AWS/Lambda',
+            Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(iam.stack, fn) } }],
+          }),
+        );
+      }
+    }
+    expect(alarms).toContainEqual(
+      expect.objectContaining({ MetricName: '5XXError', Namespace: 'AWS/ApiGateway' }),
+    );
+    expect(alarms).toHaveLength(1 + 2 * iam.stack.functions.size + 1);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
+    iam.template.resourceCountIs('AWS::SNS::Topic', 0);
+  });
+
+  it('notify the configured email through an encrypted, TLS-only topic', () => {
+    const [topicId] = Object.keys(token.template.findResources('AWS::SNS::Topic'));
+
+    token.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topicId },
+    });
+    token.template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: {
+        'Fn::GetAtt': [Object.keys(token.template.findResources('AWS::KMS::Key'))[0], 'Arn'],
+      },
+    });
+    token.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    // CloudWatch must be able to use the key, or alarms could not publish to the encrypted topic.
+    const keyPolicy = JSON.stringify(token.template.findResources('AWS::KMS::Key'));
+    expect(keyPolicy).toContain('"Service":"cloudwatch.amazonaws.com"');
+    token.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      },
+    });
+    for (const alarm of alarmsOf(token.template)) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+});
+
+describe('outputs', () => {
+  it('are the API URL, the queue URL and the DLQ URL', () => {
+    const outputs = iam.template.toJSON().Outputs;
+
+    expect(flatten(outputs.ApiUrl.Value)).toMatch(
+      /^https:\/\/<Api[0-9A-F]+>\.execute-api\.<AWS::Region>\.<AWS::URLSuffix>\/<ApiDeploymentStagev1[0-9A-F]+>\/$/,
+    );
+    expect(outputs.QueueUrl.Value).toEqual({ Ref: logicalIdOf(iam.stack, iam.stack.queue) });
+    expect(outputs.DeadLetterQueueUrl.Value).toEqual({
+      Ref: logicalIdOf(iam.stack, iam.stack.deadLetterQueue),
+    });
+  });
+});
