@@ -98,10 +98,6 @@ export class InvitesStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue of the bulk queue; a DLQ of the DLQ would only hide failures.',
-    });
     const workerTimeouts = workers.map((worker) => (worker.timeout ?? WORKER_DEFAULTS.timeout).toSeconds());
     this.queue = new Queue(this, 'InviteQueue', {
       enforceSSL: true,
