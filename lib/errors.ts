@@ -61,6 +61,9 @@ export class InvalidRequestError extends InvitesError {
   }
 }
 
+/** 400: a bulk job's shape (not one of its items) is wrong, so nothing of it can be used. */
+export class InvalidJobError extends InvalidRequestError {}
+
 /** 404: no route, or no invite with that id. */
 export class NotFoundError extends InvitesError {
   constructor(message: string, options: { code?: string; param?: string; upstreamRequestId?: string } = {}) {
@@ -230,6 +233,21 @@ export class UpstreamConnectionError extends InvitesError {
       code: 'upstream_unreachable',
       cause,
     });
+  }
+}
+
+/** 503: the bulk queue would not take every message, even after resending. */
+export class EnqueueFailedError extends InvitesError {
+  constructor(failed: number, detail: string, cause?: unknown) {
+    super(
+      `${failed} invites could not be enqueued (${detail}); send the job again: invites are idempotent.`,
+      {
+        status: 503,
+        type: 'server_error',
+        code: 'enqueue_failed',
+        cause,
+      },
+    );
   }
 }
 

@@ -78,8 +78,10 @@ export interface InvitesClientOptions {
   deadlineMs?: number;
   maxRetries?: number;
   backoff?: BackoffOptions;
-  /** Told before each retry (for a log line); never given the key. */
+  /** Told before each retry (for a log line, or to slow a rate limiter); never given the key. */
   onRetry?: (notice: RetryNotice) => void;
+  /** Awaited before every HTTP attempt, retries included: the bulk worker's rate limiter. */
+  beforeAttempt?: () => Promise<void>;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -161,6 +163,7 @@ export class OpenAIInvitesClient {
   readonly #maxRetries: number;
   readonly #backoff: BackoffOptions;
   readonly #onRetry?: (notice: RetryNotice) => void;
+  readonly #beforeAttempt?: () => Promise<void>;
   readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
@@ -176,6 +179,7 @@ export class OpenAIInvitesClient {
     this.#maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#onRetry = options.onRetry;
+    this.#beforeAttempt = options.beforeAttempt;
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
     this.#sleep = options.sleep ?? sleepFor;
     this.#random = options.random ?? Math.random;
@@ -196,19 +200,27 @@ export class OpenAIInvitesClient {
    * on a retry after a lost response), that invite is returned with `created: false`.
    */
   async createInvite(request: InviteRequest, options: CallOptions = {}): Promise<CreateInviteResult> {
+    const invite = await this.createInviteIfAbsent(request, options);
+    if (invite) return { invite, created: true };
+    const existing = await this.findPendingInvite(request.email, options);
+    if (existing) return { invite: existing, created: false };
+    throw new UserAlreadyExistsError(options.trace?.requestIds.at(-1));
+  }
+
+  /**
+   * Creates an invite, or answers undefined when OpenAI says the email is already invited or a
+   * member. Cheaper than `createInvite` where the existing invite is not needed (bulk jobs).
+   */
+  async createInviteIfAbsent(request: InviteRequest, options: CallOptions = {}): Promise<Invite | undefined> {
     try {
       const invite = await this.#request(
         { method: 'POST', path: '/organization/invites', body: request, schema: inviteSchema },
         options,
       );
-      return { invite: invite as Invite, created: true };
+      return invite as Invite;
     } catch (error) {
-      if (!(error instanceof UpstreamApiError) || !isAlreadyInvitedAnswer(error)) {
-        throw error;
-      }
-      const existing = await this.findPendingInvite(request.email, options);
-      if (existing) return { invite: existing, created: false };
-      throw new UserAlreadyExistsError(error.upstreamRequestId);
+      if (error instanceof UpstreamApiError && isAlreadyInvitedAnswer(error)) return undefined;
+      throw error;
     }
   }
 
@@ -329,6 +341,7 @@ export class OpenAIInvitesClient {
     deadline: number,
     trace: UpstreamTrace | undefined,
   ): Promise<AttemptOutcome> {
+    await this.#beforeAttempt?.();
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) {
       return {

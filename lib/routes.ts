@@ -38,6 +38,13 @@ export const ROUTES = [
     auth: 'api',
   },
   {
+    id: 'bulkInvites',
+    method: 'POST',
+    path: '/organization/invites/bulk',
+    functionName: 'bulk-invites',
+    auth: 'api',
+  },
+  {
     id: 'retrieveInvite',
     method: 'GET',
     path: '/organization/invites/{invite_id}',
@@ -87,14 +94,26 @@ const matchPath = (resource: string, path: string): Record<string, string> | und
   return parameters;
 };
 
-/** Finds the route for a request, as API Gateway would; `path` is relative to the stage. */
+const literalSegments = (path: string): number =>
+  segmentsOf(path).filter((segment) => !segment.startsWith('{')).length;
+
+/**
+ * Finds the route for a request as API Gateway does: first the most specific resource that fits
+ * the path (literal segments win over `{parameters}`), then the method on that resource.
+ * `path` is relative to the stage.
+ */
 export const matchRoute = (method: string, path: string, routes: readonly Route[] = ROUTES): RouteMatch => {
-  const allowed: HttpMethod[] = [];
-  for (const route of routes) {
-    const pathParameters = matchPath(route.path, path);
-    if (!pathParameters) continue;
-    if (route.method === method.toUpperCase()) return { kind: 'found', route, pathParameters };
-    allowed.push(route.method);
-  }
-  return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'not-found' };
+  const fitting = routes
+    .map((route) => ({ route, pathParameters: matchPath(route.path, path) }))
+    .filter((candidate): candidate is { route: Route; pathParameters: Record<string, string> } =>
+      Boolean(candidate.pathParameters),
+    );
+  if (fitting.length === 0) return { kind: 'not-found' };
+  const resource = fitting.reduce((best, candidate) =>
+    literalSegments(candidate.route.path) > literalSegments(best.route.path) ? candidate : best,
+  ).route.path;
+  const onResource = fitting.filter((candidate) => candidate.route.path === resource);
+  const found = onResource.find((candidate) => candidate.route.method === method.toUpperCase());
+  if (found) return { kind: 'found', ...found };
+  return { kind: 'method-not-allowed', allowed: onResource.map((candidate) => candidate.route.method) };
 };

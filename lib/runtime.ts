@@ -1,11 +1,22 @@
 /**
  * The objects a warm container keeps between invocations, built once from the environment.
+ * The local gateway, tests and benchmarks replace them with their own through the setters.
  */
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { type AdminKeySource, SecretsManagerAdminKey, StaticAdminKey } from './admin-key';
-import { type ClientConfig, readClientConfig } from './config';
-import { AdminKeyUnavailableError } from './errors';
+import { BulkInviteWorker } from './bulk-worker';
+import {
+  type ClientConfig,
+  readClientConfig,
+  readQueueConfig,
+  readWorkerConfig,
+  type WorkerConfig,
+} from './config';
+import { AdminKeyUnavailableError, ConfigurationError } from './errors';
 import { logger } from './logger';
-import { OpenAIInvitesClient } from './openai-invites-client';
+import { type MessageQueue, SqsQueue } from './message-queue';
+import { type InvitesClientOptions, OpenAIInvitesClient } from './openai-invites-client';
+import { RateLimiter } from './rate-limiter';
 
 /** The Admin key's source: the secret when named, else OPENAI_ADMIN_KEY (local use only). */
 export const adminKeySourceFrom = (config: ClientConfig): AdminKeySource => {
@@ -22,7 +33,10 @@ export const adminKeySourceFrom = (config: ClientConfig): AdminKeySource => {
   };
 };
 
-export const createInvitesClient = (config: ClientConfig = readClientConfig()): OpenAIInvitesClient =>
+export const createInvitesClient = (
+  config: ClientConfig = readClientConfig(),
+  extra: Partial<InvitesClientOptions> = {},
+): OpenAIInvitesClient =>
   new OpenAIInvitesClient({
     adminKey: adminKeySourceFrom(config),
     baseUrl: config.baseUrl,
@@ -30,6 +44,7 @@ export const createInvitesClient = (config: ClientConfig = readClientConfig()): 
     deadlineMs: config.deadlineMs,
     maxRetries: config.maxRetries,
     onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
+    ...extra,
   });
 
 let invitesClient: OpenAIInvitesClient | undefined;
@@ -40,7 +55,74 @@ export const getInvitesClient = (): OpenAIInvitesClient => {
   return invitesClient;
 };
 
-/** Replaces the container's client: the local gateway, tests and benchmarks inject their own. */
 export const setInvitesClient = (client: OpenAIInvitesClient | undefined): void => {
   invitesClient = client;
+};
+
+// ---- Queues ---------------------------------------------------------------------------------
+
+let inviteQueue: MessageQueue | undefined;
+let deadLetterQueue: MessageQueue | undefined;
+
+const sqsQueueFrom = (url: string | undefined, variable: string): MessageQueue => {
+  if (!url) throw new ConfigurationError(`Environment variable ${variable} is not set.`);
+  return new SqsQueue(url);
+};
+
+/** The bulk queue (INVITE_QUEUE_URL). */
+export const getInviteQueue = (): MessageQueue => {
+  inviteQueue ??= sqsQueueFrom(readQueueConfig().queueUrl, 'INVITE_QUEUE_URL');
+  return inviteQueue;
+};
+
+/** Where the worker puts permanent failures (INVITE_DLQ_URL). */
+export const getDeadLetterQueue = (): MessageQueue => {
+  deadLetterQueue ??= sqsQueueFrom(readQueueConfig().deadLetterQueueUrl, 'INVITE_DLQ_URL');
+  return deadLetterQueue;
+};
+
+export const setQueues = (queues: { queue?: MessageQueue; deadLetterQueue?: MessageQueue }): void => {
+  inviteQueue = queues.queue;
+  deadLetterQueue = queues.deadLetterQueue;
+};
+
+// ---- The bulk worker ------------------------------------------------------------------------
+
+/**
+ * A worker as one container runs it: its own client, paced to its share of the fleet's rate
+ * (OPENAI_RATE_LIMIT_RPS / WORKER_MAX_CONCURRENCY) and pausing on 429.
+ */
+export const createBulkWorker = (
+  config: ClientConfig = readClientConfig(),
+  workerConfig: WorkerConfig = readWorkerConfig(),
+): BulkInviteWorker => {
+  const limiter = new RateLimiter(workerConfig.rateLimitRps / workerConfig.maxConcurrency);
+  const client = createInvitesClient(config, {
+    beforeAttempt: () => limiter.take(),
+    onRetry: (notice) => {
+      if (notice.status === 429) limiter.pauseFor(notice.delayMs);
+      logger.warn('retrying OpenAI call', { retry: notice });
+    },
+  });
+  return new BulkInviteWorker({
+    client,
+    queue: getInviteQueue(),
+    deadLetterQueue: getDeadLetterQueue(),
+    metrics: new Metrics({
+      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OpenAIInvites',
+      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'openai-invites',
+    }),
+    retryBaseSeconds: workerConfig.retryBaseSeconds,
+  });
+};
+
+let bulkWorker: BulkInviteWorker | undefined;
+
+export const getBulkWorker = (): BulkInviteWorker => {
+  bulkWorker ??= createBulkWorker();
+  return bulkWorker;
+};
+
+export const setBulkWorker = (worker: BulkInviteWorker | undefined): void => {
+  bulkWorker = worker;
 };

@@ -1,19 +1,33 @@
 /**
  * `npm start`: the product on one machine. The local gateway serves the route table on
- * http://127.0.0.1:${PORT:-3000}/v1; with no OpenAI upstream or key configured, the invites
- * simulator stands in for OpenAI, so no AWS account and no OpenAI key are needed.
+ * http://127.0.0.1:${PORT:-3000}/v1; the bulk worker drains the queue through a local stand-in
+ * of the Lambda SQS event source. With no OpenAI upstream or key configured, the invites
+ * simulator stands in for OpenAI; with no INVITE_QUEUE_URL, an in-process queue stands in for
+ * SQS. No AWS account and no OpenAI key are needed.
  */
-import { readClientConfig } from '../lib/config';
+import { type ClientConfig, readClientConfig, readQueueConfig, readWorkerConfig } from '../lib/config';
 import { logger } from '../lib/logger';
+import { SqsQueue } from '../lib/message-queue';
 import { ROUTES } from '../lib/routes';
-import { adminKeySourceFrom, createInvitesClient, setInvitesClient } from '../lib/runtime';
+import {
+  adminKeySourceFrom,
+  createBulkWorker,
+  createInvitesClient,
+  setInvitesClient,
+  setQueues,
+} from '../lib/runtime';
+import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
+import { LocalQueue } from './local-queue';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 
 /** The key the gateway sends to its own simulator: any non-empty key is accepted there. */
 const SIMULATOR_KEY = 'sk-local-simulator';
 /** A fixed port, so the README's control examples work as printed; `SIMULATOR_PORT=0` picks a free one. */
 const DEFAULT_SIMULATOR_PORT = 3001;
+/** The stack's settings for the in-process queue. */
+const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 30;
+const LOCAL_MAX_RECEIVE_COUNT = 5;
 
 const numberFromEnv = (name: string): number | undefined => {
   const raw = process.env[name];
@@ -32,28 +46,70 @@ const simulatorOptionsFromEnv = (): SimulatorOptions => {
   };
 };
 
-const main = async () => {
+/** The upstream the functions call: the configured one, or a simulator started here. */
+const startUpstream = async (
+  lines: string[],
+): Promise<{ config: ClientConfig; simulator?: InvitesSimulator }> => {
   const config = readClientConfig();
-  const upstreamConfigured = Boolean(
-    process.env.OPENAI_BASE_URL || config.adminKey || config.adminKeySecretId,
-  );
-  const lines: string[] = [];
-  let simulator: InvitesSimulator | undefined;
-
-  if (upstreamConfigured) {
-    const keySource = adminKeySourceFrom(config);
-    lines.push(`upstream     ${config.baseUrl}`, `admin key    from ${keySource.description}`);
-    setInvitesClient(createInvitesClient(config));
-  } else {
-    simulator = new InvitesSimulator(simulatorOptionsFromEnv());
-    const url = await simulator.start(numberFromEnv('SIMULATOR_PORT') ?? DEFAULT_SIMULATOR_PORT);
-    const control = url.replace(/\/v1$/, CONTROL_PREFIX);
+  if (process.env.OPENAI_BASE_URL || config.adminKey || config.adminKeySecretId) {
     lines.push(
-      `upstream     OpenAI invites simulator at ${url} (control: ${control}/state)`,
-      'admin key    none needed: set OPENAI_ADMIN_KEY or OPENAI_ADMIN_KEY_SECRET_ID to call a real upstream',
+      `upstream     ${config.baseUrl}`,
+      `admin key    from ${adminKeySourceFrom(config).description}`,
     );
-    setInvitesClient(createInvitesClient({ ...config, baseUrl: url, adminKey: SIMULATOR_KEY }));
+    return { config };
   }
+  const simulator = new InvitesSimulator(simulatorOptionsFromEnv());
+  const url = await simulator.start(numberFromEnv('SIMULATOR_PORT') ?? DEFAULT_SIMULATOR_PORT);
+  lines.push(
+    `upstream     OpenAI invites simulator at ${url} (control: ${url.replace(/\/v1$/, CONTROL_PREFIX)}/state)`,
+    'admin key    none needed: set OPENAI_ADMIN_KEY or OPENAI_ADMIN_KEY_SECRET_ID to call a real upstream',
+  );
+  return {
+    config: { ...config, baseUrl: url, adminKey: SIMULATOR_KEY, adminKeySecretId: undefined },
+    simulator,
+  };
+};
+
+/** The bulk queue and its dead-letter queue: SQS when INVITE_QUEUE_URL is set, else in-process. */
+const queuesFor = (lines: string[]) => {
+  const { queueUrl, deadLetterQueueUrl } = readQueueConfig();
+  if (queueUrl) {
+    if (!deadLetterQueueUrl) throw new Error('INVITE_DLQ_URL must be set with INVITE_QUEUE_URL');
+    lines.push(`bulk queue   ${queueUrl} (dead letters: ${deadLetterQueueUrl})`);
+    return { queue: new SqsQueue(queueUrl), deadLetterQueue: new SqsQueue(deadLetterQueueUrl) };
+  }
+  const deadLetterQueue = new LocalQueue({ name: 'invites-dlq' });
+  const queue = new LocalQueue({
+    name: 'invites',
+    visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+    maxReceiveCount: LOCAL_MAX_RECEIVE_COUNT,
+    deadLetterQueue,
+  });
+  lines.push('bulk queue   in-process (set INVITE_QUEUE_URL and INVITE_DLQ_URL for SQS)');
+  return { queue, deadLetterQueue };
+};
+
+const main = async () => {
+  const lines: string[] = [];
+  const { config, simulator } = await startUpstream(lines);
+  setInvitesClient(createInvitesClient(config));
+  const queues = queuesFor(lines);
+  setQueues(queues);
+
+  const workerConfig = readWorkerConfig();
+  const worker = new QueueEventSource({
+    queue: queues.queue,
+    maxConcurrency: workerConfig.maxConcurrency,
+    // Each poller stands for one container with its own share of the rate.
+    handlerFor: () => {
+      const bulkWorker = createBulkWorker(config, workerConfig);
+      return (event, context) => bulkWorker.handle(event, context);
+    },
+  });
+  worker.start();
+  lines.push(
+    `bulk worker  ${workerConfig.maxConcurrency} pollers, ${workerConfig.rateLimitRps} requests/s to the upstream in all`,
+  );
 
   const gateway = new LocalGateway();
   const url = await gateway.start(numberFromEnv('PORT') ?? 3000);
@@ -64,7 +120,7 @@ const main = async () => {
 
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });
-    await Promise.all([gateway.stop(), simulator?.stop()]);
+    await Promise.all([gateway.stop(), worker.stop(), simulator?.stop()]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -1,0 +1,12 @@
+/** POST /organization/invites/bulk: checks a whole job, enqueues one message per invite, answers 202. */
+import { apiHandler } from '../lib/api-handler';
+import { enqueueInvites, MAX_BULK_BODY_BYTES, parseBulkRequest } from '../lib/bulk-jobs';
+import { readJsonBody } from '../lib/http';
+import { getInviteQueue } from '../lib/runtime';
+
+export const handler = apiHandler('bulkInvites', async ({ event, audit }) => {
+  const job = parseBulkRequest(readJsonBody(event, MAX_BULK_BODY_BYTES));
+  const count = await enqueueInvites(getInviteQueue(), job.valid, { jobId: job.jobId, source: 'api' });
+  audit('invite.bulk.enqueued', { jobId: job.jobId, count });
+  return { statusCode: 202, body: { object: 'organization.invite.bulk_job', job_id: job.jobId, count } };
+});

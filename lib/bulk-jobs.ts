@@ -1,0 +1,162 @@
+/**
+ * Bulk invite jobs: `{"invites": [InviteRequest, ...], "job_id"?}` checked item by item, and the
+ * producer that puts one invite a message on the bulk queue with SendMessageBatch.
+ * The bulk route, the worker's fan-out of whole-job messages and the webhook all use it.
+ */
+import { randomUUID } from 'node:crypto';
+import { EnqueueFailedError, InvalidJobError, InvalidRequestError, InvitesError } from './errors';
+import type { InviteRequest } from './invite-types';
+import {
+  type FailedEntry,
+  MAX_BATCH_ENTRIES,
+  type MessageQueue,
+  type OutgoingMessage,
+} from './message-queue';
+import { MAX_ID_LENGTH, parseInviteRequest } from './validation';
+
+export const MAX_INVITES_PER_JOB = 1000;
+/** 1000 invites with a few projects each fit well within this. */
+export const MAX_BULK_BODY_BYTES = 1024 * 1024;
+const JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+/** Message attributes the producer sets and the worker reads. */
+export const ATTRIBUTE = { jobId: 'job_id', source: 'source', index: 'index' } as const;
+
+export interface InvalidItem {
+  index: number;
+  param: string | null;
+  message: string;
+}
+
+export interface CheckedJob {
+  jobId: string;
+  valid: { index: number; invite: InviteRequest }[];
+  invalid: InvalidItem[];
+}
+
+const newJobId = (): string => `job_${randomUUID()}`;
+
+/**
+ * Checks a job: its shape strictly (InvalidJobError), each item on its own. The caller
+ * decides what invalid items mean: the bulk route refuses the whole job, the worker sends them
+ * to the dead-letter queue.
+ */
+export const checkJob = (body: unknown): CheckedJob => {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InvalidJobError('Invalid type for the request body: expected a JSON object.', null);
+  }
+  const { invites, job_id: jobId, ...unknown } = body as Record<string, unknown>;
+  const extra = Object.keys(unknown)[0];
+  if (extra !== undefined)
+    throw new InvalidJobError(`Unrecognized request argument supplied: ${extra}.`, extra);
+  if (!Array.isArray(invites))
+    throw new InvalidJobError("Missing required parameter: 'invites' (an array).", 'invites');
+  if (invites.length === 0 || invites.length > MAX_INVITES_PER_JOB) {
+    throw new InvalidJobError(
+      `Invalid value for 'invites': 1 to ${MAX_INVITES_PER_JOB} invites per job.`,
+      'invites',
+    );
+  }
+  if (
+    jobId !== undefined &&
+    (typeof jobId !== 'string' ||
+      jobId.length === 0 ||
+      jobId.length > MAX_ID_LENGTH ||
+      !JOB_ID_PATTERN.test(jobId))
+  ) {
+    throw new InvalidJobError(
+      `Invalid value for 'job_id': 1 to ${MAX_ID_LENGTH} letters, digits or '_', '-', '.', ':'.`,
+      'job_id',
+    );
+  }
+  const checked: CheckedJob = { jobId: (jobId as string | undefined) ?? newJobId(), valid: [], invalid: [] };
+  for (const [index, item] of invites.entries()) {
+    try {
+      checked.valid.push({ index, invite: parseInviteRequest(item) });
+    } catch (error) {
+      if (!(error instanceof InvitesError)) throw error;
+      const param = `invites[${index}]${error.param ? (error.param.startsWith('[') ? '' : '.') + error.param : ''}`;
+      checked.invalid.push({ index, param, message: error.message });
+    }
+  }
+  return checked;
+};
+
+/** The job, all of it valid, or a 400 that names every bad item with its index. */
+export const parseBulkRequest = (body: unknown): CheckedJob => {
+  const job = checkJob(body);
+  if (job.invalid.length === 0) return job;
+  const details = job.invalid.map((item) => `${item.param}: ${item.message}`).join(' ');
+  throw new InvalidRequestError(
+    `${job.invalid.length} of ${job.invalid.length + job.valid.length} invites are invalid; nothing was enqueued. ${details}`,
+    job.invalid[0]!.param,
+  );
+};
+
+export interface EnqueueOptions {
+  jobId: string;
+  source: string;
+  /** Resends of the failed entries of a partially failed batch. */
+  maxResends?: number;
+  /** Batches in flight at once. */
+  concurrency?: number;
+}
+
+const sendWithResends = async (
+  queue: MessageQueue,
+  entries: OutgoingMessage[],
+  maxResends: number,
+): Promise<void> => {
+  let pending = entries;
+  for (let attempt = 0; ; attempt += 1) {
+    let failed: FailedEntry[];
+    try {
+      failed = await queue.sendBatch(pending);
+    } catch (error) {
+      throw new EnqueueFailedError(pending.length, (error as Error)?.name ?? 'Error', error);
+    }
+    if (failed.length === 0) return;
+    const permanent = failed.find((entry) => entry.senderFault);
+    if (permanent || attempt >= maxResends) {
+      const reason = permanent ?? failed[0]!;
+      throw new EnqueueFailedError(failed.length, `${reason.code}: ${reason.message}`);
+    }
+    const failedIds = new Set(failed.map((entry) => entry.id));
+    pending = pending.filter((entry) => failedIds.has(entry.id));
+    await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+  }
+};
+
+/**
+ * One message per invite (body: the InviteRequest; attributes: job id, source, index), sent 10
+ * a call with SendMessageBatch; the failed entries of a partly failed batch are sent again.
+ */
+export const enqueueInvites = async (
+  queue: MessageQueue,
+  invites: { index: number; invite: InviteRequest }[],
+  options: EnqueueOptions,
+): Promise<number> => {
+  const batches: OutgoingMessage[][] = [];
+  for (let start = 0; start < invites.length; start += MAX_BATCH_ENTRIES) {
+    batches.push(
+      invites.slice(start, start + MAX_BATCH_ENTRIES).map(({ index, invite }) => ({
+        id: String(index),
+        body: JSON.stringify(invite),
+        attributes: {
+          [ATTRIBUTE.jobId]: options.jobId,
+          [ATTRIBUTE.source]: options.source,
+          [ATTRIBUTE.index]: String(index),
+        },
+      })),
+    );
+  }
+  const concurrency = options.concurrency ?? 4;
+  let next = 0;
+  const sender = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      await sendWithResends(queue, batch, options.maxResends ?? 3);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, sender));
+  return invites.length;
+};
