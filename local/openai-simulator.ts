@@ -72,6 +72,8 @@ const DEFAULT_DUPLICATE_ANSWER: DuplicateAnswer = {
 };
 /** Control endpoints live outside `/v1`, so no OpenAI client can reach them by accident. */
 export const CONTROL_PREFIX = '/_simulator';
+/** Where an invite without `projects` lands. */
+export const DEFAULT_PROJECT_ID = 'proj_default';
 const DEFAULT_TTL_SECONDS = 7 * 24 * 3600;
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -363,7 +365,8 @@ export class InvitesSimulator {
     if (request.role !== 'reader' && request.role !== 'owner') {
       return [400, errorBody("Invalid 'role'.", 'invalid_request_error', null, 'role')];
     }
-    const projects = request.projects ?? [];
+    // Omitted projects mean the default project, as OpenAI's spec says; [] means none.
+    const projects = request.projects ?? [{ id: DEFAULT_PROJECT_ID, role: 'member' }];
     if (!Array.isArray(projects))
       return [400, errorBody("Invalid 'projects'.", 'invalid_request_error', null, 'projects')];
     const email = request.email.toLowerCase();

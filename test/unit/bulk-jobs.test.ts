@@ -1,0 +1,94 @@
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkJob, enqueueInvites } from '../../lib/bulk-jobs';
+import { EnqueueFailedError, InvalidJobError } from '../../lib/errors';
+import { SqsQueue } from '../../lib/message-queue';
+
+const invites = (count: number) =>
+  Array.from({ length: count }, (_, index) => ({
+    index,
+    invite: { email: `u${index}@example.com`, role: 'reader' as const },
+  }));
+
+describe('checkJob', () => {
+  it('keeps valid items and lists invalid ones with their index', () => {
+    const job = checkJob({
+      job_id: 'j1',
+      invites: [{ email: 'a@example.com', role: 'reader' }, { email: 'b' }],
+    });
+
+    expect(job.jobId).toBe('j1');
+    expect(job.valid).toEqual([{ index: 0, invite: { email: 'a@example.com', role: 'reader' } }]);
+    expect(job.invalid).toEqual([
+      { index: 1, param: 'invites[1].email', message: expect.stringContaining('email') },
+    ]);
+  });
+
+  it('gives a job without an id a fresh one', () => {
+    expect(checkJob({ invites: [{ email: 'a@example.com', role: 'reader' }] }).jobId).toMatch(
+      /^job_[0-9a-f-]{36}$/,
+    );
+  });
+
+  it.each([[null], [[]], ['x'], [{ invites: 'no' }]])('refuses %j as a job', (body) => {
+    expect(() => checkJob(body)).toThrow(InvalidJobError);
+  });
+});
+
+// moto always accepts a whole batch, so partial failures come from aws-sdk-client-mock.
+describe('enqueueInvites when SendMessageBatch partly fails', () => {
+  const sqs = mockClient(SQSClient);
+  const queue = new SqsQueue('https://sqs.us-east-1.amazonaws.com/000000000000/invites', new SQSClient({}));
+
+  afterEach(() => {
+    sqs.reset();
+  });
+
+  it('sends 10 a call and resends only the failed entries', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolvesOnce({ Failed: [{ Id: '3', Code: 'InternalError', SenderFault: false }] })
+      .resolves({ Failed: [] });
+
+    const count = await enqueueInvites(queue, invites(25), { jobId: 'j', source: 'test', concurrency: 1 });
+
+    const calls = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input.Entries?.map((e) => e.Id));
+    expect(count).toBe(25);
+    expect(calls.map((ids) => ids?.length)).toEqual([10, 1, 10, 5]);
+    expect(calls[1]).toEqual(['3']);
+    const first = sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries![0]!;
+    expect(JSON.parse(first.MessageBody!)).toEqual({ email: 'u0@example.com', role: 'reader' });
+    expect(first.MessageAttributes).toMatchObject({
+      job_id: { DataType: 'String', StringValue: 'j' },
+      source: { StringValue: 'test' },
+      index: { StringValue: '0' },
+    });
+  });
+
+  it('gives up with 503 enqueue_failed when an entry keeps failing or is the sender’s fault', async () => {
+    sqs
+      .on(SendMessageBatchCommand)
+      .resolves({ Failed: [{ Id: '0', Code: 'InvalidParameterValue', SenderFault: true }] });
+
+    const error = await enqueueInvites(queue, invites(1), { jobId: 'j', source: 'test' }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toBeInstanceOf(EnqueueFailedError);
+    expect(error).toMatchObject({ status: 503, code: 'enqueue_failed' });
+  });
+
+  it('turns an SQS outage into 503 enqueue_failed', async () => {
+    sqs.on(SendMessageBatchCommand).rejects(Object.assign(new Error('down'), { name: 'ServiceUnavailable' }));
+
+    const error = await enqueueInvites(queue, invites(3), { jobId: 'j', source: 'test' }).catch(
+      (caught: unknown) => caught,
+    );
+
+    expect(error).toMatchObject({ status: 503, code: 'enqueue_failed' });
+    expect((error as Error).message).toContain('ServiceUnavailable');
+  });
+});
