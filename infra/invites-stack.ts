@@ -70,6 +70,15 @@ const pascalCase = (name: string): string =>
     letter.toUpperCase(),
   );
 
+/** Makes one function with the environment and grants its needs call for. */
+type MakeFunction = (
+  functionName: string,
+  description: string,
+  sizing: { timeout: Duration; memorySize: number },
+  needs: FunctionNeeds,
+  extraEnvironment?: Record<string, string>,
+) => InvitesFunction;
+
 export class InvitesStack extends Stack {
   readonly api: RestApi;
   readonly queue: Queue;
@@ -111,13 +120,7 @@ export class InvitesStack extends Stack {
     });
 
     // ---- Functions ---------------------------------------------------------------------------
-    const makeFunction = (
-      functionName: string,
-      description: string,
-      sizing: { timeout: Duration; memorySize: number },
-      needs: FunctionNeeds,
-      extraEnvironment: Record<string, string> = {},
-    ): InvitesFunction => {
+    const makeFunction: MakeFunction = (functionName, description, sizing, needs, extraEnvironment = {}) => {
       const environment: Record<string, string> = { ...extraEnvironment };
       if (needs.callsOpenAI ?? true) {
         environment.OPENAI_ADMIN_KEY_SECRET_ID = config.adminKeySecretId;
@@ -373,16 +376,7 @@ export class InvitesStack extends Stack {
   }
 
   /** Token mode: `Authorization: Bearer <token>`, checked against hashed tokens in a secret. */
-  private tokenAuthorizer(
-    config: StackConfig,
-    makeFunction: (
-      functionName: string,
-      description: string,
-      sizing: { timeout: Duration; memorySize: number },
-      needs: FunctionNeeds,
-      extraEnvironment?: Record<string, string>,
-    ) => InvitesFunction,
-  ): TokenAuthorizer {
+  private tokenAuthorizer(config: StackConfig, makeFunction: MakeFunction): TokenAuthorizer {
     const tokenSecret = importSecret(this, 'ApiTokensSecret', config.tokenSecretId);
     const fn = makeFunction(
       'bearer-token-authorizer',
