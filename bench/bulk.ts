@@ -1,0 +1,83 @@
+/**
+ * Bulk throughput: N invites through the in-process queue → the local event source (2 pollers,
+ * each a worker container with its share of R) → the simulator limited to R requests/s.
+ */
+import { enqueueInvites } from '../lib/bulk-jobs';
+import { readClientConfig } from '../lib/config';
+import { createBulkWorker, setQueues } from '../lib/runtime';
+import { QueueEventSource } from '../local/event-source';
+import { LocalQueue } from '../local/local-queue';
+import { InvitesSimulator } from '../local/openai-simulator';
+
+const KEY = 'sk-admin-bench-0000-key';
+const WORKERS = 2;
+
+export interface BulkFigure {
+  invites: number;
+  rateLimit: number;
+  workers: number;
+  seconds: number;
+  achievedRate: number;
+  lost: number;
+  duplicates: number;
+  throttled: number;
+}
+
+const runOnce = async (count: number, rateLimit: number): Promise<BulkFigure> => {
+  const simulator = new InvitesSimulator({ apiKeys: [KEY], rateLimit: { ratePerSecond: rateLimit } });
+  const upstream = await simulator.start();
+  const deadLetterQueue = new LocalQueue({ name: 'bench-dlq' });
+  const queue = new LocalQueue({
+    name: 'bench',
+    visibilityTimeoutSeconds: 30,
+    maxReceiveCount: 5,
+    deadLetterQueue,
+  });
+  setQueues({ queue, deadLetterQueue });
+  const emails = Array.from({ length: count }, (_, n) => `bulk${n}@example.com`);
+  for (let start = 0; start < count; start += 1000) {
+    const chunk = emails
+      .slice(start, start + 1000)
+      .map((email, index) => ({ index, invite: { email, role: 'reader' as const } }));
+    await enqueueInvites(queue, chunk, { jobId: `bench-${start}`, source: 'bench' });
+  }
+
+  const config = { ...readClientConfig({}), baseUrl: upstream, adminKey: KEY };
+  const workerConfig = { rateLimitRps: rateLimit, maxConcurrency: WORKERS, retryBaseSeconds: 1 };
+  const source = new QueueEventSource({
+    queue,
+    maxConcurrency: WORKERS,
+    handlerFor: () => {
+      const worker = createBulkWorker(config, workerConfig);
+      return (event, context) => worker.handle(event, context);
+    },
+  });
+  const startedAt = performance.now();
+  source.start();
+  const giveUpAt = Date.now() + Math.max(60_000, (count / rateLimit) * 3_000);
+  while (simulator.invites.length < count && Date.now() < giveUpAt) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const seconds = (performance.now() - startedAt) / 1000;
+  await source.stop();
+  const invited = simulator.invites.map((invite) => invite.email);
+  const unique = new Set(invited);
+  const figure: BulkFigure = {
+    invites: count,
+    rateLimit,
+    workers: WORKERS,
+    seconds,
+    achievedRate: unique.size / seconds,
+    lost: emails.filter((email) => !unique.has(email)).length,
+    duplicates: invited.length - unique.size,
+    throttled: simulator.requests.filter((request) => request.status === 429).length,
+  };
+  setQueues({});
+  await simulator.stop();
+  return figure;
+};
+
+export const measureBulk = async (): Promise<BulkFigure[]> => [
+  await runOnce(1000, 200),
+  await runOnce(10_000, 200),
+];

@@ -1,0 +1,73 @@
+/** Bundle size and cold module load of each function, built as the stack builds it, and of the floor. */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { BUNDLING } from '../infra/bundling';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const COLD_RUNS = 11;
+
+export interface BundleFigure {
+  name: string;
+  bytes: number;
+  coldLoadMs: number;
+}
+
+const bundle = async (entry: string, outdir: string): Promise<string> => {
+  const outfile = join(outdir, 'index.mjs');
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: BUNDLING.target,
+    format: 'esm',
+    mainFields: [...BUNDLING.mainFields],
+    banner: { js: BUNDLING.banner },
+    minify: true,
+    sourcemap: true,
+    logLevel: 'error',
+  });
+  return outfile;
+};
+
+/** Milliseconds to import the bundle in a fresh Node process (module load only, not Node's start). */
+const coldLoadMs = (file: string): number => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, AWS_REGION: 'us-east-1' },
+  });
+  return Number(output.toString());
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+
+export const measureBundles = async (): Promise<{ floor: BundleFigure; functions: BundleFigure[] }> => {
+  const out = mkdtempSync(join(tmpdir(), 'invites-bench-'));
+  const entries = [
+    { name: 'floor', entry: join(ROOT, 'bench/floor-handler.ts') },
+    ...readdirSync(join(ROOT, 'functions'))
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => ({ name: file.replace(/\.ts$/, ''), entry: join(ROOT, 'functions', file) })),
+  ];
+  const built = await Promise.all(
+    entries.map(async ({ name, entry }) => ({ name, file: await bundle(entry, join(out, name)) })),
+  );
+  const samples = new Map<string, number[]>(built.map(({ name }) => [name, []]));
+  // Interleaved, so a slow spell of the machine hits every bundle alike.
+  for (let run = 0; run < COLD_RUNS; run += 1) {
+    for (const { name, file } of built) samples.get(name)!.push(coldLoadMs(file));
+  }
+  const figures = built.map(({ name, file }) => ({
+    name,
+    bytes: statSync(file).size,
+    coldLoadMs: median(samples.get(name)!),
+  }));
+  return { floor: figures[0]!, functions: figures.slice(1) };
+};
