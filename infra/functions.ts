@@ -24,12 +24,15 @@ export interface FunctionNeeds {
 export const API_FUNCTION_DEFAULTS = { timeout: Duration.seconds(28), memorySize: 256 } as const;
 
 /**
- * Keyed by file name under `functions/`. Today's four API functions need only the defaults;
- * the bulk producer and the webhook function join here, e.g.
- * `'bulk-invites': { sendsToInviteQueue: true }`,
- * `webhook: { callsOpenAI: false, sendsToInviteQueue: true, readsWebhookSecrets: true }`.
+ * Keyed by file name under `functions/`; the four invite functions need only the defaults. The
+ * webhook function joins as `webhook: { callsOpenAI: false, sendsToInviteQueue: true, readsWebhookSecrets: true }`.
  */
-export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {};
+export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
+  // Checks a job and enqueues it: the bulk queue, never the Admin key.
+  'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true },
+  // Calls OpenAI, and fans whole jobs out onto the bulk queue.
+  'bulk-invite-worker': { sendsToInviteQueue: true },
+};
 
 /** A function fed by the bulk queue (no route). */
 export interface WorkerSpec {
@@ -40,7 +43,7 @@ export interface WorkerSpec {
   readonly memorySize?: number;
 }
 
-/** Workers: none yet. The bulk worker joins as `{ functionName: 'bulk-worker' }`. */
-export const WORKERS: readonly WorkerSpec[] = [];
+/** Functions fed by the bulk queue through an SQS event source. */
+export const WORKERS: readonly WorkerSpec[] = [{ functionName: 'bulk-invite-worker' }];
 
 export const WORKER_DEFAULTS = { timeout: Duration.seconds(60), memorySize: 256 } as const;

@@ -10,12 +10,9 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { BUNDLING } from './bundling';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** `require` for the CommonJS dependencies bundled into an ES module. */
-const CREATE_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface InvitesFunctionProps {
   /** File name under `functions/`, without `.ts`. */
@@ -56,11 +53,12 @@ export class InvitesFunction extends NodejsFunction {
       },
       bundling: {
         forceDockerBundling: false,
+        target: BUNDLING.target,
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: CREATE_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
+        mainFields: [...BUNDLING.mainFields],
+        banner: BUNDLING.banner,
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourceMap,
         // The AWS SDK is bundled too: the version the tests ran against is the version deployed.
         externalModules: [],
       },

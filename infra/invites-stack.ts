@@ -55,7 +55,7 @@ export interface InvitesStackProps extends StackProps {
   readonly routes?: readonly Route[];
   /** Default: `WORKERS` (infra/functions.ts). */
   readonly workers?: readonly WorkerSpec[];
-  /** Default: `FUNCTION_NEEDS` (infra/functions.ts). */
+  /** Merged over `FUNCTION_NEEDS` (infra/functions.ts). */
   readonly functionNeeds?: Readonly<Record<string, FunctionNeeds>>;
 }
 
@@ -93,8 +93,8 @@ export class InvitesStack extends Stack {
     const { config } = props;
     const routes = props.routes ?? ROUTES;
     const workers = props.workers ?? WORKERS;
-    const needsOf = (functionName: string): FunctionNeeds =>
-      (props.functionNeeds ?? FUNCTION_NEEDS)[functionName] ?? {};
+    const allNeeds = { ...FUNCTION_NEEDS, ...props.functionNeeds };
+    const needsOf = (functionName: string): FunctionNeeds => allNeeds[functionName] ?? {};
 
     const adminKeySecret = importSecret(this, 'AdminKeySecret', config.adminKeySecretId);
     const webhookSecrets = config.webhookSecretsSecretId
@@ -162,7 +162,7 @@ export class InvitesStack extends Stack {
       );
     }
 
-    // The bulk worker(s): none yet; each joins with its event source from configuration.
+    // The bulk worker: its event source's pace comes from the configuration.
     for (const worker of workers) {
       const fn = makeFunction(
         worker.functionName,

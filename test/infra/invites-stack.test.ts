@@ -1,5 +1,6 @@
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
+import { FUNCTION_NEEDS, WORKERS } from '../../infra/functions';
 import { openAIErrorTemplate } from '../../infra/gateway-responses';
 import { ROUTES, type Route } from '../../lib/routes';
 import { actionsOf, logicalIdOf, resourcesOf, statementsOfRole, synthStack, templateMethods } from './synth';
@@ -38,6 +39,12 @@ const future = synthStack(
     functionNeeds: { [WEBHOOK]: { callsOpenAI: false, sendsToInviteQueue: true, readsWebhookSecrets: true } },
   },
 );
+
+/** The functions that need only the defaults: they call OpenAI and nothing else. */
+const plainApiFunctions = () =>
+  [...new Set(ROUTES.map((route) => route.functionName))]
+    .filter((name) => !(name in FUNCTION_NEEDS))
+    .map((name) => iam.stack.functions.get(name)!);
 
 const ADMIN_KEY_ARN_SUFFIX = ':secret:openai/admin-key-??????';
 
@@ -82,7 +89,7 @@ describe('the route table and the template', () => {
   });
 
   it('makes one function per function file', () => {
-    const files = new Set(ROUTES.map((route) => route.functionName));
+    const files = new Set([...ROUTES, ...WORKERS].map((spec) => spec.functionName));
 
     expect([...iam.stack.functions.keys()].sort()).toEqual([...files].sort());
     iam.template.resourceCountIs('AWS::Lambda::Function', files.size);
@@ -174,7 +181,8 @@ describe('authorisation', () => {
 
 describe('functions', () => {
   it('run Node.js 24 on arm64 with X-Ray, source maps and API-sized timeout and memory', () => {
-    for (const fn of iam.stack.functions.values()) {
+    expect(plainApiFunctions().length).toBeGreaterThanOrEqual(4);
+    for (const fn of plainApiFunctions()) {
       const properties = iam.template.toJSON().Resources[logicalIdOf(iam.stack, fn)].Properties;
 
       expect(properties).toMatchObject({
@@ -222,7 +230,7 @@ describe('functions', () => {
   });
 
   it('may read exactly the Admin-key secret, write their own logs, and nothing else', () => {
-    for (const fn of iam.stack.functions.values()) {
+    for (const fn of plainApiFunctions()) {
       const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role));
       const byAction = (prefix: string) =>
         statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith(prefix)));
@@ -249,6 +257,25 @@ describe('functions', () => {
         'xray:PutTraceSegments',
       ]);
     }
+  });
+
+  it('let the bulk producer send to exactly the bulk queue, and never read the Admin key', () => {
+    const producer = iam.stack.functions.get('bulk-invites')!;
+    const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, producer.role as Role));
+    const queueId = logicalIdOf(iam.stack, iam.stack.queue);
+    const environment =
+      iam.template.toJSON().Resources[logicalIdOf(iam.stack, producer)].Properties.Environment.Variables;
+
+    expect(
+      statements.filter((statement) => actionsOf(statement).includes('sqs:SendMessage')).flatMap(resourcesOf),
+    ).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    expect(
+      statements.filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+      ),
+    ).toEqual([]);
+    expect(environment.INVITE_QUEUE_URL).toEqual({ Ref: queueId });
+    expect(environment.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
   });
 
   it('grant send on exactly the bulk queue, and the webhook secrets, to a function that needs them', () => {
@@ -311,8 +338,46 @@ describe('the bulk queue', () => {
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(3);
   });
 
-  it('has no consumer today', () => {
-    iam.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+  it('feeds the bulk worker with the default pace', () => {
+    const worker = iam.stack.functions.get('bulk-invite-worker')!;
+    const workerId = logicalIdOf(iam.stack, worker);
+    const queueId = logicalIdOf(iam.stack, iam.stack.queue);
+    const dlqId = logicalIdOf(iam.stack, iam.stack.deadLetterQueue);
+    const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, worker.role as Role));
+
+    iam.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    iam.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: workerId },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    expect(iam.template.toJSON().Resources[workerId].Properties).toMatchObject({
+      Timeout: 60,
+      Environment: {
+        Variables: {
+          INVITE_QUEUE_URL: { Ref: queueId },
+          INVITE_DLQ_URL: { Ref: dlqId },
+          OPENAI_RATE_LIMIT_RPS: '5',
+          WORKER_MAX_CONCURRENCY: '2',
+          OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
+        },
+      },
+    });
+    // Fans jobs out onto the bulk queue, puts permanent failures on the DLQ, consumes the bulk queue.
+    const sendTargets = statements
+      .filter((statement) => actionsOf(statement).includes('sqs:SendMessage'))
+      .flatMap(resourcesOf);
+    expect(sendTargets).toHaveLength(2);
+    expect(sendTargets).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [queueId, 'Arn'] }, { 'Fn::GetAtt': [dlqId, 'Arn'] }]),
+    );
+    const consume = statements.filter((statement) =>
+      actionsOf(statement).includes('sqs:ChangeMessageVisibility'),
+    );
+    expect(consume.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
   });
 
   it('feeds a worker in batches with partial failures, at the configured pace', () => {
