@@ -10,7 +10,8 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { PollableQueue, ReceivedMessage } from '../lib/message-queue';
 import { lambdaContext } from './lambda-context';
 
-export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | void>;
+/** Resolves to an SQSBatchResponse, or to nothing when every record succeeded. */
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<unknown>;
 
 export interface EventSourceOptions {
   queue: PollableQueue;
@@ -49,8 +50,8 @@ const toRecord = (message: ReceivedMessage, queue: PollableQueue): SQSRecord => 
 });
 
 /** The receipt handles to delete after an invocation: all but the reported failures. */
-const handledReceipts = (records: SQSRecord[], response: SQSBatchResponse | undefined | void): string[] => {
-  const failures = response?.batchItemFailures ?? [];
+const handledReceipts = (records: SQSRecord[], response: unknown): string[] => {
+  const failures = (response as SQSBatchResponse | undefined)?.batchItemFailures ?? [];
   const ids = new Set(records.map((record) => record.messageId));
   // Lambda fails the whole batch when a reported identifier is not one of its records.
   if (failures.some((failure) => !ids.has(failure.itemIdentifier))) return [];

@@ -313,33 +313,36 @@ export class InvitesSimulator {
 
   /** The control API of `npm start` and the README: state, reset, faults, options, accept. */
   #control(res: ServerResponse, method: string, pathname: string, body: string): void {
-    const action = `${method} ${pathname.slice(CONTROL_PREFIX.length)}`;
+    const [status, answer] = this.#controlAction(`${method} ${pathname.slice(CONTROL_PREFIX.length)}`, body);
+    this.#send(res, status, answer);
+  }
+
+  #controlAction(action: string, body: string): [number, unknown] {
     const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
     const accept = /^POST \/invites\/([^/]+)\/accept$/.exec(action);
-    if (action === 'GET /state') {
-      return this.#send(res, 200, { invites: this.invites, requests: this.requests, options: this.options });
-    }
+    if (action === 'GET /state')
+      return [200, { invites: this.invites, requests: this.requests, options: this.options }];
     if (action === 'POST /reset') {
       this.reset();
-      return this.#send(res, 200, { reset: true });
+      return [200, { reset: true }];
     }
     if (action === 'POST /faults') {
       this.inject(input as unknown as InjectedFault);
-      return this.#send(res, 200, { queued: this.#faults.length });
+      return [200, { queued: this.#faults.length }];
     }
     if (action === 'PATCH /options') {
       const { rateLimit, ...rest } = input as SimulatorOptions;
       Object.assign(this.options, rest);
       if ('rateLimit' in input) this.setRateLimit(rateLimit ?? undefined);
-      return this.#send(res, 200, this.options);
+      return [200, this.options];
     }
     if (accept) {
       const invite = this.invites.find((candidate) => candidate.id === decodeURIComponent(accept[1]!));
-      if (!invite) return this.#send(res, 404, errorBody('No such invite.', 'invalid_request_error'));
+      if (!invite) return [404, errorBody('No such invite.', 'invalid_request_error')];
       this.accept(invite.id);
-      return this.#send(res, 200, invite);
+      return [200, invite];
     }
-    this.#send(res, 404, errorBody(`Unknown control action ${action}.`, 'invalid_request_error'));
+    return [404, errorBody(`Unknown control action ${action}.`, 'invalid_request_error')];
   }
 
   #route(method: string, path: string, query: URLSearchParams, body: string): [number, unknown] {
