@@ -58,6 +58,21 @@ export const ROUTES = [
     functionName: 'delete-invite',
     auth: 'api',
   },
+  {
+    id: 'hrWebhook',
+    method: 'POST',
+    path: '/webhooks/{provider}',
+    functionName: 'hr-webhook',
+    auth: 'webhook',
+  },
+  {
+    // Okta's one-time event hook verification; other providers answer 405 here.
+    id: 'hrWebhookVerification',
+    method: 'GET',
+    path: '/webhooks/{provider}',
+    functionName: 'hr-webhook',
+    auth: 'webhook',
+  },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof ROUTES)[number]['id'];

@@ -1,0 +1,57 @@
+/**
+ * Provider `greenhouse` (Greenhouse Recruiting web hooks, developers.greenhouse.io/webhooks.html).
+ * Header `Signature: sha256 <hex HMAC-SHA256 of the raw body, keyed with the secret>`; the
+ * delivery id is the `Greenhouse-Event-ID` header. Body `{"action", "payload"}`:
+ * - `hire_candidate` → invite: the email is `payload.application.candidate.email_addresses[]`,
+ *   the `type: "work"` one first, else the first; the department is the first of
+ *   `payload.application.jobs[].departments[].name` (the deprecated `job` is read too).
+ * - `unhire_candidate` → revoke, the same email.
+ * - `ping` (sent when the hook is saved) and every other action → acknowledged, ignored.
+ */
+import { InvalidRequestError, WebhookSignatureError } from '../errors';
+import { constantTimeEqual, digestId, fromHex, hmacSha256 } from './signatures';
+import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from './types';
+
+const verify = (request: WebhookRequest, secret: string): void => {
+  const header = request.header('signature');
+  if (!header) throw new WebhookSignatureError('header Signature is required.');
+  const [algorithm, hex] = header.trim().split(/\s+/);
+  const received = algorithm?.toLowerCase() === 'sha256' ? fromHex(hex) : undefined;
+  if (!received) throw new WebhookSignatureError('header Signature must be "sha256 <64 hex digits>".');
+  if (!constantTimeEqual(received, hmacSha256(secret, request.body))) {
+    throw new WebhookSignatureError('the Signature does not match the body.', { mismatch: true });
+  }
+};
+
+/** The work email of a candidate, else the first one. */
+export const candidateEmail = (candidate: unknown): string | undefined => {
+  const addresses = pick(candidate, 'email_addresses');
+  if (!Array.isArray(addresses)) return undefined;
+  const work = addresses.find((entry) => asString(pick(entry, 'type'))?.toLowerCase() === 'work');
+  return asString(pick(work ?? addresses[0], 'value'));
+};
+
+const departmentOf = (application: unknown): string | undefined => {
+  const jobs = pick(application, 'jobs');
+  const job = Array.isArray(jobs) && jobs.length > 0 ? jobs[0] : pick(application, 'job');
+  return asString(pick(job, 'departments', 0, 'name'));
+};
+
+const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
+  const action = asString(pick(body, 'action'));
+  if (!action) throw new InvalidRequestError('A Greenhouse web hook body has an "action".', 'action');
+  const id = request.header('greenhouse-event-id')?.slice(0, 128) || `greenhouse-${digestId(request.body)}`;
+  const application = pick(body, 'payload', 'application');
+  const email = candidateEmail(pick(application, 'candidate')) ?? '';
+  const events: DraftEvent[] = [];
+  if (action === 'hire_candidate') {
+    events.push({ kind: 'invite', id, email, department: departmentOf(application) });
+  } else if (action === 'unhire_candidate') {
+    events.push({ kind: 'revoke', id, email });
+  } else {
+    events.push({ kind: 'ignored', id, type: action, reason: 'not an action this endpoint acts on' });
+  }
+  return events;
+};
+
+export const greenhouseProvider: WebhookProvider = { name: 'greenhouse', verify, normalise };

@@ -1,0 +1,141 @@
+/**
+ * The webhook signing secrets: one Secrets Manager secret holding JSON
+ * `{"standard": "whsec_…", "greenhouse": "…", "okta": "…", "bamboohr": "…",
+ *   "bamboohrApi": {"subdomain": "…", "apiKey": "…"}}` (every entry optional).
+ * Read through Powertools' SecretsProvider and cached for a max age, like the Admin key. After a
+ * signature mismatch (or a provider missing from the secret) the handler asks once more with
+ * `forceRefresh`, so a rotated secret works at once; such re-reads happen at most once per
+ * FORCED_REFRESH_INTERVAL_MS per container, so forged requests cannot run up Secrets Manager calls.
+ * No value ever appears in an error message or a log line.
+ */
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { WebhookSecretsUnavailableError } from '../errors';
+import { asString, type BambooHrApiCredentials, PROVIDER_NAMES, type ProviderName } from './types';
+
+export interface WebhookSecrets {
+  signing: Partial<Record<ProviderName, string>>;
+  bamboohrApi?: BambooHrApiCredentials;
+}
+
+export interface WebhookSecretSource {
+  get(options?: { forceRefresh?: boolean }): Promise<WebhookSecrets>;
+  readonly description: string;
+}
+
+export const FORCED_REFRESH_INTERVAL_MS = 10_000;
+
+const EXPECTED = 'expected JSON {"standard": "whsec_…", "greenhouse": "…", "okta": "…", "bamboohr": "…"}';
+
+/** The secrets in a secret value; malformed entries are refused without quoting them. */
+export const parseWebhookSecrets = (
+  value: string | Uint8Array | undefined,
+  secretId: string,
+): WebhookSecrets => {
+  const text = (value instanceof Uint8Array ? new TextDecoder().decode(value) : (value ?? '')).trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new WebhookSecretsUnavailableError(`secret ${secretId} is not valid JSON; ${EXPECTED}.`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new WebhookSecretsUnavailableError(`secret ${secretId} is not a JSON object; ${EXPECTED}.`);
+  }
+  const record = parsed as Record<string, unknown>;
+  const signing: WebhookSecrets['signing'] = {};
+  for (const name of PROVIDER_NAMES) {
+    if (record[name] === undefined) continue;
+    const secret = asString(record[name]);
+    if (typeof record[name] !== 'string' || !secret) {
+      throw new WebhookSecretsUnavailableError(`secret ${secretId}: "${name}" must be a non-empty string.`);
+    }
+    signing[name] = secret;
+  }
+  const api = record.bamboohrApi;
+  let bamboohrApi: BambooHrApiCredentials | undefined;
+  if (api !== undefined) {
+    const subdomain = asString((api as Record<string, unknown>)?.subdomain);
+    const apiKey = asString((api as Record<string, unknown>)?.apiKey);
+    if (!subdomain || !apiKey || typeof (api as Record<string, unknown>).apiKey !== 'string') {
+      throw new WebhookSecretsUnavailableError(
+        `secret ${secretId}: "bamboohrApi" must be {"subdomain": "…", "apiKey": "…"}.`,
+      );
+    }
+    bamboohrApi = { subdomain, apiKey };
+  }
+  return { signing, bamboohrApi };
+};
+
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'InternalServiceError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+
+export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
+  readonly description: string;
+  readonly #secretId: string;
+  readonly #maxAgeSeconds: number;
+  readonly #provider: SecretsProvider;
+  readonly #now: () => number;
+  #lastForcedAt = Number.NEGATIVE_INFINITY;
+
+  constructor(options: {
+    secretId: string;
+    maxAgeSeconds?: number;
+    provider?: SecretsProvider;
+    now?: () => number;
+  }) {
+    this.#secretId = options.secretId;
+    this.#maxAgeSeconds = options.maxAgeSeconds ?? 300;
+    this.#provider = options.provider ?? new SecretsProvider();
+    this.#now = options.now ?? Date.now;
+    this.description = `Secrets Manager secret ${options.secretId}`;
+  }
+
+  async get(options: { forceRefresh?: boolean } = {}): Promise<WebhookSecrets> {
+    let forceFetch = false;
+    if (options.forceRefresh && this.#now() - this.#lastForcedAt >= FORCED_REFRESH_INTERVAL_MS) {
+      this.#lastForcedAt = this.#now();
+      forceFetch = true;
+    }
+    let value: string | Uint8Array | undefined;
+    try {
+      value = await this.#provider.get(this.#secretId, { maxAge: this.#maxAgeSeconds, forceFetch });
+    } catch (error) {
+      const cause = (error as { cause?: unknown })?.cause ?? error;
+      const name = (cause as { name?: string })?.name ?? 'Error';
+      throw new WebhookSecretsUnavailableError(`reading secret ${this.#secretId} failed (${name}).`, {
+        cause,
+        transient: TRANSIENT.has(name),
+      });
+    }
+    return parseWebhookSecrets(value, this.#secretId);
+  }
+}
+
+/** Secrets given directly: `npm start` (local development secrets) and tests. */
+export class StaticWebhookSecrets implements WebhookSecretSource {
+  constructor(
+    readonly secrets: WebhookSecrets,
+    readonly description = 'local development secrets',
+  ) {}
+
+  async get(): Promise<WebhookSecrets> {
+    return this.secrets;
+  }
+}
+
+/**
+ * `npm start` without WEBHOOK_SECRETS_SECRET_ID or WEBHOOK_SECRETS: obviously fake secrets for local
+ * development only, printed at start (README, "HR webhooks"). The stack never uses them.
+ */
+export const LOCAL_DEVELOPMENT_WEBHOOK_SECRETS: WebhookSecrets = {
+  signing: {
+    standard: `whsec_${Buffer.from('local-dev-standard-secret').toString('base64')}`,
+    greenhouse: 'local-dev-greenhouse-secret',
+    okta: 'local-dev-okta-secret',
+    bamboohr: 'local-dev-bamboohr-secret',
+  },
+};

@@ -1,0 +1,85 @@
+/**
+ * Provider `standard`: our own events, signed as Standard Webhooks signs (standardwebhooks.com).
+ * Headers `webhook-id`, `webhook-timestamp` (Unix seconds, ±5 minutes) and `webhook-signature`
+ * (space-separated `v1,<base64 HMAC-SHA256>` entries; any one matching is enough). The signed
+ * content is `${id}.${timestamp}.${body}`; the key is the base64 part of the `whsec_…` secret.
+ * Events: `invite.requested` (data: email, role?, projects?, department?) and
+ * `invite.revoked` (data: email).
+ */
+import { ConfigurationError, InvalidRequestError, WebhookSignatureError } from '../errors';
+import type { InviteProject, OrganizationRole } from '../invite-types';
+import { checkTimestamp, constantTimeEqual, hmacSha256 } from './signatures';
+import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from './types';
+
+const MAX_ID_LENGTH = 128;
+
+/** The HMAC key of a `whsec_<base64>` secret (the prefix is optional). */
+export const standardSigningKey = (secret: string): Buffer => {
+  const encoded = secret.trim().replace(/^whsec_/, '');
+  const key = Buffer.from(encoded, 'base64');
+  if (key.byteLength === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) {
+    throw new ConfigurationError('The "standard" webhook secret must be "whsec_" followed by base64.');
+  }
+  return key;
+};
+
+const verify = (request: WebhookRequest, secret: string, nowMs: number): void => {
+  const id = request.header('webhook-id');
+  const timestamp = request.header('webhook-timestamp');
+  const signatures = request.header('webhook-signature');
+  if (!id || !timestamp || !signatures) {
+    throw new WebhookSignatureError(
+      'headers webhook-id, webhook-timestamp and webhook-signature are required.',
+    );
+  }
+  if (id.length > MAX_ID_LENGTH) throw new WebhookSignatureError('header webhook-id is too long.');
+  checkTimestamp(/^\d{1,12}$/.test(timestamp) ? Number(timestamp) : undefined, nowMs, 'webhook-timestamp');
+  const expected = hmacSha256(standardSigningKey(secret), `${id}.${timestamp}.`, request.body);
+  const candidates = signatures
+    .split(' ')
+    .map((entry) => entry.split(','))
+    .filter(([version, value]) => version === 'v1' && value !== undefined)
+    .map(([, value]) => Buffer.from(value!, 'base64'));
+  if (candidates.length === 0) {
+    throw new WebhookSignatureError('header webhook-signature has no "v1,<base64>" signature.');
+  }
+  // Every candidate is compared, so the time taken does not say which one matched.
+  const matches = candidates.map((candidate) => constantTimeEqual(candidate, expected));
+  if (!matches.includes(true)) {
+    throw new WebhookSignatureError('no signature in webhook-signature matches.', { mismatch: true });
+  }
+};
+
+const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
+  const id = request.header('webhook-id')!;
+  const type = asString(pick(body, 'type'));
+  const data = pick(body, 'data');
+  if (!type || typeof data !== 'object' || data === null) {
+    throw new InvalidRequestError(
+      'A standard webhook body is {"type", "timestamp", "data": {…}}.',
+      type ? 'data' : 'type',
+    );
+  }
+  const email = pick(data, 'email');
+  const events: DraftEvent[] = [];
+  switch (type) {
+    case 'invite.requested':
+      events.push({
+        kind: 'invite',
+        id,
+        email: typeof email === 'string' ? email : '',
+        role: pick(data, 'role') as OrganizationRole | undefined,
+        projects: pick(data, 'projects') as InviteProject[] | undefined,
+        department: asString(pick(data, 'department')),
+      });
+      break;
+    case 'invite.revoked':
+      events.push({ kind: 'revoke', id, email: typeof email === 'string' ? email : '' });
+      break;
+    default:
+      events.push({ kind: 'ignored', id, type, reason: 'not an event this endpoint acts on' });
+  }
+  return events;
+};
+
+export const standardProvider: WebhookProvider = { name: 'standard', verify, normalise };
