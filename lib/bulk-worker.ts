@@ -9,6 +9,9 @@
  * - Permanent failure (a 4xx that will never succeed, an unparsable or invalid body): sent to the
  *   dead-letter queue at once with the reason in message attributes, then counted as handled.
  * - A whole job (`{"invites": [...], "job_id"?}`) is fanned out into one-invite messages.
+ * - A revocation (attribute `action=revoke`, body `{"email"}`, from the HR webhook): the pending
+ *   invite for that email is deleted; none → success; only an accepted one → logged as needing
+ *   offboarding (the person is a member: remove them in OpenAI) and counted as handled.
  *
  * Every HTTP attempt to OpenAI waits for this container's share of OPENAI_RATE_LIMIT_RPS.
  */
@@ -22,6 +25,7 @@ import {
   AdminKeyUnavailableError,
   ConfigurationError,
   EnqueueFailedError,
+  InviteAlreadyAcceptedError,
   InvitesError,
   UpstreamRateLimitError,
 } from './errors';
@@ -30,6 +34,7 @@ import type { MessageQueue } from './message-queue';
 import type { OpenAIInvitesClient } from './openai-invites-client';
 import { isRetryableStatus } from './retry-policy';
 import { parseInviteRequest } from './validation';
+import { ACTION_ATTRIBUTE, REVOKE_ACTION } from './webhooks/revocations';
 
 /** Dead-letter message attributes that say why. */
 export const FAILURE_ATTRIBUTE = {
@@ -55,7 +60,14 @@ export interface BulkWorkerOptions {
   retryMaxSeconds?: number;
 }
 
-type Outcome = 'created' | 'deduplicated' | 'dead_lettered' | 'fanned_out';
+type Outcome =
+  | 'created'
+  | 'deduplicated'
+  | 'dead_lettered'
+  | 'fanned_out'
+  | 'revoked'
+  | 'revoke_no_pending_invite'
+  | 'revoke_needs_offboarding';
 
 /** Would trying again help? Problems of our own (key, config, queue) pass once fixed. */
 const isTransient = (error: unknown): boolean => {
@@ -137,6 +149,8 @@ export class BulkInviteWorker {
     } catch {
       return this.#deadLetter(record, { code: 'unparsable_body', reason: 'The message body is not JSON.' });
     }
+    if (record.messageAttributes[ACTION_ATTRIBUTE]?.stringValue === REVOKE_ACTION)
+      return this.#revoke(record, body, deadline, source, jobId);
     if (typeof body === 'object' && body !== null && 'invites' in body)
       return this.#fanOut(record, body, source);
     let request: ReturnType<typeof parseInviteRequest>;
@@ -164,6 +178,75 @@ export class BulkInviteWorker {
         logger.info('audit', { audit });
       }
       return invite ? 'created' : 'deduplicated';
+    } catch (error) {
+      if (isTransient(error)) throw error;
+      const failure = error as InvitesError;
+      return this.#deadLetter(record, {
+        code: failure.code ?? 'rejected',
+        reason: failure.message,
+        status: failure.status,
+      });
+    }
+  }
+
+  /**
+   * A revocation: delete the pending invite for the email. No invite → nothing to do; only an
+   * accepted one (or OpenAI refusing because it was accepted meanwhile) → the person is already a
+   * member, which needs offboarding in OpenAI: logged as a warning and counted as handled.
+   */
+  async #revoke(
+    record: SQSRecord,
+    body: unknown,
+    deadline: number,
+    source: string,
+    jobId: string | undefined,
+  ): Promise<Outcome> {
+    let email: string;
+    try {
+      ({ email } = parseInviteRequest({ email: (body as { email?: unknown })?.email, role: 'reader' }));
+    } catch (error) {
+      const invalid = error as InvitesError;
+      return this.#deadLetter(record, { code: 'invalid_revocation', reason: invalid.message, status: 400 });
+    }
+    const audit = (action: string, fields: Record<string, unknown>) =>
+      logger.info('audit', { audit: { action, caller: `bulk:${source}`, jobId, email, ...fields } });
+    const needsOffboarding = (inviteId: string) => {
+      this.#count('RevocationsNeedingOffboarding');
+      logger.warn('revocation needs offboarding', {
+        messageId: record.messageId,
+        jobId,
+        email,
+        inviteId,
+        reason: 'The invite was already accepted: remove the user from the OpenAI organization.',
+      });
+      return 'revoke_needs_offboarding' as const;
+    };
+    try {
+      const wanted = email.toLowerCase();
+      let pending: { id: string } | undefined;
+      let accepted: { id: string } | undefined;
+      for await (const invite of this.#options.client.listAllInvites({ deadline })) {
+        if (invite.email.toLowerCase() !== wanted) continue;
+        if (invite.status === 'pending') {
+          pending = invite;
+          break;
+        }
+        if (invite.status === 'accepted') accepted ??= invite;
+      }
+      if (!pending) {
+        if (accepted) return needsOffboarding(accepted.id);
+        this.#count('RevocationsWithoutInvite');
+        return 'revoke_no_pending_invite';
+      }
+      try {
+        await this.#options.client.deleteInvite(pending.id, { deadline });
+      } catch (error) {
+        if (error instanceof InviteAlreadyAcceptedError) return needsOffboarding(pending.id);
+        throw error;
+      }
+      this.#count('InvitesRevoked');
+      audit('invite.revoked', { inviteId: pending.id });
+      return 'revoked';
     } catch (error) {
       if (isTransient(error)) throw error;
       const failure = error as InvitesError;
