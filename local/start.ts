@@ -16,6 +16,12 @@ import {
   setInvitesClient,
   setQueues,
 } from '../lib/runtime';
+import { setWebhookRuntime } from '../lib/webhooks/runtime';
+import {
+  LOCAL_DEVELOPMENT_WEBHOOK_SECRETS,
+  parseWebhookSecrets,
+  StaticWebhookSecrets,
+} from '../lib/webhooks/secrets';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
@@ -89,12 +95,41 @@ const queuesFor = (lines: string[]) => {
   return { queue, deadLetterQueue };
 };
 
+/**
+ * The webhook secrets: Secrets Manager when WEBHOOK_SECRETS_SECRET_ID is set (as in AWS), else the
+ * JSON in WEBHOOK_SECRETS, else obviously fake local development secrets, printed here.
+ */
+const webhookSecretsFor = (lines: string[]) => {
+  if (process.env.WEBHOOK_SECRETS_SECRET_ID?.trim()) {
+    lines.push(
+      `webhooks     secrets from Secrets Manager secret ${process.env.WEBHOOK_SECRETS_SECRET_ID.trim()}`,
+    );
+    return;
+  }
+  if (process.env.WEBHOOK_SECRETS?.trim()) {
+    const secrets = parseWebhookSecrets(process.env.WEBHOOK_SECRETS, 'WEBHOOK_SECRETS');
+    setWebhookRuntime({
+      secretSource: new StaticWebhookSecrets(secrets, 'the WEBHOOK_SECRETS environment variable'),
+    });
+    lines.push(`webhooks     secrets from WEBHOOK_SECRETS (${Object.keys(secrets.signing).join(', ')})`);
+    return;
+  }
+  setWebhookRuntime({ secretSource: new StaticWebhookSecrets(LOCAL_DEVELOPMENT_WEBHOOK_SECRETS) });
+  lines.push(
+    'webhooks     local development secrets (fake; set WEBHOOK_SECRETS or WEBHOOK_SECRETS_SECRET_ID for others):',
+    ...Object.entries(LOCAL_DEVELOPMENT_WEBHOOK_SECRETS.signing).map(
+      ([provider, secret]) => `               ${provider.padEnd(10)} ${secret}`,
+    ),
+  );
+};
+
 const main = async () => {
   const lines: string[] = [];
   const { config, simulator } = await startUpstream(lines);
   setInvitesClient(createInvitesClient(config));
   const queues = queuesFor(lines);
   setQueues(queues);
+  webhookSecretsFor(lines);
 
   const workerConfig = readWorkerConfig();
   const worker = new QueueEventSource({
