@@ -35,6 +35,12 @@ export interface StackConfig {
   readonly logRetentionDays: RetentionDays;
   /** Name or ARN of the webhook signing secrets (functions that declare they read it). */
   readonly webhookSecretsSecretId?: string;
+  /** WEBHOOK_DEFAULT_ROLE of the webhook function: the role of HR invites (`reader` or `owner`). */
+  readonly webhookDefaultRole: 'reader' | 'owner';
+  /** WEBHOOK_DEPARTMENT_PROJECTS: department → [{id, role}], as JSON; unset = none. */
+  readonly webhookDepartmentProjects?: string;
+  /** How long a webhook event id is remembered against replays, in seconds. */
+  readonly webhookDedupeWindowSeconds: number;
 }
 
 export const DEFAULT_STACK_CONFIG: StackConfig = {
@@ -50,6 +56,9 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   workerMaxBatchingWindowSeconds: 5,
   maxReceiveCount: 5,
   logRetentionDays: RetentionDays.ONE_MONTH,
+  webhookSecretsSecretId: 'openai-invites/webhook-secrets',
+  webhookDefaultRole: 'reader',
+  webhookDedupeWindowSeconds: 86_400,
 };
 
 const RETENTION_VALUES = new Set<number>(
@@ -113,6 +122,42 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
     throw new StackConfigError('Context alarmEmail must be an email address.');
   }
+  const webhookDefaultRole = text(raw, 'webhookDefaultRole') ?? defaults.webhookDefaultRole;
+  if (webhookDefaultRole !== 'reader' && webhookDefaultRole !== 'owner') {
+    throw new StackConfigError('Context webhookDefaultRole must be "reader" or "owner".');
+  }
+  const projectsValue = raw('webhookDepartmentProjects');
+  const webhookDepartmentProjects =
+    projectsValue === undefined || projectsValue === null || projectsValue === ''
+      ? undefined
+      : typeof projectsValue === 'string'
+        ? projectsValue
+        : JSON.stringify(projectsValue);
+  if (webhookDepartmentProjects !== undefined) {
+    let valid = false;
+    try {
+      const parsed = JSON.parse(webhookDepartmentProjects);
+      valid =
+        typeof parsed === 'object' &&
+        parsed !== null &&
+        !Array.isArray(parsed) &&
+        Object.values(parsed).every(
+          (projects) =>
+            Array.isArray(projects) &&
+            projects.every(
+              (project) =>
+                typeof project?.id === 'string' && (project.role === 'member' || project.role === 'owner'),
+            ),
+        );
+    } catch {
+      valid = false;
+    }
+    if (!valid) {
+      throw new StackConfigError(
+        'Context webhookDepartmentProjects must be {"Department": [{"id": "proj_…", "role": "member"|"owner"}]}.',
+      );
+    }
+  }
   const logRetentionDays = integer(raw, 'logRetentionDays', defaults.logRetentionDays, 1, 9999);
   if (!RETENTION_VALUES.has(logRetentionDays)) {
     throw new StackConfigError(
@@ -142,7 +187,16 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     maxReceiveCount: integer(raw, 'maxReceiveCount', defaults.maxReceiveCount, 1, 1_000),
     alarmEmail,
     logRetentionDays: logRetentionDays as RetentionDays,
-    webhookSecretsSecretId: text(raw, 'webhookSecretsSecretId'),
+    webhookSecretsSecretId: text(raw, 'webhookSecretsSecretId') ?? defaults.webhookSecretsSecretId,
+    webhookDefaultRole,
+    webhookDepartmentProjects,
+    webhookDedupeWindowSeconds: integer(
+      raw,
+      'webhookDedupeWindowSeconds',
+      defaults.webhookDedupeWindowSeconds,
+      60,
+      30 * 86_400,
+    ),
   };
 };
 

@@ -12,6 +12,11 @@ export interface FunctionNeeds {
   readonly sendsToInviteQueue?: boolean;
   /** Reads the webhook signing secrets (gets WEBHOOK_SECRETS_SECRET_ID and read on that secret only). */
   readonly readsWebhookSecrets?: boolean;
+  /**
+   * Claims webhook event ids against replays (gets WEBHOOK_DEDUPE_TABLE, the webhook mapping
+   * variables, and PutItem/DeleteItem on that table only).
+   */
+  readonly claimsWebhookEvents?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
@@ -23,15 +28,19 @@ export interface FunctionNeeds {
  */
 export const API_FUNCTION_DEFAULTS = { timeout: Duration.seconds(28), memorySize: 256 } as const;
 
-/**
- * Keyed by file name under `functions/`; the four invite functions need only the defaults. The
- * webhook function joins as `webhook: { callsOpenAI: false, sendsToInviteQueue: true, readsWebhookSecrets: true }`.
- */
+/** Keyed by file name under `functions/`; the four invite functions need only the defaults. */
 export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Checks a job and enqueues it: the bulk queue, never the Admin key.
   'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true },
   // Calls OpenAI, and fans whole jobs out onto the bulk queue.
   'bulk-invite-worker': { sendsToInviteQueue: true },
+  // Verifies HR webhooks and enqueues invites and revocations: never the Admin key.
+  'hr-webhook': {
+    callsOpenAI: false,
+    sendsToInviteQueue: true,
+    readsWebhookSecrets: true,
+    claimsWebhookEvents: true,
+  },
 };
 
 /** A function fed by the bulk queue (no route). */

@@ -18,6 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { Alarm, ComparisonOperator, type IMetric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import {
   AnyPrincipal,
   ArnPrincipal,
@@ -83,6 +84,8 @@ export class InvitesStack extends Stack {
   readonly api: RestApi;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** Webhook event ids claimed against replays; only when a function claims webhook events. */
+  readonly webhookEventsTable?: TableV2;
   /** Every function by its file name under `functions/`. */
   readonly functions = new Map<string, InvitesFunction>();
   readonly alarms: Alarm[] = [];
@@ -119,6 +122,19 @@ export class InvitesStack extends Stack {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
     });
 
+    // ---- Webhook replay claims ---------------------------------------------------------------
+    // One item per webhook event id, expiring (TTL) after the dedupe window. Point-in-time
+    // recovery is on as for any table, though the items are only worth a day.
+    if (Object.values(allNeeds).some((needs) => needs.claimsWebhookEvents)) {
+      this.webhookEventsTable = new TableV2(this, 'WebhookEvents', {
+        partitionKey: { name: 'pk', type: AttributeType.STRING },
+        timeToLiveAttribute: 'expiresAt',
+        billing: Billing.onDemand(),
+        encryption: TableEncryptionV2.awsManagedKey(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      });
+    }
+
     // ---- Functions ---------------------------------------------------------------------------
     const makeFunction: MakeFunction = (functionName, description, sizing, needs, extraEnvironment = {}) => {
       const environment: Record<string, string> = { ...extraEnvironment };
@@ -135,6 +151,13 @@ export class InvitesStack extends Stack {
         }
         environment.WEBHOOK_SECRETS_SECRET_ID = config.webhookSecretsSecretId;
       }
+      if (needs.claimsWebhookEvents && this.webhookEventsTable) {
+        environment.WEBHOOK_DEDUPE_TABLE = this.webhookEventsTable.tableName;
+        environment.WEBHOOK_DEDUPE_WINDOW_SECONDS = String(config.webhookDedupeWindowSeconds);
+        environment.WEBHOOK_DEFAULT_ROLE = config.webhookDefaultRole;
+        if (config.webhookDepartmentProjects)
+          environment.WEBHOOK_DEPARTMENT_PROJECTS = config.webhookDepartmentProjects;
+      }
       const fn = new InvitesFunction(this, pascalCase(functionName), {
         functionName,
         description,
@@ -147,6 +170,9 @@ export class InvitesStack extends Stack {
       if (needs.callsOpenAI ?? true) adminKeySecret.grantRead(fn);
       if (needs.readsWebhookSecrets) webhookSecrets?.grantRead(fn);
       if (needs.sendsToInviteQueue) this.queue.grantSendMessages(fn);
+      // Claim an event id, and release the claim when enqueueing failed: nothing else.
+      if (needs.claimsWebhookEvents)
+        this.webhookEventsTable?.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
       this.functions.set(functionName, fn);
       return fn;
     };

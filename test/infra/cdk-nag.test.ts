@@ -55,24 +55,8 @@ const apps = {
             webhookSecretsSecretId: 'openai-invites/webhook-secrets',
           })[key],
       ),
-      routes: [
-        ...ROUTES,
-        {
-          id: 'webhook',
-          method: 'POST',
-          path: '/webhooks/{provider}',
-          functionName: '../test/infra/fixtures/webhook',
-          auth: 'webhook',
-        },
-      ],
+      routes: ROUTES,
       workers: [{ functionName: '../test/infra/fixtures/bulk-worker' }],
-      functionNeeds: {
-        '../test/infra/fixtures/webhook': {
-          callsOpenAI: false,
-          sendsToInviteQueue: true,
-          readsWebhookSecrets: true,
-        },
-      },
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     return app;

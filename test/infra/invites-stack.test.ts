@@ -6,15 +6,19 @@ import { ROUTES, type Route } from '../../lib/routes';
 import { actionsOf, logicalIdOf, resourcesOf, statementsOfRole, synthStack, templateMethods } from './synth';
 
 // Stand-ins for functions that have not landed yet (their files live under test/infra/fixtures).
-const WEBHOOK = '../test/infra/fixtures/webhook';
+const FUTURE = '../test/infra/fixtures/webhook';
 const WORKER = '../test/infra/fixtures/bulk-worker';
-const WEBHOOK_ROUTE: Route = {
-  id: 'webhook',
+const FUTURE_ROUTE: Route = {
+  id: 'futureRoute',
   method: 'POST',
-  path: '/webhooks/{provider}',
-  functionName: WEBHOOK,
-  auth: 'webhook',
+  path: '/organization/invites/import',
+  functionName: FUTURE,
+  auth: 'api',
 };
+const WEBHOOK = 'hr-webhook';
+const apiRoutes = ROUTES.filter((route) => route.auth === 'api');
+const isApiMethod = (method: { method: string; path: string }) =>
+  apiRoutes.some((route) => route.method === method.method && route.path === method.path);
 
 // One synth per configuration, shared by the tests below (each synth takes about a second).
 const iam = synthStack();
@@ -34,9 +38,9 @@ const future = synthStack(
     maxReceiveCount: 3,
   },
   {
-    routes: [...ROUTES, WEBHOOK_ROUTE],
+    routes: [...ROUTES, FUTURE_ROUTE],
     workers: [{ functionName: WORKER }],
-    functionNeeds: { [WEBHOOK]: { callsOpenAI: false, sendsToInviteQueue: true, readsWebhookSecrets: true } },
+    functionNeeds: { [FUTURE]: { callsOpenAI: false } },
   },
 );
 
@@ -71,7 +75,7 @@ describe('the route table and the template', () => {
     const methods = templateMethods(future.template).map((method) => `${method.method} ${method.path}`);
 
     expect(methods).toHaveLength(ROUTES.length + 1);
-    expect(methods).toContain('POST /webhooks/{provider}');
+    expect(methods).toContain('POST /organization/invites/import');
   });
 
   it('integrate each method with the function of its route, as a Lambda proxy', () => {
@@ -107,7 +111,7 @@ describe('the route table and the template', () => {
 
 describe('authorisation', () => {
   it('is IAM on every api route by default, with no authorizer', () => {
-    for (const method of templateMethods(iam.template))
+    for (const method of templateMethods(iam.template).filter(isApiMethod))
       expect(method.properties.AuthorizationType).toBe('AWS_IAM');
     iam.template.resourceCountIs('AWS::ApiGateway::Authorizer', 0);
   });
@@ -120,7 +124,7 @@ describe('authorisation', () => {
       IdentitySource: 'method.request.header.Authorization',
       AuthorizerResultTtlInSeconds: 300,
     });
-    for (const method of templateMethods(token.template)) {
+    for (const method of templateMethods(token.template).filter(isApiMethod)) {
       expect(method.properties.AuthorizationType).toBe('CUSTOM');
       expect(method.properties.AuthorizerId).toEqual({ Ref: authorizerId });
     }
@@ -144,12 +148,13 @@ describe('authorisation', () => {
     expect(environment.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
   });
 
-  it('leaves webhook routes open at the gateway', () => {
-    const webhook = templateMethods(future.template).find(
-      (method) => method.path === '/webhooks/{provider}',
-    )!;
+  it('leaves webhook routes open at the gateway, in IAM and token mode', () => {
+    for (const template of [iam.template, token.template]) {
+      const webhooks = templateMethods(template).filter((method) => method.path === '/webhooks/{provider}');
 
-    expect(webhook.properties.AuthorizationType).toBe('NONE');
+      expect(webhooks.map((method) => method.method).sort()).toEqual(['GET', 'POST']);
+      for (const webhook of webhooks) expect(webhook.properties.AuthorizationType).toBe('NONE');
+    }
   });
 
   it('lets the configured principals invoke in IAM mode, and anyone reach webhook routes', () => {
@@ -168,7 +173,7 @@ describe('authorisation', () => {
             Effect: 'Allow',
             Action: 'execute-api:Invoke',
             Principal: { AWS: '*' },
-            Resource: 'execute-api:/v1/POST/webhooks/*',
+            Resource: ['execute-api:/v1/POST/webhooks/*', 'execute-api:/v1/GET/webhooks/*'],
           },
         ],
       },
@@ -278,7 +283,7 @@ describe('functions', () => {
     expect(environment.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
   });
 
-  it('grant send on exactly the bulk queue, and the webhook secrets, to a function that needs them', () => {
+  it('grant send on exactly the bulk queue, and the webhook secrets, to the webhook function', () => {
     const webhook = future.stack.functions.get(WEBHOOK)!;
     const statements = statementsOfRole(future.template, logicalIdOf(future.stack, webhook.role as Role));
     const queueId = logicalIdOf(future.stack, future.stack.queue);
@@ -298,6 +303,41 @@ describe('functions', () => {
       WEBHOOK_SECRETS_SECRET_ID: 'openai-invites/webhook-secrets',
     });
     expect(environment.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
+  });
+
+  it('let the webhook function put and delete items in exactly the replay table, with the mapping in its environment', () => {
+    const { stack, template } = synthStack({
+      webhookDefaultRole: 'owner',
+      webhookDepartmentProjects: { Engineering: [{ id: 'proj_eng', role: 'member' }] },
+      webhookDedupeWindowSeconds: 3600,
+    });
+    const webhook = stack.functions.get(WEBHOOK)!;
+    const tableId = logicalIdOf(stack, stack.webhookEventsTable!);
+    const statements = statementsOfRole(template, logicalIdOf(stack, webhook.role as Role));
+    const dynamo = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+    const environment =
+      template.toJSON().Resources[logicalIdOf(stack, webhook)].Properties.Environment.Variables;
+
+    expect(dynamo.flatMap(actionsOf).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem']);
+    expect(dynamo.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+    expect(environment).toMatchObject({
+      WEBHOOK_DEDUPE_TABLE: { Ref: tableId },
+      WEBHOOK_DEDUPE_WINDOW_SECONDS: '3600',
+      WEBHOOK_DEFAULT_ROLE: 'owner',
+      WEBHOOK_DEPARTMENT_PROJECTS: JSON.stringify({ Engineering: [{ id: 'proj_eng', role: 'member' }] }),
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      Replicas: [{ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }],
+    });
+    for (const [name, fn] of stack.functions) {
+      if (name === WEBHOOK) continue;
+      const others = statementsOfRole(template, logicalIdOf(stack, fn.role as Role));
+      expect(others.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+    }
   });
 });
 
