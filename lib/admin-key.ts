@@ -65,8 +65,13 @@ const describeReadFailure = (error: unknown, secretId: string): AdminKeyUnavaila
   if (name === 'AccessDeniedException') {
     return new AdminKeyUnavailableError(`this function may not read secret ${secretId}.`, { cause });
   }
-  const transient = TRANSIENT_AWS_ERRORS.has(name) || (cause as { $retryable?: unknown })?.$retryable != null;
-  return new AdminKeyUnavailableError(`reading secret ${secretId} failed (${name}).`, { cause, transient });
+  const code = (cause as { code?: unknown })?.code;
+  // A network error (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ...) may pass as well as a throttle.
+  const networkError = typeof code === 'string' && /^E[A-Z]+$/.test(code);
+  const transient =
+    TRANSIENT_AWS_ERRORS.has(name) || networkError || (cause as { $retryable?: unknown })?.$retryable != null;
+  const what = networkError ? `${name} ${code}` : name;
+  return new AdminKeyUnavailableError(`reading secret ${secretId} failed (${what}).`, { cause, transient });
 };
 
 export interface SecretsManagerAdminKeyOptions {

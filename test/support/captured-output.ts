@@ -4,10 +4,13 @@
  */
 const written: string[] = [];
 let installed = false;
+let printOriginal: (text: string) => void = (text) => process.stderr.write(text);
 
 export const installOutputRecorder = (): void => {
   if (installed) return;
   installed = true;
+  const originalStdout = process.stdout.write.bind(process.stdout);
+  printOriginal = (text) => originalStdout(text);
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {
@@ -27,3 +30,6 @@ export const capturedLogLines = (): Record<string, unknown>[] =>
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+/** Prints a line to the test report itself (the recorder keeps other output back). */
+export const report = (line: string): void => printOriginal(`${line}\n`);

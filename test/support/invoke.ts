@@ -7,7 +7,7 @@ import { matchRoute } from '../../lib/routes';
 import { lambdaContext as localLambdaContext } from '../../local/lambda-context';
 import { type ProxyRequest, toProxyEvent } from '../../local/proxy-event';
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary fields of JSON answers.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary fields of JSON answers.
 export type Json = any;
 
 export interface InvokeResult {
