@@ -134,7 +134,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
         ? projectsValue
         : JSON.stringify(projectsValue);
   if (webhookDepartmentProjects !== undefined) {
-    let valid = false;
+    let valid: boolean;
     try {
       const parsed = JSON.parse(webhookDepartmentProjects);
       valid =

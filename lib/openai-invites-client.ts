@@ -301,7 +301,7 @@ export class OpenAIInvitesClient {
     let key = await this.#adminKey.getKey();
     let keyRefreshed = false;
     let unclearAttempt = false;
-    for (let retry = 0; ; ) {
+    for (let retry = 0; ;) {
       const outcome = await this.#attempt(spec, url, key, deadline, options.trace);
       if (outcome.ok) return this.#parse(spec.schema, outcome.body, outcome.requestId);
       if (outcome.status === 401) {

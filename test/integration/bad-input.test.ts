@@ -33,7 +33,13 @@ const accepts = (check: () => unknown): boolean => {
 const jsonTypes = ['application/json', 'application/json; charset=utf-8', 'application/problem+json'];
 const contentType = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...jsonTypes) },
-  fc.constantFrom('text/plain', 'application/xml', 'application/json; charset=latin1', 'multipart/form-data', ''),
+  fc.constantFrom(
+    'text/plain',
+    'application/xml',
+    'application/json; charset=latin1',
+    'multipart/form-data',
+    '',
+  ),
   fc.string({ maxLength: 40 }),
 );
 
@@ -45,7 +51,10 @@ const inviteLike = fc.record(
     projects: fc.oneof(
       fc.array(
         fc.record(
-          { id: fc.oneof(fc.stringMatching(/^[a-z_]{1,10}$/), fc.string({ maxLength: 200 })), role: fc.string() },
+          {
+            id: fc.oneof(fc.stringMatching(/^[a-z_]{1,10}$/), fc.string({ maxLength: 200 })),
+            role: fc.string(),
+          },
           { requiredKeys: [] },
         ),
         { maxLength: 120 },
@@ -86,7 +95,10 @@ const idString = fc.oneof(
 );
 
 const routes: [string, fc.Arbitrary<Case>][] = [
-  ['POST /organization/invites', postCase('/organization/invites', (value) => accepts(() => parseInviteRequest(value)))],
+  [
+    'POST /organization/invites',
+    postCase('/organization/invites', (value) => accepts(() => parseInviteRequest(value))),
+  ],
   [
     'POST /organization/invites/bulk',
     postCase('/organization/invites/bulk', (value) =>
@@ -98,29 +110,38 @@ const routes: [string, fc.Arbitrary<Case>][] = [
   [
     'GET /organization/invites',
     fc
-      .record({ limit: fc.option(fc.oneof(fc.integer().map(String), fc.string())), after: fc.option(idString) }, { requiredKeys: [] })
+      .record(
+        { limit: fc.option(fc.oneof(fc.integer().map(String), fc.string())), after: fc.option(idString) },
+        { requiredKeys: [] },
+      )
       .map(({ limit, after }): Case => {
         const query: Record<string, string> = {};
         if (limit != null) query.limit = limit;
         if (after != null) query.after = after;
-        return { request: { method: 'GET', path: '/organization/invites', query }, valid: accepts(() => parseListParams(query)) };
+        return {
+          request: { method: 'GET', path: '/organization/invites', query },
+          valid: accepts(() => parseListParams(query)),
+        };
       }),
   ],
-  ...(['GET', 'DELETE'] as const).map(
-    (method): [string, fc.Arbitrary<Case>] => [
-      `${method} /organization/invites/{invite_id}`,
-      idString
-        .filter((id) => id !== '' && !id.includes('/'))
-        .map((id) => ({
-          request: { method, path: `/organization/invites/${encodeURIComponent(id)}` },
-          valid: accepts(() => parseInviteId(id)),
-        })),
-    ],
-  ),
+  ...(['GET', 'DELETE'] as const).map((method): [string, fc.Arbitrary<Case>] => [
+    `${method} /organization/invites/{invite_id}`,
+    idString
+      .filter((id) => id !== '' && !id.includes('/'))
+      .map((id) => ({
+        request: { method, path: `/organization/invites/${encodeURIComponent(id)}` },
+        valid: accepts(() => parseInviteId(id)),
+      })),
+  ]),
 ];
 
 beforeAll(async () => {
-  setInvitesClient(new OpenAIInvitesClient({ baseUrl: await simulator.start(), adminKey: new StaticAdminKey(TEST_ADMIN_KEY) }));
+  setInvitesClient(
+    new OpenAIInvitesClient({
+      baseUrl: await simulator.start(),
+      adminKey: new StaticAdminKey(TEST_ADMIN_KEY),
+    }),
+  );
   setQueues({ queue, deadLetterQueue: queue });
 });
 afterAll(async () => {
@@ -130,24 +151,28 @@ afterAll(async () => {
 });
 
 describe('bad input', () => {
-  it.each(routes)('%s: every invalid request gets a 4xx in OpenAI shape and goes nowhere', async (name, cases) => {
-    let tried = 0;
-    await fc.assert(
-      fc.asyncProperty(cases, async ({ request, valid }) => {
-        fc.pre(!valid);
-        tried += 1;
-        const answer = await invoke(request);
-        expect(answer.statusCode).toBeGreaterThanOrEqual(400);
-        expect(answer.statusCode).toBeLessThan(500);
-        expect(Object.keys(answer.body)).toEqual(['error']);
-        expect(Object.keys(answer.body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
-        expect(answer.body.error.type).toBe('invalid_request_error');
-        expect(simulator.requests).toHaveLength(0);
-        expect(queue.size).toBe(0);
-      }),
-      { numRuns: CASES_PER_ROUTE, maxSkipsPerRun: 100, seed: 20261122 },
-    );
-    report(`bad-input suite: ${name}: ${tried} invalid requests, all answered 4xx`);
-    expect(tried).toBeGreaterThanOrEqual(CASES_PER_ROUTE);
-  }, 120_000);
+  it.each(routes)(
+    '%s: every invalid request gets a 4xx in OpenAI shape and goes nowhere',
+    async (name, cases) => {
+      let tried = 0;
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ request, valid }) => {
+          fc.pre(!valid);
+          tried += 1;
+          const answer = await invoke(request);
+          expect(answer.statusCode).toBeGreaterThanOrEqual(400);
+          expect(answer.statusCode).toBeLessThan(500);
+          expect(Object.keys(answer.body)).toEqual(['error']);
+          expect(Object.keys(answer.body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+          expect(answer.body.error.type).toBe('invalid_request_error');
+          expect(simulator.requests).toHaveLength(0);
+          expect(queue.size).toBe(0);
+        }),
+        { numRuns: CASES_PER_ROUTE, maxSkipsPerRun: 100, seed: 20261122 },
+      );
+      report(`bad-input suite: ${name}: ${tried} invalid requests, all answered 4xx`);
+      expect(tried).toBeGreaterThanOrEqual(CASES_PER_ROUTE);
+    },
+    120_000,
+  );
 });

@@ -83,16 +83,19 @@ describe('upstream 5xx', () => {
     expect(simulator.invites).toHaveLength(1);
   });
 
-  it.each([500, 502, 503])('%i on every attempt: the caller gets %i in OpenAI shape, nothing created', async (status) => {
-    inject({ kind: 'status', status, times: 4 });
+  it.each([500, 502, 503])(
+    '%i on every attempt: the caller gets %i in OpenAI shape, nothing created',
+    async (status) => {
+      inject({ kind: 'status', status, times: 4 });
 
-    const answer = await create('ada@example.com');
+      const answer = await create('ada@example.com');
 
-    expect(answer.statusCode).toBe(status);
-    expectErrorShape(answer.body);
-    expect(answer.body.error.type).toBe('server_error');
-    expect(simulator.invites).toHaveLength(0);
-  });
+      expect(answer.statusCode).toBe(status);
+      expectErrorShape(answer.body);
+      expect(answer.body.error.type).toBe('server_error');
+      expect(simulator.invites).toHaveLength(0);
+    },
+  );
 });
 
 describe('upstream 429', () => {
@@ -233,9 +236,17 @@ describe('SQS', () => {
     setQueues({ queue, deadLetterQueue });
     const emails = Array.from({ length: 20 }, (_, n) => `again${n}@example.com`);
     const send = () =>
-      queue.sendBatch(emails.slice(0, 10).map((email, n) => ({ id: String(n), body: JSON.stringify({ email, role: 'reader' }) })));
+      queue.sendBatch(
+        emails
+          .slice(0, 10)
+          .map((email, n) => ({ id: String(n), body: JSON.stringify({ email, role: 'reader' }) })),
+      );
     await send();
-    await queue.sendBatch(emails.slice(10).map((email, n) => ({ id: String(n), body: JSON.stringify({ email, role: 'reader' }) })));
+    await queue.sendBatch(
+      emails
+        .slice(10)
+        .map((email, n) => ({ id: String(n), body: JSON.stringify({ email, role: 'reader' }) })),
+    );
     // The same ten again, as SQS's at-least-once delivery may hand them over.
     await send();
     faultsInjected += 10;
@@ -244,7 +255,11 @@ describe('SQS', () => {
     const source = new QueueEventSource({
       queue,
       handlerFor: () => {
-        const worker = createBulkWorker(config, { rateLimitRps: 200, maxConcurrency: 2, retryBaseSeconds: 1 });
+        const worker = createBulkWorker(config, {
+          rateLimitRps: 200,
+          maxConcurrency: 2,
+          retryBaseSeconds: 1,
+        });
         return async (event, context) => {
           const response = await worker.handle(event, context);
           responses.push(response);
