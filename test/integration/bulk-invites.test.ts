@@ -300,4 +300,38 @@ describe('the worker', () => {
       [FAILURE_ATTRIBUTE.code]: 'invalid_invite',
     });
   }, 30_000);
+
+  it('handles revoke messages: deletes the pending invite, succeeds without one, dead-letters a bad email', async () => {
+    const pending = simulator.seed('leaving@example.com');
+    simulator.seed('staying@example.com');
+    await queue.sendBatch([
+      { id: '1', body: JSON.stringify({ email: 'leaving@example.com' }), attributes: { action: 'revoke' } },
+      {
+        id: '2',
+        body: JSON.stringify({ email: 'never-invited@example.com' }),
+        attributes: { action: 'revoke' },
+      },
+      { id: '3', body: JSON.stringify({ email: 'nope' }), attributes: { action: 'revoke' } },
+    ]);
+
+    startWorkers();
+    await waitFor(() => !simulator.invites.some((invite) => invite.id === pending.id), 15_000);
+    await waitFor(() => responses.length > 0, 15_000);
+    await source?.stop();
+    const dead = await drain(deadLetterQueue);
+
+    expect(invitedEmails()).toEqual(['staying@example.com']);
+    expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
+    expect(dead).toHaveLength(1);
+    expect(dead[0]?.attributes).toMatchObject({
+      action: 'revoke',
+      [FAILURE_ATTRIBUTE.code]: 'invalid_revocation',
+    });
+    const outcomes = capturedLogLines()
+      .filter((line) => line.message === 'bulk record')
+      .map((line) => line.outcome);
+    expect(outcomes).toEqual(
+      expect.arrayContaining(['revoked', 'revoke_no_pending_invite', 'dead_lettered']),
+    );
+  }, 30_000);
 });
