@@ -28,12 +28,12 @@ export const GATEWAY_RESPONSES: readonly OpenAIShapedResponse[] = [
     errorType: 'invalid_request_error',
     code: 'access_denied',
   },
-  // REST APIs answer an unknown path (and an unsigned request in IAM mode) with this 403.
+  // An unsigned request to a route in IAM mode (unknown paths and methods: route-fallbacks.ts).
   {
     type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
     statusCode: '403',
     errorType: 'invalid_request_error',
-    code: 'missing_authentication_or_unknown_route',
+    code: 'missing_authentication_token',
   },
   {
     type: ResponseType.INVALID_SIGNATURE,

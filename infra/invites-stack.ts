@@ -46,6 +46,7 @@ import {
   type WorkerSpec,
 } from './functions';
 import { addOpenAIShapedGatewayResponses } from './gateway-responses';
+import { addRouteFallbacks } from './route-fallbacks';
 import { InvitesFunction } from './invites-function';
 
 export const STAGE_NAME = 'v1';
@@ -310,6 +311,7 @@ export class InvitesStack extends Stack {
         });
       }
     }
+    addRouteFallbacks(this.api, routes);
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:

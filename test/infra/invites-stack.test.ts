@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTION_NEEDS, WORKERS } from '../../infra/functions';
 import { openAIErrorTemplate } from '../../infra/gateway-responses';
 import { ROUTES, type Route } from '../../lib/routes';
-import { actionsOf, logicalIdOf, resourcesOf, statementsOfRole, synthStack, templateMethods } from './synth';
+import {
+  actionsOf,
+  fallbackMethods,
+  logicalIdOf,
+  resourcesOf,
+  statementsOfRole,
+  synthStack,
+  templateMethods,
+} from './synth';
 
 // Stand-ins for functions that have not landed yet (their files live under test/infra/fixtures).
 const FUTURE = '../test/infra/fixtures/webhook';
@@ -106,6 +114,59 @@ describe('the route table and the template', () => {
 
     expect(retrieve.properties.RequestParameters).toEqual({ 'method.request.path.invite_id': true });
     expect(retrieve.properties.RequestValidatorId).toBeDefined();
+  });
+});
+
+describe('requests that fit no route', () => {
+  const integrationOf = (method: { properties: Record<string, unknown> }) =>
+    method.properties.Integration as {
+      Type: string;
+      PassthroughBehavior: string;
+      IntegrationResponses: {
+        StatusCode: string;
+        ResponseTemplates: Record<string, string>;
+        ResponseParameters?: Record<string, string>;
+      }[];
+    };
+
+  it('answer 405 with Allow on every route path, as the local gateway does', () => {
+    const fallbacks = fallbackMethods(iam.template);
+    const paths = [...new Set(ROUTES.map((route) => route.path))];
+
+    for (const path of paths) {
+      const fallback = fallbacks.find((method) => method.path === path)!;
+      const allowed = ROUTES.filter((route) => route.path === path)
+        .map((route) => route.method)
+        .join(', ');
+      const [response] = integrationOf(fallback).IntegrationResponses;
+
+      expect(integrationOf(fallback).Type).toBe('MOCK');
+      expect(fallback.properties.AuthorizationType).toBe('NONE');
+      expect(response?.StatusCode).toBe('405');
+      expect(response?.ResponseParameters).toEqual({ 'method.response.header.Allow': `'${allowed}'` });
+      expect(JSON.parse(response!.ResponseTemplates['application/json']!.replaceAll('$', ''))).toMatchObject({
+        error: { type: 'invalid_request_error', param: null, code: 'method_not_allowed' },
+      });
+    }
+  });
+
+  it('answer 404 unknown_url at the root and below it, in OpenAI shape', () => {
+    const notFound = fallbackMethods(iam.template).filter(
+      (method) => integrationOf(method).IntegrationResponses[0]?.StatusCode === '404',
+    );
+
+    expect(notFound.map((method) => method.path).sort()).toEqual(['/', '/{proxy+}']);
+    for (const method of notFound) {
+      const template = integrationOf(method).IntegrationResponses[0]!.ResponseTemplates['application/json']!;
+      expect(template).toContain('"code":"unknown_url"');
+      expect(template).toContain('Invalid URL ($context.httpMethod');
+    }
+  });
+
+  it('never reach a function', () => {
+    expect(fallbackMethods(token.template).every((method) => integrationOf(method).Type === 'MOCK')).toBe(
+      true,
+    );
   });
 });
 

@@ -64,8 +64,15 @@ export interface TemplateMethod {
   properties: Record<string, unknown>;
 }
 
-/** Every AWS::ApiGateway::Method with its HTTP method and full resource path. */
-export const templateMethods = (template: Template): TemplateMethod[] => {
+/** Every AWS::ApiGateway::Method of a route (not the ANY fallbacks) with its method and full path. */
+export const templateMethods = (template: Template): TemplateMethod[] =>
+  allTemplateMethods(template).filter((method) => method.method !== 'ANY');
+
+/** The ANY mocks that answer 404 for unknown paths and 405 for other methods (route-fallbacks.ts). */
+export const fallbackMethods = (template: Template): TemplateMethod[] =>
+  allTemplateMethods(template).filter((method) => method.method === 'ANY');
+
+const allTemplateMethods = (template: Template): TemplateMethod[] => {
   const paths = resourcePaths(template);
   return Object.entries(template.findResources('AWS::ApiGateway::Method')).map(([logicalId, resource]) => {
     const properties = (resource as { Properties: Record<string, unknown> }).Properties;
