@@ -9,10 +9,9 @@
  * 256 KB; 400 a body that is not the provider's JSON; 422 a verified event that cannot be used;
  * 502 the BambooHR lookup failed; 503 the queue or the secret could not be reached.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { enqueueInvites } from '../bulk-jobs';
 import {
-  asInvitesError,
   InvalidRequestError,
   MethodNotAllowedError,
   PayloadTooLargeError,
@@ -20,7 +19,8 @@ import {
   WebhookProviderNotFoundError,
   WebhookSignatureError,
 } from '../errors';
-import { errorResponse, headerValue, jsonResponse, rawBody } from '../http';
+import { headerValue, rawBody } from '../http';
+import { httpHandler } from '../http-handler';
 import { logger } from '../logger';
 import { getInviteQueue } from '../runtime';
 import { bambooHrProvider } from './bamboohr';
@@ -202,35 +202,14 @@ const handle = async (
 };
 
 /** The webhook function: one log line per delivery (never a secret, signature or body). */
-export const webhookHandler =
-  () =>
-  async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
-    const startedAt = performance.now();
-    const requestId = event.requestContext?.requestId ?? context?.awsRequestId ?? 'local';
+export const webhookHandler = () =>
+  httpHandler('webhook', 'hrWebhook', async (event, _context, record) => {
     const receipts: Receipt[] = [];
-    let result: APIGatewayProxyResult;
-    let failure: ReturnType<typeof asInvitesError> | undefined;
-    try {
-      const answer = await handle(event, receipts);
-      result = jsonResponse(answer.statusCode, answer.body);
-    } catch (error) {
-      failure = asInvitesError(error);
-      result = errorResponse(failure);
-    }
-    result.headers = { ...result.headers, 'x-request-id': requestId };
-    const line = {
-      operation: 'hrWebhook',
+    Object.assign(record.fields, {
       provider: event.pathParameters?.provider?.slice(0, 40),
       method: event.httpMethod,
-      requestId,
       sourceIp: event.requestContext?.identity?.sourceIp,
-      statusCode: result.statusCode,
-      durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
       events: receipts,
-      ...(failure ? { errorCode: failure.code, errorMessage: failure.message } : {}),
-    };
-    if (result.statusCode >= 500) logger.error('webhook', { ...line, error: failure?.cause ?? failure });
-    else if (result.statusCode === 401) logger.warn('webhook', line);
-    else logger.info('webhook', line);
-    return result;
-  };
+    });
+    return handle(event, receipts);
+  });
