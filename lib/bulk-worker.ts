@@ -179,13 +179,7 @@ export class BulkInviteWorker {
       }
       return invite ? 'created' : 'deduplicated';
     } catch (error) {
-      if (isTransient(error)) throw error;
-      const failure = error as InvitesError;
-      return this.#deadLetter(record, {
-        code: failure.code ?? 'rejected',
-        reason: failure.message,
-        status: failure.status,
-      });
+      return this.#deadLetterUnlessTransient(record, error);
     }
   }
 
@@ -248,14 +242,19 @@ export class BulkInviteWorker {
       audit('invite.revoked', { inviteId: pending.id });
       return 'revoked';
     } catch (error) {
-      if (isTransient(error)) throw error;
-      const failure = error as InvitesError;
-      return this.#deadLetter(record, {
-        code: failure.code ?? 'rejected',
-        reason: failure.message,
-        status: failure.status,
-      });
+      return this.#deadLetterUnlessTransient(record, error);
     }
+  }
+
+  /** A failure that may pass is thrown (the record is retried); any other goes to the DLQ. */
+  async #deadLetterUnlessTransient(record: SQSRecord, error: unknown): Promise<Outcome> {
+    if (isTransient(error)) throw error;
+    const failure = error as InvitesError;
+    return this.#deadLetter(record, {
+      code: failure.code ?? 'rejected',
+      reason: failure.message,
+      status: failure.status,
+    });
   }
 
   /** A whole job: valid items become one-invite messages, invalid ones go to the DLQ with their index. */

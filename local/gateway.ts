@@ -3,7 +3,6 @@
  * function handlers the stack deploys → HTTP. It serves the route table under `/v1`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import {
   asInvitesError,
@@ -14,6 +13,7 @@ import {
 import { errorResponse } from '../lib/http';
 import { matchRoute, ROUTES, type Route } from '../lib/routes';
 import { lambdaContext } from './lambda-context';
+import { close, listen } from './loopback-server';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -97,20 +97,14 @@ export class LocalGateway {
 
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.#server = createServer((req, res) => void this.#serve(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.#server?.once('error', reject);
-      this.#server?.listen(port, host, resolve);
-    });
-    this.#url = `http://${host}:${(this.#server.address() as AddressInfo).port}/${STAGE}`;
+    this.#url = `http://${host}:${await listen(this.#server, port, host)}/${STAGE}`;
     return this.#url;
   }
 
   async stop(): Promise<void> {
     const server = this.#server;
-    if (!server) return;
     this.#server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close(server);
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -8,8 +8,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Invite, InviteDeleteResponse, InviteListResponse, InviteProject } from '../lib/invite-types';
+import { close, listen } from './loopback-server';
 
 /** A scripted answer for the next matching request(s). */
 export interface InjectedFault {
@@ -137,21 +137,14 @@ export class InvitesSimulator {
           this.#send(res, 500, errorBody(`Simulator error: ${String(error)}`, 'server_error'));
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.#server?.once('error', reject);
-      this.#server?.listen(port, host, resolve);
-    });
-    const address = this.#server.address() as AddressInfo;
-    this.#url = `http://${host}:${address.port}/v1`;
+    this.#url = `http://${host}:${await listen(this.#server, port, host)}/v1`;
     return this.#url;
   }
 
   async stop(): Promise<void> {
     const server = this.#server;
-    if (!server) return;
     this.#server = undefined;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close(server);
   }
 
   /** Queues a scripted answer for the next matching request(s). */

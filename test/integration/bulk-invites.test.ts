@@ -5,15 +5,15 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAILURE_ATTRIBUTE } from '../../lib/bulk-worker';
-import { readClientConfig } from '../../lib/config';
 import type { SqsQueue } from '../../lib/message-queue';
-import { createBulkWorker, setQueues } from '../../lib/runtime';
-import { QueueEventSource } from '../../local/event-source';
+import { setQueues } from '../../lib/runtime';
+import type { QueueEventSource } from '../../local/event-source';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines } from '../support/captured-output';
 import { invoke, jsonHeaders } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
+import { startWorkers as startWorkerContainers, waitFor } from '../support/workers';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
 let queue: SqsQueue;
@@ -34,28 +34,12 @@ const postBulk = (body: unknown) =>
 
 /** Runs `maxConcurrency` worker containers against the queue, as the event source mapping would. */
 const startWorkers = (rateLimitRps = 200, maxConcurrency = 2) => {
-  const config = { ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY, maxRetries: 2 };
-  source = new QueueEventSource({
+  ({ source, responses } = startWorkerContainers({
     queue,
+    upstream: simulator.url,
+    rateLimitRps,
     maxConcurrency,
-    handlerFor: () => {
-      const worker = createBulkWorker(config, { rateLimitRps, maxConcurrency, retryBaseSeconds: 1 });
-      return async (event, context) => {
-        const response = await worker.handle(event, context);
-        responses.push(response);
-        return response;
-      };
-    },
-  });
-  source.start();
-};
-
-const waitFor = async (condition: () => boolean, timeoutMs: number) => {
-  const giveUpAt = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > giveUpAt) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  }));
 };
 
 const invitedEmails = () => simulator.invites.map((invite) => invite.email);

@@ -8,14 +8,7 @@ import type { PollableQueue } from '../../lib/message-queue';
 import { QueueEventSource } from '../../local/event-source';
 import { LocalQueue } from '../../local/local-queue';
 import { createQueuePair, drain } from '../support/queues';
-
-const waitFor = async (condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) => {
-  const giveUpAt = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > giveUpAt) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-};
+import { waitFor } from '../support/workers';
 
 const localPair = () => {
   const deadLetterQueue = new LocalQueue({ name: 'dlq' });

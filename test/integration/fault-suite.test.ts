@@ -5,19 +5,17 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import type { SQSBatchResponse } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SecretsManagerAdminKey, StaticAdminKey } from '../../lib/admin-key';
-import { readClientConfig } from '../../lib/config';
 import { OpenAIInvitesClient } from '../../lib/openai-invites-client';
-import { createBulkWorker, setInvitesClient, setQueues } from '../../lib/runtime';
-import { QueueEventSource } from '../../local/event-source';
+import { setInvitesClient, setQueues } from '../../lib/runtime';
 import { type InjectedFault, InvitesSimulator } from '../../local/openai-simulator';
 import { report } from '../support/captured-output';
 import { invoke, jsonHeaders } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
+import { startWorkers, waitFor } from '../support/workers';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
 let faultsInjected = 0;
@@ -250,29 +248,8 @@ describe('SQS', () => {
     // The same ten again, as SQS's at-least-once delivery may hand them over.
     await send();
     faultsInjected += 10;
-    const responses: SQSBatchResponse[] = [];
-    const config = { ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY };
-    const source = new QueueEventSource({
-      queue,
-      handlerFor: () => {
-        const worker = createBulkWorker(config, {
-          rateLimitRps: 200,
-          maxConcurrency: 2,
-          retryBaseSeconds: 1,
-        });
-        return async (event, context) => {
-          const response = await worker.handle(event, context);
-          responses.push(response);
-          return response;
-        };
-      },
-    });
-
-    source.start();
-    const giveUpAt = Date.now() + 20_000;
-    while (responses.flatMap((response) => response).length < 3 && Date.now() < giveUpAt) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const { source, responses } = startWorkers({ queue, upstream: simulator.url });
+    await waitFor(() => responses.length >= 3, 20_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await source.stop();
 

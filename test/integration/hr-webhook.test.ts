@@ -5,11 +5,11 @@
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readClientConfig, readWebhookConfig } from '../../lib/config';
+import { readWebhookConfig } from '../../lib/config';
 import type { SqsQueue } from '../../lib/message-queue';
-import { createBulkWorker, setQueues } from '../../lib/runtime';
+import { setQueues } from '../../lib/runtime';
 import { setWebhookRuntime } from '../../lib/webhooks/runtime';
-import { QueueEventSource } from '../../local/event-source';
+import type { QueueEventSource } from '../../local/event-source';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines, capturedOutput } from '../support/captured-output';
 import { createDedupeTable } from '../support/dynamodb';
@@ -18,6 +18,7 @@ import { invoke } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
 import { createSecret, rotateSecret } from '../support/secrets';
+import { startWorkers, waitFor } from '../support/workers';
 import {
   bambooHrHeaders,
   greenhouseEvent,
@@ -78,14 +79,6 @@ const messages = async () =>
     body: JSON.parse(message.body),
     attributes: message.attributes,
   }));
-
-const waitFor = async (condition: () => boolean, timeoutMs: number) => {
-  const giveUpAt = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > giveUpAt) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 beforeAll(async () => {
   await Promise.all([simulator.start(), bamboo.start()]);
@@ -612,29 +605,13 @@ describe('routing and configuration', () => {
 
 describe('end to end: webhook → SQS → worker → OpenAI', () => {
   const startWorker = () => {
-    const config = {
-      ...readClientConfig({}),
-      baseUrl: simulator.url,
-      adminKey: TEST_ADMIN_KEY,
-      maxRetries: 1,
-    };
-    source = new QueueEventSource({
+    ({ source, responses } = startWorkers({
       queue,
+      upstream: simulator.url,
+      rateLimitRps: 100,
       maxConcurrency: 1,
-      handlerFor: () => {
-        const worker = createBulkWorker(config, {
-          rateLimitRps: 100,
-          maxConcurrency: 1,
-          retryBaseSeconds: 1,
-        });
-        return async (event, context) => {
-          const response = await worker.handle(event, context);
-          responses.push(response);
-          return response;
-        };
-      },
-    });
-    source.start();
+      maxRetries: 1,
+    }));
   };
 
   it('makes the invite a standard event asks for', async () => {
