@@ -133,7 +133,7 @@ export class StaticWebhookSecrets implements WebhookSecretSource {
  */
 export const LOCAL_DEVELOPMENT_WEBHOOK_SECRETS: WebhookSecrets = {
   signing: {
-    standard: `whsec_${Buffer.from('local-dev-standard-secret').toString('base64')}`,
+    standard: `whsec_${Buffer.from('local-dev-secret').toString('base64')}`,
     greenhouse: 'local-dev-greenhouse-secret',
     okta: 'local-dev-okta-secret',
     bamboohr: 'local-dev-bamboohr-secret',

@@ -19,7 +19,7 @@ import {
 import { capturedOutput } from '../support/captured-output';
 
 // Obviously fake tokens: what callers would pass to the openai SDK as their key.
-const HR_TOKEN = 'sk-admin-test-token-hr-portal-0001';
+const HR_TOKEN = 'sk-admin-test-hr-portal-1';
 const OPS_TOKEN = 'sk-admin-test-token-ops-0002';
 const METHOD_ARN = 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/organization/invites';
 
