@@ -4,6 +4,7 @@
  * BambooHR API on 127.0.0.1; and end to end through the worker to the invites simulator.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readWebhookConfig } from '../../lib/config';
 import type { SqsQueue } from '../../lib/message-queue';
@@ -130,6 +131,23 @@ describe('standard (Standard Webhooks)', () => {
         attributes: { job_id: 'msg_invite_1', source: 'standard', index: '0' },
       },
     ]);
+  });
+
+  it('accepts a request signed by the official standardwebhooks library, and it verifies ours', async () => {
+    const signer = new Webhook(TEST_WEBHOOK_SECRETS.standard);
+    const body = standardEvent('invite.requested', { email: 'sw@example.com', role: 'reader' });
+    const sentAt = new Date();
+    const headers = {
+      'Content-Type': 'application/json',
+      'webhook-id': 'msg_official_1',
+      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+      'webhook-signature': signer.sign('msg_official_1', sentAt, body),
+    };
+
+    const answer = await post('standard', body, headers);
+
+    expect(answer.statusCode).toBe(202);
+    expect(signer.verify(body, standardHeaders(body))).toMatchObject({ type: 'invite.requested' });
   });
 
   it('takes the department mapping and the default role when the event names neither', async () => {
