@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { BUNDLING } from '../infra/bundling';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const COLD_RUNS = 11;
+const COLD_RUNS = 21;
 
 export interface BundleFigure {
   name: string;

@@ -31,7 +31,7 @@ const main = async () => {
   const startedAt = Date.now();
   const bundles = await measureBundles();
   table(
-    'Bundles (minified ESM as the stack builds them; cold load = median of 11 fresh processes)',
+    'Bundles (minified ESM as the stack builds them; cold load = median of 21 fresh processes)',
     ['function', 'size KB', 'vs floor KB', 'cold load ms', 'vs floor'],
     bundles.functions.map((row) => [
       row.name,
