@@ -25,7 +25,6 @@ import {
   AdminKeyUnavailableError,
   ConfigurationError,
   EnqueueFailedError,
-  InviteAlreadyAcceptedError,
   InvitesError,
   UpstreamRateLimitError,
 } from './errors';
@@ -33,6 +32,7 @@ import { logger } from './logger';
 import type { MessageQueue } from './message-queue';
 import type { OpenAIInvitesClient } from './openai-invites-client';
 import { isRetryableStatus } from './retry-policy';
+import { type Revocation, revokeInvite } from './revoke-invite';
 import { parseInviteRequest } from './validation';
 import { ACTION_ATTRIBUTE, REVOKE_ACTION } from './webhooks/revocations';
 
@@ -202,48 +202,37 @@ export class BulkInviteWorker {
       const invalid = error as InvitesError;
       return this.#deadLetter(record, { code: 'invalid_revocation', reason: invalid.message, status: 400 });
     }
-    const audit = (action: string, fields: Record<string, unknown>) =>
-      logger.info('audit', { audit: { action, caller: `bulk:${source}`, jobId, email, ...fields } });
-    const needsOffboarding = (inviteId: string) => {
+    let revocation: Revocation;
+    try {
+      revocation = await revokeInvite(this.#options.client, email, { deadline });
+    } catch (error) {
+      return this.#deadLetterUnlessTransient(record, error);
+    }
+    if (revocation.outcome === 'no_pending_invite') {
+      this.#count('RevocationsWithoutInvite');
+      return 'revoke_no_pending_invite';
+    }
+    if (revocation.outcome === 'needs_offboarding') {
       this.#count('RevocationsNeedingOffboarding');
       logger.warn('revocation needs offboarding', {
         messageId: record.messageId,
         jobId,
         email,
-        inviteId,
+        inviteId: revocation.inviteId,
         reason: 'The invite was already accepted: remove the user from the OpenAI organization.',
       });
-      return 'revoke_needs_offboarding' as const;
-    };
-    try {
-      const wanted = email.toLowerCase();
-      let pending: { id: string } | undefined;
-      let accepted: { id: string } | undefined;
-      for await (const invite of this.#options.client.listAllInvites({ deadline })) {
-        if (invite.email.toLowerCase() !== wanted) continue;
-        if (invite.status === 'pending') {
-          pending = invite;
-          break;
-        }
-        if (invite.status === 'accepted') accepted ??= invite;
-      }
-      if (!pending) {
-        if (accepted) return needsOffboarding(accepted.id);
-        this.#count('RevocationsWithoutInvite');
-        return 'revoke_no_pending_invite';
-      }
-      try {
-        await this.#options.client.deleteInvite(pending.id, { deadline });
-      } catch (error) {
-        if (error instanceof InviteAlreadyAcceptedError) return needsOffboarding(pending.id);
-        throw error;
-      }
-      this.#count('InvitesRevoked');
-      audit('invite.revoked', { inviteId: pending.id });
-      return 'revoked';
-    } catch (error) {
-      return this.#deadLetterUnlessTransient(record, error);
+      return 'revoke_needs_offboarding';
     }
+    this.#count('InvitesRevoked');
+    const audit = {
+      action: 'invite.revoked',
+      caller: `bulk:${source}`,
+      jobId,
+      email,
+      inviteId: revocation.inviteId,
+    };
+    logger.info('audit', { audit });
+    return 'revoked';
   }
 
   /** A failure that may pass is thrown (the record is retried); any other goes to the DLQ. */
