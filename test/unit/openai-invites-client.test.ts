@@ -453,6 +453,15 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
       expect(simulator.invites).toHaveLength(1);
     });
 
+    it('createInviteIfAbsent answers undefined for "already invited" without listing', async () => {
+      simulator.seed('ada@example.com');
+
+      const result = await client().createInviteIfAbsent({ email: 'ada@example.com', role: 'reader' });
+
+      expect(result).toBeUndefined();
+      expect(simulator.requests.map((request) => request.method)).toEqual(['POST']);
+    });
+
     it('answers 409 user_already_exists when the user accepted and no invite is pending', async () => {
       const { invite } = await client().createInvite({ email: 'ada@example.com', role: 'reader' });
       simulator.accept(invite.id);
