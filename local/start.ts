@@ -52,12 +52,32 @@ const simulatorOptionsFromEnv = (): SimulatorOptions => {
   };
 };
 
+/**
+ * True when OPENAI_BASE_URL names this gateway itself: the official SDK reads the same variable,
+ * so a shell set up for the SDK would otherwise make every function call itself in a loop.
+ */
+const pointsAtGateway = (baseUrl: string, gatewayPort: number): boolean => {
+  const url = new URL(baseUrl);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]', '0.0.0.0'].includes(url.hostname);
+  return loopback && Number(url.port || (url.protocol === 'https:' ? 443 : 80)) === gatewayPort;
+};
+
 /** The upstream the functions call: the configured one, or a simulator started here. */
 const startUpstream = async (
   lines: string[],
+  gatewayPort: number,
 ): Promise<{ config: ClientConfig; simulator?: InvitesSimulator }> => {
-  const config = readClientConfig();
-  if (process.env.OPENAI_BASE_URL || config.adminKey || config.adminKeySecretId) {
+  let config = readClientConfig();
+  let baseUrlConfigured = Boolean(process.env.OPENAI_BASE_URL);
+  if (baseUrlConfigured && pointsAtGateway(config.baseUrl, gatewayPort)) {
+    // OPENAI_BASE_URL and OPENAI_ADMIN_KEY then belong to an SDK aimed at this gateway.
+    lines.push(
+      `note         OPENAI_BASE_URL is this gateway (set for an SDK?): it and OPENAI_ADMIN_KEY are ignored`,
+    );
+    config = { ...readClientConfig({ ...process.env, OPENAI_BASE_URL: undefined }), adminKey: undefined };
+    baseUrlConfigured = false;
+  }
+  if (baseUrlConfigured || config.adminKey || config.adminKeySecretId) {
     lines.push(
       `upstream     ${config.baseUrl}`,
       `admin key    from ${adminKeySourceFrom(config).description}`,
@@ -125,7 +145,8 @@ const webhookSecretsFor = (lines: string[]) => {
 
 const main = async () => {
   const lines: string[] = [];
-  const { config, simulator } = await startUpstream(lines);
+  const port = numberFromEnv('PORT') ?? 3000;
+  const { config, simulator } = await startUpstream(lines, port);
   setInvitesClient(createInvitesClient(config));
   const queues = queuesFor(lines);
   setQueues(queues);
@@ -147,7 +168,7 @@ const main = async () => {
   );
 
   const gateway = new LocalGateway();
-  const url = await gateway.start(numberFromEnv('PORT') ?? 3000);
+  const url = await gateway.start(port);
   const routes = ROUTES.map(
     (route) => `  ${route.method.padEnd(6)} ${url}${route.path}  → functions/${route.functionName}.ts`,
   );

@@ -49,6 +49,46 @@ const run = (script: string): Promise<string> =>
     ),
   );
 
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** `npm start` in its own process group, so "Ctrl-C" reaches npm and all under it, as in a terminal. */
+const startNpm = async (env: Record<string, string>): Promise<Started> => {
+  let output = '';
+  const started = spawn('npm', ['start', '--silent'], {
+    detached: true,
+    env: {
+      ...process.env,
+      OPENAI_ADMIN_KEY_SECRET_ID: '',
+      OPENAI_BASE_URL: '',
+      OPENAI_ADMIN_KEY: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  started.stdout?.on('data', collect);
+  started.stderr?.on('data', collect);
+  const giveUpAt = Date.now() + 30_000;
+  while (!output.includes('Ctrl-C stops it.')) {
+    if (started.exitCode !== null || Date.now() > giveUpAt)
+      throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child: started, output: () => output };
+};
+
+const kill = (started: Started | undefined) => {
+  if (started && started.child.exitCode === null && started.child.signalCode === null) {
+    process.kill(-started.child.pid!, 'SIGKILL');
+  }
+};
+
+let main: Started;
 let child: ChildProcess;
 let output = '';
 let port: number;
@@ -56,35 +96,13 @@ let simulatorPort: number;
 
 beforeAll(async () => {
   [port, simulatorPort] = [await freePort(), await freePort()];
-  // Its own process group, so "Ctrl-C" can reach npm and everything under it, as a terminal does.
-  child = spawn('npm', ['start', '--silent'], {
-    detached: true,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      SIMULATOR_PORT: String(simulatorPort),
-      OPENAI_ADMIN_KEY_SECRET_ID: '',
-      OPENAI_BASE_URL: '',
-      OPENAI_ADMIN_KEY: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const giveUpAt = Date.now() + 30_000;
-  while (!output.includes('Ctrl-C stops it.')) {
-    if (child.exitCode !== null || Date.now() > giveUpAt)
-      throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  main = await startNpm({ PORT: String(port), SIMULATOR_PORT: String(simulatorPort) });
+  child = main.child;
+  output = main.output();
 }, 60_000);
 
 afterAll(() => {
-  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+  kill(main);
 });
 
 describe('npm start', () => {
@@ -135,8 +153,32 @@ describe('npm start', () => {
 
     // npm re-raises the SIGINT it forwarded; the gateway itself shut down and exited 0.
     expect(code === 0 || signal === 'SIGINT').toBe(true);
-    expect(output).toMatch(/"message":"stopping".*"signal":"SIGINT"/);
-    expect(output).not.toMatch(/Error|failed/);
+    expect(main.output()).toMatch(/"message":"stopping".*"signal":"SIGINT"/);
+    expect(main.output()).not.toMatch(/Error|failed/);
     await expect(fetch(`http://127.0.0.1:${port}/v1/organization/invites`)).rejects.toThrow();
   });
+});
+
+describe('npm start in a shell set up for the SDK', () => {
+  let selfAimed: Started | undefined;
+
+  afterAll(() => {
+    kill(selfAimed);
+  });
+
+  it('ignores an OPENAI_BASE_URL that points at the gateway itself, rather than calling itself', async () => {
+    const selfPort = await freePort();
+    selfAimed = await startNpm({
+      PORT: String(selfPort),
+      SIMULATOR_PORT: '0',
+      OPENAI_BASE_URL: `http://localhost:${selfPort}/v1`,
+      OPENAI_ADMIN_KEY: 'sk-admin-test-sdk-side',
+    });
+
+    const answer = await fetch(`http://127.0.0.1:${selfPort}/v1/organization/invites`);
+
+    expect(selfAimed.output()).toContain('OPENAI_BASE_URL is this gateway');
+    expect(selfAimed.output()).toMatch(/upstream +OpenAI invites simulator/);
+    expect(answer.status).toBe(200);
+  }, 60_000);
 });
