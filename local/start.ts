@@ -52,6 +52,18 @@ const simulatorOptionsFromEnv = (): SimulatorOptions => {
   };
 };
 
+/** On SIMULATOR_PORT, else on 3001, else (3001 taken by something else) on any free port. */
+const startSimulator = async (simulator: InvitesSimulator): Promise<string> => {
+  const chosen = numberFromEnv('SIMULATOR_PORT');
+  if (chosen !== undefined) return simulator.start(chosen);
+  try {
+    return await simulator.start(DEFAULT_SIMULATOR_PORT);
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
+    return simulator.start(0);
+  }
+};
+
 /**
  * True when OPENAI_BASE_URL names this gateway itself: the official SDK reads the same variable,
  * so a shell set up for the SDK would otherwise make every function call itself in a loop.
@@ -85,7 +97,7 @@ const startUpstream = async (
     return { config };
   }
   const simulator = new InvitesSimulator(simulatorOptionsFromEnv());
-  const url = await simulator.start(numberFromEnv('SIMULATOR_PORT') ?? DEFAULT_SIMULATOR_PORT);
+  const url = await startSimulator(simulator);
   lines.push(
     `upstream     OpenAI invites simulator at ${url} (control: ${url.replace(/\/v1$/, CONTROL_PREFIX)}/state)`,
     'admin key    none needed: set OPENAI_ADMIN_KEY or OPENAI_ADMIN_KEY_SECRET_ID to call a real upstream',
