@@ -8,6 +8,7 @@
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { AdminKeyUnavailableError } from './errors';
+import { parseSecretObject, readSecretValue, secretText } from './secret-reader';
 
 export interface AdminKeySource {
   /** The current key; `forceRefresh` skips the cache (after OpenAI answered 401). */
@@ -24,54 +25,19 @@ const EXPECTED_FORMAT = 'expected a plain string "sk-admin-…" or JSON {"apiKey
 
 /** The key inside a secret value: a plain `sk-…` string or JSON `{"apiKey": "sk-…"}`. */
 export const parseAdminKeySecret = (value: string | Uint8Array | undefined, secretId: string): string => {
-  const text = (value instanceof Uint8Array ? new TextDecoder().decode(value) : (value ?? '')).trim();
+  const text = secretText(value);
   if (text === '') throw new AdminKeyUnavailableError(`secret ${secretId} is empty; ${EXPECTED_FORMAT}.`);
   let key: unknown = text;
   if (text.startsWith('{')) {
-    try {
-      key = (JSON.parse(text) as { apiKey?: unknown }).apiKey;
-    } catch {
-      // The parser's message quotes the input, so it is deliberately dropped.
-      throw new AdminKeyUnavailableError(`secret ${secretId} is not valid JSON; ${EXPECTED_FORMAT}.`);
-    }
-    if (typeof key !== 'string') {
-      throw new AdminKeyUnavailableError(
-        `secret ${secretId} has no string "apiKey" field; ${EXPECTED_FORMAT}.`,
-      );
-    }
+    const fail = (message: string) => new AdminKeyUnavailableError(message);
+    key = parseSecretObject(text, secretId, EXPECTED_FORMAT, fail).apiKey;
+    if (typeof key !== 'string')
+      throw fail(`secret ${secretId} has no string "apiKey" field; ${EXPECTED_FORMAT}.`);
   }
   if (typeof key !== 'string' || !KEY_PATTERN.test(key.trim())) {
     throw new AdminKeyUnavailableError(`secret ${secretId} does not hold an OpenAI key; ${EXPECTED_FORMAT}.`);
   }
   return key.trim();
-};
-
-const TRANSIENT_AWS_ERRORS = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'InternalServiceError',
-  'ServiceUnavailable',
-  'RequestTimeout',
-  'TimeoutError',
-]);
-
-/** A read failure as an `AdminKeyUnavailableError` that names the cause, never the value. */
-const describeReadFailure = (error: unknown, secretId: string): AdminKeyUnavailableError => {
-  const cause = (error as { cause?: unknown })?.cause ?? error;
-  const name = (cause as { name?: string })?.name ?? 'Error';
-  if (name === 'ResourceNotFoundException') {
-    return new AdminKeyUnavailableError(`secret ${secretId} was not found.`, { cause });
-  }
-  if (name === 'AccessDeniedException') {
-    return new AdminKeyUnavailableError(`this function may not read secret ${secretId}.`, { cause });
-  }
-  const code = (cause as { code?: unknown })?.code;
-  // A network error (ECONNREFUSED, ECONNRESET, ETIMEDOUT, ...) may pass as well as a throttle.
-  const networkError = typeof code === 'string' && /^E[A-Z]+$/.test(code);
-  const transient =
-    TRANSIENT_AWS_ERRORS.has(name) || networkError || (cause as { $retryable?: unknown })?.$retryable != null;
-  const what = networkError ? `${name} ${code}` : name;
-  return new AdminKeyUnavailableError(`reading secret ${secretId} failed (${what}).`, { cause, transient });
 };
 
 export interface SecretsManagerAdminKeyOptions {
@@ -96,15 +62,12 @@ export class SecretsManagerAdminKey implements AdminKeySource {
   }
 
   async getKey(options: { forceRefresh?: boolean } = {}): Promise<string> {
-    let value: string | Uint8Array | undefined;
-    try {
-      value = await this.#provider.get(this.#secretId, {
-        maxAge: this.#maxAgeSeconds,
-        forceFetch: options.forceRefresh ?? false,
-      });
-    } catch (error) {
-      throw describeReadFailure(error, this.#secretId);
-    }
+    const value = await readSecretValue(
+      this.#provider,
+      this.#secretId,
+      { maxAgeSeconds: this.#maxAgeSeconds, forceFetch: options.forceRefresh },
+      ({ reason, cause, transient }) => new AdminKeyUnavailableError(reason, { cause, transient }),
+    );
     return parseAdminKeySecret(value, this.#secretId);
   }
 }

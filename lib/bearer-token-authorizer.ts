@@ -11,6 +11,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { TokenSecretError } from './errors';
+import { parseSecretObject, readSecretValue } from './secret-reader';
 
 /** Environment variable naming the tokens' secret (name or ARN). */
 export const TOKEN_SECRET_ID_ENV = 'API_TOKENS_SECRET_ID';
@@ -20,11 +22,6 @@ const NAME_PATTERN = /^[\w.@:+-]{1,128}$/;
 const HASH_PATTERN = /^[0-9a-f]{64}$/;
 const BEARER_PATTERN = /^Bearer +(\S{1,512})$/i;
 const EXPECTED_FORMAT = 'expected JSON {"<token name>": "<sha-256 of the token, 64 hex digits>", …}';
-
-/** The secret is missing, unreadable or malformed: API Gateway answers 500, never 401. */
-export class TokenSecretError extends Error {
-  override readonly name = 'TokenSecretError';
-}
 
 /** Hex sha-256 of a token, as the secret stores it (README: `printf %s "$TOKEN" | sha256sum`). */
 export const hashToken = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
@@ -36,16 +33,12 @@ export interface TokenEntry {
 
 /** The entries of the tokens' secret; the error names the secret and the entry, never a value. */
 export const parseTokenSecret = (value: string | Uint8Array | undefined, secretId: string): TokenEntry[] => {
-  const text = (value instanceof Uint8Array ? new TextDecoder().decode(value) : (value ?? '')).trim();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new TokenSecretError(`secret ${secretId} is not valid JSON; ${EXPECTED_FORMAT}.`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new TokenSecretError(`secret ${secretId} is not a JSON object; ${EXPECTED_FORMAT}.`);
-  }
+  const parsed = parseSecretObject(
+    value,
+    secretId,
+    EXPECTED_FORMAT,
+    (message) => new TokenSecretError(message),
+  );
   const entries = Object.entries(parsed);
   if (entries.length === 0)
     throw new TokenSecretError(`secret ${secretId} holds no tokens; ${EXPECTED_FORMAT}.`);
@@ -115,14 +108,12 @@ export class BearerTokenVerifier {
   async verify(authorization: string | undefined): Promise<string | undefined> {
     const token = bearerTokenOf(authorization);
     if (token === undefined) return undefined;
-    let value: string | Uint8Array | undefined;
-    try {
-      value = await this.#provider.get(this.#secretId, { maxAge: this.#maxAgeSeconds });
-    } catch (error) {
-      const cause = (error as { cause?: unknown })?.cause ?? error;
-      const name = (cause as { name?: string })?.name ?? 'Error';
-      throw new TokenSecretError(`reading secret ${this.#secretId} failed (${name}).`, { cause });
-    }
+    const value = await readSecretValue(
+      this.#provider,
+      this.#secretId,
+      { maxAgeSeconds: this.#maxAgeSeconds },
+      ({ reason, cause }) => new TokenSecretError(reason, { cause }),
+    );
     return findTokenName(token, parseTokenSecret(value, this.#secretId));
   }
 }

@@ -313,6 +313,21 @@ export class WebhookSecretsUnavailableError extends InvitesError {
   }
 }
 
+/**
+ * 500: the bearer tokens' secret is missing, unreadable or malformed (token mode). The authorizer
+ * throws it, and API Gateway answers 500, never 401: callers are not to blame.
+ */
+export class TokenSecretError extends InvitesError {
+  constructor(reason: string, options: { cause?: unknown } = {}) {
+    super(`The API tokens are unavailable: ${reason}`, {
+      status: 500,
+      type: 'server_error',
+      code: 'api_tokens_unavailable',
+      cause: options.cause,
+    });
+  }
+}
+
 /** 500: an environment variable of the function is missing or invalid. */
 export class ConfigurationError extends InvitesError {
   constructor(message: string) {

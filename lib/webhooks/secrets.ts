@@ -10,6 +10,7 @@
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { WebhookSecretsUnavailableError } from '../errors';
+import { parseSecretObject, readSecretValue } from '../secret-reader';
 import { asString, type BambooHrApiCredentials, PROVIDER_NAMES, type ProviderName } from './types';
 
 export interface WebhookSecrets {
@@ -31,17 +32,12 @@ export const parseWebhookSecrets = (
   value: string | Uint8Array | undefined,
   secretId: string,
 ): WebhookSecrets => {
-  const text = (value instanceof Uint8Array ? new TextDecoder().decode(value) : (value ?? '')).trim();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new WebhookSecretsUnavailableError(`secret ${secretId} is not valid JSON; ${EXPECTED}.`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new WebhookSecretsUnavailableError(`secret ${secretId} is not a JSON object; ${EXPECTED}.`);
-  }
-  const record = parsed as Record<string, unknown>;
+  const record = parseSecretObject(
+    value,
+    secretId,
+    EXPECTED,
+    (message) => new WebhookSecretsUnavailableError(message),
+  );
   const signing: WebhookSecrets['signing'] = {};
   for (const name of PROVIDER_NAMES) {
     if (record[name] === undefined) continue;
@@ -65,13 +61,6 @@ export const parseWebhookSecrets = (
   }
   return { signing, bamboohrApi };
 };
-
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'InternalServiceError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
 
 export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
   readonly description: string;
@@ -100,17 +89,12 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
       this.#lastForcedAt = this.#now();
       forceFetch = true;
     }
-    let value: string | Uint8Array | undefined;
-    try {
-      value = await this.#provider.get(this.#secretId, { maxAge: this.#maxAgeSeconds, forceFetch });
-    } catch (error) {
-      const cause = (error as { cause?: unknown })?.cause ?? error;
-      const name = (cause as { name?: string })?.name ?? 'Error';
-      throw new WebhookSecretsUnavailableError(`reading secret ${this.#secretId} failed (${name}).`, {
-        cause,
-        transient: TRANSIENT.has(name),
-      });
-    }
+    const value = await readSecretValue(
+      this.#provider,
+      this.#secretId,
+      { maxAgeSeconds: this.#maxAgeSeconds, forceFetch },
+      ({ reason, cause, transient }) => new WebhookSecretsUnavailableError(reason, { cause, transient }),
+    );
     return parseWebhookSecrets(value, this.#secretId);
   }
 }

@@ -14,8 +14,8 @@ import {
   hashToken,
   parseTokenSecret,
   stageArnOf,
-  TokenSecretError,
 } from '../../lib/bearer-token-authorizer';
+import { TokenSecretError } from '../../lib/errors';
 import { capturedOutput } from '../support/captured-output';
 
 // Obviously fake tokens: what callers would pass to the openai SDK as their key.
@@ -152,7 +152,7 @@ describe('authorizeBearerToken with the secret in Secrets Manager (moto)', () =>
         event(`Bearer ${HR_TOKEN}`),
         new BearerTokenVerifier({ secretId: 'no-such-secret' }),
       ),
-    ).rejects.toThrow(/reading secret no-such-secret failed \(ResourceNotFoundException\)/);
+    ).rejects.toThrow(/secret no-such-secret was not found/);
     expect(() => BearerTokenVerifier.fromEnvironment({})).toThrow(/API_TOKENS_SECRET_ID is not set/);
   });
 
