@@ -5,16 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAdminKeySecret, SecretsManagerAdminKey } from '../../lib/admin-key';
 import { AdminKeyUnavailableError } from '../../lib/errors';
 import { TEST_ADMIN_KEY } from '../support/keys';
+import { thrownBy } from '../support/thrown';
 
-const unavailable = (act: () => unknown): AdminKeyUnavailableError => {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof AdminKeyUnavailableError) return error;
-    throw error;
-  }
-  throw new Error('expected AdminKeyUnavailableError');
-};
+const unavailable = (act: () => unknown): AdminKeyUnavailableError => thrownBy(act, AdminKeyUnavailableError);
 
 describe('parseAdminKeySecret', () => {
   it('reads a plain string', () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../lib/errors';
 import { parseInviteId, parseInviteRequest, parseListParams } from '../../lib/validation';
+import { thrownBy } from '../support/thrown';
 
-const rejection = (act: () => unknown): InvalidRequestError => {
-  try {
-    act();
-  } catch (error) {
-    if (error instanceof InvalidRequestError) return error;
-    throw error;
-  }
-  throw new Error('expected an InvalidRequestError');
-};
+const rejection = (act: () => unknown): InvalidRequestError => thrownBy(act, InvalidRequestError);
 
 describe('parseInviteRequest', () => {
   it('accepts a full request and trims the email', () => {
