@@ -122,7 +122,3 @@ export const getBulkWorker = (): BulkInviteWorker => {
   bulkWorker ??= createBulkWorker();
   return bulkWorker;
 };
-
-export const setBulkWorker = (worker: BulkInviteWorker | undefined): void => {
-  bulkWorker = worker;
-};

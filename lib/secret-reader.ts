@@ -23,7 +23,7 @@ const TRANSIENT_AWS_ERRORS = new Set([
 ]);
 
 /** Why reading `secretId` failed (Powertools wraps the SDK's error as its `cause`). */
-export const describeSecretReadFailure = (error: unknown, secretId: string): SecretReadFailure => {
+const describeSecretReadFailure = (error: unknown, secretId: string): SecretReadFailure => {
   const cause = (error as { cause?: unknown })?.cause ?? error;
   const name = (cause as { name?: string })?.name ?? 'Error';
   if (name === 'ResourceNotFoundException') {
