@@ -2,9 +2,9 @@
  * Bulk throughput: N invites through the in-process queue → the local event source (2 pollers,
  * each a worker container with its share of R) → the simulator limited to R requests/s.
  */
-import { enqueueInvites } from '../lib/bulk-jobs';
-import { readClientConfig } from '../lib/config';
-import { createBulkWorker, setQueues } from '../lib/runtime';
+import { enqueueInvites } from '../lib/bulk/jobs';
+import { readClientConfig } from '../lib/openai/config';
+import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
 import { QueueEventSource } from '../local/event-source';
 import { LocalQueue } from '../local/local-queue';
 import { InvitesSimulator } from '../local/openai-simulator';

@@ -3,10 +3,10 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { SecretsManagerAdminKey, StaticAdminKey } from '../lib/admin-key';
-import { newUpstreamTrace, OpenAIInvitesClient } from '../lib/openai-invites-client';
-import { matchRoute } from '../lib/routes';
-import { setInvitesClient } from '../lib/runtime';
+import { SecretsManagerAdminKey, StaticAdminKey } from '../lib/secrets/admin-key';
+import { newUpstreamTrace, OpenAIInvitesClient } from '../lib/openai/client';
+import { matchRoute } from '../lib/http/routes';
+import { setInvitesClient } from '../lib/openai/runtime';
 import { lambdaContext } from '../local/lambda-context';
 import { InvitesSimulator } from '../local/openai-simulator';
 import { type ProxyRequest, toProxyEvent } from '../local/proxy-event';

@@ -1,7 +1,7 @@
 /** Lambda TOKEN authorizer of the `token` auth mode: a known bearer token → Allow, else 401. */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { authorizeBearerToken, BearerTokenVerifier } from '../lib/bearer-token-authorizer';
-import { logger } from '../lib/logger';
+import { authorizeBearerToken, BearerTokenVerifier } from '../lib/auth/bearer-token-authorizer';
+import { logger } from '../lib/commons/logger';
 
 let verifier: BearerTokenVerifier | undefined;
 

@@ -1,8 +1,8 @@
 /** POST /organization/invites/bulk: checks a whole job, enqueues one message per invite, answers 202. */
-import { apiHandler } from '../lib/api-handler';
-import { enqueueInvites, MAX_BULK_BODY_BYTES, parseBulkRequest } from '../lib/bulk-jobs';
-import { readJsonBody } from '../lib/http';
-import { getInviteQueue } from '../lib/runtime';
+import { apiHandler } from '../lib/http/api-handler';
+import { enqueueInvites, MAX_BULK_BODY_BYTES, parseBulkRequest } from '../lib/bulk/jobs';
+import { readJsonBody } from '../lib/http/messages';
+import { getInviteQueue } from '../lib/bulk/runtime';
 
 export const handler = apiHandler('bulkInvites', async ({ event, audit }) => {
   const job = parseBulkRequest(readJsonBody(event, MAX_BULK_BODY_BYTES));

@@ -1,7 +1,7 @@
 /** POST /organization/invites: creates an invite, or returns the pending one for that email. */
-import { apiHandler } from '../lib/api-handler';
-import { readJsonBody } from '../lib/http';
-import { parseInviteRequest } from '../lib/validation';
+import { apiHandler } from '../lib/http/api-handler';
+import { readJsonBody } from '../lib/http/messages';
+import { parseInviteRequest } from '../lib/http/validation';
 
 export const handler = apiHandler('createInvite', async ({ event, client, call, audit }) => {
   const request = parseInviteRequest(readJsonBody(event));

@@ -1,6 +1,6 @@
 /** DELETE /organization/invites/{invite_id}: revokes a pending invite; an accepted one answers 409. */
-import { apiHandler } from '../lib/api-handler';
-import { parseInviteId } from '../lib/validation';
+import { apiHandler } from '../lib/http/api-handler';
+import { parseInviteId } from '../lib/http/validation';
 
 export const handler = apiHandler('deleteInvite', async ({ event, client, call, audit }) => {
   const inviteId = parseInviteId(event.pathParameters?.invite_id);

@@ -1,6 +1,6 @@
 /** GET /organization/invites/{invite_id}: one invite. */
-import { apiHandler } from '../lib/api-handler';
-import { parseInviteId } from '../lib/validation';
+import { apiHandler } from '../lib/http/api-handler';
+import { parseInviteId } from '../lib/http/validation';
 
 export const handler = apiHandler('retrieveInvite', async ({ event, client, call }) => {
   const inviteId = parseInviteId(event.pathParameters?.invite_id);

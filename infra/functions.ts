@@ -1,5 +1,5 @@
 /**
- * What each function needs from the stack, beyond its route (the route table, lib/routes.ts, says
+ * What each function needs from the stack, beyond its route (the route table, lib/http/routes.ts, says
  * where it is reached). A function file not named here gets the defaults: it calls OpenAI, so it
  * reads the Admin key, and nothing else.
  */

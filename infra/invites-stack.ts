@@ -1,5 +1,5 @@
 /**
- * The whole product in one stack, built from the route table (lib/routes.ts): one function per
+ * The whole product in one stack, built from the route table (lib/http/routes.ts): one function per
  * function file, one method per route, the bulk queue and its DLQ, alarms and outputs.
  */
 import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
@@ -34,8 +34,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { TOKEN_SECRET_ID_ENV } from '../lib/bearer-token-authorizer';
-import { ROUTES, type Route } from '../lib/routes';
+import { ENV } from '../lib/commons/env';
+import { ROUTES, type Route } from '../lib/http/routes';
 import type { StackConfig } from './config';
 import {
   API_FUNCTION_DEFAULTS,
@@ -411,7 +411,7 @@ export class InvitesStack extends Stack {
       'Checks bearer tokens against their hashes',
       { timeout: Duration.seconds(10), memorySize: 256 },
       { callsOpenAI: false },
-      { [TOKEN_SECRET_ID_ENV]: config.tokenSecretId },
+      { [ENV.apiTokensSecretId]: config.tokenSecretId },
     );
     tokenSecret.grantRead(fn);
     return new TokenAuthorizer(this, 'TokenAuthorizer', {

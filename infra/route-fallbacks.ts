@@ -1,6 +1,6 @@
 /**
  * What the deployed API answers when no route fits, made to match OpenAI and the local gateway
- * (lib/routes.ts `matchRoute`): an unknown path gets 404 `unknown_url`, and a known path with
+ * (lib/http/routes.ts `matchRoute`): an unknown path gets 404 `unknown_url`, and a known path with
  * another method gets 405 `method_not_allowed` with `Allow`. Left alone, a REST API answers both
  * with 403 "Missing Authentication Token", which an OpenAI client reports as a permission error.
  *
@@ -15,7 +15,7 @@ import {
   PassthroughBehavior,
   type RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { Route } from '../lib/routes';
+import type { Route } from '../lib/http/routes';
 
 const errorTemplate = (message: string, code: string): string =>
   `{"error":{"message":"${message}","type":"invalid_request_error","param":null,"code":"${code}"}}`;

@@ -7,7 +7,7 @@
  * come back after their visibility timeout.
  */
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { PollableQueue, ReceivedMessage } from '../lib/message-queue';
+import type { PollableQueue, ReceivedMessage } from '../lib/bulk/queue';
 import { lambdaContext } from './lambda-context';
 
 /** Resolves to an SQSBatchResponse, or to nothing when every record succeeded. */

@@ -4,14 +4,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import {
-  asInvitesError,
-  MethodNotAllowedError,
-  PayloadTooLargeError,
-  RouteNotFoundError,
-} from '../lib/errors';
-import { errorResponse } from '../lib/http';
-import { matchRoute, ROUTES, type Route } from '../lib/routes';
+import { asInvitesError } from '../lib/commons/errors';
+import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from '../lib/http/errors';
+import { errorResponse } from '../lib/http/messages';
+import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { lambdaContext } from './lambda-context';
 import { close, listen } from './loopback-server';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';

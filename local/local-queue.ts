@@ -12,7 +12,7 @@ import {
   type OutgoingMessage,
   type PollableQueue,
   type ReceivedMessage,
-} from '../lib/message-queue';
+} from '../lib/bulk/queue';
 
 /** SQS's largest message. */
 const MAX_MESSAGE_BYTES = 256 * 1024;

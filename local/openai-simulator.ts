@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Invite, InviteDeleteResponse, InviteListResponse, InviteProject } from '../lib/invite-types';
+import type { Invite, InviteDeleteResponse, InviteListResponse, InviteProject } from '../lib/openai/types';
 import { close, listen } from './loopback-server';
 
 /** A scripted answer for the next matching request(s). */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { Route } from '../lib/routes';
+import type { Route } from '../lib/http/routes';
 
 export const STAGE = 'v1';
 

@@ -5,17 +5,13 @@
  * simulator stands in for OpenAI; with no INVITE_QUEUE_URL, an in-process queue stands in for
  * SQS. No AWS account and no OpenAI key are needed.
  */
-import { type ClientConfig, readClientConfig, readQueueConfig, readWorkerConfig } from '../lib/config';
-import { logger } from '../lib/logger';
-import { SqsQueue } from '../lib/message-queue';
-import { ROUTES } from '../lib/routes';
-import {
-  adminKeySourceFrom,
-  createBulkWorker,
-  createInvitesClient,
-  setInvitesClient,
-  setQueues,
-} from '../lib/runtime';
+import { readQueueConfig, readWorkerConfig } from '../lib/bulk/config';
+import { type ClientConfig, readClientConfig } from '../lib/openai/config';
+import { logger } from '../lib/commons/logger';
+import { SqsQueue } from '../lib/bulk/queue';
+import { ROUTES } from '../lib/http/routes';
+import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
+import { adminKeySourceFrom, createInvitesClient, setInvitesClient } from '../lib/openai/runtime';
 import { setWebhookRuntime } from '../lib/webhooks/runtime';
 import {
   LOCAL_DEVELOPMENT_WEBHOOK_SECRETS,

@@ -10,28 +10,26 @@
  * 502 the BambooHR lookup failed; 503 the queue or the secret could not be reached.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { enqueueInvites } from '../bulk-jobs';
+import { enqueueInvites } from '../bulk/jobs';
+import { InvalidRequestError, MethodNotAllowedError, PayloadTooLargeError } from '../http/errors';
 import {
-  InvalidRequestError,
-  MethodNotAllowedError,
-  PayloadTooLargeError,
   UnprocessableWebhookEventError,
   WebhookProviderNotFoundError,
   WebhookSignatureError,
-} from '../errors';
-import { headerValue, rawBody } from '../http';
-import { httpHandler } from '../http-handler';
-import { logger } from '../logger';
-import { getInviteQueue } from '../runtime';
-import { bambooHrProvider } from './bamboohr';
-import { lookupBambooHrEmployee } from './bamboohr-directory';
-import { greenhouseProvider } from './greenhouse';
+} from './errors';
+import { headerValue, rawBody } from '../http/messages';
+import { httpHandler } from '../http/http-handler';
+import { logger } from '../commons/logger';
+import { getInviteQueue } from '../bulk/runtime';
+import { bambooHrProvider } from './providers/bamboohr';
+import { lookupBambooHrEmployee } from './providers/bamboohr-directory';
+import { greenhouseProvider } from './providers/greenhouse';
 import { toInviteEvent, toRevokeEvent } from './mapping';
-import { oktaProvider } from './okta';
+import { oktaProvider } from './providers/okta';
 import { enqueueRevocation } from './revocations';
 import { getDedupeStore, getWebhookConfig, getWebhookSecretSource } from './runtime';
 import type { WebhookSecrets } from './secrets';
-import { standardProvider } from './standard';
+import { standardProvider } from './providers/standard';
 import {
   type IgnoredEvent,
   isProviderName,

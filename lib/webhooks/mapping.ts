@@ -1,13 +1,14 @@
 /**
  * From a provider's draft to a checked event: the role and projects mapping (README, "HR
- * webhooks"), then the same validation as the API's (lib/validation.ts).
+ * webhooks"), then the same validation as the API's (lib/http/validation.ts).
  * - role: the event's own (only `standard` events carry one), else WEBHOOK_DEFAULT_ROLE.
  * - projects: the event's own, else WEBHOOK_DEPARTMENT_PROJECTS[department] (case-insensitive),
  *   else omitted (OpenAI's default project).
  */
-import type { WebhookConfig } from '../config';
-import { InvitesError, UnprocessableWebhookEventError } from '../errors';
-import { parseInviteRequest } from '../validation';
+import type { WebhookConfig } from './config';
+import { InvitesError } from '../commons/errors';
+import { UnprocessableWebhookEventError } from './errors';
+import { parseInviteRequest } from '../http/validation';
 import type { InviteDraft, ProviderName, RevokeDraft, WebhookEvent } from './types';
 
 const checked = <T>(id: string, parse: () => T): T => {

@@ -1,11 +1,11 @@
 /**
  * The revoke message on the bulk queue: body `{"email": "…"}` with message attributes
  * `action=revoke`, `job_id` (the event id) and `source` (the provider). The bulk worker finds the
- * pending invite for that email and deletes it (lib/bulk-worker.ts).
+ * pending invite for that email and deletes it (lib/bulk/worker.ts).
  */
-import { ATTRIBUTE } from '../bulk-jobs';
-import { EnqueueFailedError } from '../errors';
-import type { MessageQueue } from '../message-queue';
+import { ATTRIBUTE } from '../bulk/jobs';
+import { EnqueueFailedError } from '../bulk/errors';
+import type { MessageQueue } from '../bulk/queue';
 
 /** Message attribute naming what a message asks for; absent = an invite. */
 export const ACTION_ATTRIBUTE = 'action';

@@ -2,8 +2,8 @@
  * The webhook function's container singletons, built once from the environment
  * (WEBHOOK_SECRETS_SECRET_ID, WEBHOOK_DEDUPE_TABLE, …); `npm start` and tests replace them.
  */
-import { readWebhookConfig, type WebhookConfig } from '../config';
-import { ConfigurationError } from '../errors';
+import { readWebhookConfig, type WebhookConfig } from './config';
+import { ConfigurationError } from '../commons/errors';
 import { type DedupeStore, DynamoDbDedupeStore, MemoryDedupeStore } from './dedupe';
 import { SecretsManagerWebhookSecrets, type WebhookSecretSource } from './secrets';
 

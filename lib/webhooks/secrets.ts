@@ -9,8 +9,8 @@
  * No value ever appears in an error message or a log line.
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { WebhookSecretsUnavailableError } from '../errors';
-import { parseSecretObject, readSecretValue } from '../secret-reader';
+import { WebhookSecretsUnavailableError } from './errors';
+import { parseSecretObject, readSecretValue } from '../secrets/secret-reader';
 import { asString, type BambooHrApiCredentials, PROVIDER_NAMES, type ProviderName } from './types';
 
 export interface WebhookSecrets {

@@ -1,6 +1,6 @@
 /** HMAC and constant-time comparison helpers shared by the providers' verifiers. */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { WebhookSignatureError } from '../errors';
+import { WebhookSignatureError } from './errors';
 
 /** Standard Webhooks and BambooHR: ±5 minutes between the sender's clock and ours. */
 export const TIMESTAMP_TOLERANCE_SECONDS = 300;

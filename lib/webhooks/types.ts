@@ -2,7 +2,7 @@
  * What every webhook provider module shares: the verified request, and the events it
  * normalises a delivery into.
  */
-import type { InviteProject, OrganizationRole } from '../invite-types';
+import type { InviteProject, OrganizationRole } from '../openai/types';
 
 export const PROVIDER_NAMES = ['standard', 'greenhouse', 'okta', 'bamboohr'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseStackConfig } from '../../infra/config';
 import { buildApp } from '../../infra/invites-app';
 import { InvitesStack } from '../../infra/invites-stack';
-import { ROUTES } from '../../lib/routes';
+import { ROUTES } from '../../lib/http/routes';
 import { SKIP_BUNDLING } from './synth';
 
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;

@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { parseStackConfig } from '../../infra/config';
 import type { FunctionNeeds, WorkerSpec } from '../../infra/functions';
 import { InvitesStack } from '../../infra/invites-stack';
-import type { Route } from '../../lib/routes';
+import type { Route } from '../../lib/http/routes';
 
 /** Skips NodejsFunction bundling: template tests need no esbuild run. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };

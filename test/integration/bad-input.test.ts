@@ -5,11 +5,12 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StaticAdminKey } from '../../lib/admin-key';
-import { checkJob } from '../../lib/bulk-jobs';
-import { OpenAIInvitesClient } from '../../lib/openai-invites-client';
-import { setInvitesClient, setQueues } from '../../lib/runtime';
-import { parseInviteId, parseInviteRequest, parseListParams } from '../../lib/validation';
+import { StaticAdminKey } from '../../lib/secrets/admin-key';
+import { checkJob } from '../../lib/bulk/jobs';
+import { OpenAIInvitesClient } from '../../lib/openai/client';
+import { setQueues } from '../../lib/bulk/runtime';
+import { setInvitesClient } from '../../lib/openai/runtime';
+import { parseInviteId, parseInviteRequest, parseListParams } from '../../lib/http/validation';
 import { setWebhookRuntime } from '../../lib/webhooks/runtime';
 import { LOCAL_DEVELOPMENT_WEBHOOK_SECRETS, StaticWebhookSecrets } from '../../lib/webhooks/secrets';
 import { LocalQueue } from '../../local/local-queue';

@@ -7,8 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SqsQueue } from '../../lib/message-queue';
-import { setQueues } from '../../lib/runtime';
+import type { SqsQueue } from '../../lib/bulk/queue';
+import { setQueues } from '../../lib/bulk/runtime';
 import { LocalGateway } from '../../local/gateway';
 import { createQueuePair, drain } from '../support/queues';
 
@@ -33,11 +33,8 @@ writeFileSync(
 
 const cli = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   new Promise((resolve) =>
-    execFile(
-      'node',
-      ['local/bin/openai-invites.mjs', ...args],
-      { timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile('node', ['cli/bin/openai-invites.mjs', ...args], { timeout: 60_000 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     ),
   );
 

@@ -4,9 +4,9 @@
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAILURE_ATTRIBUTE } from '../../lib/bulk-worker';
-import type { SqsQueue } from '../../lib/message-queue';
-import { setQueues } from '../../lib/runtime';
+import { FAILURE_ATTRIBUTE } from '../../lib/bulk/worker';
+import type { SqsQueue } from '../../lib/bulk/queue';
+import { setQueues } from '../../lib/bulk/runtime';
 import type { QueueEventSource } from '../../local/event-source';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines } from '../support/captured-output';

@@ -4,7 +4,7 @@
  */
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { PollableQueue } from '../../lib/message-queue';
+import type { PollableQueue } from '../../lib/bulk/queue';
 import { QueueEventSource } from '../../local/event-source';
 import { LocalQueue } from '../../local/local-queue';
 import { createQueuePair, drain } from '../support/queues';

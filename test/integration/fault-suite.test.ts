@@ -7,9 +7,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SecretsManagerAdminKey, StaticAdminKey } from '../../lib/admin-key';
-import { OpenAIInvitesClient } from '../../lib/openai-invites-client';
-import { setInvitesClient, setQueues } from '../../lib/runtime';
+import { SecretsManagerAdminKey, StaticAdminKey } from '../../lib/secrets/admin-key';
+import { OpenAIInvitesClient } from '../../lib/openai/client';
+import { setQueues } from '../../lib/bulk/runtime';
+import { setInvitesClient } from '../../lib/openai/runtime';
 import { type InjectedFault, InvitesSimulator } from '../../local/openai-simulator';
 import { report } from '../support/captured-output';
 import { invoke, jsonHeaders } from '../support/invoke';

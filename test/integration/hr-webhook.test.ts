@@ -6,9 +6,9 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readWebhookConfig } from '../../lib/config';
-import type { SqsQueue } from '../../lib/message-queue';
-import { setQueues } from '../../lib/runtime';
+import { readWebhookConfig } from '../../lib/webhooks/config';
+import type { SqsQueue } from '../../lib/bulk/queue';
+import { setQueues } from '../../lib/bulk/runtime';
 import { setWebhookRuntime } from '../../lib/webhooks/runtime';
 import type { QueueEventSource } from '../../local/event-source';
 import { InvitesSimulator } from '../../local/openai-simulator';

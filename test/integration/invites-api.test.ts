@@ -6,9 +6,9 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SecretsManagerAdminKey } from '../../lib/admin-key';
-import { OpenAIInvitesClient } from '../../lib/openai-invites-client';
-import { setInvitesClient } from '../../lib/runtime';
+import { SecretsManagerAdminKey } from '../../lib/secrets/admin-key';
+import { OpenAIInvitesClient } from '../../lib/openai/client';
+import { setInvitesClient } from '../../lib/openai/runtime';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines, capturedOutput } from '../support/captured-output';
 import { invoke, jsonHeaders, lambdaContext } from '../support/invoke';

@@ -5,8 +5,8 @@
  */
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readClientConfig } from '../../lib/config';
-import { createInvitesClient, setInvitesClient } from '../../lib/runtime';
+import { readClientConfig } from '../../lib/openai/config';
+import { createInvitesClient, setInvitesClient } from '../../lib/openai/runtime';
 import { LocalGateway } from '../../local/gateway';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { TEST_ADMIN_KEY } from '../support/keys';

@@ -3,7 +3,7 @@
  * and gives back the status, headers and parsed JSON body.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { matchRoute } from '../../lib/routes';
+import { matchRoute } from '../../lib/http/routes';
 import { lambdaContext as localLambdaContext } from '../../local/lambda-context';
 import { type ProxyRequest, toProxyEvent } from '../../local/proxy-event';
 

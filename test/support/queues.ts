@@ -1,7 +1,7 @@
 /** Queues in the test run's moto_server, through the real AWS SDK. */
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { type PollableQueue, SqsQueue } from '../../lib/message-queue';
+import { type PollableQueue, SqsQueue } from '../../lib/bulk/queue';
 
 export const sqs = new SQSClient({});
 

@@ -3,9 +3,9 @@
  * simulator; every batch response is kept for assertions.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
-import { readClientConfig } from '../../lib/config';
-import type { PollableQueue } from '../../lib/message-queue';
-import { createBulkWorker } from '../../lib/runtime';
+import { readClientConfig } from '../../lib/openai/config';
+import type { PollableQueue } from '../../lib/bulk/queue';
+import { createBulkWorker } from '../../lib/bulk/runtime';
 import { QueueEventSource } from '../../local/event-source';
 import { TEST_ADMIN_KEY } from './keys';
 

@@ -2,8 +2,8 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseAdminKeySecret, SecretsManagerAdminKey } from '../../lib/admin-key';
-import { AdminKeyUnavailableError } from '../../lib/errors';
+import { parseAdminKeySecret, SecretsManagerAdminKey } from '../../lib/secrets/admin-key';
+import { AdminKeyUnavailableError } from '../../lib/secrets/errors';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { thrownBy } from '../support/thrown';
 

@@ -14,8 +14,8 @@ import {
   hashToken,
   parseTokenSecret,
   stageArnOf,
-} from '../../lib/bearer-token-authorizer';
-import { TokenSecretError } from '../../lib/errors';
+} from '../../lib/auth/bearer-token-authorizer';
+import { TokenSecretError } from '../../lib/auth/errors';
 import { capturedOutput } from '../support/captured-output';
 
 // Obviously fake tokens: what callers would pass to the openai SDK as their key.

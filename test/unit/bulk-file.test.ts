@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readBulkFile } from '../../local/bulk-file';
+import { readBulkFile } from '../../cli/bulk-file';
 
 describe('readBulkFile', () => {
   it('reads CSV with the three project forms and reports bad lines by number', () => {

@@ -1,9 +1,9 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkJob, enqueueInvites } from '../../lib/bulk-jobs';
-import { EnqueueFailedError, InvalidJobError } from '../../lib/errors';
-import { SqsQueue } from '../../lib/message-queue';
+import { checkJob, enqueueInvites } from '../../lib/bulk/jobs';
+import { EnqueueFailedError, InvalidJobError } from '../../lib/bulk/errors';
+import { SqsQueue } from '../../lib/bulk/queue';
 
 const invites = (count: number) =>
   Array.from({ length: count }, (_, index) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lib/errors';
-import { headerValue, MAX_INVITE_BODY_BYTES, readJsonBody } from '../../lib/http';
+import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../lib/http/errors';
+import { headerValue, MAX_INVITE_BODY_BYTES, readJsonBody } from '../../lib/http/messages';
 import { toProxyEvent } from '../../local/proxy-event';
 
 const post = (

@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { AdminKeySource } from '../../lib/admin-key';
+import type { AdminKeySource } from '../../lib/secrets/admin-key';
+import { NotFoundError } from '../../lib/http/errors';
 import {
   AdminKeyRejectedError,
   InviteAlreadyAcceptedError,
-  NotFoundError,
   UpstreamApiError,
   UpstreamConnectionError,
   UpstreamMalformedResponseError,
   UpstreamRateLimitError,
   UpstreamTimeoutError,
   UserAlreadyExistsError,
-} from '../../lib/errors';
-import {
-  type InvitesClientOptions,
-  newUpstreamTrace,
-  OpenAIInvitesClient,
-} from '../../lib/openai-invites-client';
+} from '../../lib/openai/errors';
+import { type InvitesClientOptions, newUpstreamTrace, OpenAIInvitesClient } from '../../lib/openai/client';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { TEST_ADMIN_KEY } from '../support/keys';
 

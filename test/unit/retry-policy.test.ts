@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from '../../lib/retry-policy';
+import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from '../../lib/openai/retry-policy';
 
 describe('parseRetryAfterMs', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchRoute, ROUTES } from '../../lib/routes';
+import { matchRoute, ROUTES } from '../../lib/http/routes';
 
 describe('matchRoute', () => {
   it('finds each route with its path parameters', () => {

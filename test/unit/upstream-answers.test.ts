@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from '../../lib/upstream-answers';
+import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from '../../lib/openai/upstream-answers';
 
 describe('isAlreadyInvitedAnswer', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError } from '../../lib/errors';
-import { parseInviteId, parseInviteRequest, parseListParams } from '../../lib/validation';
+import { InvalidRequestError } from '../../lib/http/errors';
+import { parseInviteId, parseInviteRequest, parseListParams } from '../../lib/http/validation';
 import { thrownBy } from '../support/thrown';
 
 const rejection = (act: () => unknown): InvalidRequestError => thrownBy(act, InvalidRequestError);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readWebhookConfig } from '../../lib/config';
+import { readWebhookConfig } from '../../lib/webhooks/config';
 import { DynamoDbDedupeStore, MemoryDedupeStore } from '../../lib/webhooks/dedupe';
 import { PROVIDERS } from '../../lib/webhooks/handler';
 import { parseWebhookSecrets } from '../../lib/webhooks/secrets';

@@ -8,9 +8,10 @@
  * - `unhire_candidate` → revoke, the same email.
  * - `ping` (sent when the hook is saved) and every other action → acknowledged, ignored.
  */
-import { InvalidRequestError, WebhookSignatureError } from '../errors';
-import { constantTimeEqual, digestId, fromHex, hmacSha256 } from './signatures';
-import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from './types';
+import { InvalidRequestError } from '../../http/errors';
+import { WebhookSignatureError } from '../errors';
+import { constantTimeEqual, digestId, fromHex, hmacSha256 } from '../signatures';
+import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from '../types';
 
 const verify = (request: WebhookRequest, secret: string): void => {
   const header = request.header('signature');

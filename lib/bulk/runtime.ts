@@ -1,65 +1,16 @@
 /**
- * The objects a warm container keeps between invocations, built once from the environment.
- * The local gateway, tests and benchmarks replace them with their own through the setters.
+ * The queues and the worker a warm container keeps between invocations, built once from the
+ * environment. The local gateway, tests and benchmarks replace them through the setters.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { type AdminKeySource, SecretsManagerAdminKey, StaticAdminKey } from './admin-key';
-import { BulkInviteWorker } from './bulk-worker';
-import {
-  type ClientConfig,
-  readClientConfig,
-  readQueueConfig,
-  readWorkerConfig,
-  type WorkerConfig,
-} from './config';
-import { AdminKeyUnavailableError, ConfigurationError } from './errors';
-import { logger } from './logger';
-import { type MessageQueue, SqsQueue } from './message-queue';
-import { type InvitesClientOptions, OpenAIInvitesClient } from './openai-invites-client';
+import { ConfigurationError } from '../commons/errors';
+import { logger } from '../commons/logger';
+import { type ClientConfig, readClientConfig } from '../openai/config';
+import { createInvitesClient } from '../openai/runtime';
+import { readQueueConfig, readWorkerConfig, type WorkerConfig } from './config';
+import { type MessageQueue, SqsQueue } from './queue';
 import { RateLimiter } from './rate-limiter';
-
-/** The Admin key's source: the secret when named, else OPENAI_ADMIN_KEY (local use only). */
-export const adminKeySourceFrom = (config: ClientConfig): AdminKeySource => {
-  if (config.adminKeySecretId) {
-    return new SecretsManagerAdminKey({
-      secretId: config.adminKeySecretId,
-      maxAgeSeconds: config.adminKeyMaxAgeSeconds,
-    });
-  }
-  if (config.adminKey) return new StaticAdminKey(config.adminKey);
-  return {
-    description: 'nowhere',
-    getKey: () => Promise.reject(new AdminKeyUnavailableError('OPENAI_ADMIN_KEY_SECRET_ID is not set.')),
-  };
-};
-
-export const createInvitesClient = (
-  config: ClientConfig = readClientConfig(),
-  extra: Partial<InvitesClientOptions> = {},
-): OpenAIInvitesClient =>
-  new OpenAIInvitesClient({
-    adminKey: adminKeySourceFrom(config),
-    baseUrl: config.baseUrl,
-    attemptTimeoutMs: config.attemptTimeoutMs,
-    deadlineMs: config.deadlineMs,
-    maxRetries: config.maxRetries,
-    onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
-    ...extra,
-  });
-
-let invitesClient: OpenAIInvitesClient | undefined;
-
-/** The container's client, created on first use. */
-export const getInvitesClient = (): OpenAIInvitesClient => {
-  invitesClient ??= createInvitesClient();
-  return invitesClient;
-};
-
-export const setInvitesClient = (client: OpenAIInvitesClient | undefined): void => {
-  invitesClient = client;
-};
-
-// ---- Queues ---------------------------------------------------------------------------------
+import { BulkInviteWorker } from './worker';
 
 let inviteQueue: MessageQueue | undefined;
 let deadLetterQueue: MessageQueue | undefined;

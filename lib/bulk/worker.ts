@@ -19,22 +19,18 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ATTRIBUTE, checkJob, enqueueInvites } from './bulk-jobs';
-import {
-  AdminKeyRejectedError,
-  AdminKeyUnavailableError,
-  ConfigurationError,
-  EnqueueFailedError,
-  InvitesError,
-  UpstreamRateLimitError,
-} from './errors';
-import { logger } from './logger';
-import type { MessageQueue } from './message-queue';
-import type { OpenAIInvitesClient } from './openai-invites-client';
-import { isRetryableStatus } from './retry-policy';
+import { ATTRIBUTE, checkJob, enqueueInvites } from './jobs';
+import { EnqueueFailedError } from './errors';
+import { ConfigurationError, InvitesError } from '../commons/errors';
+import { AdminKeyRejectedError, UpstreamRateLimitError } from '../openai/errors';
+import { AdminKeyUnavailableError } from '../secrets/errors';
+import { logger } from '../commons/logger';
+import type { MessageQueue } from './queue';
+import type { OpenAIInvitesClient } from '../openai/client';
+import { isRetryableStatus } from '../openai/retry-policy';
 import { type Revocation, revokeInvite } from './revoke-invite';
-import { parseInviteRequest } from './validation';
-import { ACTION_ATTRIBUTE, REVOKE_ACTION } from './webhooks/revocations';
+import { parseInviteRequest } from '../http/validation';
+import { ACTION_ATTRIBUTE, REVOKE_ACTION } from '../webhooks/revocations';
 
 /** Dead-letter message attributes that say why. */
 export const FAILURE_ATTRIBUTE = {

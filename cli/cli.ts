@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { enqueueInvites, MAX_INVITES_PER_JOB } from '../lib/bulk-jobs';
-import type { InviteRequest } from '../lib/invite-types';
-import { SqsQueue } from '../lib/message-queue';
+import { enqueueInvites, MAX_INVITES_PER_JOB } from '../lib/bulk/jobs';
+import type { InviteRequest } from '../lib/openai/types';
+import { SqsQueue } from '../lib/bulk/queue';
 import { readBulkFile } from './bulk-file';
 
 const USAGE = `Usage: openai-invites bulk-invite FILE [options]

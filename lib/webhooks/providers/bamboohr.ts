@@ -15,7 +15,8 @@
  *   up), else acknowledged and ignored; anything else → acknowledged and ignored.
  * Payloads carry no event id: the id is a digest of the body and the employee id.
  */
-import { InvalidRequestError, WebhookSignatureError } from '../errors';
+import { InvalidRequestError } from '../../http/errors';
+import { WebhookSignatureError } from '../errors';
 import {
   checkTimestamp,
   constantTimeEqual,
@@ -23,7 +24,7 @@ import {
   fromHex,
   hmacSha256,
   parseTimestampSeconds,
-} from './signatures';
+} from '../signatures';
 import {
   asString,
   type DraftEvent,
@@ -32,7 +33,7 @@ import {
   pick,
   type WebhookProvider,
   type WebhookRequest,
-} from './types';
+} from '../types';
 
 const verify = (request: WebhookRequest, secret: string, nowMs: number): void => {
   const signature = request.header('x-bamboohr-signature');

@@ -6,10 +6,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { MethodNotAllowedError } from './errors';
 import { type HttpAnswer, httpHandler } from './http-handler';
-import { logger } from './logger';
-import { type CallOptions, newUpstreamTrace, type OpenAIInvitesClient } from './openai-invites-client';
+import { logger } from '../commons/logger';
+import { type CallOptions, newUpstreamTrace, type OpenAIInvitesClient } from '../openai/client';
 import { type RouteId, routeById } from './routes';
-import { getInvitesClient } from './runtime';
+import { getInvitesClient } from '../openai/runtime';
 
 export interface AuditFields {
   email?: string;

@@ -4,9 +4,9 @@
  * their line number and never sent.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { InvitesError } from '../lib/errors';
-import type { InviteRequest } from '../lib/invite-types';
-import { parseInviteRequest } from '../lib/validation';
+import { InvitesError } from '../lib/commons/errors';
+import type { InviteRequest } from '../lib/openai/types';
+import { parseInviteRequest } from '../lib/http/validation';
 
 export interface FileLine {
   /** 1-based line number in the file (the CSV header is line 1). */

@@ -6,10 +6,12 @@
  * Events: `invite.requested` (data: email, role?, projects?, department?) and
  * `invite.revoked` (data: email).
  */
-import { ConfigurationError, InvalidRequestError, WebhookSignatureError } from '../errors';
-import type { InviteProject, OrganizationRole } from '../invite-types';
-import { checkTimestamp, constantTimeEqual, hmacSha256 } from './signatures';
-import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from './types';
+import { ConfigurationError } from '../../commons/errors';
+import { InvalidRequestError } from '../../http/errors';
+import { WebhookSignatureError } from '../errors';
+import type { InviteProject, OrganizationRole } from '../../openai/types';
+import { checkTimestamp, constantTimeEqual, hmacSha256 } from '../signatures';
+import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from '../types';
 
 const MAX_ID_LENGTH = 128;
 

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { InvalidRequestError } from './errors';
-import type { InviteRequest, ListInvitesParams } from './invite-types';
+import type { InviteRequest, ListInvitesParams } from '../openai/types';
 
 /** RFC 5321 caps a forward path at 254 characters and a local part at 64. */
 export const MAX_EMAIL_LENGTH = 254;

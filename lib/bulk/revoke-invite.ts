@@ -3,8 +3,8 @@
  * deleted; none is fine; an accepted one means the person is already a member, which only
  * offboarding in OpenAI can undo.
  */
-import { InviteAlreadyAcceptedError } from './errors';
-import type { CallOptions, OpenAIInvitesClient } from './openai-invites-client';
+import { InviteAlreadyAcceptedError } from '../openai/errors';
+import type { CallOptions, OpenAIInvitesClient } from '../openai/client';
 
 export type Revocation =
   | { outcome: 'revoked'; inviteId: string }

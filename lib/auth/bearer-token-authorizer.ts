@@ -11,11 +11,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import { ENV } from '../commons/env';
 import { TokenSecretError } from './errors';
-import { parseSecretObject, readSecretValue } from './secret-reader';
+import { parseSecretObject, readSecretValue } from '../secrets/secret-reader';
 
-/** Environment variable naming the tokens' secret (name or ARN). */
-export const TOKEN_SECRET_ID_ENV = 'API_TOKENS_SECRET_ID';
 export const DEFAULT_TOKENS_MAX_AGE_SECONDS = 60;
 
 const NAME_PATTERN = /^[\w.@:+-]{1,128}$/;
@@ -99,8 +98,8 @@ export class BearerTokenVerifier {
 
   /** From API_TOKENS_SECRET_ID; a missing variable is a configuration error (500). */
   static fromEnvironment(env: Record<string, string | undefined> = process.env): BearerTokenVerifier {
-    const secretId = env[TOKEN_SECRET_ID_ENV]?.trim();
-    if (!secretId) throw new TokenSecretError(`${TOKEN_SECRET_ID_ENV} is not set.`);
+    const secretId = env[ENV.apiTokensSecretId]?.trim();
+    if (!secretId) throw new TokenSecretError(`${ENV.apiTokensSecretId} is not set.`);
     return new BearerTokenVerifier({ secretId });
   }
 

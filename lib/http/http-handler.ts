@@ -5,9 +5,9 @@
  * (webhooks/handler.ts) are built on it.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { asInvitesError } from './errors';
-import { errorResponse, jsonResponse } from './http';
-import { logger } from './logger';
+import { asInvitesError } from '../commons/errors';
+import { errorResponse, jsonResponse } from './messages';
+import { logger } from '../commons/logger';
 
 export interface HttpAnswer {
   body: unknown;

@@ -7,12 +7,12 @@
  * and deletes idempotent: a create that meets "already invited" returns the pending invite.
  */
 import * as z from 'zod/mini';
-import type { AdminKeySource } from './admin-key';
+import type { AdminKeySource } from '../secrets/admin-key';
+import { type InvitesError } from '../commons/errors';
+import { NotFoundError } from '../http/errors';
 import {
   AdminKeyRejectedError,
   InviteAlreadyAcceptedError,
-  type InvitesError,
-  NotFoundError,
   UpstreamApiError,
   UpstreamConnectionError,
   UpstreamMalformedResponseError,
@@ -26,7 +26,7 @@ import type {
   InviteListResponse,
   InviteRequest,
   ListInvitesParams,
-} from './invite-types';
+} from './types';
 import {
   type BackoffOptions,
   backoffDelayMs,

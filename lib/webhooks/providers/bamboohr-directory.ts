@@ -5,7 +5,7 @@
  * are the webhook secret's `"bamboohrApi": {"subdomain", "apiKey"}`. The key never leaves this module.
  */
 import { HrLookupFailedError, UnprocessableWebhookEventError } from '../errors';
-import { asString, type BambooHrApiCredentials, type EmployeeRecord } from './types';
+import { asString, type BambooHrApiCredentials, type EmployeeRecord } from '../types';
 
 /** The webhook must answer within a few seconds; one lookup gets at most this. */
 const LOOKUP_TIMEOUT_MS = 3_000;

@@ -3,12 +3,8 @@
  * OpenAI-shaped error answers.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import {
-  InvalidRequestError,
-  type InvitesError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from './errors';
+import { type InvitesError } from '../commons/errors';
+import { InvalidRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './errors';
 
 /** Largest JSON body the invite routes accept (an invite with 100 projects is ≈ 5 KB). */
 export const MAX_INVITE_BODY_BYTES = 16 * 1024;

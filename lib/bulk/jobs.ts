@@ -4,15 +4,12 @@
  * The bulk route, the worker's fan-out of whole-job messages and the webhook all use it.
  */
 import { randomUUID } from 'node:crypto';
-import { EnqueueFailedError, InvalidJobError, InvalidRequestError, InvitesError } from './errors';
-import type { InviteRequest } from './invite-types';
-import {
-  type FailedEntry,
-  MAX_BATCH_ENTRIES,
-  type MessageQueue,
-  type OutgoingMessage,
-} from './message-queue';
-import { MAX_ID_LENGTH, parseInviteRequest } from './validation';
+import { EnqueueFailedError, InvalidJobError } from './errors';
+import { InvitesError } from '../commons/errors';
+import { InvalidRequestError } from '../http/errors';
+import type { InviteRequest } from '../openai/types';
+import { type FailedEntry, MAX_BATCH_ENTRIES, type MessageQueue, type OutgoingMessage } from './queue';
+import { MAX_ID_LENGTH, parseInviteRequest } from '../http/validation';
 
 export const MAX_INVITES_PER_JOB = 1000;
 /** 1000 invites with a few projects each fit well within this. */

@@ -10,9 +10,10 @@
  *   `alternateId` (the login) of the event's `target[]` entry of `type: "User"`.
  *   Any other event type is acknowledged and ignored.
  */
-import { InvalidRequestError, WebhookSignatureError } from '../errors';
-import { constantTimeEqualText } from './signatures';
-import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from './types';
+import { InvalidRequestError } from '../../http/errors';
+import { WebhookSignatureError } from '../errors';
+import { constantTimeEqualText } from '../signatures';
+import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from '../types';
 
 const MAX_CHALLENGE_LENGTH = 1024;
 

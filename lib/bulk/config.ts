@@ -1,0 +1,40 @@
+/** The bulk queue's and the worker's configuration from the environment (README, "Configuration"). */
+import { ConfigurationError } from '../commons/errors';
+import { ENV, type Env, integerFrom, stringFrom } from '../commons/env';
+
+export interface QueueConfig {
+  /** The bulk queue: INVITE_QUEUE_URL. */
+  queueUrl?: string;
+  /** Where the worker puts permanent failures at once: INVITE_DLQ_URL. */
+  deadLetterQueueUrl?: string;
+}
+
+export const readQueueConfig = (env: Env = process.env): QueueConfig => ({
+  queueUrl: stringFrom(env, ENV.inviteQueueUrl),
+  deadLetterQueueUrl: stringFrom(env, ENV.inviteDlqUrl),
+});
+
+/** OpenAI does not publish the Admin API's limits; 5 requests/s is a cautious start. */
+export const DEFAULT_OPENAI_RATE_LIMIT_RPS = 5;
+
+export const DEFAULT_WORKER_MAX_CONCURRENCY = 2;
+
+export interface WorkerConfig {
+  /** Requests per second to OpenAI for the whole worker fleet: OPENAI_RATE_LIMIT_RPS. */
+  rateLimitRps: number;
+  /** The event source's maximum concurrency: WORKER_MAX_CONCURRENCY. */
+  maxConcurrency: number;
+  /** First delay before a transiently failed record returns (no Retry-After): WORKER_RETRY_BASE_SECONDS. */
+  retryBaseSeconds: number;
+}
+
+export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
+  const rateLimitRps = Number(env[ENV.rateLimitRps]?.trim() || DEFAULT_OPENAI_RATE_LIMIT_RPS);
+  if (!(rateLimitRps > 0 && rateLimitRps <= 10_000)) {
+    throw new ConfigurationError('Environment variable OPENAI_RATE_LIMIT_RPS must be a number above 0.');
+  }
+  // Lambda's event source accepts a maximum concurrency from 2 to 1000.
+  const maxConcurrency = integerFrom(env, ENV.workerMaxConcurrency, DEFAULT_WORKER_MAX_CONCURRENCY, 1, 1000);
+  const retryBaseSeconds = integerFrom(env, ENV.workerRetryBaseSeconds, 5, 0, 900);
+  return { rateLimitRps, maxConcurrency, retryBaseSeconds };
+};

@@ -1,0 +1,65 @@
+/**
+ * The functions' environment: every variable's name, once, and the typed readers the feature
+ * config modules (`lib/*\/config.ts`) use. `infra/` sets the same names from these constants, so
+ * the stack and the code cannot disagree on a spelling.
+ */
+import { ConfigurationError } from './errors';
+
+export type Env = Record<string, string | undefined>;
+
+/** Environment variable names, by what they configure (README, "Configuration"). */
+export const ENV = {
+  // OpenAI and its Admin key
+  openaiBaseUrl: 'OPENAI_BASE_URL',
+  adminKeySecretId: 'OPENAI_ADMIN_KEY_SECRET_ID',
+  /** A key given directly: `npm start` only, never set by the stack. */
+  adminKey: 'OPENAI_ADMIN_KEY',
+  adminKeyMaxAgeSeconds: 'OPENAI_ADMIN_KEY_MAX_AGE_SECONDS',
+  attemptTimeoutMs: 'OPENAI_ATTEMPT_TIMEOUT_MS',
+  deadlineMs: 'OPENAI_DEADLINE_MS',
+  maxRetries: 'OPENAI_MAX_RETRIES',
+  // Bulk queue and worker
+  inviteQueueUrl: 'INVITE_QUEUE_URL',
+  inviteDlqUrl: 'INVITE_DLQ_URL',
+  rateLimitRps: 'OPENAI_RATE_LIMIT_RPS',
+  workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
+  workerRetryBaseSeconds: 'WORKER_RETRY_BASE_SECONDS',
+  // HR webhooks
+  webhookSecretsSecretId: 'WEBHOOK_SECRETS_SECRET_ID',
+  webhookSecretsMaxAgeSeconds: 'WEBHOOK_SECRETS_MAX_AGE_SECONDS',
+  webhookDefaultRole: 'WEBHOOK_DEFAULT_ROLE',
+  webhookDepartmentProjects: 'WEBHOOK_DEPARTMENT_PROJECTS',
+  webhookDedupeTable: 'WEBHOOK_DEDUPE_TABLE',
+  webhookDedupeWindowSeconds: 'WEBHOOK_DEDUPE_WINDOW_SECONDS',
+  bambooHrApiBaseUrl: 'BAMBOOHR_API_BASE_URL',
+  // Bearer-token authorizer
+  apiTokensSecretId: 'API_TOKENS_SECRET_ID',
+  // Powertools
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/** `name`'s value trimmed, or undefined when unset or blank. */
+export const stringFrom = (env: Env, name: EnvName): string | undefined => env[name]?.trim() || undefined;
+
+/** An integer in [min, max], `fallback` when unset or blank; anything else is a ConfigurationError. */
+export const integerFrom = (env: Env, name: EnvName, fallback: number, min: number, max: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(`Environment variable ${name} must be an integer from ${min} to ${max}.`);
+  }
+  return value;
+};
+
+/** An http(s) URL without trailing slashes, `fallback` when unset or blank. */
+export const urlFrom = (env: Env, name: EnvName, fallback: string): string => {
+  const raw = env[name]?.trim() || fallback;
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+    throw new ConfigurationError(`Environment variable ${name} must be an http(s) URL.`);
+  }
+  return raw.replace(/\/+$/, '');
+};

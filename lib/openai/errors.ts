@@ -1,0 +1,93 @@
+/** What OpenAI answered, or failed to answer, as the errors the product passes on. */
+import { InvitesError } from '../commons/errors';
+
+/** 409: the invite was accepted, so OpenAI will not delete it. */
+export class InviteAlreadyAcceptedError extends InvitesError {
+  constructor(inviteId: string, upstreamRequestId?: string) {
+    super(
+      `Invite ${inviteId} has already been accepted and cannot be deleted; remove the user from the organization instead.`,
+      { status: 409, type: 'invalid_request_error', code: 'invite_already_accepted', upstreamRequestId },
+    );
+  }
+}
+
+/** 409: OpenAI says the user already exists, and there is no pending invite to return. */
+export class UserAlreadyExistsError extends InvitesError {
+  constructor(upstreamRequestId?: string) {
+    super('This user is already a member of the organization or cannot be invited again.', {
+      status: 409,
+      type: 'invalid_request_error',
+      code: 'user_already_exists',
+      param: 'email',
+      upstreamRequestId,
+    });
+  }
+}
+
+/** 502: OpenAI refused the Admin key even after a fresh read of the secret. */
+export class AdminKeyRejectedError extends InvitesError {
+  constructor(upstreamRequestId?: string) {
+    super(
+      'OpenAI rejected the configured Admin key (401), also after re-reading the secret. Check the secret holds a valid Admin key.',
+      { status: 502, type: 'server_error', code: 'admin_key_rejected', upstreamRequestId },
+    );
+  }
+}
+
+/** An error answer from OpenAI, passed on with its own status, type, code and param. */
+export class UpstreamApiError extends InvitesError {}
+
+/** 429 from OpenAI that outlasted our retries or deadline; carries `Retry-After` when known. */
+export class UpstreamRateLimitError extends InvitesError {
+  readonly retryAfterMs?: number;
+
+  constructor(
+    message: string,
+    options: { retryAfterMs?: number; upstreamRequestId?: string; code?: string | null },
+  ) {
+    const headers: Record<string, string> = {};
+    if (options.retryAfterMs !== undefined) {
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(options.retryAfterMs / 1000)));
+      headers['retry-after-ms'] = String(Math.ceil(options.retryAfterMs));
+    }
+    super(message, {
+      status: 429,
+      type: 'rate_limit_error',
+      code: options.code ?? 'rate_limit_exceeded',
+      upstreamRequestId: options.upstreamRequestId,
+      headers,
+    });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** 502: OpenAI answered with something that is not the documented JSON. */
+export class UpstreamMalformedResponseError extends InvitesError {
+  constructor(detail: string, upstreamRequestId?: string) {
+    super(`OpenAI returned a malformed response: ${detail}`, {
+      status: 502,
+      type: 'server_error',
+      code: 'upstream_malformed_response',
+      upstreamRequestId,
+    });
+  }
+}
+
+/** 504: OpenAI did not answer within the attempt timeout or the overall deadline. */
+export class UpstreamTimeoutError extends InvitesError {
+  constructor(message: string) {
+    super(message, { status: 504, type: 'server_error', code: 'upstream_timeout' });
+  }
+}
+
+/** 502: the connection to OpenAI failed (DNS, reset, refused). */
+export class UpstreamConnectionError extends InvitesError {
+  constructor(cause: unknown) {
+    super('Could not reach OpenAI.', {
+      status: 502,
+      type: 'server_error',
+      code: 'upstream_unreachable',
+      cause,
+    });
+  }
+}

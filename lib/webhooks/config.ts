@@ -1,0 +1,80 @@
+/** The HR webhooks' configuration from the environment (README, "HR webhooks"). */
+import { ConfigurationError } from '../commons/errors';
+import { ENV, type Env, integerFrom, stringFrom, urlFrom } from '../commons/env';
+import type { InviteProject, OrganizationRole } from '../openai/types';
+
+/** How long a webhook event id is remembered, so a replay within it enqueues nothing: 24 h. */
+export const DEFAULT_WEBHOOK_DEDUPE_WINDOW_SECONDS = 86_400;
+
+export const DEFAULT_BAMBOOHR_API_BASE_URL = 'https://api.bamboohr.com/api/gateway.php';
+
+export interface WebhookConfig {
+  /** Name or ARN of the secret with the signing secrets: WEBHOOK_SECRETS_SECRET_ID. */
+  secretsSecretId?: string;
+  /** Cache age of that secret: WEBHOOK_SECRETS_MAX_AGE_SECONDS (default 300). */
+  secretsMaxAgeSeconds: number;
+  /** Organization role of a webhook invite that names none: WEBHOOK_DEFAULT_ROLE (default reader). */
+  defaultRole: OrganizationRole;
+  /** Department (case-insensitive) → projects: WEBHOOK_DEPARTMENT_PROJECTS, JSON. */
+  departmentProjects: Record<string, InviteProject[]>;
+  /** DynamoDB table remembering event ids: WEBHOOK_DEDUPE_TABLE; unset = in memory (npm start). */
+  dedupeTable?: string;
+  /** WEBHOOK_DEDUPE_WINDOW_SECONDS (default 86400). */
+  dedupeWindowSeconds: number;
+  /** BAMBOOHR_API_BASE_URL: BambooHR's API gateway (a fake one in tests). */
+  bambooHrApiBaseUrl: string;
+}
+
+const departmentProjectsFrom = (env: Env): Record<string, InviteProject[]> => {
+  const raw = env[ENV.webhookDepartmentProjects]?.trim();
+  if (!raw) return {};
+  const invalid = () =>
+    new ConfigurationError(
+      'Environment variable WEBHOOK_DEPARTMENT_PROJECTS must be JSON {"Department": [{"id": "proj_…", "role": "member"|"owner"}, …]}.',
+    );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalid();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
+  const map: Record<string, InviteProject[]> = {};
+  for (const [department, projects] of Object.entries(parsed)) {
+    if (
+      !Array.isArray(projects) ||
+      projects.some(
+        (project) =>
+          typeof project?.id !== 'string' ||
+          !/^[A-Za-z0-9_-]{1,128}$/.test(project.id) ||
+          (project.role !== 'member' && project.role !== 'owner'),
+      )
+    ) {
+      throw invalid();
+    }
+    map[department.trim().toLowerCase()] = projects.map(({ id, role }) => ({ id, role }));
+  }
+  return map;
+};
+
+export const readWebhookConfig = (env: Env = process.env): WebhookConfig => {
+  const defaultRole = env[ENV.webhookDefaultRole]?.trim() || 'reader';
+  if (defaultRole !== 'reader' && defaultRole !== 'owner') {
+    throw new ConfigurationError('Environment variable WEBHOOK_DEFAULT_ROLE must be "reader" or "owner".');
+  }
+  return {
+    secretsSecretId: stringFrom(env, ENV.webhookSecretsSecretId),
+    secretsMaxAgeSeconds: integerFrom(env, ENV.webhookSecretsMaxAgeSeconds, 300, 0, 86_400),
+    defaultRole,
+    departmentProjects: departmentProjectsFrom(env),
+    dedupeTable: stringFrom(env, ENV.webhookDedupeTable),
+    dedupeWindowSeconds: integerFrom(
+      env,
+      ENV.webhookDedupeWindowSeconds,
+      DEFAULT_WEBHOOK_DEDUPE_WINDOW_SECONDS,
+      60,
+      30 * 86_400,
+    ),
+    bambooHrApiBaseUrl: urlFrom(env, ENV.bambooHrApiBaseUrl, DEFAULT_BAMBOOHR_API_BASE_URL),
+  };
+};

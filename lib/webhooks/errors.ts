@@ -1,0 +1,62 @@
+/** HR webhooks: unknown providers, failed signatures, events that cannot be used, unreadable secrets. */
+import { InvitesError } from '../commons/errors';
+
+/** 404: no webhook provider of that name, or none configured in the webhook secret. */
+export class WebhookProviderNotFoundError extends InvitesError {
+  constructor(provider: string, reason: 'unknown' | 'not_configured') {
+    super(
+      reason === 'unknown'
+        ? `Unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}. Known: standard, greenhouse, okta, bamboohr.`
+        : `Webhook provider ${provider} is not configured: the webhook secret has no "${provider}" entry.`,
+      {
+        status: 404,
+        type: 'invalid_request_error',
+        code: reason === 'unknown' ? 'unknown_webhook_provider' : 'webhook_provider_not_configured',
+      },
+    );
+  }
+}
+
+/**
+ * 401: the webhook's signature (or shared secret) is missing, malformed or wrong, or its timestamp
+ * is outside the tolerance. The message says which, never the expected or received value.
+ */
+export class WebhookSignatureError extends InvitesError {
+  /** Only a mismatch may be cured by re-reading a rotated secret. */
+  readonly mismatch: boolean;
+
+  constructor(reason: string, options: { mismatch?: boolean } = {}) {
+    super(`Webhook verification failed: ${reason}`, {
+      status: 401,
+      type: 'invalid_request_error',
+      code: 'invalid_signature',
+    });
+    this.mismatch = options.mismatch ?? false;
+  }
+}
+
+/** 422: a verified event that cannot become an invite or a revocation (no email, no lookup, invalid). */
+export class UnprocessableWebhookEventError extends InvitesError {
+  constructor(message: string, code = 'unprocessable_event', param: string | null = null) {
+    super(message, { status: 422, type: 'invalid_request_error', code, param });
+  }
+}
+
+/** 502: an HR system's API (the BambooHR employee lookup) failed or answered something unusable. */
+export class HrLookupFailedError extends InvitesError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { status: 502, type: 'server_error', code: 'hr_lookup_failed', cause });
+  }
+}
+
+/** 500/503: the webhook secret is unreadable or malformed. Never carries the value. */
+export class WebhookSecretsUnavailableError extends InvitesError {
+  constructor(reason: string, options: { cause?: unknown; transient?: boolean } = {}) {
+    super(`The webhook secrets are unavailable: ${reason}`, {
+      status: options.transient ? 503 : 500,
+      type: 'server_error',
+      code: 'webhook_secrets_unavailable',
+      cause: options.cause,
+    });
+  }
+}
