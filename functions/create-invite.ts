@@ -1,9 +1,9 @@
 /** POST /organization/invites: creates an invite, or returns the pending one for that email. */
-import { apiHandler } from '../lib/http/api-handler';
+import { invitesApiHandler } from '../lib/http/invites-api-handler';
 import { readJsonBody } from '../lib/http/messages';
 import { parseInviteRequest } from '../lib/http/validation';
 
-export const handler = apiHandler('createInvite', async ({ event, client, call, audit }) => {
+export const handler = invitesApiHandler('createInvite', async ({ event, client, call, audit }) => {
   const request = parseInviteRequest(readJsonBody(event));
   const { invite, created } = await client.createInvite(request, call);
   audit(created ? 'invite.created' : 'invite.create.deduplicated', {

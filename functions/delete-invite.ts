@@ -1,8 +1,8 @@
 /** DELETE /organization/invites/{invite_id}: revokes a pending invite; an accepted one answers 409. */
-import { apiHandler } from '../lib/http/api-handler';
+import { invitesApiHandler } from '../lib/http/invites-api-handler';
 import { parseInviteId } from '../lib/http/validation';
 
-export const handler = apiHandler('deleteInvite', async ({ event, client, call, audit }) => {
+export const handler = invitesApiHandler('deleteInvite', async ({ event, client, call, audit }) => {
   const inviteId = parseInviteId(event.pathParameters?.invite_id);
   // Read first so the audit line names the email (and an unknown id is a plain 404). OpenAI's
   // answer to the delete, not this read, decides whether an accepted invite can go.

@@ -1,8 +1,8 @@
 /** GET /organization/invites/{invite_id}: one invite. */
-import { apiHandler } from '../lib/http/api-handler';
+import { invitesApiHandler } from '../lib/http/invites-api-handler';
 import { parseInviteId } from '../lib/http/validation';
 
-export const handler = apiHandler('retrieveInvite', async ({ event, client, call }) => {
+export const handler = invitesApiHandler('retrieveInvite', async ({ event, client, call }) => {
   const inviteId = parseInviteId(event.pathParameters?.invite_id);
   return { body: await client.retrieveInvite(inviteId, call) };
 });

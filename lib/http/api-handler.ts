@@ -1,15 +1,15 @@
 /**
- * The shape every API function shares: check the method against the route table, run the
- * operation with a deadline inside the function's timeout, and log what it did upstream and who
- * called (plus audit lines for mutations). Answers and the request line: http-handler.ts.
+ * The shape every API function shares: check the method against the route table, name the caller,
+ * and offer audit lines for mutations. Answers and the request line: http-handler.ts. Routes that
+ * call OpenAI use `invitesApiHandler` (invites-api-handler.ts), which adds the client; this module
+ * imports nothing of OpenAI, so a function that never calls it (the bulk producer) does not carry
+ * the client, Secrets Manager or Powertools parameters in its bundle.
  */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { MethodNotAllowedError } from './errors';
-import { type HttpAnswer, httpHandler } from './http-handler';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { logger } from '../commons/logger';
-import { type CallOptions, newUpstreamTrace, type OpenAIInvitesClient } from '../openai/client';
+import { MethodNotAllowedError } from './errors';
+import { type HttpAnswer, httpHandler, type RequestRecord } from './http-handler';
 import { type RouteId, routeById } from './routes';
-import { getInvitesClient } from '../openai/runtime';
 
 export interface AuditFields {
   email?: string;
@@ -19,14 +19,17 @@ export interface AuditFields {
 
 export interface OperationContext {
   event: APIGatewayProxyEvent;
-  client: OpenAIInvitesClient;
-  /** Pass to every client call: the deadline and the trace logged with the request. */
-  call: Required<CallOptions>;
+  /** The Lambda context; absent when a test calls the handler with the event alone. */
+  context: Context | undefined;
+  /** The request's log line and answer headers, also filled when the operation fails. */
+  record: RequestRecord;
+  /** Who called: the authorizer's principal, else the IAM identity, else the source IP. */
+  caller: string;
   /** Writes one audit line for a mutation, naming the caller. */
   audit(action: string, fields: AuditFields): void;
 }
 
-export type Operation = (context: OperationContext) => Promise<HttpAnswer>;
+export type Operation<C extends OperationContext = OperationContext> = (context: C) => Promise<HttpAnswer>;
 
 /** Who called: the authorizer's principal, else the IAM identity, else the source IP. */
 export const callerOf = (event: APIGatewayProxyEvent): string => {
@@ -40,22 +43,12 @@ export const apiHandler = (routeId: RouteId, operation: Operation) => {
   const route = routeById(routeId);
   return httpHandler('request', routeId, async (event, context, record) => {
     const caller = callerOf(event);
-    const trace = newUpstreamTrace();
-    // Filled in as the call goes, so a failed request is logged with what it did upstream too.
-    Object.assign(record.fields, { caller, upstreamAttempts: 0, upstreamRequestIds: trace.requestIds });
-    try {
-      if (event.httpMethod?.toUpperCase() !== route.method) {
-        throw new MethodNotAllowedError(event.httpMethod, [route.method]);
-      }
-      const client = getInvitesClient();
-      const call = { deadline: client.deadlineWithin(context?.getRemainingTimeInMillis?.()), trace };
-      const audit = (action: string, fields: AuditFields) =>
-        logger.info('audit', { audit: { action, caller, requestId: record.requestId, ...fields } });
-      return await operation({ event, client, call, audit });
-    } finally {
-      record.fields.upstreamAttempts = trace.attempts;
-      const upstreamRequestId = trace.requestIds.at(-1);
-      if (upstreamRequestId) record.headers['x-upstream-request-id'] = upstreamRequestId;
+    record.fields.caller = caller;
+    if (event.httpMethod?.toUpperCase() !== route.method) {
+      throw new MethodNotAllowedError(event.httpMethod, [route.method]);
     }
+    const audit = (action: string, fields: AuditFields) =>
+      logger.info('audit', { audit: { action, caller, requestId: record.requestId, ...fields } });
+    return operation({ event, context, record, caller, audit });
   });
 };

@@ -1,0 +1,34 @@
+/** What a function's bundle carries: only what its route needs (the bulk producer never calls OpenAI). */
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { BUNDLING } from '../../infra/bundling';
+
+const bundleText = async (functionName: string): Promise<string> => {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(`../../functions/${functionName}.ts`, import.meta.url))],
+    bundle: true,
+    write: false,
+    platform: 'node',
+    target: BUNDLING.target,
+    format: 'esm',
+    mainFields: [...BUNDLING.mainFields],
+    logLevel: 'error',
+  });
+  return result.outputFiles[0]!.text;
+};
+
+describe('function bundles', () => {
+  it('leaves the OpenAI client and Secrets Manager out of the bulk producer', async () => {
+    // Prepare / Act
+    const producer = await bundleText('bulk-invites');
+    const createInvite = await bundleText('create-invite');
+
+    // Assess: the same markers are present where the client is used, so their absence means something.
+    for (const marker of ['GetSecretValue', 'OpenAIInvitesClient']) {
+      expect(createInvite).toContain(marker);
+      expect(producer).not.toContain(marker);
+    }
+    expect(producer).toContain('SendMessageBatch');
+  });
+});
