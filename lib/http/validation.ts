@@ -1,7 +1,7 @@
 /**
  * What a caller may send, checked before anything reaches OpenAI.
  *
- * zod/mini keeps the bundle small (see DESIGN.md); its issues are turned into one
+ * zod/mini keeps the bundle small (docs/architecture.md, "Measured choices"); its issues are turned into one
  * `InvalidRequestError` whose `param` names the first offending field, as OpenAI does.
  */
 import * as z from 'zod/mini';
