@@ -31,12 +31,7 @@ import type {
   InviteRequest,
   ListInvitesParams,
 } from './types';
-import {
-  type BackoffOptions,
-  backoffDelayMs,
-  DEFAULT_BACKOFF,
-  isRetryableStatus,
-} from './retry-policy';
+import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus } from './retry-policy';
 import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from './upstream-answers';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -195,7 +190,10 @@ export class OpenAIInvitesClient {
    * // HR webhooks carry the HR system's current truth: replace a pending invite of other terms.
    * await client.createInviteIfAbsent(request, { deadline, replacePending: true });
    */
-  async createInviteIfAbsent(request: InviteRequest, options: CreateOptions = {}): Promise<Invite | undefined> {
+  async createInviteIfAbsent(
+    request: InviteRequest,
+    options: CreateOptions = {},
+  ): Promise<Invite | undefined> {
     const settled = await this.#settleCreate(request, options);
     return settled?.created ? settled.invite : undefined;
   }
@@ -206,7 +204,10 @@ export class OpenAIInvitesClient {
    * pending one of other terms) are deleted and the POST sent once more. Undefined: refused with
    * nothing pending to return (the person is a member, or OpenAI will not say why).
    */
-  async #settleCreate(request: InviteRequest, options: CreateOptions): Promise<CreateInviteResult | undefined> {
+  async #settleCreate(
+    request: InviteRequest,
+    options: CreateOptions,
+  ): Promise<CreateInviteResult | undefined> {
     const replaced: string[] = [];
     for (let round = 0; ; round += 1) {
       const invite = await this.#postInvite(request, options);

@@ -31,11 +31,20 @@ const ORGANIZATION = String.raw`(this|the|your) organi[sz]ation`;
 /** Whole messages; a trailing period is optional. */
 const ALREADY_INVITED_MESSAGES: RegExp[] = [
   // "An invite for this email address already exists." / "An invite for this user already exists"
-  new RegExp(String.raw`^an invite for (this|that|the) (email( address)?|user)( ${EMAIL})? already exists\.?$`, 'i'),
+  new RegExp(
+    String.raw`^an invite for (this|that|the) (email( address)?|user)( ${EMAIL})? already exists\.?$`,
+    'i',
+  ),
   // "User is already invited." / "User is already invited to this organization."
-  new RegExp(String.raw`^(the )?user( ${EMAIL})? (is|has) already (been )?invited( to ${ORGANIZATION})?\.?$`, 'i'),
+  new RegExp(
+    String.raw`^(the )?user( ${EMAIL})? (is|has) already (been )?invited( to ${ORGANIZATION})?\.?$`,
+    'i',
+  ),
   // "ada@example.com is already a member of this organization" / "User is already a member of …"
-  new RegExp(String.raw`^((the )?user( ${EMAIL})? |${EMAIL} )is already a member of ${ORGANIZATION}\.?$`, 'i'),
+  new RegExp(
+    String.raw`^((the )?user( ${EMAIL})? |${EMAIL} )is already a member of ${ORGANIZATION}\.?$`,
+    'i',
+  ),
   // "There is already a pending invite for this email address."
   new RegExp(String.raw`^there is already a pending invite for (this email( address)?|${EMAIL})\.?$`, 'i'),
 ];
