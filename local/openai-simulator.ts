@@ -5,6 +5,10 @@
  * spec excerpt describes (ids, timestamps, statuses, cursor pages, OpenAI's error shape, Bearer
  * auth) and has switches for latency, a token-bucket rate limit, injected faults and the answers
  * whose real form OpenAI does not document ("already invited", "accepted, cannot delete").
+ * It answers invites in today's spec shape (`created_at`) or, switched by the `inviteShape`
+ * option, SIMULATOR_INVITE_SHAPE=legacy or `PATCH /_simulator/options`, the older one
+ * (`invited_at` only); invites expire after `inviteTtlSeconds` or at once with
+ * `POST /_simulator/invites/{id}/expire`, then behave as `expiredInvites` says.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

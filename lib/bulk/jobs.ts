@@ -81,7 +81,14 @@ export const checkJob = (body: unknown): CheckedJob => {
 
 /** Role and projects as one comparable key; omitted projects (the default project) differ from any list. */
 const termsKey = ({ role, projects }: InviteRequest): string =>
-  `${role}|${projects === undefined ? '*' : projects.map((project) => `${project.id}:${project.role}`).sort().join(',')}`;
+  `${role}|${
+    projects === undefined
+      ? '*'
+      : projects
+          .map((project) => `${project.id}:${project.role}`)
+          .sort()
+          .join(',')
+  }`;
 
 /**
  * The same email twice with different terms cannot both be right, and whichever ran first would

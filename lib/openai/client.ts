@@ -7,6 +7,9 @@
  * on a 401, and makes retried creates and deletes idempotent: a create that meets "already
  * invited" returns the pending invite of the same terms. Answers are read by invite-shape.ts,
  * error answers by error-answer.ts.
+ *
+ * Longer than ~250 lines on purpose: the retry loop, the attempt and the create that settles
+ * "already invited" share the key, the deadline and the trace, which are private to this class.
  */
 import type { AdminKeySource } from '../secrets/admin-key';
 import { type InvitesError } from '../commons/errors';
