@@ -5,7 +5,7 @@
  * seeds' generated models (../shared/reference/seed-clients: their required fields and types).
  */
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod/mini';
 import { readClientConfig } from '../../lib/openai/config';
 import { createInvitesClient, setInvitesClient } from '../../lib/openai/runtime';
@@ -208,5 +208,41 @@ it('refuses a replace header that is neither true nor false', async () => {
       param: null,
       code: 'invalid_header',
     },
+  });
+});
+
+describe("the simulator's shape switch", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('starts in the legacy shape with SIMULATOR_INVITE_SHAPE=legacy, and PATCH /options switches it back', async () => {
+    vi.stubEnv('SIMULATOR_INVITE_SHAPE', 'legacy');
+    const legacy = new InvitesSimulator();
+    const url = await legacy.start();
+    try {
+      const read = async () => {
+        const response = await fetch(`${url}/organization/invites`, {
+          headers: { Authorization: 'Bearer sk-x' },
+        });
+        return ((await response.json()) as Json).data[0];
+      };
+      legacy.seed('ada@example.com');
+      const before = await read();
+      const patched = await fetch(`${new URL(url).origin}${CONTROL_PREFIX}/options`, {
+        method: 'PATCH',
+        body: JSON.stringify({ inviteShape: 'current' }),
+      });
+      const after = await read();
+
+      expect(before).toMatchObject({ invited_at: expect.any(Number) });
+      expect(before).not.toHaveProperty('created_at');
+      expect(before).not.toHaveProperty('accepted_at');
+      expect(patched.status).toBe(200);
+      expect(after).toMatchObject({ created_at: before.invited_at, accepted_at: null });
+      expect(after).not.toHaveProperty('invited_at');
+    } finally {
+      await legacy.stop();
+    }
   });
 });
