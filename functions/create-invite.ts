@@ -1,15 +1,21 @@
-/** POST /organization/invites: creates an invite, or returns the pending one for that email. */
+/**
+ * POST /organization/invites: creates an invite, or returns the pending one of the same terms for
+ * that email; a pending one of other terms is a 409 unless `x-invite-replace-pending: true`.
+ */
 import { invitesApiHandler } from '../lib/http/invites-api-handler';
-import { readJsonBody } from '../lib/http/messages';
-import { parseInviteRequest } from '../lib/http/validation';
+import { headerValue, readJsonBody } from '../lib/http/messages';
+import { parseInviteRequest, parseReplacePending } from '../lib/http/validation';
+import { REPLACE_PENDING_HEADER } from '../lib/openai/errors';
 
 export const handler = invitesApiHandler('createInvite', async ({ event, client, call, audit }) => {
   const request = parseInviteRequest(readJsonBody(event));
-  const { invite, created } = await client.createInvite(request, call);
+  const replacePending = parseReplacePending(headerValue(event.headers, REPLACE_PENDING_HEADER));
+  const { invite, created, replaced } = await client.createInvite(request, { ...call, replacePending });
   audit(created ? 'invite.created' : 'invite.create.deduplicated', {
     email: invite.email,
     inviteId: invite.id,
     role: invite.role,
+    ...(replaced.length > 0 ? { replacedInviteIds: replaced } : {}),
   });
   // Same 200 and body either way, as OpenAI answers a create; the header tells the two apart.
   return { body: invite, headers: { 'x-invite-created': String(created) } };

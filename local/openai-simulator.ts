@@ -5,10 +5,14 @@
  * spec excerpt describes (ids, timestamps, statuses, cursor pages, OpenAI's error shape, Bearer
  * auth) and has switches for latency, a token-bucket rate limit, injected faults and the answers
  * whose real form OpenAI does not document ("already invited", "accepted, cannot delete").
+ * It answers invites in today's spec shape (`created_at`) or, switched by the `inviteShape`
+ * option, SIMULATOR_INVITE_SHAPE=legacy or `PATCH /_simulator/options`, the older one
+ * (`invited_at` only); invites expire after `inviteTtlSeconds` or at once with
+ * `POST /_simulator/invites/{id}/expire`, then behave as `expiredInvites` says.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Invite, InviteDeleteResponse, InviteListResponse, InviteProject } from '../lib/openai/types';
+import type { InviteDeleteResponse, InviteProject, OrganizationRole } from '../lib/openai/types';
 import { close, listen } from './loopback-server';
 
 /** A scripted answer for the next matching request(s). */
@@ -45,6 +49,34 @@ export interface DuplicateAnswer {
   message: string;
 }
 
+/**
+ * Which generation of OpenAI's invite object the simulator answers with: `current` (spec since
+ * 2025: `created_at`, nullable `expires_at`/`accepted_at`) or `legacy` (spec 2024-08..2025-06:
+ * `invited_at` only, no `accepted_at` until accepted), as some of OpenAI's documentation shows.
+ */
+export type InviteShape = 'current' | 'legacy';
+
+/**
+ * What an invite past its `expires_at` does. `expire`: its status turns `expired` and the email
+ * may be invited again. `stay-pending`: it keeps reading `pending` and blocks a new invite (as
+ * users of OpenAI report). `block`: it reads `expired` but still blocks a new invite (OpenAI's
+ * answer here is undocumented).
+ */
+export type ExpiryBehaviour = 'expire' | 'stay-pending' | 'block';
+
+/** An invite as the simulator keeps it; `render` turns it into the answer of a given shape. */
+export interface SimulatedInvite {
+  object: 'organization.invite';
+  id: string;
+  email: string;
+  role: OrganizationRole;
+  status: 'pending' | 'accepted' | 'expired';
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+  projects: InviteProject[];
+}
+
 export interface SimulatorOptions {
   /** Accepted Bearer keys; empty accepts any non-empty key. */
   apiKeys?: string[];
@@ -55,7 +87,24 @@ export interface SimulatorOptions {
   duplicateAnswer?: DuplicateAnswer;
   /** Seconds an invite stays valid (OpenAI's are days). */
   inviteTtlSeconds?: number;
+  /** Default: SIMULATOR_INVITE_SHAPE, else `current`. */
+  inviteShape?: InviteShape;
+  /** Default `expire`. */
+  expiredInvites?: ExpiryBehaviour;
 }
+
+/** SIMULATOR_INVITE_SHAPE=legacy makes `npm start`'s simulator answer `invited_at` only. */
+export const SIMULATOR_INVITE_SHAPE_ENV = 'SIMULATOR_INVITE_SHAPE';
+
+const inviteShapeFrom = (env: Record<string, string | undefined>): InviteShape =>
+  env[SIMULATOR_INVITE_SHAPE_ENV]?.trim().toLowerCase() === 'legacy' ? 'legacy' : 'current';
+
+/** The invite as OpenAI's spec of the chosen generation shows it. */
+export const render = (invite: SimulatedInvite, shape: InviteShape = 'current'): Record<string, unknown> => {
+  if (shape === 'current') return { ...invite };
+  const { created_at: invitedAt, accepted_at: acceptedAt, ...rest } = invite;
+  return { ...rest, invited_at: invitedAt, ...(acceptedAt === null ? {} : { accepted_at: acceptedAt }) };
+};
 
 export interface RecordedRequest {
   method: string;
@@ -112,7 +161,7 @@ class TokenBucket {
 
 export class InvitesSimulator {
   /** Every invite ever created, oldest first (list order). */
-  readonly invites: Invite[] = [];
+  readonly invites: SimulatedInvite[] = [];
   readonly requests: RecordedRequest[] = [];
   options: SimulatorOptions;
   #faults: InjectedFault[] = [];
@@ -121,7 +170,7 @@ export class InvitesSimulator {
   #url = '';
 
   constructor(options: SimulatorOptions = {}) {
-    this.options = options;
+    this.options = { inviteShape: inviteShapeFrom(process.env), ...options };
     this.setRateLimit(options.rateLimit);
   }
 
@@ -171,8 +220,21 @@ export class InvitesSimulator {
     invite.accepted_at = Math.floor(Date.now() / 1000);
   }
 
+  /**
+   * Ends an invite's validity now, as its TTL would: `expires_at` moves to the past and its status
+   * follows `expiredInvites`.
+   */
+  expire(inviteId: string): SimulatedInvite {
+    const invite = this.invites.find((candidate) => candidate.id === inviteId);
+    if (!invite) throw new Error(`No invite ${inviteId}`);
+    if (invite.status === 'accepted') throw new Error(`Invite ${inviteId} was accepted`);
+    invite.expires_at = Math.floor(Date.now() / 1000) - 1;
+    this.#refreshExpiry();
+    return invite;
+  }
+
   /** Adds an invite directly (seeding lists), bypassing HTTP. */
-  seed(email: string, role: Invite['role'] = 'reader', projects: InviteProject[] = []): Invite {
+  seed(email: string, role: OrganizationRole = 'reader', projects: InviteProject[] = []): SimulatedInvite {
     return this.#create(email, role, projects);
   }
 
@@ -182,9 +244,9 @@ export class InvitesSimulator {
     this.clearFaults();
   }
 
-  #create(email: string, role: Invite['role'], projects: InviteProject[]): Invite {
+  #create(email: string, role: OrganizationRole, projects: InviteProject[]): SimulatedInvite {
     const now = Math.floor(Date.now() / 1000);
-    const invite: Invite = {
+    const invite: SimulatedInvite = {
       object: 'organization.invite',
       id: `invite-${randomBytes(12).toString('base64url')}`,
       email,
@@ -200,11 +262,21 @@ export class InvitesSimulator {
   }
 
   #refreshExpiry(): void {
+    if (this.options.expiredInvites === 'stay-pending') return;
     const now = Math.floor(Date.now() / 1000);
     for (const invite of this.invites) {
-      if (invite.status === 'pending' && invite.expires_at != null && invite.expires_at <= now)
-        invite.status = 'expired';
+      if (invite.status === 'pending' && invite.expires_at <= now) invite.status = 'expired';
     }
+  }
+
+  /** Does an invite of this email stop a new one? */
+  #blocks(invite: SimulatedInvite): boolean {
+    if (invite.status === 'pending' || invite.status === 'accepted') return true;
+    return invite.status === 'expired' && this.options.expiredInvites === 'block';
+  }
+
+  #render(invite: SimulatedInvite): Record<string, unknown> {
+    return render(invite, this.options.inviteShape);
   }
 
   #takeFault(method: string, path: string): InjectedFault | undefined {
@@ -313,6 +385,7 @@ export class InvitesSimulator {
   #controlAction(action: string, body: string): [number, unknown] {
     const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
     const accept = /^POST \/invites\/([^/]+)\/accept$/.exec(action);
+    const expire = /^POST \/invites\/([^/]+)\/expire$/.exec(action);
     if (action === 'GET /state')
       return [200, { invites: this.invites, requests: this.requests, options: this.options }];
     if (action === 'POST /reset') {
@@ -334,6 +407,13 @@ export class InvitesSimulator {
       if (!invite) return [404, errorBody('No such invite.', 'invalid_request_error')];
       this.accept(invite.id);
       return [200, invite];
+    }
+    if (expire) {
+      const invite = this.invites.find((candidate) => candidate.id === decodeURIComponent(expire[1]!));
+      if (!invite) return [404, errorBody('No such invite.', 'invalid_request_error')];
+      if (invite.status === 'accepted')
+        return [409, errorBody('An accepted invite cannot expire.', 'invalid_request_error')];
+      return [200, this.expire(invite.id)];
     }
     return [404, errorBody(`Unknown control action ${action}.`, 'invalid_request_error')];
   }
@@ -366,15 +446,12 @@ export class InvitesSimulator {
     if (!Array.isArray(projects))
       return [400, errorBody("Invalid 'projects'.", 'invalid_request_error', null, 'projects')];
     const email = request.email.toLowerCase();
-    const taken = this.invites.some(
-      (invite) =>
-        invite.email.toLowerCase() === email && (invite.status === 'pending' || invite.status === 'accepted'),
-    );
+    const taken = this.invites.some((invite) => invite.email.toLowerCase() === email && this.#blocks(invite));
     if (taken) {
       const { status, code, message } = this.options.duplicateAnswer ?? DEFAULT_DUPLICATE_ANSWER;
       return [status, errorBody(message, 'invalid_request_error', code, 'email')];
     }
-    return [200, this.#create(request.email, request.role, projects as InviteProject[])];
+    return [200, this.#render(this.#create(request.email, request.role, projects as InviteProject[]))];
   }
 
   #list(query: URLSearchParams): [number, unknown] {
@@ -395,9 +472,9 @@ export class InvitesSimulator {
       start = index + 1;
     }
     const data = this.invites.slice(start, start + limit);
-    const page: InviteListResponse = {
+    const page = {
       object: 'list',
-      data,
+      data: data.map((invite) => this.#render(invite)),
       first_id: data[0]?.id ?? null,
       last_id: data.at(-1)?.id ?? null,
       has_more: start + limit < this.invites.length,
@@ -408,7 +485,7 @@ export class InvitesSimulator {
   #retrieve(id: string): [number, unknown] {
     const invite = this.invites.find((candidate) => candidate.id === id);
     if (!invite) return [404, errorBody(`No invite found with id '${id}'.`, 'invalid_request_error')];
-    return [200, invite];
+    return [200, this.#render(invite)];
   }
 
   #delete(id: string): [number, unknown] {

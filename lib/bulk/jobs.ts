@@ -10,6 +10,7 @@ import { InvalidRequestError } from '../http/errors';
 import type { InviteRequest } from '../openai/types';
 import { type FailedEntry, MAX_BATCH_ENTRIES, type MessageQueue, type OutgoingMessage } from './queue';
 import { MAX_ID_LENGTH, parseInviteRequest } from '../http/validation';
+import { describeTerms } from '../openai/invite-terms';
 
 export const MAX_INVITES_PER_JOB = 1000;
 /** 1000 invites with a few projects each fit well within this. */
@@ -75,7 +76,49 @@ export const checkJob = (body: unknown): CheckedJob => {
       checked.invalid.push({ index, param, message: error.message });
     }
   }
-  return checked;
+  return refuseConflictingDuplicates(checked);
+};
+
+/** Role and projects as one comparable key; omitted projects (the default project) differ from any list. */
+const termsKey = ({ role, projects }: InviteRequest): string =>
+  `${role}|${
+    projects === undefined
+      ? '*'
+      : projects
+          .map((project) => `${project.id}:${project.role}`)
+          .sort()
+          .join(',')
+  }`;
+
+/**
+ * The same email twice with different terms cannot both be right, and whichever ran first would
+ * win: every such item becomes invalid, naming the others' indexes. The same email with the same
+ * terms stays valid (the worker deduplicates it).
+ */
+const refuseConflictingDuplicates = (job: CheckedJob): CheckedJob => {
+  const byEmail = new Map<string, { index: number; invite: InviteRequest }[]>();
+  for (const item of job.valid) {
+    const email = item.invite.email.toLowerCase();
+    byEmail.set(email, [...(byEmail.get(email) ?? []), item]);
+  }
+  const conflicting = new Set<number>();
+  for (const items of byEmail.values()) {
+    if (new Set(items.map((item) => termsKey(item.invite))).size < 2) continue;
+    for (const item of items) {
+      conflicting.add(item.index);
+      const others = items.filter((other) => other !== item);
+      job.invalid.push({
+        index: item.index,
+        param: `invites[${item.index}].email`,
+        message:
+          `The same email is also at ${others.map((other) => `invites[${other.index}]`).join(', ')} ` +
+          `with different terms (here ${describeTerms(item.invite)}); one job may hold one set of terms per email.`,
+      });
+    }
+  }
+  if (conflicting.size === 0) return job;
+  job.invalid.sort((a, b) => a.index - b.index);
+  return { ...job, valid: job.valid.filter((item) => !conflicting.has(item.index)) };
 };
 
 /** The job, all of it valid, or a 400 that names every bad item with its index. */

@@ -7,6 +7,7 @@
 import * as z from 'zod/mini';
 import { InvalidRequestError } from './errors';
 import type { InviteRequest, ListInvitesParams } from '../openai/types';
+import { REPLACE_PENDING_HEADER } from '../openai/errors';
 
 /** RFC 5321 caps a forward path at 254 characters and a local part at 64. */
 export const MAX_EMAIL_LENGTH = 254;
@@ -143,4 +144,20 @@ export const parseListParams = (
     params.after = after;
   }
   return params;
+};
+
+/**
+ * The `x-invite-replace-pending` header of a create: `true` replaces a pending invite of other
+ * terms, `false` or absent refuses with 409. A header, so the official SDK's `create` body and
+ * behaviour stay OpenAI's; anything else is a 400 rather than a guess.
+ */
+export const parseReplacePending = (raw: string | undefined): boolean => {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new InvalidRequestError(
+    `Invalid value for the ${REPLACE_PENDING_HEADER} header: expected 'true' or 'false'.`,
+    null,
+    'invalid_header',
+  );
 };

@@ -3,23 +3,30 @@
  *
  * Why not the `openai` SDK: it needs Node 22 from 7.x, weighs ≈ 395 KB in a bundle and retries
  * POST on 409 without an idempotency key (DESIGN.md). This client retries with capped, jittered
- * backoff, honours Retry-After, re-reads the Admin key once on a 401, and makes retried creates
- * and deletes idempotent: a create that meets "already invited" returns the pending invite.
+ * backoff, honours Retry-After (or the wait a 429's message names), re-reads the Admin key once
+ * on a 401, and makes retried creates and deletes idempotent: a create that meets "already
+ * invited" returns the pending invite of the same terms. Answers are read by invite-shape.ts,
+ * error answers by error-answer.ts.
+ *
+ * Longer than ~250 lines on purpose: the retry loop, the attempt and the create that settles
+ * "already invited" share the key, the deadline and the trace, which are private to this class.
  */
-import * as z from 'zod/mini';
 import type { AdminKeySource } from '../secrets/admin-key';
 import { type InvitesError } from '../commons/errors';
 import { NotFoundError } from '../http/errors';
 import {
   AdminKeyRejectedError,
   InviteAlreadyAcceptedError,
+  InvitePendingWithDifferentTermsError,
   UpstreamApiError,
   UpstreamConnectionError,
   UpstreamMalformedResponseError,
-  UpstreamRateLimitError,
   UpstreamTimeoutError,
   UserAlreadyExistsError,
 } from './errors';
+import { errorFromAnswer } from './error-answer';
+import { readInvite, readInviteDeleted, readInviteList } from './invite-shape';
+import { hasSameTerms, isExpiredInvite, isLivePendingInvite } from './invite-terms';
 import type {
   Invite,
   InviteDeleteResponse,
@@ -27,13 +34,7 @@ import type {
   InviteRequest,
   ListInvitesParams,
 } from './types';
-import {
-  type BackoffOptions,
-  backoffDelayMs,
-  DEFAULT_BACKOFF,
-  isRetryableStatus,
-  parseRetryAfterMs,
-} from './retry-policy';
+import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus } from './retry-policy';
 import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from './upstream-answers';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -87,54 +88,29 @@ export interface InvitesClientOptions {
   random?: () => number;
 }
 
-export interface CreateInviteResult {
-  invite: Invite;
-  /** False when OpenAI already had a pending invite for the email and that one is returned. */
-  created: boolean;
+export interface CreateOptions extends CallOptions {
+  /**
+   * Replace a live pending invite of other terms (delete it, create the new one) instead of
+   * failing with `InvitePendingWithDifferentTermsError`.
+   */
+  replacePending?: boolean;
 }
 
-// Upstream shapes are checked loosely: OpenAI may add fields and values at any time.
-const inviteSchema = z.looseObject({
-  object: z.literal('organization.invite'),
-  id: z.string().check(z.minLength(1)),
-  email: z.string(),
-  role: z.string(),
-  status: z.string(),
-  created_at: z.number(),
-  expires_at: z.optional(z.nullable(z.number())),
-  accepted_at: z.optional(z.nullable(z.number())),
-  projects: z.optional(z.array(z.looseObject({ id: z.string(), role: z.string() }))),
-});
-const inviteListSchema = z.looseObject({
-  object: z.literal('list'),
-  data: z.array(inviteSchema),
-  first_id: z.optional(z.nullable(z.string())),
-  last_id: z.optional(z.nullable(z.string())),
-  has_more: z.boolean(),
-});
-const inviteDeletedSchema = z.looseObject({
-  object: z.literal('organization.invite.deleted'),
-  id: z.string(),
-  deleted: z.boolean(),
-});
-const errorBodySchema = z.object({
-  error: z.looseObject({
-    message: z.optional(z.nullable(z.string())),
-    type: z.optional(z.nullable(z.string())),
-    code: z.optional(z.nullable(z.union([z.string(), z.number()]))),
-    param: z.optional(z.nullable(z.string())),
-  }),
-});
-
-/** Upstream messages can quote a masked key ("Incorrect API key provided: sk-admin-****"). */
-const redactKeys = (text: string): string => text.replace(/sk-[A-Za-z0-9_*.-]+/g, 'sk-***');
+export interface CreateInviteResult {
+  invite: Invite;
+  /** False when OpenAI already had a pending invite of the same terms and that one is returned. */
+  created: boolean;
+  /** Ids of the invites deleted to make way: expired ones, and the replaced pending one. */
+  replaced: string[];
+}
 
 interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  schema: z.ZodMiniType<T>;
+  /** Reads a 2xx body (invite-shape.ts); throws UpstreamMalformedResponseError. */
+  read: (body: unknown, requestId?: string) => T;
   /**
    * What a 404 means after an earlier attempt may have reached OpenAI: for a DELETE, that the
    * earlier attempt already deleted it.
@@ -196,40 +172,95 @@ export class OpenAIInvitesClient {
   }
 
   /**
-   * Creates an invite. When OpenAI answers that the email already has a pending invite (also
-   * on a retry after a lost response), that invite is returned with `created: false`.
+   * Creates an invite, or returns the live pending invite of the same terms for that email
+   * (`created: false`; also on a retry after a lost response). An expired invite in the way is
+   * deleted and a new one made; a pending one of other terms is a 409
+   * `InvitePendingWithDifferentTermsError` unless `replacePending` is set.
+   * Throws `UserAlreadyExistsError` (409) when OpenAI refuses and no invite is pending (a member).
    */
-  async createInvite(request: InviteRequest, options: CallOptions = {}): Promise<CreateInviteResult> {
-    const invite = await this.createInviteIfAbsent(request, options);
-    if (invite) return { invite, created: true };
-    const existing = await this.findPendingInvite(request.email, options);
-    if (existing) return { invite: existing, created: false };
+  async createInvite(request: InviteRequest, options: CreateOptions = {}): Promise<CreateInviteResult> {
+    const settled = await this.#settleCreate(request, options);
+    if (settled) return settled;
     throw new UserAlreadyExistsError(options.trace?.requestIds.at(-1));
   }
 
   /**
-   * Creates an invite, or answers undefined when OpenAI says the email is already invited or a
-   * member. Cheaper than `createInvite` where the existing invite is not needed (bulk jobs).
+   * Creates an invite, or answers undefined when the email already holds a live pending invite
+   * of the same terms or is a member: what a bulk item or a webhook needs ("make sure it exists").
+   * Expired invites and conflicting terms are handled as in `createInvite`.
+   *
+   * @example
+   * // HR webhooks carry the HR system's current truth: replace a pending invite of other terms.
+   * await client.createInviteIfAbsent(request, { deadline, replacePending: true });
    */
-  async createInviteIfAbsent(request: InviteRequest, options: CallOptions = {}): Promise<Invite | undefined> {
+  async createInviteIfAbsent(
+    request: InviteRequest,
+    options: CreateOptions = {},
+  ): Promise<Invite | undefined> {
+    const settled = await this.#settleCreate(request, options);
+    return settled?.created ? settled.invite : undefined;
+  }
+
+  /**
+   * POST, and when OpenAI refuses it as "already invited", look at the email's invites: a live
+   * pending one of the same terms is the answer; expired ones (and, with `replacePending`, a
+   * pending one of other terms) are deleted and the POST sent once more. Undefined: refused with
+   * nothing pending to return (the person is a member, or OpenAI will not say why).
+   */
+  async #settleCreate(
+    request: InviteRequest,
+    options: CreateOptions,
+  ): Promise<CreateInviteResult | undefined> {
+    const replaced: string[] = [];
+    for (let round = 0; ; round += 1) {
+      const invite = await this.#postInvite(request, options);
+      if (invite) return { invite, created: true, replaced };
+      const held = await this.#invitesOf(request.email, options);
+      const live = held.find((candidate) => isLivePendingInvite(candidate));
+      if (live && hasSameTerms(live, request)) return { invite: live, created: false, replaced };
+      if (live && !options.replacePending) {
+        throw new InvitePendingWithDifferentTermsError(live, request, options.trace?.requestIds.at(-1));
+      }
+      const inTheWay = held.filter((candidate) => candidate === live || isExpiredInvite(candidate));
+      // One clearing round: if OpenAI still refuses, it is not these invites that block it.
+      if (inTheWay.length === 0 || round > 0) return undefined;
+      for (const stale of inTheWay) {
+        await this.deleteInvite(stale.id, options).catch((error: unknown) => {
+          if (!(error instanceof NotFoundError)) throw error; // already gone is what we wanted
+        });
+        replaced.push(stale.id);
+      }
+    }
+  }
+
+  /** The created invite, or undefined when OpenAI refuses it as "already invited". */
+  async #postInvite(request: InviteRequest, options: CallOptions): Promise<Invite | undefined> {
     try {
-      const invite = await this.#request(
-        { method: 'POST', path: '/organization/invites', body: request, schema: inviteSchema },
+      return await this.#request(
+        { method: 'POST', path: '/organization/invites', body: request, read: readInvite },
         options,
       );
-      return invite as Invite;
     } catch (error) {
       if (error instanceof UpstreamApiError && isAlreadyInvitedAnswer(error)) return undefined;
       throw error;
     }
   }
 
+  /** Every invite of an email (compared case-insensitively), whatever its status. */
+  async #invitesOf(email: string, options: CallOptions): Promise<Invite[]> {
+    const wanted = email.toLowerCase();
+    const held: Invite[] = [];
+    for await (const invite of this.listAllInvites(options)) {
+      if (invite.email.toLowerCase() === wanted) held.push(invite);
+    }
+    return held;
+  }
+
   async listInvites(params: ListInvitesParams = {}, options: CallOptions = {}): Promise<InviteListResponse> {
-    const page = await this.#request(
-      { method: 'GET', path: '/organization/invites', query: { ...params }, schema: inviteListSchema },
+    return this.#request(
+      { method: 'GET', path: '/organization/invites', query: { ...params }, read: readInviteList },
       options,
     );
-    return page as InviteListResponse;
   }
 
   /** Every invite, reading pages of 100 and following `last_id` while `has_more`. */
@@ -247,21 +278,20 @@ export class OpenAIInvitesClient {
     }
   }
 
-  /** The pending invite for an email (compared case-insensitively), if there is one. */
+  /** The live pending invite for an email (compared case-insensitively), if there is one. */
   async findPendingInvite(email: string, options: CallOptions = {}): Promise<Invite | undefined> {
     const wanted = email.toLowerCase();
     for await (const invite of this.listAllInvites(options)) {
-      if (invite.status === 'pending' && invite.email.toLowerCase() === wanted) return invite;
+      if (isLivePendingInvite(invite) && invite.email.toLowerCase() === wanted) return invite;
     }
     return undefined;
   }
 
   async retrieveInvite(inviteId: string, options: CallOptions = {}): Promise<Invite> {
-    const invite = await this.#request(
-      { method: 'GET', path: `/organization/invites/${encodeURIComponent(inviteId)}`, schema: inviteSchema },
+    return this.#request(
+      { method: 'GET', path: `/organization/invites/${encodeURIComponent(inviteId)}`, read: readInvite },
       options,
     );
-    return invite as Invite;
   }
 
   /** Deletes a pending invite; an accepted one gives `InviteAlreadyAcceptedError` (409). */
@@ -272,16 +302,15 @@ export class OpenAIInvitesClient {
       deleted: true,
     };
     try {
-      const answer = await this.#request(
+      return await this.#request(
         {
           method: 'DELETE',
           path: `/organization/invites/${encodeURIComponent(inviteId)}`,
-          schema: inviteDeletedSchema,
+          read: readInviteDeleted,
           notFoundAfterUnclearAttempt: deleted,
         },
         options,
       );
-      return answer as InviteDeleteResponse;
     } catch (error) {
       if (!(error instanceof UpstreamApiError) || (error.status !== 400 && error.status !== 409)) throw error;
       if (isAcceptedInviteAnswer(error)) {
@@ -303,7 +332,7 @@ export class OpenAIInvitesClient {
     let unclearAttempt = false;
     for (let retry = 0; ;) {
       const outcome = await this.#attempt(spec, url, key, deadline, options.trace);
-      if (outcome.ok) return this.#parse(spec.schema, outcome.body, outcome.requestId);
+      if (outcome.ok) return spec.read(outcome.body, outcome.requestId);
       if (outcome.status === 401) {
         // The key may have been rotated since we cached it: re-read once, retry once.
         const fresh = keyRefreshed ? key : await this.#adminKey.getKey({ forceRefresh: true });
@@ -392,46 +421,13 @@ export class OpenAIInvitesClient {
         };
       }
     }
-    const retryAfterMs = parseRetryAfterMs(responseHeaders);
     return {
       ok: false,
       status,
       requestId,
-      retryAfterMs,
       retryable: isRetryableStatus(status),
-      error: this.#errorFromAnswer(status, text, requestId, retryAfterMs),
+      ...errorFromAnswer(status, text, responseHeaders, requestId),
     };
-  }
-
-  #errorFromAnswer(status: number, text: string, requestId?: string, retryAfterMs?: number): InvitesError {
-    let parsed: z.infer<typeof errorBodySchema>['error'] | undefined;
-    try {
-      const result = errorBodySchema.safeParse(JSON.parse(text));
-      parsed = result.success ? result.data.error : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    const message = redactKeys(parsed?.message || `OpenAI answered HTTP ${status}.`);
-    const code = parsed?.code == null ? null : String(parsed.code);
-    if (status === 429)
-      return new UpstreamRateLimitError(message, { retryAfterMs, upstreamRequestId: requestId, code });
-    if (status === 404)
-      return new NotFoundError(message, { code: code ?? undefined, upstreamRequestId: requestId });
-    return new UpstreamApiError(message, {
-      status,
-      type: parsed?.type ?? (status >= 500 ? 'server_error' : 'invalid_request_error'),
-      code,
-      param: parsed?.param ?? null,
-      upstreamRequestId: requestId,
-    });
-  }
-
-  #parse<T>(schema: z.ZodMiniType<T>, body: unknown, requestId?: string): T {
-    const result = schema.safeParse(body);
-    if (result.success) return result.data;
-    const issue = result.error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'body';
-    throw new UpstreamMalformedResponseError(`unexpected ${where}.`, requestId);
   }
 
   #url(path: string, query?: Record<string, string | number | undefined>): string {

@@ -1,5 +1,10 @@
 /** What OpenAI answered, or failed to answer, as the errors the product passes on. */
 import { InvitesError } from '../commons/errors';
+import { describeTerms } from './invite-terms';
+import type { Invite, InviteRequest } from './types';
+
+/** Header of `POST /organization/invites` that asks to replace a pending invite of other terms. */
+export const REPLACE_PENDING_HEADER = 'x-invite-replace-pending';
 
 /** 409: the invite was accepted, so OpenAI will not delete it. */
 export class InviteAlreadyAcceptedError extends InvitesError {
@@ -21,6 +26,32 @@ export class UserAlreadyExistsError extends InvitesError {
       param: 'email',
       upstreamRequestId,
     });
+  }
+}
+
+/**
+ * 409: the email has a live pending invite with another role or other projects. Never retried
+ * (the answer will not change); the bulk worker dead-letters it under this code. Callers that
+ * mean "replace" say so: the API's `x-invite-replace-pending: true` header, a bulk job's
+ * `"replace_pending": true`, the client's `{ replacePending: true }`.
+ */
+export class InvitePendingWithDifferentTermsError extends InvitesError {
+  readonly pendingInvite: Invite;
+
+  constructor(pending: Invite, requested: InviteRequest, upstreamRequestId?: string) {
+    super(
+      `A pending invite for this email grants other terms: ${pending.id} with ${describeTerms(pending)}, ` +
+        `while this request asks for ${describeTerms(requested)}. Delete the pending invite first, or ` +
+        `ask to replace it (header ${REPLACE_PENDING_HEADER}: true; in a bulk job "replace_pending": true).`,
+      {
+        status: 409,
+        type: 'invalid_request_error',
+        code: 'invite_pending_with_different_terms',
+        param: 'email',
+        upstreamRequestId,
+      },
+    );
+    this.pendingInvite = pending;
   }
 }
 

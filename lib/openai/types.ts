@@ -5,7 +5,8 @@
 
 export type OrganizationRole = 'reader' | 'owner';
 export type ProjectRole = 'member' | 'owner';
-export type InviteStatus = 'accepted' | 'expired' | 'pending';
+/** OpenAI's three statuses; a status it adds later passes through as its string. */
+export type InviteStatus = 'accepted' | 'expired' | 'pending' | (string & {});
 
 export interface InviteProject {
   /** The project's public id. */
@@ -20,18 +21,27 @@ export interface InviteRequest {
   projects?: InviteProject[];
 }
 
+/**
+ * An invite as the product answers it (`invite-shape.ts` makes it from whatever OpenAI sent):
+ * both timestamps, so clients generated from the spec of 2024-08..2025-06 (`invited_at`) and
+ * today's SDK (`created_at`) parse it; fields OpenAI adds later pass through.
+ */
 export interface Invite {
   object: 'organization.invite';
   id: string;
   email: string;
   role: OrganizationRole;
   status: InviteStatus;
-  /** Unix seconds. */
+  /** Unix seconds when the invite was sent: today's spec's name. */
   created_at: number;
-  expires_at?: number | null;
-  accepted_at?: number | null;
-  /** Required by the spec, yet absent from some of OpenAI's own examples; treated as optional. */
-  projects?: InviteProject[];
+  /** The same value under the older spec's name. */
+  invited_at: number;
+  /** As OpenAI gave it; null when it gave none. */
+  expires_at: number | null;
+  accepted_at: number | null;
+  /** Always an array here (empty when OpenAI left the field out). */
+  projects: InviteProject[];
+  [field: string]: unknown;
 }
 
 export interface InviteListResponse {
@@ -40,6 +50,7 @@ export interface InviteListResponse {
   first_id?: string | null;
   last_id?: string | null;
   has_more: boolean;
+  [field: string]: unknown;
 }
 
 export interface InviteDeleteResponse {

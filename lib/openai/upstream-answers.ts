@@ -3,7 +3,10 @@
  * when we learn the real answers.
  *
  * OpenAI's spec declares no error responses for the invite endpoints (see DESIGN.md, "Upstream
- * facts"). Until we know better we recognise them by status plus the error's code or message.
+ * facts"). We recognise them by exact codes, or by messages matched as a whole (anchored), never
+ * by a phrase found anywhere: "You have reached the maximum number of pending invites" mentions
+ * pending invites and is no duplicate. An answer no rule names is passed on as the error it is.
+ * Each rule has a test with the answer it recognises and a near miss it must not.
  */
 
 /** The part of an upstream error answer that the recognisers read. */
@@ -13,30 +16,58 @@ export interface UpstreamErrorAnswer {
   message?: string;
 }
 
-const ALREADY_EXISTS_CODES = new Set([
+/** Statuses a refusal of this kind can come with. */
+const REFUSAL_STATUSES = new Set([400, 409]);
+
+const ALREADY_INVITED_CODES = new Set([
   'invite_already_exists',
   'user_already_exists',
   'already_invited',
   'duplicate_invite',
 ]);
-const ALREADY_EXISTS_MESSAGE =
-  /already (been )?(invited|exists?|a member|in (the|this) organi[sz]ation)|(invite|user) already exists|pending invite/i;
+
+const EMAIL = String.raw`\S+@\S+`;
+const ORGANIZATION = String.raw`(this|the|your) organi[sz]ation`;
+/** Whole messages; a trailing period is optional. */
+const ALREADY_INVITED_MESSAGES: RegExp[] = [
+  // "An invite for this email address already exists." / "An invite for this user already exists"
+  new RegExp(
+    String.raw`^an invite for (this|that|the) (email( address)?|user)( ${EMAIL})? already exists\.?$`,
+    'i',
+  ),
+  // "User is already invited." / "User is already invited to this organization."
+  new RegExp(
+    String.raw`^(the )?user( ${EMAIL})? (is|has) already (been )?invited( to ${ORGANIZATION})?\.?$`,
+    'i',
+  ),
+  // "ada@example.com is already a member of this organization" / "User is already a member of …"
+  new RegExp(
+    String.raw`^((the )?user( ${EMAIL})? |${EMAIL} )is already a member of ${ORGANIZATION}\.?$`,
+    'i',
+  ),
+  // "There is already a pending invite for this email address."
+  new RegExp(String.raw`^there is already a pending invite for (this email( address)?|${EMAIL})\.?$`, 'i'),
+];
 
 const ACCEPTED_CODES = new Set(['invite_already_accepted', 'invite_accepted']);
-const ACCEPTED_MESSAGE = /(already )?accepted/i;
+const ACCEPTED_MESSAGES: RegExp[] = [
+  // "Cannot delete an invite that has already been accepted." (users report "already accepted")
+  /^(cannot|can't|unable to) (delete|revoke) (an|the|this) invite (that|which) (has )?already (been )?accepted\.?$/i,
+  /^(the )?invite (has )?already (been )?accepted\.?$/i,
+];
+
+const matchesAny = (patterns: RegExp[], message: string | undefined): boolean =>
+  patterns.some((pattern) => pattern.test((message ?? '').trim()));
 
 /**
- * A create was refused because the email already has a pending invite, or the user already
- * belongs to the organization: 409, or a 400 whose code or message says so.
+ * A create was refused because the email already has an invite, or the user already belongs to
+ * the organization: a 400 or 409 with one of the known codes or messages.
  */
-export const isAlreadyInvitedAnswer = ({ status, code, message }: UpstreamErrorAnswer): boolean => {
-  if (status === 409) return true;
-  if (status !== 400) return false;
-  return (code != null && ALREADY_EXISTS_CODES.has(code)) || ALREADY_EXISTS_MESSAGE.test(message ?? '');
-};
+export const isAlreadyInvitedAnswer = ({ status, code, message }: UpstreamErrorAnswer): boolean =>
+  REFUSAL_STATUSES.has(status) &&
+  ((code != null && ALREADY_INVITED_CODES.has(code)) || matchesAny(ALREADY_INVITED_MESSAGES, message));
 
 /** A delete was refused because the invite has been accepted: a 400 or 409 saying so. */
-export const isAcceptedInviteAnswer = ({ status, code, message }: UpstreamErrorAnswer): boolean => {
-  if (status !== 400 && status !== 409) return false;
-  return (code != null && ACCEPTED_CODES.has(code)) || ACCEPTED_MESSAGE.test(message ?? '');
-};
+export const isAcceptedInviteAnswer = ({ status, code, message }: UpstreamErrorAnswer): boolean =>
+  REFUSAL_STATUSES.has(status) &&
+  ((code != null && ACCEPTED_CODES.has(code)) || matchesAny(ACCEPTED_MESSAGES, message));

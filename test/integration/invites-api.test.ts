@@ -128,7 +128,8 @@ describe('valid requests', () => {
       last_id: created.id,
       has_more: true,
     });
-    expect(retrieved.body).toEqual(created);
+    // The simulator keeps `created_at`; the product answers `invited_at` beside it (issue 12).
+    expect(retrieved.body).toEqual({ ...created, invited_at: created.created_at });
     expect(deleted.body).toEqual({ object: 'organization.invite.deleted', id: created.id, deleted: true });
     expect(gone.statusCode).toBe(404);
     expectOpenAIError(gone.body, 'invalid_request_error');

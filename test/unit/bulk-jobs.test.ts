@@ -1,7 +1,9 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkJob, enqueueInvites } from '../../lib/bulk/jobs';
+import { checkJob, enqueueInvites, parseBulkRequest } from '../../lib/bulk/jobs';
+import { InvalidRequestError } from '../../lib/http/errors';
+import { thrownBy } from '../support/thrown';
 import { EnqueueFailedError, InvalidJobError } from '../../lib/bulk/errors';
 import { SqsQueue } from '../../lib/bulk/queue';
 
@@ -33,6 +35,55 @@ describe('checkJob', () => {
 
   it.each([[null], [[]], ['x'], [{ invites: 'no' }]])('refuses %j as a job', (body) => {
     expect(() => checkJob(body)).toThrow(InvalidJobError);
+  });
+
+  it('refuses one email twice with different terms, each item naming the other', () => {
+    const job = checkJob({
+      invites: [
+        { email: 'ada@example.com', role: 'reader' },
+        { email: 'bob@example.com', role: 'reader' },
+        { email: 'ADA@example.com', role: 'owner' },
+      ],
+    });
+
+    expect(job.valid.map((item) => item.index)).toEqual([1]);
+    expect(job.invalid).toEqual([
+      { index: 0, param: 'invites[0].email', message: expect.stringContaining('also at invites[2]') },
+      { index: 2, param: 'invites[2].email', message: expect.stringContaining('also at invites[0]') },
+    ]);
+  });
+
+  it('keeps one email twice with the same terms (the worker deduplicates it)', () => {
+    const projects = [
+      { id: 'p1', role: 'member' },
+      { id: 'p2', role: 'owner' },
+    ];
+    const job = checkJob({
+      invites: [
+        { email: 'ada@example.com', role: 'reader', projects },
+        { email: 'ada@example.com', role: 'reader', projects: [...projects].reverse() },
+      ],
+    });
+
+    expect(job.invalid).toEqual([]);
+    expect(job.valid).toHaveLength(2);
+  });
+
+  it('answers the bulk route 400 naming both indexes of a conflicting email', () => {
+    const error = thrownBy(
+      () =>
+        parseBulkRequest({
+          invites: [
+            { email: 'ada@example.com', role: 'reader', projects: [] },
+            { email: 'ada@example.com', role: 'reader', projects: [{ id: 'p1', role: 'member' }] },
+          ],
+        }),
+      InvalidRequestError,
+    );
+
+    expect(error).toMatchObject({ status: 400, param: 'invites[0].email' });
+    expect(error.message).toContain('invites[0].email: The same email is also at invites[1]');
+    expect(error.message).toContain('invites[1].email: The same email is also at invites[0]');
   });
 });
 

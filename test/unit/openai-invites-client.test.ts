@@ -416,7 +416,7 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
 
       const second = await client().createInvite({ email: 'ADA@example.com', role: 'reader' });
 
-      expect(second).toEqual({ invite: first.invite, created: false });
+      expect(second).toEqual({ invite: first.invite, created: false, replaced: [] });
       expect(simulator.invites).toHaveLength(1);
     });
 
@@ -449,13 +449,14 @@ describe('OpenAIInvitesClient against the simulator over HTTP', () => {
       expect(simulator.invites).toHaveLength(1);
     });
 
-    it('createInviteIfAbsent answers undefined for "already invited" without listing', async () => {
+    it('createInviteIfAbsent answers undefined for "already invited" of the same terms, after one list', async () => {
       simulator.seed('ada@example.com');
 
       const result = await client().createInviteIfAbsent({ email: 'ada@example.com', role: 'reader' });
 
       expect(result).toBeUndefined();
-      expect(simulator.requests.map((request) => request.method)).toEqual(['POST']);
+      // The list tells a pending invite of the same terms from an expired or a conflicting one.
+      expect(simulator.requests.map((request) => request.method)).toEqual(['POST', 'GET']);
     });
 
     it('answers 409 user_already_exists when the user accepted and no invite is pending', async () => {

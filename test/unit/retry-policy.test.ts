@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs } from '../../lib/openai/retry-policy';
+import {
+  backoffDelayMs,
+  isRetryableStatus,
+  MAX_UPSTREAM_WAIT_MS,
+  parseRetryAfterFromMessage,
+  parseRetryAfterMs,
+  upstreamWaitMs,
+} from '../../lib/openai/retry-policy';
 
 describe('parseRetryAfterMs', () => {
   const now = Date.parse('2026-11-22T12:00:00Z');
@@ -54,5 +61,50 @@ describe('isRetryableStatus', () => {
 
   it.each([400, 401, 403, 404, 409, 413, 422])('does not retry %i', (status) => {
     expect(isRetryableStatus(status)).toBe(false);
+  });
+});
+
+describe('parseRetryAfterFromMessage', () => {
+  it.each([
+    ['Rate limit reached for requests. Please try again after 6.937 seconds.', 6937],
+    ['Please try again in 6.937s.', 6937],
+    ['Please try again in 20ms.', 20],
+    ['Rate limit reached. Please try again in 1m30.5s.', 90_500],
+    ['Please try again after 2 minutes.', 120_000],
+    ['Please try again in 1 second.', 1000],
+  ])('reads %j', (message, expected) => {
+    expect(parseRetryAfterFromMessage(message)).toBeCloseTo(expected, 6);
+  });
+
+  it.each([
+    ['Rate limit reached for requests.'],
+    ['Limit 10 requests per 60 seconds.'],
+    ['Please try again later.'],
+    [''],
+  ])('finds no wait in %j', (message) => {
+    expect(parseRetryAfterFromMessage(message)).toBeUndefined();
+  });
+
+  it('caps a wait at 15 minutes', () => {
+    expect(parseRetryAfterFromMessage('Please try again after 99999999999999999999 seconds.')).toBe(
+      MAX_UPSTREAM_WAIT_MS,
+    );
+    expect(MAX_UPSTREAM_WAIT_MS).toBe(900_000);
+  });
+});
+
+describe('upstreamWaitMs', () => {
+  it('prefers the headers to the message', () => {
+    expect(upstreamWaitMs(new Headers({ 'retry-after': '2' }), 'Please try again after 9 seconds.')).toBe(
+      2000,
+    );
+  });
+
+  it('falls back to the message when the headers are absent', () => {
+    expect(upstreamWaitMs(new Headers(), 'Please try again after 6.937 seconds.')).toBeCloseTo(6937, 6);
+  });
+
+  it('caps a 20-digit Retry-After', () => {
+    expect(upstreamWaitMs(new Headers({ 'retry-after': '99999999999999999999' }))).toBe(MAX_UPSTREAM_WAIT_MS);
   });
 });
