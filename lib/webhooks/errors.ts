@@ -3,10 +3,11 @@ import { InvitesError } from '../commons/errors';
 
 /** 404: no webhook provider of that name, or none configured in the webhook secret. */
 export class WebhookProviderNotFoundError extends InvitesError {
-  constructor(provider: string, reason: 'unknown' | 'not_configured') {
+  /** `known`: the registry's provider names (providers/registry.ts), for the "Known: …" text. */
+  constructor(provider: string, reason: 'unknown' | 'not_configured', known: readonly string[] = []) {
     super(
       reason === 'unknown'
-        ? `Unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}. Known: standard, greenhouse, okta, bamboohr.`
+        ? `Unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}. Known: ${known.join(', ')}.`
         : `Webhook provider ${provider} is not configured: the webhook secret has no "${provider}" entry.`,
       {
         status: 404,

@@ -21,18 +21,13 @@ import { headerValue, rawBody } from '../http/messages';
 import { httpHandler } from '../http/http-handler';
 import { logger } from '../commons/logger';
 import { getInviteQueue } from '../bulk/runtime';
-import { bambooHrProvider } from './providers/bamboohr';
-import { lookupBambooHrEmployee } from './providers/bamboohr-directory';
-import { greenhouseProvider } from './providers/greenhouse';
 import { toInviteEvent, toRevokeEvent } from './mapping';
-import { oktaProvider } from './providers/okta';
+import { findProvider, providerNames } from './providers/registry';
 import { enqueueRevocation } from './revocations';
 import { getDedupeStore, getWebhookConfig, getWebhookSecretSource } from './runtime';
 import type { WebhookSecrets } from './secrets';
-import { standardProvider } from './providers/standard';
 import {
   type IgnoredEvent,
-  isProviderName,
   type ProviderName,
   type WebhookEvent,
   type WebhookProvider,
@@ -41,13 +36,6 @@ import {
 
 /** HR payloads are small; anything larger is refused before any work. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
-
-export const PROVIDERS: Record<ProviderName, WebhookProvider> = {
-  standard: standardProvider,
-  greenhouse: greenhouseProvider,
-  okta: oktaProvider,
-  bamboohr: bambooHrProvider,
-};
 
 type Outcome = 'enqueued' | 'duplicate' | 'ignored';
 
@@ -146,8 +134,8 @@ const handle = async (
   receipts: Receipt[],
 ): Promise<{ statusCode: number; body: unknown }> => {
   const name = event.pathParameters?.provider ?? '';
-  if (!isProviderName(name)) throw new WebhookProviderNotFoundError(name, 'unknown');
-  const provider = PROVIDERS[name];
+  const provider = findProvider(name);
+  if (!provider) throw new WebhookProviderNotFoundError(name, 'unknown', providerNames());
   const method = event.httpMethod?.toUpperCase() ?? '';
   const allowed = provider.challenge ? ['GET', 'POST'] : ['POST'];
   if (!allowed.includes(method)) throw new MethodNotAllowedError(method, allowed);
@@ -162,17 +150,14 @@ const handle = async (
   const drafts = await provider.normalise({
     body: parseJson(body),
     request,
-    lookupEmployee: (employeeId) => {
-      if (!secrets.bamboohrApi) {
+    lookupEmployee: async (employeeId) => {
+      if (!provider.lookupEmployee) {
         throw new UnprocessableWebhookEventError(
-          'BambooHR events carry an employee id, not an email, and no lookup is configured: add "bamboohrApi": {"subdomain", "apiKey"} to the webhook secret. Nothing was enqueued.',
+          `Provider ${name} has no employee lookup; nothing was enqueued.`,
           'hr_lookup_not_configured',
         );
       }
-      return lookupBambooHrEmployee(employeeId, {
-        baseUrl: config.bambooHrApiBaseUrl,
-        credentials: secrets.bamboohrApi,
-      });
+      return provider.lookupEmployee(employeeId, { secrets, config });
     },
   });
   const events = drafts

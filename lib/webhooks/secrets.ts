@@ -11,12 +11,10 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { WebhookSecretsUnavailableError } from './errors';
 import { parseSecretObject, readSecretValue } from '../secrets/secret-reader';
-import { asString, type BambooHrApiCredentials, PROVIDER_NAMES, type ProviderName } from './types';
+import { providerNames } from './providers/registry';
+import { asString, type BambooHrApiCredentials, type WebhookSecrets } from './types';
 
-export interface WebhookSecrets {
-  signing: Partial<Record<ProviderName, string>>;
-  bamboohrApi?: BambooHrApiCredentials;
-}
+export type { WebhookSecrets } from './types';
 
 export interface WebhookSecretSource {
   get(options?: { forceRefresh?: boolean }): Promise<WebhookSecrets>;
@@ -25,7 +23,11 @@ export interface WebhookSecretSource {
 
 export const FORCED_REFRESH_INTERVAL_MS = 10_000;
 
-const EXPECTED = 'expected JSON {"standard": "whsec_…", "greenhouse": "…", "okta": "…", "bamboohr": "…"}';
+/** What the secret should hold, from the registry: `expected JSON {"standard": "…", …}`. */
+const expected = (): string =>
+  `expected JSON {${providerNames()
+    .map((name) => `"${name}": "…"`)
+    .join(', ')}}`;
 
 /** The secrets in a secret value; malformed entries are refused without quoting them. */
 export const parseWebhookSecrets = (
@@ -35,11 +37,11 @@ export const parseWebhookSecrets = (
   const record = parseSecretObject(
     value,
     secretId,
-    EXPECTED,
+    expected(),
     (message) => new WebhookSecretsUnavailableError(message),
   );
   const signing: WebhookSecrets['signing'] = {};
-  for (const name of PROVIDER_NAMES) {
+  for (const name of providerNames()) {
     if (record[name] === undefined) continue;
     const secret = asString(record[name]);
     if (typeof record[name] !== 'string' || !secret) {
@@ -110,16 +112,3 @@ export class StaticWebhookSecrets implements WebhookSecretSource {
     return this.secrets;
   }
 }
-
-/**
- * `npm start` without WEBHOOK_SECRETS_SECRET_ID or WEBHOOK_SECRETS: obviously fake secrets for local
- * development only, printed at start (README, "HR webhooks"). The stack never uses them.
- */
-export const LOCAL_DEVELOPMENT_WEBHOOK_SECRETS: WebhookSecrets = {
-  signing: {
-    standard: `whsec_${Buffer.from('local-dev-secret').toString('base64')}`,
-    greenhouse: 'local-dev-greenhouse-secret',
-    okta: 'local-dev-okta-secret',
-    bamboohr: 'local-dev-bamboohr-secret',
-  },
-};

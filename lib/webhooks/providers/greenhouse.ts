@@ -55,4 +55,9 @@ const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
   return events;
 };
 
-export const greenhouseProvider: WebhookProvider = { name: 'greenhouse', verify, normalise };
+export const greenhouseProvider: WebhookProvider = {
+  name: 'greenhouse',
+  developmentSecret: 'local-dev-greenhouse-secret',
+  verify,
+  normalise,
+};
