@@ -61,3 +61,21 @@ export class WebhookSecretsUnavailableError extends InvitesError {
     });
   }
 }
+
+/**
+ * 503: another delivery of this event holds its claim and has not finished (or was killed and its
+ * lease has not expired yet). Not "duplicate": that attempt may still fail, so the sender retries.
+ */
+export class WebhookEventInProgressError extends InvitesError {
+  constructor(eventIds: string[], retryAfterSeconds: number) {
+    super(
+      `Event ${eventIds.map((id) => JSON.stringify(id.slice(0, 128))).join(', ')} is being processed by another delivery; retry in ${retryAfterSeconds} seconds.`,
+      {
+        status: 503,
+        type: 'server_error',
+        code: 'webhook_event_in_progress',
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      },
+    );
+  }
+}

@@ -9,6 +9,7 @@
  * No value ever appears in an error message or a log line.
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { boundedAwsClientConfig } from '../commons/aws-clients';
 import { WebhookSecretsUnavailableError } from './errors';
 import { parseSecretObject, readSecretValue } from '../secrets/secret-reader';
 import { providerNames } from './providers/registry';
@@ -80,7 +81,7 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
   }) {
     this.#secretId = options.secretId;
     this.#maxAgeSeconds = options.maxAgeSeconds ?? 300;
-    this.#provider = options.provider ?? new SecretsProvider();
+    this.#provider = options.provider ?? new SecretsProvider({ clientConfig: boundedAwsClientConfig() });
     this.#now = options.now ?? Date.now;
     this.description = `Secrets Manager secret ${options.secretId}`;
   }

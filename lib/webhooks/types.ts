@@ -18,8 +18,10 @@ export interface WebhookRequest {
 /** An invite before the role/projects mapping and validation are applied. */
 export interface InviteDraft {
   kind: 'invite';
-  /** The event's own id: the dedupe key and the bulk job id. */
+  /** The event's own id: the bulk job id, and the dedupe key unless `replayKey` is given. */
   id: string;
+  /** The dedupe key when the id is not covered by the signature (Greenhouse: a body digest). */
+  replayKey?: string;
   email: string;
   role?: OrganizationRole;
   projects?: InviteProject[];
@@ -30,6 +32,7 @@ export interface InviteDraft {
 export interface RevokeDraft {
   kind: 'revoke';
   id: string;
+  replayKey?: string;
   email: string;
 }
 
@@ -48,12 +51,13 @@ export type WebhookEvent =
   | {
       kind: 'invite';
       id: string;
+      replayKey?: string;
       email: string;
       role: OrganizationRole;
       projects?: InviteProject[];
       source: ProviderName;
     }
-  | { kind: 'revoke'; id: string; email: string; source: ProviderName };
+  | { kind: 'revoke'; id: string; replayKey?: string; email: string; source: ProviderName };
 
 /** BambooHR's API credentials, kept in the webhook secret under "bamboohrApi". */
 export interface BambooHrApiCredentials {

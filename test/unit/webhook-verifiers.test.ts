@@ -75,7 +75,9 @@ describe('the mapping configuration', () => {
     });
 
     expect(config.defaultRole).toBe('owner');
-    expect(config.departmentProjects).toEqual({ engineering: [{ id: 'proj_eng', role: 'member' }] });
+    expect(config.departmentProjects).toEqual(
+      new Map([['engineering', [{ id: 'proj_eng', role: 'member' }]]]),
+    );
     expect(config.dedupeWindowSeconds).toBe(86_400);
     expect(() => readWebhookConfig({ WEBHOOK_DEFAULT_ROLE: 'admin' })).toThrow(/WEBHOOK_DEFAULT_ROLE/);
     expect(() => readWebhookConfig({ WEBHOOK_DEPARTMENT_PROJECTS: '{"x": [{"id": "p"}]}' })).toThrow(
@@ -85,28 +87,36 @@ describe('the mapping configuration', () => {
 });
 
 describe('replay claims', () => {
-  it('in memory: one claim per key within the window, free again after it or after a release', async () => {
+  it('in memory: a lease until confirmed, one claim per key within the window, free again after it or after a release', async () => {
     let now = 0;
     const store = new MemoryDedupeStore(() => now);
 
-    expect(await store.claim('k', 60)).toBe(true);
-    expect(await store.claim('k', 60)).toBe(false);
-    now = 61_000;
-    expect(await store.claim('k', 60)).toBe(true);
+    expect(await store.claim('k', 30)).toBe('claimed');
+    expect(await store.claim('k', 30)).toBe('in_progress');
+    now = 31_000;
+    expect(await store.claim('k', 30)).toBe('claimed');
+    await store.confirm('k', 60);
+    expect(await store.claim('k', 30)).toBe('duplicate');
+    now = 92_000;
+    expect(await store.claim('k', 30)).toBe('claimed');
     await store.release('k');
-    expect(await store.claim('k', 60)).toBe(true);
+    expect(await store.claim('k', 30)).toBe('claimed');
   });
 
-  it('in DynamoDB (moto): a conditional put, which an expired claim no longer blocks', async () => {
+  it('in DynamoDB (moto): a conditional put; a lease expires, a confirmed claim lasts the window', async () => {
     let now = Date.now();
     const store = new DynamoDbDedupeStore(await createDedupeTable(), undefined, () => now);
 
-    expect(await store.claim('standard:msg_1', 60)).toBe(true);
-    expect(await store.claim('standard:msg_1', 60)).toBe(false);
-    expect(await store.claim('okta:msg_1', 60)).toBe(true);
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
+    expect(await store.claim('standard:msg_1', 30)).toBe('in_progress');
+    expect(await store.claim('okta:msg_1', 30)).toBe('claimed');
+    now += 31_000;
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
+    await store.confirm('standard:msg_1', 60);
+    expect(await store.claim('standard:msg_1', 30)).toBe('duplicate');
     now += 61_000;
-    expect(await store.claim('standard:msg_1', 60)).toBe(true);
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
     await store.release('standard:msg_1');
-    expect(await store.claim('standard:msg_1', 60)).toBe(true);
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
   });
 });
