@@ -86,6 +86,9 @@ const startUpstream = async (
     lines.push(
       `upstream     ${config.baseUrl}`,
       `admin key    from ${adminKeySourceFrom(config).description}`,
+      // The gateway has no authentication of its own: say so whenever a real upstream is behind it.
+      `security     WARNING: no authentication here; any local program reaching 127.0.0.1:${gatewayPort} uses this key.`,
+      '             Bound to 127.0.0.1 only; other Host names, cross-site browser requests and non-JSON writes get 403.',
     );
     return { config };
   }

@@ -1,5 +1,6 @@
 /** HR webhooks: unknown providers, failed signatures, events that cannot be used, unreadable secrets. */
-import { InvitesError } from '../commons/errors';
+import { InvitesError, type OpenAIErrorBody } from '../commons/errors';
+import { withoutSecretId } from '../secrets/errors';
 
 /** 404: no webhook provider of that name, or none configured in the webhook secret. */
 export class WebhookProviderNotFoundError extends InvitesError {
@@ -52,13 +53,21 @@ export class HrLookupFailedError extends InvitesError {
 
 /** 500/503: the webhook secret is unreadable or malformed. Never carries the value. */
 export class WebhookSecretsUnavailableError extends InvitesError {
-  constructor(reason: string, options: { cause?: unknown; transient?: boolean } = {}) {
+  readonly #secretId?: string;
+
+  constructor(reason: string, options: { cause?: unknown; transient?: boolean; secretId?: string } = {}) {
     super(`The webhook secrets are unavailable: ${reason}`, {
       status: options.transient ? 503 : 500,
       type: 'server_error',
       code: 'webhook_secrets_unavailable',
       cause: options.cause,
     });
+    this.#secretId = options.secretId;
+  }
+
+  /** Without the secret's name or ARN; the logged message keeps it. */
+  override toErrorBody(): OpenAIErrorBody {
+    return withoutSecretId(super.toErrorBody(), this.#secretId);
   }
 }
 

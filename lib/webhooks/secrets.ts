@@ -39,14 +39,16 @@ export const parseWebhookSecrets = (
     value,
     secretId,
     expected(),
-    (message) => new WebhookSecretsUnavailableError(message),
+    (message) => new WebhookSecretsUnavailableError(message, { secretId }),
   );
   const signing: WebhookSecrets['signing'] = {};
   for (const name of providerNames()) {
     if (record[name] === undefined) continue;
     const secret = asString(record[name]);
     if (typeof record[name] !== 'string' || !secret) {
-      throw new WebhookSecretsUnavailableError(`secret ${secretId}: "${name}" must be a non-empty string.`);
+      throw new WebhookSecretsUnavailableError(`secret ${secretId}: "${name}" must be a non-empty string.`, {
+        secretId,
+      });
     }
     signing[name] = secret;
   }
@@ -58,6 +60,7 @@ export const parseWebhookSecrets = (
     if (!subdomain || !apiKey || typeof (api as Record<string, unknown>).apiKey !== 'string') {
       throw new WebhookSecretsUnavailableError(
         `secret ${secretId}: "bamboohrApi" must be {"subdomain": "…", "apiKey": "…"}.`,
+        { secretId },
       );
     }
     bamboohrApi = { subdomain, apiKey };
@@ -96,7 +99,8 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
       this.#provider,
       this.#secretId,
       { maxAgeSeconds: this.#maxAgeSeconds, forceFetch },
-      ({ reason, cause, transient }) => new WebhookSecretsUnavailableError(reason, { cause, transient }),
+      ({ reason, cause, transient }) =>
+        new WebhookSecretsUnavailableError(reason, { cause, transient, secretId: this.#secretId }),
     );
     return parseWebhookSecrets(value, this.#secretId);
   }
