@@ -233,3 +233,22 @@ describe('department names that are object keys (issue 16, item 5)', () => {
     ]);
   });
 });
+
+describe('error answers name no secret (issue 16, item 7)', () => {
+  it('answers an unreadable webhook secret without its ARN; the log line keeps it', async () => {
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:hr/no-such-secret-AbCdEf';
+    setWebhookRuntime({
+      config: readWebhookConfig({ WEBHOOK_SECRETS_SECRET_ID: arn, WEBHOOK_DEDUPE_TABLE: table }),
+    });
+    const body = standardEvent('invite.requested', { email: 'a@example.com' });
+
+    const answer = await post('standard', body, standardHeaders(body));
+
+    expect(answer.statusCode).toBeGreaterThanOrEqual(500);
+    expect(answer.body.error.code).toBe('webhook_secrets_unavailable');
+    expect(answer.body.error.message).toMatch(/the secret/);
+    expect(JSON.stringify(answer)).not.toMatch(/123456789012|no-such-secret/);
+    expect(capturedLogLines().at(-1)?.errorMessage).toContain(arn);
+    expect(await drain(queue)).toEqual([]);
+  });
+});
