@@ -9,13 +9,12 @@
  *
  * In AWS the claims live in a DynamoDB table (conditional PutItem on `pk`; `expiresAt`, Unix
  * seconds, is the table's TTL attribute and is also checked on the put, since TTL deletion lags;
- * `state` is `pending` or `done`). Without a table (npm start) they live in this process's memory.
+ * `state` is `pending` or `done`; the function needs only PutItem and DeleteItem). Without a table (npm start) they live in this process's memory.
  */
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { boundedAwsClientConfig } from '../commons/aws-clients';
@@ -66,6 +65,8 @@ export class DynamoDbDedupeStore implements DedupeStore {
           ...this.#put(key, 'pending', leaseSeconds),
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
+          // The refusal carries the existing claim, so no GetItem (nor its permission) is needed.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
       return 'claimed';
@@ -76,12 +77,11 @@ export class DynamoDbDedupeStore implements DedupeStore {
       ) {
         throw error;
       }
+      // Claims written before leases existed have no state: they were final.
+      return (error as ConditionalCheckFailedException).Item?.state?.S === 'pending'
+        ? 'in_progress'
+        : 'duplicate';
     }
-    const { Item } = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: key } }, ConsistentRead: true }),
-    );
-    // Claims written before leases existed have no state: they were final.
-    return Item?.state?.S === 'pending' ? 'in_progress' : 'duplicate';
   }
 
   async confirm(key: string, windowSeconds: number): Promise<void> {
