@@ -2,6 +2,7 @@
  * The local API gateway: HTTP on 127.0.0.1 → API Gateway REST (v1) proxy events → the same
  * function handlers the stack deploys → HTTP. It serves the route table under `/v1`.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { asInvitesError } from '../lib/commons/errors';
@@ -11,6 +12,7 @@ import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { lambdaContext } from './lambda-context';
 import { close, listen } from './loopback-server';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
+import { answerClientErrors, checkLocalRequest } from './request-guard';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -66,7 +68,12 @@ const isUtf8 = (bytes: Buffer): boolean => {
 };
 
 const writeResult = (res: ServerResponse, result: APIGatewayProxyResult): void => {
-  const headers: Record<string, string | string[]> = {};
+  // Every answer carries one, as API Gateway's do: the gateway's own (403, 404, 405, 413) included.
+  const headers: Record<string, string | string[]> = Object.keys(result.headers ?? {}).some(
+    (name) => name.toLowerCase() === 'x-request-id',
+  )
+    ? {}
+    : { 'x-request-id': randomUUID() };
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
     headers[name] = values.map(String);
@@ -80,6 +87,7 @@ export class LocalGateway {
   readonly #loadHandler: (functionName: string) => Promise<ProxyHandler>;
   #server?: Server;
   #url = '';
+  #port = 0;
 
   constructor(options: LocalGatewayOptions = {}) {
     this.#routes = options.routes ?? ROUTES;
@@ -91,9 +99,13 @@ export class LocalGateway {
     return this.#url;
   }
 
-  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+  /** Listens on 127.0.0.1 only: with a real key this is an unauthenticated proxy to OpenAI. */
+  async start(port = 0): Promise<string> {
+    const host = '127.0.0.1';
     this.#server = createServer((req, res) => void this.#serve(req, res));
-    this.#url = `http://${host}:${await listen(this.#server, port, host)}/${STAGE}`;
+    answerClientErrors(this.#server);
+    this.#port = await listen(this.#server, port, host);
+    this.#url = `http://${host}:${this.#port}/${STAGE}`;
     return this.#url;
   }
 
@@ -108,6 +120,8 @@ export class LocalGateway {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let result: APIGatewayProxyResult;
     try {
+      // Before routing, so a refused request learns nothing about the routes either.
+      checkLocalRequest(req, this.#port);
       result = await this.#dispatch(req, method, url);
     } catch (error) {
       result = errorResponse(asInvitesError(error));

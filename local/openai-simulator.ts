@@ -14,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { InviteDeleteResponse, InviteProject, OrganizationRole } from '../lib/openai/types';
 import { close, listen } from './loopback-server';
+import { checkLocalRequest, ForbiddenLocalRequestError } from './request-guard';
 
 /** A scripted answer for the next matching request(s). */
 export interface InjectedFault {
@@ -315,7 +316,16 @@ export class InvitesSimulator {
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/^\/v1(?=\/)/, '');
     const body = await readBody(req);
-    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.#control(res, method, url.pathname, body);
+    if (url.pathname.startsWith(CONTROL_PREFIX)) {
+      // No web page may drive the control API (DNS rebinding, cross-site POSTs): local/request-guard.ts.
+      try {
+        checkLocalRequest(req, Number(new URL(this.#url).port));
+      } catch (error) {
+        if (!(error instanceof ForbiddenLocalRequestError)) throw error;
+        return this.#send(res, error.status, error.toErrorBody());
+      }
+      return this.#control(res, method, url.pathname, body);
+    }
     const authorized = this.#authorized(req);
     const record = (status: number) => this.requests.push({ method, path, status, authorized });
 

@@ -13,11 +13,8 @@ import { ROUTES } from '../lib/http/routes';
 import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
 import { adminKeySourceFrom, createInvitesClient, setInvitesClient } from '../lib/openai/runtime';
 import { setWebhookRuntime } from '../lib/webhooks/runtime';
-import {
-  LOCAL_DEVELOPMENT_WEBHOOK_SECRETS,
-  parseWebhookSecrets,
-  StaticWebhookSecrets,
-} from '../lib/webhooks/secrets';
+import { localDevelopmentWebhookSecrets } from '../lib/webhooks/providers/registry';
+import { parseWebhookSecrets, StaticWebhookSecrets } from '../lib/webhooks/secrets';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
@@ -89,6 +86,9 @@ const startUpstream = async (
     lines.push(
       `upstream     ${config.baseUrl}`,
       `admin key    from ${adminKeySourceFrom(config).description}`,
+      // The gateway has no authentication of its own: say so whenever a real upstream is behind it.
+      `security     WARNING: no authentication here; any local program reaching 127.0.0.1:${gatewayPort} uses this key.`,
+      '             Bound to 127.0.0.1 only; other Host names, cross-site browser requests and non-JSON writes get 403.',
     );
     return { config };
   }
@@ -142,10 +142,11 @@ const webhookSecretsFor = (lines: string[]) => {
     lines.push(`webhooks     secrets from WEBHOOK_SECRETS (${Object.keys(secrets.signing).join(', ')})`);
     return;
   }
-  setWebhookRuntime({ secretSource: new StaticWebhookSecrets(LOCAL_DEVELOPMENT_WEBHOOK_SECRETS) });
+  const development = localDevelopmentWebhookSecrets();
+  setWebhookRuntime({ secretSource: new StaticWebhookSecrets(development) });
   lines.push(
     'webhooks     local development secrets (fake; set WEBHOOK_SECRETS or WEBHOOK_SECRETS_SECRET_ID for others):',
-    ...Object.entries(LOCAL_DEVELOPMENT_WEBHOOK_SECRETS.signing).map(
+    ...Object.entries(development.signing).map(
       ([provider, secret]) => `               ${provider.padEnd(10)} ${secret}`,
     ),
   );

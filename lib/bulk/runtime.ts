@@ -3,6 +3,8 @@
  * environment. The local gateway, tests and benchmarks replace them through the setters.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { boundedAwsClientConfig } from '../commons/aws-clients';
 import { ConfigurationError } from '../commons/errors';
 import { logger } from '../commons/logger';
 import { type ClientConfig, readClientConfig } from '../openai/config';
@@ -17,7 +19,8 @@ let deadLetterQueue: MessageQueue | undefined;
 
 const sqsQueueFrom = (url: string | undefined, variable: string): MessageQueue => {
   if (!url) throw new ConfigurationError(`Environment variable ${variable} is not set.`);
-  return new SqsQueue(url);
+  // Bounded calls: a stalled SQS must not hold the webhook or the producer until Lambda kills it.
+  return new SqsQueue(url, new SQSClient(boundedAwsClientConfig()));
 };
 
 /** The bulk queue (INVITE_QUEUE_URL). */

@@ -26,16 +26,22 @@ const EXPECTED_FORMAT = 'expected a plain string "sk-admin-…" or JSON {"apiKey
 /** The key inside a secret value: a plain `sk-…` string or JSON `{"apiKey": "sk-…"}`. */
 export const parseAdminKeySecret = (value: string | Uint8Array | undefined, secretId: string): string => {
   const text = secretText(value);
-  if (text === '') throw new AdminKeyUnavailableError(`secret ${secretId} is empty; ${EXPECTED_FORMAT}.`);
+  if (text === '')
+    throw new AdminKeyUnavailableError(`secret ${secretId} is empty; ${EXPECTED_FORMAT}.`, { secretId });
   let key: unknown = text;
   if (text.startsWith('{')) {
-    const fail = (message: string) => new AdminKeyUnavailableError(message);
+    const fail = (message: string) => new AdminKeyUnavailableError(message, { secretId });
     key = parseSecretObject(text, secretId, EXPECTED_FORMAT, fail).apiKey;
     if (typeof key !== 'string')
       throw fail(`secret ${secretId} has no string "apiKey" field; ${EXPECTED_FORMAT}.`);
   }
   if (typeof key !== 'string' || !KEY_PATTERN.test(key.trim())) {
-    throw new AdminKeyUnavailableError(`secret ${secretId} does not hold an OpenAI key; ${EXPECTED_FORMAT}.`);
+    throw new AdminKeyUnavailableError(
+      `secret ${secretId} does not hold an OpenAI key; ${EXPECTED_FORMAT}.`,
+      {
+        secretId,
+      },
+    );
   }
   return key.trim();
 };
@@ -66,7 +72,8 @@ export class SecretsManagerAdminKey implements AdminKeySource {
       this.#provider,
       this.#secretId,
       { maxAgeSeconds: this.#maxAgeSeconds, forceFetch: options.forceRefresh },
-      ({ reason, cause, transient }) => new AdminKeyUnavailableError(reason, { cause, transient }),
+      ({ reason, cause, transient }) =>
+        new AdminKeyUnavailableError(reason, { cause, transient, secretId: this.#secretId }),
     );
     return parseAdminKeySecret(value, this.#secretId);
   }

@@ -6,6 +6,13 @@ import type { InviteProject, OrganizationRole } from '../openai/types';
 /** How long a webhook event id is remembered, so a replay within it enqueues nothing: 24 h. */
 export const DEFAULT_WEBHOOK_DEDUPE_WINDOW_SECONDS = 86_400;
 
+/**
+ * How long an event's claim stays "in progress" before it is confirmed: longer than the webhook
+ * function's timeout (28 s), so a retry never takes over from an attempt that is still running;
+ * short enough that an attempt killed mid-way strands its event for a minute only.
+ */
+export const WEBHOOK_CLAIM_LEASE_SECONDS = 60;
+
 export const DEFAULT_BAMBOOHR_API_BASE_URL = 'https://api.bamboohr.com/api/gateway.php';
 
 export interface WebhookConfig {
@@ -15,19 +22,25 @@ export interface WebhookConfig {
   secretsMaxAgeSeconds: number;
   /** Organization role of a webhook invite that names none: WEBHOOK_DEFAULT_ROLE (default reader). */
   defaultRole: OrganizationRole;
-  /** Department (case-insensitive) → projects: WEBHOOK_DEPARTMENT_PROJECTS, JSON. */
-  departmentProjects: Record<string, InviteProject[]>;
+  /**
+   * Department (lowercased) → projects: WEBHOOK_DEPARTMENT_PROJECTS, JSON. A Map, so that a
+   * department named "constructor" or "__proto__" finds only what the JSON lists for it.
+   */
+  departmentProjects: Map<string, InviteProject[]>;
   /** DynamoDB table remembering event ids: WEBHOOK_DEDUPE_TABLE; unset = in memory (npm start). */
   dedupeTable?: string;
   /** WEBHOOK_DEDUPE_WINDOW_SECONDS (default 86400). */
   dedupeWindowSeconds: number;
+  /** WEBHOOK_CLAIM_LEASE_SECONDS: a constant, not an environment variable. */
+  claimLeaseSeconds: number;
   /** BAMBOOHR_API_BASE_URL: BambooHR's API gateway (a fake one in tests). */
   bambooHrApiBaseUrl: string;
 }
 
-const departmentProjectsFrom = (env: Env): Record<string, InviteProject[]> => {
+const departmentProjectsFrom = (env: Env): Map<string, InviteProject[]> => {
+  const map = new Map<string, InviteProject[]>();
   const raw = env[ENV.webhookDepartmentProjects]?.trim();
-  if (!raw) return {};
+  if (!raw) return map;
   const invalid = () =>
     new ConfigurationError(
       'Environment variable WEBHOOK_DEPARTMENT_PROJECTS must be JSON {"Department": [{"id": "proj_…", "role": "member"|"owner"}, …]}.',
@@ -39,7 +52,6 @@ const departmentProjectsFrom = (env: Env): Record<string, InviteProject[]> => {
     throw invalid();
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid();
-  const map: Record<string, InviteProject[]> = {};
   for (const [department, projects] of Object.entries(parsed)) {
     if (
       !Array.isArray(projects) ||
@@ -52,7 +64,10 @@ const departmentProjectsFrom = (env: Env): Record<string, InviteProject[]> => {
     ) {
       throw invalid();
     }
-    map[department.trim().toLowerCase()] = projects.map(({ id, role }) => ({ id, role }));
+    map.set(
+      department.trim().toLowerCase(),
+      projects.map(({ id, role }) => ({ id, role })),
+    );
   }
   return map;
 };
@@ -75,6 +90,7 @@ export const readWebhookConfig = (env: Env = process.env): WebhookConfig => {
       60,
       30 * 86_400,
     ),
+    claimLeaseSeconds: WEBHOOK_CLAIM_LEASE_SECONDS,
     bambooHrApiBaseUrl: urlFrom(env, ENV.bambooHrApiBaseUrl, DEFAULT_BAMBOOHR_API_BASE_URL),
   };
 };

@@ -1,10 +1,15 @@
 /**
- * Replay protection: an event id is claimed before its event is enqueued; a second delivery of
- * the same id within the window finds it claimed and enqueues nothing. In AWS the claims live in a
- * DynamoDB table (conditional PutItem on `pk`; `expiresAt`, Unix seconds, is the table's TTL
- * attribute and is also checked on the put, since TTL deletion lags). Without a table (npm start)
- * they live in this process's memory. A claim whose enqueue failed is released, so the sender's
- * retry goes through.
+ * Replay protection that cannot strand an event. An event id is claimed in two steps:
+ * 1. `claim`: a short lease ("in progress", CLAIM_LEASE_SECONDS) taken before the enqueue;
+ * 2. `confirm`: once the enqueue succeeded, the claim is made final for the dedupe window.
+ * A failed enqueue releases the lease at once; a function killed in between (timeout, crash)
+ * leaves a lease that expires, after which the sender's retry takes it over. A delivery that finds
+ * a confirmed claim is a duplicate; one that finds a live lease is told to retry later (503), never
+ * "duplicate", since the attempt holding it may yet fail.
+ *
+ * In AWS the claims live in a DynamoDB table (conditional PutItem on `pk`; `expiresAt`, Unix
+ * seconds, is the table's TTL attribute and is also checked on the put, since TTL deletion lags;
+ * `state` is `pending` or `done`; the function needs only PutItem and DeleteItem). Without a table (npm start) they live in this process's memory.
  */
 import {
   ConditionalCheckFailedException,
@@ -12,10 +17,17 @@ import {
   DynamoDBClient,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { boundedAwsClientConfig } from '../commons/aws-clients';
+
+/** `claimed`: this call holds the lease; `duplicate`: confirmed earlier; `in_progress`: leased by another attempt. */
+export type ClaimResult = 'claimed' | 'duplicate' | 'in_progress';
 
 export interface DedupeStore {
-  /** True when this call claimed `key`; false when it was claimed within the window. */
-  claim(key: string, windowSeconds: number): Promise<boolean>;
+  /** Takes a lease of `leaseSeconds` on `key`, unless it is confirmed or leased by another attempt. */
+  claim(key: string, leaseSeconds: number): Promise<ClaimResult>;
+  /** Makes the claim final for `windowSeconds`: replays within it are duplicates. */
+  confirm(key: string, windowSeconds: number): Promise<void>;
+  /** Drops the lease, so the sender's retry goes through at once. */
   release(key: string): Promise<void>;
   readonly description: string;
 }
@@ -25,33 +37,55 @@ export class DynamoDbDedupeStore implements DedupeStore {
 
   constructor(
     readonly tableName: string,
-    private readonly client: DynamoDBClient = new DynamoDBClient({}),
+    private readonly client: DynamoDBClient = new DynamoDBClient(boundedAwsClientConfig()),
     private readonly now: () => number = Date.now,
   ) {
     this.description = `DynamoDB table ${tableName}`;
   }
 
-  async claim(key: string, windowSeconds: number): Promise<boolean> {
-    const nowSeconds = Math.floor(this.now() / 1000);
+  #nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  #put(key: string, state: 'pending' | 'done', seconds: number) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        pk: { S: key },
+        state: { S: state },
+        expiresAt: { N: String(this.#nowSeconds() + seconds) },
+      },
+    };
+  }
+
+  async claim(key: string, leaseSeconds: number): Promise<ClaimResult> {
     try {
       await this.client.send(
         new PutItemCommand({
-          TableName: this.tableName,
-          Item: { pk: { S: key }, expiresAt: { N: String(nowSeconds + windowSeconds) } },
+          ...this.#put(key, 'pending', leaseSeconds),
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': { N: String(nowSeconds) } },
+          ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
+          // The refusal carries the existing claim, so no GetItem (nor its permission) is needed.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return 'claimed';
     } catch (error) {
       if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error)?.name === 'ConditionalCheckFailedException'
+        !(error instanceof ConditionalCheckFailedException) &&
+        (error as Error)?.name !== 'ConditionalCheckFailedException'
       ) {
-        return false;
+        throw error;
       }
-      throw error;
+      // Claims written before leases existed have no state: they were final.
+      return (error as ConditionalCheckFailedException).Item?.state?.S === 'pending'
+        ? 'in_progress'
+        : 'duplicate';
     }
+  }
+
+  async confirm(key: string, windowSeconds: number): Promise<void> {
+    await this.client.send(new PutItemCommand(this.#put(key, 'done', windowSeconds)));
   }
 
   async release(key: string): Promise<void> {
@@ -61,19 +95,24 @@ export class DynamoDbDedupeStore implements DedupeStore {
 
 export class MemoryDedupeStore implements DedupeStore {
   readonly description = 'in memory (this process only)';
-  readonly #expiries = new Map<string, number>();
+  readonly #claims = new Map<string, { expiresAt: number; done: boolean }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  async claim(key: string, windowSeconds: number): Promise<boolean> {
+  async claim(key: string, leaseSeconds: number): Promise<ClaimResult> {
     const now = this.now();
-    for (const [claimed, expiresAt] of this.#expiries) if (expiresAt <= now) this.#expiries.delete(claimed);
-    if (this.#expiries.has(key)) return false;
-    this.#expiries.set(key, now + windowSeconds * 1000);
-    return true;
+    for (const [claimed, { expiresAt }] of this.#claims) if (expiresAt <= now) this.#claims.delete(claimed);
+    const existing = this.#claims.get(key);
+    if (existing) return existing.done ? 'duplicate' : 'in_progress';
+    this.#claims.set(key, { expiresAt: now + leaseSeconds * 1000, done: false });
+    return 'claimed';
+  }
+
+  async confirm(key: string, windowSeconds: number): Promise<void> {
+    this.#claims.set(key, { expiresAt: this.now() + windowSeconds * 1000, done: true });
   }
 
   async release(key: string): Promise<void> {
-    this.#expiries.delete(key);
+    this.#claims.delete(key);
   }
 }

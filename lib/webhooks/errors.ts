@@ -1,12 +1,14 @@
 /** HR webhooks: unknown providers, failed signatures, events that cannot be used, unreadable secrets. */
-import { InvitesError } from '../commons/errors';
+import { InvitesError, type OpenAIErrorBody } from '../commons/errors';
+import { withoutSecretId } from '../secrets/errors';
 
 /** 404: no webhook provider of that name, or none configured in the webhook secret. */
 export class WebhookProviderNotFoundError extends InvitesError {
-  constructor(provider: string, reason: 'unknown' | 'not_configured') {
+  /** `known`: the registry's provider names (providers/registry.ts), for the "Known: …" text. */
+  constructor(provider: string, reason: 'unknown' | 'not_configured', known: readonly string[] = []) {
     super(
       reason === 'unknown'
-        ? `Unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}. Known: standard, greenhouse, okta, bamboohr.`
+        ? `Unknown webhook provider ${JSON.stringify(provider.slice(0, 40))}. Known: ${known.join(', ')}.`
         : `Webhook provider ${provider} is not configured: the webhook secret has no "${provider}" entry.`,
       {
         status: 404,
@@ -51,12 +53,38 @@ export class HrLookupFailedError extends InvitesError {
 
 /** 500/503: the webhook secret is unreadable or malformed. Never carries the value. */
 export class WebhookSecretsUnavailableError extends InvitesError {
-  constructor(reason: string, options: { cause?: unknown; transient?: boolean } = {}) {
+  readonly #secretId?: string;
+
+  constructor(reason: string, options: { cause?: unknown; transient?: boolean; secretId?: string } = {}) {
     super(`The webhook secrets are unavailable: ${reason}`, {
       status: options.transient ? 503 : 500,
       type: 'server_error',
       code: 'webhook_secrets_unavailable',
       cause: options.cause,
     });
+    this.#secretId = options.secretId;
+  }
+
+  /** Without the secret's name or ARN; the logged message keeps it. */
+  override toErrorBody(): OpenAIErrorBody {
+    return withoutSecretId(super.toErrorBody(), this.#secretId);
+  }
+}
+
+/**
+ * 503: another delivery of this event holds its claim and has not finished (or was killed and its
+ * lease has not expired yet). Not "duplicate": that attempt may still fail, so the sender retries.
+ */
+export class WebhookEventInProgressError extends InvitesError {
+  constructor(eventIds: string[], retryAfterSeconds: number) {
+    super(
+      `Event ${eventIds.map((id) => JSON.stringify(id.slice(0, 128))).join(', ')} is being processed by another delivery; retry in ${retryAfterSeconds} seconds.`,
+      {
+        status: 503,
+        type: 'server_error',
+        code: 'webhook_event_in_progress',
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      },
+    );
   }
 }

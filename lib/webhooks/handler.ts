@@ -1,16 +1,17 @@
 /**
  * `POST /webhooks/{provider}` (and Okta's one-time `GET`): verify the raw body with the provider's
- * scheme, normalise its events, check them as the API would, claim each event id against replays,
- * enqueue invites and revocations on the bulk queue, and answer at once. Nothing slow happens here
+ * scheme, normalise its events, check them as the API would, and enqueue the usable ones once each
+ * (lib/webhooks/enqueue.ts: claim, enqueue, confirm), answering at once. Nothing slow happens here
  * except BambooHR's employee lookup; OpenAI is only called by the worker.
  *
- * Answers: 202 something was enqueued; 200 nothing new (replays, ignored event types);
- * 401 verification failed; 404 unknown or unconfigured provider; 405 wrong method; 413 body over
- * 256 KB; 400 a body that is not the provider's JSON; 422 a verified event that cannot be used;
- * 502 the BambooHR lookup failed; 503 the queue or the secret could not be reached.
+ * Answers: 202 something was enqueued; 200 nothing new (replays, ignored event types); unusable
+ * events of a delivery are listed as `invalid` beside the usable ones, and only a delivery with
+ * no usable event is 422. 401 verification failed; 404 unknown or unconfigured provider; 405 wrong
+ * method; 413 body over 256 KB; 400 a body that is not the provider's JSON; 502 the BambooHR
+ * lookup failed; 503 the queue, the table or the secret could not be reached, or another delivery
+ * of an event is still in progress.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { enqueueInvites } from '../bulk/jobs';
 import { InvalidRequestError, MethodNotAllowedError, PayloadTooLargeError } from '../http/errors';
 import {
   UnprocessableWebhookEventError,
@@ -20,42 +21,15 @@ import {
 import { headerValue, rawBody } from '../http/messages';
 import { httpHandler } from '../http/http-handler';
 import { logger } from '../commons/logger';
-import { getInviteQueue } from '../bulk/runtime';
-import { bambooHrProvider } from './providers/bamboohr';
-import { lookupBambooHrEmployee } from './providers/bamboohr-directory';
-import { greenhouseProvider } from './providers/greenhouse';
 import { toInviteEvent, toRevokeEvent } from './mapping';
-import { oktaProvider } from './providers/okta';
-import { enqueueRevocation } from './revocations';
-import { getDedupeStore, getWebhookConfig, getWebhookSecretSource } from './runtime';
+import { findProvider, providerNames } from './providers/registry';
+import { enqueueOnce, type Receipt } from './enqueue';
+import { getWebhookConfig, getWebhookSecretSource } from './runtime';
 import type { WebhookSecrets } from './secrets';
-import { standardProvider } from './providers/standard';
-import {
-  type IgnoredEvent,
-  isProviderName,
-  type ProviderName,
-  type WebhookEvent,
-  type WebhookProvider,
-  type WebhookRequest,
-} from './types';
+import type { WebhookEvent, WebhookProvider, WebhookRequest } from './types';
 
 /** HR payloads are small; anything larger is refused before any work. */
 export const MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
-
-export const PROVIDERS: Record<ProviderName, WebhookProvider> = {
-  standard: standardProvider,
-  greenhouse: greenhouseProvider,
-  okta: oktaProvider,
-  bamboohr: bambooHrProvider,
-};
-
-type Outcome = 'enqueued' | 'duplicate' | 'ignored';
-
-interface Receipt {
-  id: string;
-  kind: 'invite' | 'revoke' | 'ignored';
-  outcome: Outcome;
-}
 
 /** Verifies with the cached secrets, and once more with freshly read ones after a mismatch. */
 const verified = async (
@@ -91,63 +65,13 @@ const parseJson = (body: Buffer): unknown => {
   }
 };
 
-/** Claims, enqueues, and releases the claims again when enqueueing failed. */
-const enqueueOnce = async (events: WebhookEvent[], provider: ProviderName): Promise<Receipt[]> => {
-  const store = getDedupeStore();
-  const { dedupeWindowSeconds } = getWebhookConfig();
-  const claimed: WebhookEvent[] = [];
-  const receipts: Receipt[] = [];
-  try {
-    for (const event of events) {
-      const fresh = await store.claim(`${provider}:${event.id}`, dedupeWindowSeconds);
-      if (fresh) claimed.push(event);
-      receipts.push({ id: event.id, kind: event.kind, outcome: fresh ? 'enqueued' : 'duplicate' });
-    }
-    const queue = getInviteQueue();
-    await Promise.all(
-      claimed.map((event) =>
-        event.kind === 'invite'
-          ? enqueueInvites(
-              queue,
-              [
-                {
-                  index: 0,
-                  invite: {
-                    email: event.email,
-                    role: event.role,
-                    ...(event.projects ? { projects: event.projects } : {}),
-                  },
-                },
-              ],
-              { jobId: event.id, source: provider },
-            )
-          : enqueueRevocation(queue, event.email, { jobId: event.id, source: provider }),
-      ),
-    );
-  } catch (error) {
-    await Promise.allSettled(claimed.map((event) => store.release(`${provider}:${event.id}`)));
-    throw error;
-  }
-  for (const event of claimed) {
-    logger.info('audit', {
-      audit: {
-        action: event.kind === 'invite' ? 'webhook.invite.enqueued' : 'webhook.revoke.enqueued',
-        caller: `webhook:${provider}`,
-        eventId: event.id,
-        email: event.email,
-      },
-    });
-  }
-  return receipts;
-};
-
 const handle = async (
   event: APIGatewayProxyEvent,
   receipts: Receipt[],
 ): Promise<{ statusCode: number; body: unknown }> => {
   const name = event.pathParameters?.provider ?? '';
-  if (!isProviderName(name)) throw new WebhookProviderNotFoundError(name, 'unknown');
-  const provider = PROVIDERS[name];
+  const provider = findProvider(name);
+  if (!provider) throw new WebhookProviderNotFoundError(name, 'unknown', providerNames());
   const method = event.httpMethod?.toUpperCase() ?? '';
   const allowed = provider.challenge ? ['GET', 'POST'] : ['POST'];
   if (!allowed.includes(method)) throw new MethodNotAllowedError(method, allowed);
@@ -162,35 +86,46 @@ const handle = async (
   const drafts = await provider.normalise({
     body: parseJson(body),
     request,
-    lookupEmployee: (employeeId) => {
-      if (!secrets.bamboohrApi) {
+    lookupEmployee: async (employeeId) => {
+      if (!provider.lookupEmployee) {
         throw new UnprocessableWebhookEventError(
-          'BambooHR events carry an employee id, not an email, and no lookup is configured: add "bamboohrApi": {"subdomain", "apiKey"} to the webhook secret. Nothing was enqueued.',
+          `Provider ${name} has no employee lookup; nothing was enqueued.`,
           'hr_lookup_not_configured',
         );
       }
-      return lookupBambooHrEmployee(employeeId, {
-        baseUrl: config.bambooHrApiBaseUrl,
-        credentials: secrets.bamboohrApi,
-      });
+      return provider.lookupEmployee(employeeId, { secrets, config });
     },
   });
-  const events = drafts
-    .filter((draft) => draft.kind !== 'ignored')
-    .map((draft) =>
-      draft.kind === 'invite' ? toInviteEvent(draft, name, config) : toRevokeEvent(draft, name),
+  const events: WebhookEvent[] = [];
+  let firstInvalid: UnprocessableWebhookEventError | undefined;
+  for (const draft of drafts) {
+    if (draft.kind === 'ignored') {
+      logger.info('webhook event ignored', {
+        provider: name,
+        eventId: draft.id,
+        eventType: draft.type,
+        reason: draft.reason,
+      });
+      receipts.push({ id: draft.id, kind: 'ignored', outcome: 'ignored' });
+      continue;
+    }
+    try {
+      events.push(draft.kind === 'invite' ? toInviteEvent(draft, name, config) : toRevokeEvent(draft, name));
+    } catch (error) {
+      // One unusable event must not drop the usable ones of a batch (Okta does not redeliver 4xx).
+      if (!(error instanceof UnprocessableWebhookEventError)) throw error;
+      firstInvalid ??= error;
+      logger.warn('webhook event invalid', { provider: name, eventId: draft.id, reason: error.message });
+      receipts.push({ id: draft.id, kind: draft.kind, outcome: 'invalid', reason: error.message });
+    }
+  }
+  if (events.length === 0 && firstInvalid) {
+    throw new UnprocessableWebhookEventError(
+      `${firstInvalid.message} Nothing of this delivery was enqueued.`,
+      firstInvalid.code ?? undefined,
+      firstInvalid.param,
     );
-  const ignored = drafts.filter((draft): draft is IgnoredEvent => draft.kind === 'ignored');
-  for (const each of ignored)
-    logger.info('webhook event ignored', {
-      provider: name,
-      eventId: each.id,
-      eventType: each.type,
-      reason: each.reason,
-    });
-  receipts.push(
-    ...ignored.map((each) => ({ id: each.id, kind: 'ignored' as const, outcome: 'ignored' as const })),
-  );
+  }
   receipts.push(...(await enqueueOnce(events, name)));
   const enqueued = receipts.some((receipt) => receipt.outcome === 'enqueued');
   return {

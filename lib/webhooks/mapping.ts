@@ -17,7 +17,7 @@ const checked = <T>(id: string, parse: () => T): T => {
   } catch (error) {
     if (!(error instanceof InvitesError)) throw error;
     throw new UnprocessableWebhookEventError(
-      `Event ${id} cannot be used: ${error.message} Nothing of this delivery was enqueued.`,
+      `Event ${id} cannot be used: ${error.message}`,
       'invalid_event',
       error.param,
     );
@@ -31,7 +31,7 @@ export const toInviteEvent = (
 ): WebhookEvent => {
   const projects =
     draft.projects ??
-    (draft.department ? config.departmentProjects[draft.department.trim().toLowerCase()] : undefined);
+    (draft.department ? config.departmentProjects.get(draft.department.trim().toLowerCase()) : undefined);
   const request = checked(draft.id, () =>
     parseInviteRequest({
       email: draft.email,
@@ -39,11 +39,11 @@ export const toInviteEvent = (
       ...(projects ? { projects } : {}),
     }),
   );
-  return { kind: 'invite', id: draft.id, source, ...request };
+  return { kind: 'invite', id: draft.id, replayKey: draft.replayKey, source, ...request };
 };
 
 export const toRevokeEvent = (draft: RevokeDraft, source: ProviderName): WebhookEvent => {
   // The invite schema checks the email as the API would; the role is only there to satisfy it.
   const { email } = checked(draft.id, () => parseInviteRequest({ email: draft.email, role: 'reader' }));
-  return { kind: 'revoke', id: draft.id, email, source };
+  return { kind: 'revoke', id: draft.id, replayKey: draft.replayKey, email, source };
 };

@@ -9,14 +9,13 @@
  * No value ever appears in an error message or a log line.
  */
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { boundedAwsClientConfig } from '../commons/aws-clients';
 import { WebhookSecretsUnavailableError } from './errors';
 import { parseSecretObject, readSecretValue } from '../secrets/secret-reader';
-import { asString, type BambooHrApiCredentials, PROVIDER_NAMES, type ProviderName } from './types';
+import { providerNames } from './providers/registry';
+import { asString, type BambooHrApiCredentials, type WebhookSecrets } from './types';
 
-export interface WebhookSecrets {
-  signing: Partial<Record<ProviderName, string>>;
-  bamboohrApi?: BambooHrApiCredentials;
-}
+export type { WebhookSecrets } from './types';
 
 export interface WebhookSecretSource {
   get(options?: { forceRefresh?: boolean }): Promise<WebhookSecrets>;
@@ -25,7 +24,11 @@ export interface WebhookSecretSource {
 
 export const FORCED_REFRESH_INTERVAL_MS = 10_000;
 
-const EXPECTED = 'expected JSON {"standard": "whsec_…", "greenhouse": "…", "okta": "…", "bamboohr": "…"}';
+/** What the secret should hold, from the registry: `expected JSON {"standard": "…", …}`. */
+const expected = (): string =>
+  `expected JSON {${providerNames()
+    .map((name) => `"${name}": "…"`)
+    .join(', ')}}`;
 
 /** The secrets in a secret value; malformed entries are refused without quoting them. */
 export const parseWebhookSecrets = (
@@ -35,15 +38,17 @@ export const parseWebhookSecrets = (
   const record = parseSecretObject(
     value,
     secretId,
-    EXPECTED,
-    (message) => new WebhookSecretsUnavailableError(message),
+    expected(),
+    (message) => new WebhookSecretsUnavailableError(message, { secretId }),
   );
   const signing: WebhookSecrets['signing'] = {};
-  for (const name of PROVIDER_NAMES) {
+  for (const name of providerNames()) {
     if (record[name] === undefined) continue;
     const secret = asString(record[name]);
     if (typeof record[name] !== 'string' || !secret) {
-      throw new WebhookSecretsUnavailableError(`secret ${secretId}: "${name}" must be a non-empty string.`);
+      throw new WebhookSecretsUnavailableError(`secret ${secretId}: "${name}" must be a non-empty string.`, {
+        secretId,
+      });
     }
     signing[name] = secret;
   }
@@ -55,6 +60,7 @@ export const parseWebhookSecrets = (
     if (!subdomain || !apiKey || typeof (api as Record<string, unknown>).apiKey !== 'string') {
       throw new WebhookSecretsUnavailableError(
         `secret ${secretId}: "bamboohrApi" must be {"subdomain": "…", "apiKey": "…"}.`,
+        { secretId },
       );
     }
     bamboohrApi = { subdomain, apiKey };
@@ -78,7 +84,7 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
   }) {
     this.#secretId = options.secretId;
     this.#maxAgeSeconds = options.maxAgeSeconds ?? 300;
-    this.#provider = options.provider ?? new SecretsProvider();
+    this.#provider = options.provider ?? new SecretsProvider({ clientConfig: boundedAwsClientConfig() });
     this.#now = options.now ?? Date.now;
     this.description = `Secrets Manager secret ${options.secretId}`;
   }
@@ -93,7 +99,8 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
       this.#provider,
       this.#secretId,
       { maxAgeSeconds: this.#maxAgeSeconds, forceFetch },
-      ({ reason, cause, transient }) => new WebhookSecretsUnavailableError(reason, { cause, transient }),
+      ({ reason, cause, transient }) =>
+        new WebhookSecretsUnavailableError(reason, { cause, transient, secretId: this.#secretId }),
     );
     return parseWebhookSecrets(value, this.#secretId);
   }
@@ -110,16 +117,3 @@ export class StaticWebhookSecrets implements WebhookSecretSource {
     return this.secrets;
   }
 }
-
-/**
- * `npm start` without WEBHOOK_SECRETS_SECRET_ID or WEBHOOK_SECRETS: obviously fake secrets for local
- * development only, printed at start (README, "HR webhooks"). The stack never uses them.
- */
-export const LOCAL_DEVELOPMENT_WEBHOOK_SECRETS: WebhookSecrets = {
-  signing: {
-    standard: `whsec_${Buffer.from('local-dev-secret').toString('base64')}`,
-    greenhouse: 'local-dev-greenhouse-secret',
-    okta: 'local-dev-okta-secret',
-    bamboohr: 'local-dev-bamboohr-secret',
-  },
-};

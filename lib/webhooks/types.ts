@@ -3,12 +3,10 @@
  * normalises a delivery into.
  */
 import type { InviteProject, OrganizationRole } from '../openai/types';
+import type { WebhookConfig } from './config';
 
-export const PROVIDER_NAMES = ['standard', 'greenhouse', 'okta', 'bamboohr'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
-
-export const isProviderName = (name: string | undefined): name is ProviderName =>
-  (PROVIDER_NAMES as readonly string[]).includes(name ?? '');
+/** A registered provider's name: the `{provider}` path segment and its key in the webhook secret. */
+export type ProviderName = string;
 
 /** A delivery as received: method, headers (any case), the raw body bytes. */
 export interface WebhookRequest {
@@ -20,8 +18,10 @@ export interface WebhookRequest {
 /** An invite before the role/projects mapping and validation are applied. */
 export interface InviteDraft {
   kind: 'invite';
-  /** The event's own id: the dedupe key and the bulk job id. */
+  /** The event's own id: the bulk job id, and the dedupe key unless `replayKey` is given. */
   id: string;
+  /** The dedupe key when the id is not covered by the signature (Greenhouse: a body digest). */
+  replayKey?: string;
   email: string;
   role?: OrganizationRole;
   projects?: InviteProject[];
@@ -32,6 +32,7 @@ export interface InviteDraft {
 export interface RevokeDraft {
   kind: 'revoke';
   id: string;
+  replayKey?: string;
   email: string;
 }
 
@@ -50,12 +51,13 @@ export type WebhookEvent =
   | {
       kind: 'invite';
       id: string;
+      replayKey?: string;
       email: string;
       role: OrganizationRole;
       projects?: InviteProject[];
       source: ProviderName;
     }
-  | { kind: 'revoke'; id: string; email: string; source: ProviderName };
+  | { kind: 'revoke'; id: string; replayKey?: string; email: string; source: ProviderName };
 
 /** BambooHR's API credentials, kept in the webhook secret under "bamboohrApi". */
 export interface BambooHrApiCredentials {
@@ -63,11 +65,23 @@ export interface BambooHrApiCredentials {
   apiKey: string;
 }
 
+/** The webhook secret, parsed (lib/webhooks/secrets.ts): a signing secret per provider name. */
+export interface WebhookSecrets {
+  signing: Partial<Record<ProviderName, string>>;
+  bamboohrApi?: BambooHrApiCredentials;
+}
+
+/** What a provider's employee lookup may read: the secret (API credentials) and the config (base URL). */
+export interface LookupContext {
+  secrets: WebhookSecrets;
+  config: WebhookConfig;
+}
+
 export interface NormaliseContext {
   /** The parsed JSON body. */
   body: unknown;
   request: WebhookRequest;
-  /** Resolves a BambooHR employee id (only the bamboohr provider uses it). */
+  /** The provider's own `lookupEmployee`, bound to this delivery's secrets and config. */
   lookupEmployee: (employeeId: string) => Promise<EmployeeRecord>;
 }
 
@@ -78,14 +92,24 @@ export interface EmployeeRecord {
   status?: string;
 }
 
+/**
+ * One HR system, in its own file under providers/, listed once in providers/registry.ts.
+ * Everything else (the route, the "Known: …" error, the secret's entries, `npm start`'s printed
+ * secrets) reads the registry, so adding a provider is that file plus one registry line.
+ */
 export interface WebhookProvider {
+  /** Lowercase `[a-z0-9-]`: the path segment and the key of its signing secret. */
   readonly name: ProviderName;
+  /** An obviously fake signing secret `npm start` uses and prints; never used by the stack. */
+  readonly developmentSecret: string;
   /** Throws WebhookSignatureError unless the request is signed with `secret`. */
   verify(request: WebhookRequest, secret: string, nowMs: number): void;
   /** The events of a verified delivery. */
   normalise(context: NormaliseContext): Promise<DraftEvent[]>;
   /** A one-time verification handshake (Okta's GET), answered once `verify` passed. */
   challenge?(request: WebhookRequest): unknown;
+  /** Resolves an employee id to a record, for payloads that carry no email (BambooHR's). */
+  lookupEmployee?(employeeId: string, context: LookupContext): Promise<EmployeeRecord>;
 }
 
 /** The JSON value at a path, or undefined. */

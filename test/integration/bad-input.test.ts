@@ -12,7 +12,8 @@ import { setQueues } from '../../lib/bulk/runtime';
 import { setInvitesClient } from '../../lib/openai/runtime';
 import { parseInviteId, parseInviteRequest, parseListParams } from '../../lib/http/validation';
 import { setWebhookRuntime } from '../../lib/webhooks/runtime';
-import { LOCAL_DEVELOPMENT_WEBHOOK_SECRETS, StaticWebhookSecrets } from '../../lib/webhooks/secrets';
+import { localDevelopmentWebhookSecrets } from '../../lib/webhooks/providers/registry';
+import { StaticWebhookSecrets } from '../../lib/webhooks/secrets';
 import { LocalQueue } from '../../local/local-queue';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import type { ProxyRequest } from '../../local/proxy-event';
@@ -172,7 +173,7 @@ const routes: [string, fc.Arbitrary<Case>][] = [
 ];
 
 beforeAll(async () => {
-  setWebhookRuntime({ secretSource: new StaticWebhookSecrets(LOCAL_DEVELOPMENT_WEBHOOK_SECRETS) });
+  setWebhookRuntime({ secretSource: new StaticWebhookSecrets(localDevelopmentWebhookSecrets()) });
   setInvitesClient(
     new OpenAIInvitesClient({
       baseUrl: await simulator.start(),

@@ -359,7 +359,12 @@ describe('the Admin key from Secrets Manager (moto)', () => {
 
     expect(answer.statusCode).toBe(500);
     expect(answer.body.error).toMatchObject({ type: 'server_error', code: 'admin_key_unavailable' });
-    expect(answer.body.error.message).toContain('openai/no-such-secret was not found');
+    // The answer says what is wrong but not which secret (issue 16): only the log line names it.
+    expect(answer.body.error.message).toBe('The OpenAI Admin key is unavailable: the secret was not found.');
+    expect(JSON.stringify(answer.headers) + JSON.stringify(answer.body)).not.toContain('no-such-secret');
+    expect(capturedLogLines().at(-1)).toMatchObject({
+      errorMessage: expect.stringContaining('secret openai/no-such-secret was not found'),
+    });
     expect(simulator.requests).toHaveLength(0);
   });
 

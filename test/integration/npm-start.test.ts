@@ -5,6 +5,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import { InvitesSimulator } from '../../local/openai-simulator';
 import { freePort } from '../support/moto';
 
 interface Step {
@@ -180,5 +182,44 @@ describe('npm start in a shell set up for the SDK', () => {
     expect(selfAimed.output()).toContain('OPENAI_BASE_URL is this gateway');
     expect(selfAimed.output()).toMatch(/upstream +OpenAI invites simulator/);
     expect(answer.status).toBe(200);
+  }, 60_000);
+});
+
+describe('npm start with a real key (issue 16)', () => {
+  const upstream = new InvitesSimulator({ apiKeys: ['sk-admin-test-real-key-stand-in'] });
+  let withKey: Started | undefined;
+
+  afterAll(async () => {
+    kill(withKey);
+    await upstream.stop();
+  });
+
+  it('warns at start, listens on 127.0.0.1 only, and answers a DNS-rebinding request 403 without calling OpenAI', async () => {
+    const keyPort = await freePort();
+    withKey = await startNpm({
+      PORT: String(keyPort),
+      OPENAI_BASE_URL: await upstream.start(),
+      OPENAI_ADMIN_KEY: 'sk-admin-test-real-key-stand-in',
+    });
+    // The issue's request: curl -H 'Host: attacker.example' http://127.0.0.1:3000/v1/organization/invites -d …
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      request(`http://127.0.0.1:${keyPort}/v1/organization/invites`, {
+        method: 'POST',
+        headers: { Host: 'attacker.example', 'Content-Type': 'application/x-www-form-urlencoded' },
+      })
+        .on('response', (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        })
+        .on('error', reject)
+        .end('{"email":"x@example.com","role":"owner"}');
+    });
+
+    expect(withKey.output()).toMatch(/security +WARNING: no authentication here/);
+    expect(withKey.output()).toContain('Bound to 127.0.0.1 only');
+    expect(status).toBe(403);
+    expect(upstream.requests).toEqual([]);
+    // Not reachable on another address of this machine.
+    await expect(fetch(`http://[::1]:${keyPort}/v1/organization/invites`)).rejects.toThrow();
   }, 60_000);
 });

@@ -167,11 +167,16 @@ describe('InvitesSimulator', () => {
 
     await fetch(`${control}/faults`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ kind: 'status', status: 503 }),
     });
     const faulted = await call('GET', '/organization/invites');
     await fetch(`${control}/invites/${invite.id}/accept`, { method: 'POST' });
-    await fetch(`${control}/options`, { method: 'PATCH', body: JSON.stringify({ latencyMs: 1 }) });
+    await fetch(`${control}/options`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ latencyMs: 1 }),
+    });
     const state = (await (await fetch(`${control}/state`)).json()) as Json;
 
     expect(faulted.status).toBe(503);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readWebhookConfig } from '../../lib/webhooks/config';
 import { DynamoDbDedupeStore, MemoryDedupeStore } from '../../lib/webhooks/dedupe';
-import { PROVIDERS } from '../../lib/webhooks/handler';
+import { findProvider } from '../../lib/webhooks/providers/registry';
 import { parseWebhookSecrets } from '../../lib/webhooks/secrets';
 import type { WebhookRequest } from '../../lib/webhooks/types';
 import { createDedupeTable } from '../support/dynamodb';
@@ -18,7 +18,7 @@ describe('the Standard Webhooks verifier', () => {
     const body = '{"type":"invite.requested","data":{"email":"a@example.com"}}';
     const headers = standardHeaders(body);
     const verify = (h: Record<string, string>, b = body) =>
-      PROVIDERS.standard.verify(requestOf(b, h), TEST_WEBHOOK_SECRETS.standard, Date.now());
+      findProvider('standard')!.verify(requestOf(b, h), TEST_WEBHOOK_SECRETS.standard, Date.now());
 
     expect(() => verify(headers)).not.toThrow();
     expect(() => verify(headers, `${body} `)).toThrow(/no signature/);
@@ -32,7 +32,7 @@ describe('the Standard Webhooks verifier', () => {
     const at = (offsetSeconds: number) =>
       standardHeaders(body, { timestamp: Math.floor(now / 1000) + offsetSeconds });
     const verify = (h: Record<string, string>) =>
-      PROVIDERS.standard.verify(requestOf(body, h), TEST_WEBHOOK_SECRETS.standard, now);
+      findProvider('standard')!.verify(requestOf(body, h), TEST_WEBHOOK_SECRETS.standard, now);
 
     expect(() => verify(at(-299))).not.toThrow();
     expect(() => verify(at(299))).not.toThrow();
@@ -46,7 +46,7 @@ describe('the BambooHR verifier', () => {
     const body = '{"type":"employee.created"}';
     const headers = bambooHrHeaders(body);
     const verify = (h: Record<string, string>) =>
-      PROVIDERS.bamboohr.verify(requestOf(body, h), TEST_WEBHOOK_SECRETS.bamboohr, Date.now());
+      findProvider('bamboohr')!.verify(requestOf(body, h), TEST_WEBHOOK_SECRETS.bamboohr, Date.now());
 
     expect(() => verify(headers)).not.toThrow();
     expect(() => verify({ ...headers, 'X-BambooHR-Signature': 'zz' })).toThrow(/64 hex/);
@@ -75,7 +75,9 @@ describe('the mapping configuration', () => {
     });
 
     expect(config.defaultRole).toBe('owner');
-    expect(config.departmentProjects).toEqual({ engineering: [{ id: 'proj_eng', role: 'member' }] });
+    expect(config.departmentProjects).toEqual(
+      new Map([['engineering', [{ id: 'proj_eng', role: 'member' }]]]),
+    );
     expect(config.dedupeWindowSeconds).toBe(86_400);
     expect(() => readWebhookConfig({ WEBHOOK_DEFAULT_ROLE: 'admin' })).toThrow(/WEBHOOK_DEFAULT_ROLE/);
     expect(() => readWebhookConfig({ WEBHOOK_DEPARTMENT_PROJECTS: '{"x": [{"id": "p"}]}' })).toThrow(
@@ -85,28 +87,36 @@ describe('the mapping configuration', () => {
 });
 
 describe('replay claims', () => {
-  it('in memory: one claim per key within the window, free again after it or after a release', async () => {
+  it('in memory: a lease until confirmed, one claim per key within the window, free again after it or after a release', async () => {
     let now = 0;
     const store = new MemoryDedupeStore(() => now);
 
-    expect(await store.claim('k', 60)).toBe(true);
-    expect(await store.claim('k', 60)).toBe(false);
-    now = 61_000;
-    expect(await store.claim('k', 60)).toBe(true);
+    expect(await store.claim('k', 30)).toBe('claimed');
+    expect(await store.claim('k', 30)).toBe('in_progress');
+    now = 31_000;
+    expect(await store.claim('k', 30)).toBe('claimed');
+    await store.confirm('k', 60);
+    expect(await store.claim('k', 30)).toBe('duplicate');
+    now = 92_000;
+    expect(await store.claim('k', 30)).toBe('claimed');
     await store.release('k');
-    expect(await store.claim('k', 60)).toBe(true);
+    expect(await store.claim('k', 30)).toBe('claimed');
   });
 
-  it('in DynamoDB (moto): a conditional put, which an expired claim no longer blocks', async () => {
+  it('in DynamoDB (moto): a conditional put; a lease expires, a confirmed claim lasts the window', async () => {
     let now = Date.now();
     const store = new DynamoDbDedupeStore(await createDedupeTable(), undefined, () => now);
 
-    expect(await store.claim('standard:msg_1', 60)).toBe(true);
-    expect(await store.claim('standard:msg_1', 60)).toBe(false);
-    expect(await store.claim('okta:msg_1', 60)).toBe(true);
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
+    expect(await store.claim('standard:msg_1', 30)).toBe('in_progress');
+    expect(await store.claim('okta:msg_1', 30)).toBe('claimed');
+    now += 31_000;
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
+    await store.confirm('standard:msg_1', 60);
+    expect(await store.claim('standard:msg_1', 30)).toBe('duplicate');
     now += 61_000;
-    expect(await store.claim('standard:msg_1', 60)).toBe(true);
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
     await store.release('standard:msg_1');
-    expect(await store.claim('standard:msg_1', 60)).toBe(true);
+    expect(await store.claim('standard:msg_1', 30)).toBe('claimed');
   });
 });

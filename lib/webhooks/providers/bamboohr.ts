@@ -8,7 +8,7 @@
  * - field-based (global): `{"employees": [{"id", "action": "Created"|"Updated"|"Deleted",
  *   "changedFields": [...], "fields": {...}}]}`.
  * Neither carries an email for sure, so the employee id is resolved through BambooHR's API
- * (lib/webhooks/bamboohr-directory.ts), unless the field-based `fields` hold a work email.
+ * (providers/bamboohr-directory.ts), unless the field-based `fields` hold a work email.
  * - created → invite (work email; department for the project mapping);
  * - updated with `status` among the changed fields and the employee now `Inactive` → revoke;
  * - deleted → revoke when the payload holds the work email (a deleted employee cannot be looked
@@ -16,7 +16,8 @@
  * Payloads carry no event id: the id is a digest of the body and the employee id.
  */
 import { InvalidRequestError } from '../../http/errors';
-import { WebhookSignatureError } from '../errors';
+import { UnprocessableWebhookEventError, WebhookSignatureError } from '../errors';
+import { lookupBambooHrEmployee } from './bamboohr-directory';
 import {
   checkTimestamp,
   constantTimeEqual,
@@ -29,6 +30,7 @@ import {
   asString,
   type DraftEvent,
   type EmployeeRecord,
+  type LookupContext,
   type NormaliseContext,
   pick,
   type WebhookProvider,
@@ -155,4 +157,24 @@ const normalise = async ({ body, request, lookupEmployee }: NormaliseContext): P
   return events;
 };
 
-export const bambooHrProvider: WebhookProvider = { name: 'bamboohr', verify, normalise };
+/** BambooHR's directory (bamboohr-directory.ts), with the API credentials of the webhook secret. */
+const lookupEmployee = (employeeId: string, { secrets, config }: LookupContext): Promise<EmployeeRecord> => {
+  if (!secrets.bamboohrApi) {
+    throw new UnprocessableWebhookEventError(
+      'BambooHR events carry an employee id, not an email, and no lookup is configured: add "bamboohrApi": {"subdomain", "apiKey"} to the webhook secret. Nothing was enqueued.',
+      'hr_lookup_not_configured',
+    );
+  }
+  return lookupBambooHrEmployee(employeeId, {
+    baseUrl: config.bambooHrApiBaseUrl,
+    credentials: secrets.bamboohrApi,
+  });
+};
+
+export const bambooHrProvider: WebhookProvider = {
+  name: 'bamboohr',
+  developmentSecret: 'local-dev-bamboohr-secret',
+  verify,
+  normalise,
+  lookupEmployee,
+};

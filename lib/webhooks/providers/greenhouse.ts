@@ -1,7 +1,10 @@
 /**
  * Provider `greenhouse` (Greenhouse Recruiting web hooks, developers.greenhouse.io/webhooks.html).
  * Header `Signature: sha256 <hex HMAC-SHA256 of the raw body, keyed with the secret>`; the
- * delivery id is the `Greenhouse-Event-ID` header. Body `{"action", "payload"}`:
+ * delivery id is the `Greenhouse-Event-ID` header. The signature covers the body only, so that
+ * header is no replay key (a captured body could be sent again under a new one): the replay key is
+ * a digest of the signed body; the header stays the event id in receipts, job ids and logs.
+ * Body `{"action", "payload"}`:
  * - `hire_candidate` → invite: the email is `payload.application.candidate.email_addresses[]`,
  *   the `type: "work"` one first, else the first; the department is the first of
  *   `payload.application.jobs[].departments[].name` (the deprecated `job` is read too).
@@ -41,18 +44,24 @@ const departmentOf = (application: unknown): string | undefined => {
 const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
   const action = asString(pick(body, 'action'));
   if (!action) throw new InvalidRequestError('A Greenhouse web hook body has an "action".', 'action');
-  const id = request.header('greenhouse-event-id')?.slice(0, 128) || `greenhouse-${digestId(request.body)}`;
+  const replayKey = `greenhouse-${digestId(request.body)}`;
+  const id = request.header('greenhouse-event-id')?.slice(0, 128) || replayKey;
   const application = pick(body, 'payload', 'application');
   const email = candidateEmail(pick(application, 'candidate')) ?? '';
   const events: DraftEvent[] = [];
   if (action === 'hire_candidate') {
-    events.push({ kind: 'invite', id, email, department: departmentOf(application) });
+    events.push({ kind: 'invite', id, replayKey, email, department: departmentOf(application) });
   } else if (action === 'unhire_candidate') {
-    events.push({ kind: 'revoke', id, email });
+    events.push({ kind: 'revoke', id, replayKey, email });
   } else {
     events.push({ kind: 'ignored', id, type: action, reason: 'not an action this endpoint acts on' });
   }
   return events;
 };
 
-export const greenhouseProvider: WebhookProvider = { name: 'greenhouse', verify, normalise };
+export const greenhouseProvider: WebhookProvider = {
+  name: 'greenhouse',
+  developmentSecret: 'local-dev-greenhouse-secret',
+  verify,
+  normalise,
+};

@@ -61,4 +61,10 @@ const normalise: WebhookProvider['normalise'] = async ({ body }) => {
   });
 };
 
-export const oktaProvider: WebhookProvider = { name: 'okta', verify, normalise, challenge };
+export const oktaProvider: WebhookProvider = {
+  name: 'okta',
+  developmentSecret: 'local-dev-okta-secret',
+  verify,
+  normalise,
+  challenge,
+};

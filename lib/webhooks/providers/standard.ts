@@ -84,4 +84,9 @@ const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
   return events;
 };
 
-export const standardProvider: WebhookProvider = { name: 'standard', verify, normalise };
+export const standardProvider: WebhookProvider = {
+  name: 'standard',
+  developmentSecret: `whsec_${Buffer.from('local-dev-secret').toString('base64')}`,
+  verify,
+  normalise,
+};
