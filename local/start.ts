@@ -13,6 +13,9 @@ import { ROUTES } from '../lib/http/routes';
 import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
 import { adminKeySourceFrom, createInvitesClient, setInvitesClient } from '../lib/openai/runtime';
 import { setWebhookRuntime } from '../lib/webhooks/runtime';
+import { readLedgerConfig } from '../lib/ledger/config';
+import { MemoryLedger } from '../lib/ledger/memory-ledger';
+import { getLedger, setLedger } from '../lib/ledger/runtime';
 import {
   LOCAL_DEVELOPMENT_WEBHOOK_SECRETS,
   parseWebhookSecrets,
@@ -159,6 +162,9 @@ const main = async () => {
   const queues = queuesFor(lines);
   setQueues(queues);
   webhookSecretsFor(lines);
+  // DynamoDB when INVITE_LEDGER_TABLE names a table (as in AWS), else in this process's memory.
+  if (!readLedgerConfig().tableName) setLedger(new MemoryLedger());
+  lines.push(`ledger       ${getLedger().description}`);
 
   const workerConfig = readWorkerConfig();
   const worker = new QueueEventSource({

@@ -13,7 +13,7 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  TransactionCanceledException,
+  type TransactionCanceledException,
   TransactWriteItemsCommand,
   type TransactWriteItem,
   UpdateItemCommand,
@@ -62,13 +62,25 @@ const isConditionFailure = (error: unknown): boolean =>
   error instanceof ConditionalCheckFailedException ||
   (error as Error)?.name === 'ConditionalCheckFailedException';
 
-/** A cancelled transaction that a fresh read and another try can settle. */
-const isContention = (error: unknown): boolean =>
-  (error instanceof TransactionCanceledException ||
-    (error as Error)?.name === 'TransactionCanceledException') &&
-  ((error as TransactionCanceledException).CancellationReasons ?? []).some((reason) =>
-    ['ConditionalCheckFailed', 'TransactionConflict'].includes(reason.Code ?? ''),
-  );
+/** Cancellation reasons that no retry can settle: the request itself is wrong. */
+const PERMANENT_REASONS = new Set(['ValidationError', 'ItemCollectionSizeLimitExceeded']);
+
+/**
+ * A failed item write that a fresh read and another try can settle: its condition failed or its
+ * transaction conflicted (a concurrent delivery of the same item, or another item's counter
+ * update on the same job), DynamoDB throttled it, or the service failed (5xx). Each retry re-reads
+ * the item first, so retrying is safe whatever happened.
+ */
+const isRetryableWrite = (error: unknown): boolean => {
+  if (isConditionFailure(error)) return true;
+  const failure = error as TransactionCanceledException & { $response?: { statusCode?: number } };
+  if (failure?.name === 'TransactionCanceledException') {
+    const codes = (failure.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+    return !codes.some((code) => PERMANENT_REASONS.has(code));
+  }
+  const status = failure?.$metadata?.httpStatusCode ?? failure?.$response?.statusCode ?? 0;
+  return status >= 500 || failure?.name === 'ThrottlingException';
+};
 
 /** `SET`/`REMOVE` clauses from named values: undefined values are left out. */
 class UpdateBuilder {
@@ -152,7 +164,7 @@ export class DynamoDbLedger implements Ledger {
         await this.#writeItem(outcome, time, previousOutcome, transition.kind === 'move' ? transition : undefined);
         break;
       } catch (error) {
-        if (attempt >= MAX_WRITE_ATTEMPTS || !(isContention(error) || isConditionFailure(error))) throw error;
+        if (attempt >= MAX_WRITE_ATTEMPTS || !isRetryableWrite(error)) throw error;
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
       }
     }
