@@ -84,7 +84,9 @@ export const jobRecordOf = (item: Item): JobRecord =>
     jobId: str(item, 'job_id')!,
     total: num(item, 'total'),
     source: str(item, 'source'),
-    counts: Object.fromEntries(OUTCOMES.map((outcome) => [outcome, num(item, outcome) ?? 0])) as OutcomeCounts,
+    counts: Object.fromEntries(
+      OUTCOMES.map((outcome) => [outcome, num(item, outcome) ?? 0]),
+    ) as OutcomeCounts,
     createdAt: str(item, 'created_at')!,
     updatedAt: str(item, 'updated_at')!,
   });

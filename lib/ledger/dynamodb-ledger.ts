@@ -93,9 +93,7 @@ class UpdateBuilder {
     if (value === undefined) return this;
     this.names[`#${name}`] = name;
     this.values[`:${name}`] = value;
-    this.#set.push(
-      onlyIfAbsent ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`,
-    );
+    this.#set.push(onlyIfAbsent ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`);
     return this;
   }
 
@@ -161,7 +159,12 @@ export class DynamoDbLedger implements Ledger {
       const transition = transitionOf(previousOutcome, outcome.outcome);
       if (transition.kind === 'keep') return;
       try {
-        await this.#writeItem(outcome, time, previousOutcome, transition.kind === 'move' ? transition : undefined);
+        await this.#writeItem(
+          outcome,
+          time,
+          previousOutcome,
+          transition.kind === 'move' ? transition : undefined,
+        );
         break;
       } catch (error) {
         if (attempt >= MAX_WRITE_ATTEMPTS || !isRetryableWrite(error)) throw error;
@@ -286,7 +289,11 @@ export class DynamoDbLedger implements Ledger {
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           FilterExpression: '#outcome = :failed',
           ExpressionAttributeNames: { '#outcome': 'outcome' },
-          ExpressionAttributeValues: { ':pk': s(`JOB#${jobId}`), ':prefix': s(ITEM_PREFIX), ':failed': s('failed') },
+          ExpressionAttributeValues: {
+            ':pk': s(`JOB#${jobId}`),
+            ':prefix': s(ITEM_PREFIX),
+            ':failed': s('failed'),
+          },
           ExclusiveStartKey: startKey,
         }),
       );

@@ -33,7 +33,10 @@ const failedItem = (index: number): JobItemRecord => ({
 
 describe('jobProgress', () => {
   it('counts what is pending and stays in progress until nothing is', () => {
-    const progress = jobProgress({ job: jobRecord({ created: 3, failed: 1 }, 10), failures: [failedItem(4)] });
+    const progress = jobProgress({
+      job: jobRecord({ created: 3, failed: 1 }, 10),
+      failures: [failedItem(4)],
+    });
 
     expect(progress).toEqual({
       object: 'organization.invite.bulk_job',
