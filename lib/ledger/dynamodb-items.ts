@@ -101,3 +101,34 @@ export const jobItemRecordOf = (item: Item): JobItemRecord =>
     message: str(item, 'failure_message'),
     updatedAt: str(item, 'updated_at')!,
   });
+
+/** `SET`/`REMOVE` clauses from named values: undefined values are left out. */
+export class UpdateBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Item = {};
+  readonly #set: string[] = [];
+  readonly #remove: string[] = [];
+
+  set(name: string, value: Item[string] | undefined, onlyIfAbsent = false): this {
+    if (value === undefined) return this;
+    this.names[`#${name}`] = name;
+    this.values[`:${name}`] = value;
+    this.#set.push(onlyIfAbsent ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`);
+    return this;
+  }
+
+  remove(name: string): this {
+    this.names[`#${name}`] = name;
+    this.#remove.push(`#${name}`);
+    return this;
+  }
+
+  get expression(): string {
+    return [
+      this.#set.length ? `SET ${this.#set.join(', ')}` : '',
+      this.#remove.length ? `REMOVE ${this.#remove.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
+}

@@ -8,12 +8,10 @@
  * Email records are written apart, on the condition that they hold nothing newer.
  */
 import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
+  type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
-  type TransactionCanceledException,
   TransactWriteItemsCommand,
   type TransactWriteItem,
   UpdateItemCommand,
@@ -32,7 +30,14 @@ import {
   projectsValue,
   s,
   TTL_ATTRIBUTE,
+  UpdateBuilder,
 } from './dynamodb-items';
+import {
+  createLedgerClient,
+  isConditionFailure,
+  isRetryableWrite,
+  MAX_WRITE_ATTEMPTS,
+} from './dynamodb-client';
 import { DEFAULT_FAILURE_LIMIT, type Ledger, timeOf } from './ledger';
 import { transitionOf } from './outcomes';
 import {
@@ -45,73 +50,6 @@ import {
   type Outcome,
   type StartJob,
 } from './types';
-
-/**
- * DynamoDB answers in milliseconds; these bound a call that hangs (a cold connection, a network
- * fault) so a ledger write can never use up a function's time. The SDK retries throttling once.
- */
-export const LEDGER_CLIENT_TIMEOUTS = { connectionTimeout: 1_000, requestTimeout: 2_000 } as const;
-
-export const createLedgerClient = (): DynamoDBClient =>
-  new DynamoDBClient({ maxAttempts: 2, requestHandler: LEDGER_CLIENT_TIMEOUTS });
-
-/** Concurrent deliveries of the same item, or transactions on the same job, retried this often. */
-const MAX_WRITE_ATTEMPTS = 5;
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
-  (error as Error)?.name === 'ConditionalCheckFailedException';
-
-/** Cancellation reasons that no retry can settle: the request itself is wrong. */
-const PERMANENT_REASONS = new Set(['ValidationError', 'ItemCollectionSizeLimitExceeded']);
-
-/**
- * A failed item write that a fresh read and another try can settle: its condition failed or its
- * transaction conflicted (a concurrent delivery of the same item, or another item's counter
- * update on the same job), DynamoDB throttled it, or the service failed (5xx). Each retry re-reads
- * the item first, so retrying is safe whatever happened.
- */
-const isRetryableWrite = (error: unknown): boolean => {
-  if (isConditionFailure(error)) return true;
-  const failure = error as TransactionCanceledException & { $response?: { statusCode?: number } };
-  if (failure?.name === 'TransactionCanceledException') {
-    const codes = (failure.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-    return !codes.some((code) => PERMANENT_REASONS.has(code));
-  }
-  const status = failure?.$metadata?.httpStatusCode ?? failure?.$response?.statusCode ?? 0;
-  return status >= 500 || failure?.name === 'ThrottlingException';
-};
-
-/** `SET`/`REMOVE` clauses from named values: undefined values are left out. */
-class UpdateBuilder {
-  readonly names: Record<string, string> = {};
-  readonly values: Item = {};
-  readonly #set: string[] = [];
-  readonly #remove: string[] = [];
-
-  set(name: string, value: Item[string] | undefined, onlyIfAbsent = false): this {
-    if (value === undefined) return this;
-    this.names[`#${name}`] = name;
-    this.values[`:${name}`] = value;
-    this.#set.push(onlyIfAbsent ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`);
-    return this;
-  }
-
-  remove(name: string): this {
-    this.names[`#${name}`] = name;
-    this.#remove.push(`#${name}`);
-    return this;
-  }
-
-  get expression(): string {
-    return [
-      this.#set.length ? `SET ${this.#set.join(', ')}` : '',
-      this.#remove.length ? `REMOVE ${this.#remove.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-  }
-}
 
 export class DynamoDbLedger implements Ledger {
   readonly description: string;
@@ -157,7 +95,12 @@ export class DynamoDbLedger implements Ledger {
       );
       const previousOutcome = previous.Item?.outcome?.S as Outcome | undefined;
       const transition = transitionOf(previousOutcome, outcome.outcome);
-      if (transition.kind === 'keep') return;
+      if (transition.kind === 'keep') {
+        // The same outcome again: write the email's record anyway (idempotent), in case the
+        // delivery that counted it failed between its two writes.
+        if (previousOutcome === outcome.outcome) await this.recordInvite(outcome);
+        return;
+      }
       try {
         await this.#writeItem(
           outcome,

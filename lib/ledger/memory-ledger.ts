@@ -45,7 +45,11 @@ export class MemoryLedger implements Ledger {
     const entry = this.#jobOrNew(outcome.jobId, time);
     const previous = entry.items.get(outcome.index);
     const transition = transitionOf(previous?.outcome, outcome.outcome);
-    if (transition.kind === 'keep') return;
+    if (transition.kind === 'keep') {
+      // As DynamoDbLedger: the same outcome again rewrites the email's record, nothing else.
+      if (previous?.outcome === outcome.outcome) await this.recordInvite(outcome);
+      return;
+    }
     entry.items.set(outcome.index, {
       jobId: outcome.jobId,
       index: outcome.index,
@@ -57,8 +61,8 @@ export class MemoryLedger implements Ledger {
     if (transition.kind === 'move') {
       if (transition.from) entry.job.counts[transition.from] -= 1;
       entry.job.counts[transition.to] += 1;
+      entry.job.updatedAt = this.now().toISOString();
     }
-    entry.job.updatedAt = this.now().toISOString();
     await this.recordInvite(outcome);
   }
 

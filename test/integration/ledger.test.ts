@@ -2,8 +2,10 @@
  * The ledger on moto's DynamoDB, and the in-memory ledger through the same suite: both must count
  * alike. Outcomes are redelivered, concurrently and out of order, as SQS and a DLQ redrive do.
  */
+import { createServer, type Socket } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createLedgerClient } from '../../lib/ledger/dynamodb-client';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
 import { JOB_RETENTION_DAYS } from '../../lib/ledger/dynamodb-items';
 import type { Ledger } from '../../lib/ledger/ledger';
@@ -185,5 +187,28 @@ describe('DynamoDbLedger items', () => {
     expect(jobItem).toMatchObject({ outcome: { S: 'created' }, job_index: { N: '42' } });
     expect(email).toMatchObject({ source: { S: 'greenhouse' }, last_outcome: { S: 'created' } });
     expect(email?.expiresAt).toBeUndefined();
+  });
+});
+
+describe('the ledger’s DynamoDB client', () => {
+  it('gives up on a DynamoDB that takes the connection and never answers, within its bounded timeouts', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    const ledger = new DynamoDbLedger('ledger', createLedgerClient({ endpoint: `http://127.0.0.1:${port}` }));
+    const startedAt = Date.now();
+    try {
+      const failure = await ledger.getJob('wave-1').catch((error: unknown) => error as Error);
+
+      // Two attempts of 2 s each, and the SDK's backoff between them.
+      expect(failure).toBeInstanceOf(Error);
+      expect(Date.now() - startedAt).toBeLessThan(8_000);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3_900);
+      expect(sockets.length).toBeGreaterThanOrEqual(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
