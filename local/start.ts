@@ -15,6 +15,9 @@ import { adminKeySourceFrom, createInvitesClient, setInvitesClient } from '../li
 import { setWebhookRuntime } from '../lib/webhooks/runtime';
 import { localDevelopmentWebhookSecrets } from '../lib/webhooks/providers/registry';
 import { parseWebhookSecrets, StaticWebhookSecrets } from '../lib/webhooks/secrets';
+import { readLedgerConfig } from '../lib/ledger/config';
+import { MemoryLedger } from '../lib/ledger/memory-ledger';
+import { getLedger, setLedger } from '../lib/ledger/runtime';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
@@ -160,6 +163,9 @@ const main = async () => {
   const queues = queuesFor(lines);
   setQueues(queues);
   webhookSecretsFor(lines);
+  // DynamoDB when INVITE_LEDGER_TABLE names a table (as in AWS), else in this process's memory.
+  if (!readLedgerConfig().tableName) setLedger(new MemoryLedger());
+  lines.push(`ledger       ${getLedger().description}`);
 
   const workerConfig = readWorkerConfig();
   const worker = new QueueEventSource({

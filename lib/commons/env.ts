@@ -32,6 +32,8 @@ export const ENV = {
   webhookDedupeTable: 'WEBHOOK_DEDUPE_TABLE',
   webhookDedupeWindowSeconds: 'WEBHOOK_DEDUPE_WINDOW_SECONDS',
   bambooHrApiBaseUrl: 'BAMBOOHR_API_BASE_URL',
+  // The invite ledger
+  inviteLedgerTable: 'INVITE_LEDGER_TABLE',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   // Powertools

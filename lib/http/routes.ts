@@ -45,6 +45,14 @@ export const ROUTES = [
     auth: 'api',
   },
   {
+    // Job progress from the ledger; never calls OpenAI.
+    id: 'bulkJobStatus',
+    method: 'GET',
+    path: '/organization/invites/bulk/{job_id}',
+    functionName: 'bulk-job-status',
+    auth: 'api',
+  },
+  {
     id: 'retrieveInvite',
     method: 'GET',
     path: '/organization/invites/{invite_id}',

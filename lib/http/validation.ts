@@ -117,6 +117,24 @@ export const parseInviteId = (raw: string | undefined | null): string => {
   return result.data;
 };
 
+/**
+ * A bulk job id: the rule of `job_id` in lib/bulk/jobs.ts (JOB_ID_PATTERN there is private), so
+ * every id a job can be given is one this route can read back. Keep the two in step.
+ */
+const JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+
+/** Validates a bulk job id taken from the path. */
+export const parseJobId = (raw: string | undefined | null): string => {
+  const value = raw ?? '';
+  if (value.length === 0 || value.length > MAX_ID_LENGTH || !JOB_ID_PATTERN.test(value)) {
+    throw new InvalidRequestError(
+      `Invalid job id: expected 1 to ${MAX_ID_LENGTH} letters, digits or '_', '-', '.', ':'.`,
+      'job_id',
+    );
+  }
+  return value;
+};
+
 /** Validates `limit` and `after` of a list request; other query parameters are ignored, as OpenAI does. */
 export const parseListParams = (
   query: Record<string, string | undefined> | null | undefined,

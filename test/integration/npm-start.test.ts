@@ -117,6 +117,14 @@ describe('npm start', () => {
     expect(output).toMatch(/admin key +none needed/);
   });
 
+  it('serves the job route from its in-memory ledger (without one it would answer 500)', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/v1/organization/invites/bulk/wave-unknown`);
+
+    expect(output).toMatch(/ledger +in memory/);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('job_not_found');
+  });
+
   it('prints what the README says for each of its examples, run as printed', async () => {
     const steps = readmeSteps();
     expect(steps.filter((step) => step.expected).length).toBeGreaterThanOrEqual(7);

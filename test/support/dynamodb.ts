@@ -16,3 +16,23 @@ export const createDedupeTable = async (): Promise<string> => {
   );
   return name;
 };
+
+/** A ledger table as README "Ledger" describes it: pk + sk, on demand. */
+export const createLedgerTable = async (): Promise<string> => {
+  const name = `invite-ledger-${randomUUID().slice(0, 8)}`;
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: name,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  return name;
+};

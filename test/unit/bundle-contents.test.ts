@@ -32,3 +32,14 @@ describe('function bundles', () => {
     expect(producer).toContain('SendMessageBatch');
   });
 });
+
+describe('the job route’s bundle', () => {
+  it('carries the ledger’s DynamoDB client, and neither OpenAI’s client, Secrets Manager nor SQS', async () => {
+    const jobStatus = await bundleText('bulk-job-status');
+
+    expect(jobStatus).toContain('TransactWriteItems');
+    for (const marker of ['GetSecretValue', 'OpenAIInvitesClient', 'SendMessageBatch']) {
+      expect(jobStatus).not.toContain(marker);
+    }
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * The ledger in DynamoDB (INVITE_LEDGER_TABLE; keys and items in dynamodb-items.ts).
+ *
+ * An item outcome is one TransactWriteItems: the item put on the condition that it still holds
+ * what we read (absent, or its previous outcome), and the job's counters moved with ADD. Two
+ * deliveries of one outcome cannot both pass the condition, so nothing counts twice; a condition
+ * or transaction conflict (a concurrent delivery of the same item) re-reads and tries again.
+ * Email records are written apart, on the condition that they hold nothing newer.
+ */
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type TransactWriteItem,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  emailKey,
+  expiresAtFor,
+  type Item,
+  inviteRecordOf,
+  ITEM_PREFIX,
+  itemKey,
+  jobItemRecordOf,
+  jobKey,
+  jobRecordOf,
+  n,
+  projectsValue,
+  s,
+  TTL_ATTRIBUTE,
+  UpdateBuilder,
+} from './dynamodb-items';
+import {
+  createLedgerClient,
+  isConditionFailure,
+  isRetryableWrite,
+  MAX_WRITE_ATTEMPTS,
+} from './dynamodb-client';
+import { DEFAULT_FAILURE_LIMIT, type Ledger, timeOf } from './ledger';
+import { transitionOf } from './outcomes';
+import {
+  type InviteEvent,
+  type InviteRecord,
+  type ItemOutcome,
+  type JobItemRecord,
+  type JobSnapshot,
+  normaliseEmail,
+  type Outcome,
+  type StartJob,
+} from './types';
+
+export class DynamoDbLedger implements Ledger {
+  readonly description: string;
+
+  constructor(
+    readonly tableName: string,
+    private readonly client: DynamoDBClient = createLedgerClient(),
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.description = `DynamoDB table ${tableName}`;
+  }
+
+  async startJob({ jobId, total, source, at }: StartJob): Promise<void> {
+    const time = timeOf(at, this.now);
+    // if_not_exists throughout: a second start (a redelivered whole-job message) changes nothing.
+    const update = new UpdateBuilder()
+      .set('job_id', s(jobId))
+      .set('total', n(total), true)
+      .set('source', s(source), true)
+      .set('created_at', s(time), true)
+      .set('updated_at', s(time), true)
+      .set(TTL_ATTRIBUTE, expiresAtFor(this.now()));
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: jobKey(jobId),
+        UpdateExpression: update.expression,
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
+      }),
+    );
+  }
+
+  async recordItem(outcome: ItemOutcome): Promise<void> {
+    const time = timeOf(outcome.at, this.now);
+    for (let attempt = 1; ; attempt += 1) {
+      const previous = await this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: itemKey(outcome.jobId, outcome.index),
+          ConsistentRead: true,
+        }),
+      );
+      const previousOutcome = previous.Item?.outcome?.S as Outcome | undefined;
+      const transition = transitionOf(previousOutcome, outcome.outcome);
+      if (transition.kind === 'keep') {
+        // The same outcome again: write the email's record anyway (idempotent), in case the
+        // delivery that counted it failed between its two writes.
+        if (previousOutcome === outcome.outcome) await this.recordInvite(outcome);
+        return;
+      }
+      try {
+        await this.#writeItem(
+          outcome,
+          time,
+          previousOutcome,
+          transition.kind === 'move' ? transition : undefined,
+        );
+        break;
+      } catch (error) {
+        if (attempt >= MAX_WRITE_ATTEMPTS || !isRetryableWrite(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
+      }
+    }
+    await this.recordInvite(outcome);
+  }
+
+  async #writeItem(
+    outcome: ItemOutcome,
+    time: string,
+    previous: Outcome | undefined,
+    move: { from?: Outcome; to: Outcome } | undefined,
+  ): Promise<void> {
+    const failed = outcome.outcome === 'failed';
+    const put = {
+      TableName: this.tableName,
+      Item: {
+        ...itemKey(outcome.jobId, outcome.index),
+        job_id: s(outcome.jobId),
+        job_index: n(outcome.index),
+        email: s(normaliseEmail(outcome.email)),
+        outcome: s(outcome.outcome),
+        ...(failed && outcome.code ? { failure_code: s(outcome.code) } : {}),
+        ...(failed && outcome.message ? { failure_message: s(outcome.message) } : {}),
+        updated_at: s(time),
+        [TTL_ATTRIBUTE]: expiresAtFor(this.now()),
+      },
+      // Still what we read: absent, or the outcome the transition starts from.
+      ConditionExpression: previous ? '#outcome = :previous' : 'attribute_not_exists(pk)',
+      ExpressionAttributeNames: previous ? { '#outcome': 'outcome' } : undefined,
+      ExpressionAttributeValues: previous ? { ':previous': s(previous) } : undefined,
+    };
+    if (!move) {
+      // Only the reason of a failure changes: no counter moves, no transaction needed.
+      await this.client.send(new PutItemCommand(put));
+      return;
+    }
+    const counters = [`#to :one`, ...(move.from ? ['#from :minusOne'] : [])].join(', ');
+    const jobUpdate: TransactWriteItem['Update'] = {
+      TableName: this.tableName,
+      Key: jobKey(outcome.jobId),
+      UpdateExpression:
+        `ADD ${counters} SET #job_id = :job_id, #created_at = if_not_exists(#created_at, :now), ` +
+        `#updated_at = :now, #ttl = :ttl`,
+      ExpressionAttributeNames: {
+        '#to': move.to,
+        ...(move.from ? { '#from': move.from } : {}),
+        '#job_id': 'job_id',
+        '#created_at': 'created_at',
+        '#updated_at': 'updated_at',
+        '#ttl': TTL_ATTRIBUTE,
+      },
+      ExpressionAttributeValues: {
+        ':one': n(1),
+        ...(move.from ? { ':minusOne': n(-1) } : {}),
+        ':job_id': s(outcome.jobId),
+        ':now': s(this.now().toISOString()),
+        ':ttl': expiresAtFor(this.now()),
+      },
+    };
+    await this.client.send(
+      new TransactWriteItemsCommand({ TransactItems: [{ Put: put }, { Update: jobUpdate }] }),
+    );
+  }
+
+  async recordInvite(event: InviteEvent & { jobId?: string; index?: number }): Promise<void> {
+    const time = timeOf(event.at, this.now);
+    const failed = event.outcome === 'failed';
+    const update = new UpdateBuilder()
+      .set('email', s(normaliseEmail(event.email)))
+      .set('source', s(event.source))
+      .set('last_outcome', s(event.outcome))
+      .set('updated_at', s(time))
+      .set('created_at', s(time), true)
+      .set('invite_id', event.inviteId === undefined ? undefined : s(event.inviteId))
+      .set('status', event.status === undefined ? undefined : s(event.status))
+      .set('role', event.role === undefined ? undefined : s(event.role))
+      .set('projects', event.projects === undefined ? undefined : projectsValue(event.projects))
+      .set('job_id', event.jobId === undefined ? undefined : s(event.jobId))
+      .set('job_index', event.index === undefined ? undefined : n(event.index));
+    if (failed) {
+      update.set('failure_code', event.code === undefined ? undefined : s(event.code));
+      update.set('failure_message', event.message === undefined ? undefined : s(event.message));
+    } else update.remove('failure_code').remove('failure_message');
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: emailKey(normaliseEmail(event.email)),
+          UpdateExpression: update.expression,
+          // An older event (a late redelivery) never overwrites a newer one.
+          ConditionExpression: 'attribute_not_exists(pk) OR #updated_at <= :updated_at',
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async getInvite(email: string): Promise<InviteRecord | undefined> {
+    const answer = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: emailKey(normaliseEmail(email)) }),
+    );
+    return answer.Item && inviteRecordOf(answer.Item);
+  }
+
+  async getJob(jobId: string, options: { failureLimit?: number } = {}): Promise<JobSnapshot | undefined> {
+    const limit = options.failureLimit ?? DEFAULT_FAILURE_LIMIT;
+    const job = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: jobKey(jobId) }));
+    if (!job.Item) return undefined;
+    const failures: JobItemRecord[] = [];
+    let startKey: Item | undefined;
+    // Items come by index (zero-padded sort keys); stop once the first `limit` failures are in.
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          FilterExpression: '#outcome = :failed',
+          ExpressionAttributeNames: { '#outcome': 'outcome' },
+          ExpressionAttributeValues: {
+            ':pk': s(`JOB#${jobId}`),
+            ':prefix': s(ITEM_PREFIX),
+            ':failed': s('failed'),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      failures.push(...(page.Items ?? []).map(jobItemRecordOf));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && failures.length < limit);
+    return { job: jobRecordOf(job.Item), failures: failures.slice(0, limit) };
+  }
+}
