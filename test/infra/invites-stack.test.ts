@@ -1,7 +1,7 @@
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NEEDS, WORKERS } from '../../infra/functions';
-import { openAIErrorTemplate } from '../../infra/gateway-responses';
+import { openAIErrorTemplate } from '../../infra/constructs/gateway-responses';
 import { ROUTES, type Route } from '../../lib/http/routes';
 import {
   actionsOf,

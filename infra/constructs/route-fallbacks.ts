@@ -15,7 +15,7 @@ import {
   PassthroughBehavior,
   type RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { Route } from '../lib/http/routes';
+import type { Route } from '../../lib/http/routes';
 
 const errorTemplate = (message: string, code: string): string =>
   `{"error":{"message":"${message}","type":"invalid_request_error","param":null,"code":"${code}"}}`;

@@ -1,0 +1,30 @@
+/**
+ * Logical IDs are what CloudFormation updates in place: a renamed one is a replaced resource (a new
+ * queue, an emptied table). The fixture is the sorted list the stack had before it was split into
+ * constructs (infra/constructs/); a change to it must be deliberate and said in the commit.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { synthStack } from './synth';
+
+const EXPECTED = JSON.parse(
+  readFileSync(new URL('./fixtures/logical-ids.json', import.meta.url), 'utf8'),
+) as Record<string, string[]>;
+
+/** A deployment's ID carries a hash of the API's content: new on every API change, by design. */
+const normalised = (id: string): string =>
+  id.replace(/^(ApiDeployment[0-9A-F]{8})[0-9a-f]{32}$/, '$1<content hash>');
+
+const variants = {
+  iam: () => synthStack(),
+  token: () =>
+    synthStack({ authMode: 'token', tokenSecretId: 'team/api-tokens', alarmEmail: 'ops@example.com' }),
+};
+
+describe('logical IDs', () => {
+  it.each(Object.entries(variants))('are those of the deployed stack (%s)', (name, synth) => {
+    const ids = Object.keys(synth().template.toJSON().Resources).map(normalised).sort();
+
+    expect(ids).toEqual(EXPECTED[name]);
+  });
+});
