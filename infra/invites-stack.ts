@@ -85,10 +85,15 @@ export class InvitesStack extends Stack {
     for (const route of routes) {
       if (functions.byName.has(route.functionName)) continue;
       const served = routes.filter((other) => other.functionName === route.functionName);
+      const open = served.some((other) => other.auth === 'webhook');
       functions.add(
         route.functionName,
         served.map((other) => `${other.method} ${other.path}`).join(', '),
-        API_FUNCTION_DEFAULTS,
+        {
+          ...API_FUNCTION_DEFAULTS,
+          // 20 rps × 28 s would otherwise hold ~560 executions of the account's pool when OpenAI hangs.
+          reservedConcurrency: open ? config.webhookReservedConcurrency : config.apiReservedConcurrency,
+        },
         needsOf(route.functionName),
       );
     }
@@ -105,7 +110,14 @@ export class InvitesStack extends Stack {
 
     const alarms = new InvitesAlarms(this, 'Alarms', {
       alarmEmail: config.alarmEmail,
+      queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
+      routeLogGroups: new Map(
+        [...new Set(routes.map((route) => route.functionName))].map((name) => [
+          name,
+          functions.byName.get(name)!.logGroup,
+        ]),
+      ),
       functions: this.functions,
       api: this.api,
     });

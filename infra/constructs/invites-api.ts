@@ -4,7 +4,7 @@
  * signatures), fallbacks that answer 404/405 as the local gateway does, and API Gateway's own
  * answers in OpenAI's error shape.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -18,7 +18,7 @@ import {
   RestApi,
   TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
-import { AnyPrincipal, ArnPrincipal, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, ArnPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -27,6 +27,7 @@ import type { StackConfig } from '../config';
 import { ResourceGroup, uniqueIdWithoutGroups } from '../logical-ids';
 import { addOpenAIShapedGatewayResponses } from './gateway-responses';
 import { addRouteFallbacks } from './route-fallbacks';
+import { WebhookWaf } from './webhook-waf';
 
 export const STAGE_NAME = 'v1';
 
@@ -54,12 +55,28 @@ export class InvitesApi extends ResourceGroup {
       description: 'OpenAI organization invites, mirroring /v1/organization/invites',
       endpointTypes: [EndpointType.REGIONAL],
       policy: iamPolicy,
-      // Access logs need API Gateway's account-level CloudWatch role; the stack sets it up.
-      cloudWatchRole: true,
+      // API Gateway logs through one CloudWatch role per account and region. Setting it is an
+      // account-wide side effect (it replaces a landing zone's), so only when asked; it is kept
+      // when the stack is deleted, as other APIs of the account log through it.
+      cloudWatchRole: config.setApiGatewayAccountRole,
+      ...(config.setApiGatewayAccountRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       deployOptions: {
         stageName: STAGE_NAME,
         throttlingRateLimit: config.throttlingRateLimit,
         throttlingBurstLimit: config.throttlingBurstLimit,
+        // The open webhook routes get a throttle of their own: a flood of forged deliveries
+        // then 429s only webhooks, never the internal callers (and vice versa).
+        methodOptions: Object.fromEntries(
+          routes
+            .filter((route) => route.auth === 'webhook')
+            .map((route) => [
+              `${route.path}/${route.method}`,
+              {
+                throttlingRateLimit: config.webhookThrottlingRateLimit,
+                throttlingBurstLimit: config.webhookThrottlingBurstLimit,
+              },
+            ]),
+        ),
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.custom(
           JSON.stringify({
@@ -91,6 +108,14 @@ export class InvitesApi extends ResourceGroup {
           'API Gateway’s account-level logging role; AWS maintains this policy for exactly that purpose.',
       });
     }
+    // `ApiUrl` (the stack's output) says the same with its description.
+    this.api.node.tryRemoveChild('Endpoint');
+    // API Gateway would create the execution-log group itself, without retention.
+    const executionLogs = new LogGroup(this, 'ApiExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      retention: config.logRetentionDays,
+    });
+    this.api.deploymentStage.node.addDependency(executionLogs);
     addOpenAIShapedGatewayResponses(this.api);
 
     // Path parameters are checked at the gateway; bodies are checked in the functions, which
@@ -152,38 +177,58 @@ export class InvitesApi extends ResourceGroup {
       }
     }
     addRouteFallbacks(this.api, routes);
-    Validations.of(this.api).acknowledge({
-      id: 'AwsSolutions-APIG3',
-      reason:
-        'Every internal route requires IAM or a bearer token and the stage is throttled; attach a WAF web ACL per account policy.',
-    });
+    if (config.webhookWafRateLimit !== undefined) {
+      new WebhookWaf(this, 'WebhookWaf', {
+        stage: this.api.deploymentStage,
+        rateLimit: config.webhookWafRateLimit,
+        pathPrefix: `/${STAGE_NAME}/webhooks/`,
+      });
+    } else {
+      Validations.of(this.api).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'Internal routes require IAM or a bearer token; webhook routes have their own method throttle. Context webhookWafRateLimit adds a WAF web ACL.',
+      });
+    }
   }
 }
 
+/** `arn:aws:iam::111122223333:root` stands for every principal of that account. */
+const principalArnPattern = (arn: string): string => arn.replace(/:root$/, ':*');
+
 /**
- * IAM mode: the listed principals may invoke every route; webhook routes stay open to anyone
- * (a resource policy would otherwise deny unsigned callers).
+ * IAM mode with `allowedPrincipalArns`: the listed principals may invoke every route, and nobody
+ * else any `api` route (they still need SigV4 too). Everything else is open to anyone: the webhook
+ * routes (their functions verify signatures) and the 404/405 mocks, which run no code, so that an
+ * unknown path answers 404 `unknown_url` rather than 403. A mock on a path that an `api` route's
+ * `{parameter}` also covers (`GET /organization/invites/bulk`) stays behind the deny: 403.
  */
 const apiResourcePolicy = (config: StackConfig, routes: readonly Route[]): PolicyDocument | undefined => {
   if (config.allowedPrincipalArns.length === 0) return undefined;
-  const statements = [
-    new PolicyStatement({
-      principals: config.allowedPrincipalArns.map((arn) => new ArnPrincipal(arn)),
-      actions: ['execute-api:Invoke'],
-      resources: [`execute-api:/${STAGE_NAME}/*/*`],
-    }),
-  ];
-  const openResources = routes
-    .filter((route) => route.auth === 'webhook')
+  const apiResources = routes
+    .filter((route) => route.auth === 'api')
     .map((route) => `execute-api:/${STAGE_NAME}/${route.method}${route.path.replace(/\{[^}]+\}/g, '*')}`);
-  if (openResources.length > 0) {
-    statements.push(
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        principals: config.allowedPrincipalArns.map((arn) => new ArnPrincipal(arn)),
+        actions: ['execute-api:Invoke'],
+        resources: [`execute-api:/${STAGE_NAME}/*/*`],
+      }),
       new PolicyStatement({
         principals: [new AnyPrincipal()],
         actions: ['execute-api:Invoke'],
-        resources: openResources,
+        resources: [`execute-api:/${STAGE_NAME}/*/*`],
       }),
-    );
-  }
-  return new PolicyDocument({ statements });
+      new PolicyStatement({
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['execute-api:Invoke'],
+        resources: [...new Set(apiResources)],
+        conditions: {
+          ArnNotLike: { 'aws:PrincipalArn': config.allowedPrincipalArns.map(principalArnPattern) },
+        },
+      }),
+    ],
+  });
 };

@@ -31,6 +31,8 @@ export interface InvitesFunctionsProps {
 export interface FunctionSizing {
   readonly timeout: Duration;
   readonly memorySize: number;
+  /** Caps what the function can take from the account's pool when OpenAI hangs. */
+  readonly reservedConcurrency: number;
 }
 
 export class InvitesFunctions extends ResourceGroup {
@@ -89,6 +91,8 @@ export class InvitesFunctions extends ResourceGroup {
       memorySize: needs.memorySize ?? sizing.memorySize,
       logRetention: config.logRetentionDays,
       environment,
+      sourceMaps: config.sourceMaps,
+      reservedConcurrency: sizing.reservedConcurrency,
     });
     // Exactly the secrets and the queue this function uses, nothing broader.
     if (needs.callsOpenAI ?? true) this.adminKeySecret.grantRead(fn);
@@ -109,6 +113,9 @@ export class InvitesFunctions extends ResourceGroup {
       {
         timeout: worker.timeout ?? WORKER_DEFAULTS.timeout,
         memorySize: worker.memorySize ?? WORKER_DEFAULTS.memorySize,
+        // The event source never runs more than its maximum concurrency; reserving exactly that
+        // keeps the worker's share and never throttles it below what it was promised.
+        reservedConcurrency: config.workerMaxConcurrency,
       },
       needs,
       {
@@ -137,7 +144,7 @@ export class InvitesFunctions extends ResourceGroup {
     const fn = this.add(
       'bearer-token-authorizer',
       'Checks bearer tokens against their hashes',
-      { timeout: Duration.seconds(10), memorySize: 256 },
+      { timeout: Duration.seconds(10), memorySize: 256, reservedConcurrency: config.apiReservedConcurrency },
       { callsOpenAI: false },
       { [ENV.apiTokensSecretId]: config.tokenSecretId },
     );
