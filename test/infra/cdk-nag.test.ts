@@ -76,7 +76,8 @@ describe('cdk-nag AwsSolutions checks', () => {
 
       expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
       expect(() => app.synth()).not.toThrow();
-    });
+      // The file's first synth also loads aws-cdk-lib: tens of seconds on a busy 2-core machine.
+    }, 120_000);
 
     it('acknowledge only real findings, each with a reason, on the resource concerned', () => {
       const app = makeApp();
