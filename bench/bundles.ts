@@ -1,11 +1,16 @@
-/** Bundle size and cold module load of each function, built as the stack builds it, and of the floor. */
+/**
+ * Bundle size and cold module load of each function, built as the stack builds it and loaded with
+ * the Node options the stack sets (source maps and `--enable-source-maps` per context
+ * `sourceMaps`, infra/bundling.ts), and of the floor.
+ */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { BUNDLING } from '../infra/bundling';
+import { BUNDLING, nodeOptionsFor } from '../infra/bundling';
+import { parseStackConfig } from '../infra/config';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const COLD_RUNS = 21;
@@ -16,7 +21,13 @@ export interface BundleFigure {
   coldLoadMs: number;
 }
 
-const bundle = async (entry: string, outdir: string): Promise<string> => {
+/** The `sourceMaps` choice of cdk.json's context: what `cdk deploy` ships. */
+export const deployedSourceMaps = (): boolean => {
+  const { context } = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'));
+  return parseStackConfig((key) => context[key]).sourceMaps;
+};
+
+const bundle = async (entry: string, outdir: string, sourceMaps: boolean): Promise<string> => {
   const outfile = join(outdir, 'index.mjs');
   await build({
     entryPoints: [entry],
@@ -27,18 +38,18 @@ const bundle = async (entry: string, outdir: string): Promise<string> => {
     format: 'esm',
     mainFields: [...BUNDLING.mainFields],
     banner: { js: BUNDLING.banner },
-    minify: true,
-    sourcemap: true,
+    minify: BUNDLING.minify,
+    sourcemap: sourceMaps,
     logLevel: 'error',
   });
   return outfile;
 };
 
 /** Milliseconds to import the bundle in a fresh Node process (module load only, not Node's start). */
-const coldLoadMs = (file: string): number => {
+const coldLoadMs = (file: string, nodeOptions: string | undefined): number => {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: { ...process.env, AWS_REGION: 'us-east-1' },
+    env: { ...process.env, AWS_REGION: 'us-east-1', NODE_OPTIONS: nodeOptions ?? '' },
   });
   return Number(output.toString());
 };
@@ -48,7 +59,10 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)]!;
 };
 
-export const measureBundles = async (): Promise<{ floor: BundleFigure; functions: BundleFigure[] }> => {
+export const measureBundles = async (
+  sourceMaps: boolean = deployedSourceMaps(),
+): Promise<{ sourceMaps: boolean; floor: BundleFigure; functions: BundleFigure[] }> => {
+  const nodeOptions = nodeOptionsFor(sourceMaps);
   const out = mkdtempSync(join(tmpdir(), 'invites-bench-'));
   const entries = [
     { name: 'floor', entry: join(ROOT, 'bench/floor-handler.ts') },
@@ -57,17 +71,20 @@ export const measureBundles = async (): Promise<{ floor: BundleFigure; functions
       .map((file) => ({ name: file.replace(/\.ts$/, ''), entry: join(ROOT, 'functions', file) })),
   ];
   const built = await Promise.all(
-    entries.map(async ({ name, entry }) => ({ name, file: await bundle(entry, join(out, name)) })),
+    entries.map(async ({ name, entry }) => ({
+      name,
+      file: await bundle(entry, join(out, name), sourceMaps),
+    })),
   );
   const samples = new Map<string, number[]>(built.map(({ name }) => [name, []]));
   // Interleaved, so a slow spell of the machine hits every bundle alike.
   for (let run = 0; run < COLD_RUNS; run += 1) {
-    for (const { name, file } of built) samples.get(name)!.push(coldLoadMs(file));
+    for (const { name, file } of built) samples.get(name)!.push(coldLoadMs(file, nodeOptions));
   }
   const figures = built.map(({ name, file }) => ({
     name,
     bytes: statSync(file).size,
     coldLoadMs: median(samples.get(name)!),
   }));
-  return { floor: figures[0]!, functions: figures.slice(1) };
+  return { sourceMaps, floor: figures[0]!, functions: figures.slice(1) };
 };

@@ -3,7 +3,8 @@
  * to bench/results.json. Not part of `npm test`.
  *
  * 1. Bundles: each function built as the stack builds it (esbuild, minified ESM), its size and
- *    cold module load (median of 11 fresh processes), next to a floor built in the same run.
+ *    cold module load (median of 21 fresh processes with the stack's NODE_OPTIONS), next to a
+ *    floor built in the same run; then the same with the other source-map choice.
  * 2. Warm overhead of each API function in-process against a zero-latency upstream, next to raw
  *    fetch calls of the same upstream URLs.
  * 3. Secrets Manager reads per 1000 warm invocations (counted by SDK middleware, against moto).
@@ -43,6 +44,21 @@ const main = async () => {
   );
   console.log(
     `floor (a handler importing only SecretsManagerClient): ${(bundles.floor.bytes / 1024).toFixed(1)} KB, ${bundles.floor.coldLoadMs.toFixed(1)} ms`,
+  );
+  // The other source-map choice (context sourceMaps), loaded with its own Node options.
+  const otherMaps = await measureBundles(!bundles.sourceMaps);
+  table(
+    `Cold load as deployed (sourceMaps=${bundles.sourceMaps}) vs sourceMaps=${otherMaps.sourceMaps}`,
+    ['function', 'as deployed ms', 'other ms', 'difference ms'],
+    bundles.functions.map((row, index) => {
+      const other = otherMaps.functions[index]!;
+      return [
+        row.name,
+        row.coldLoadMs.toFixed(1),
+        other.coldLoadMs.toFixed(1),
+        (other.coldLoadMs - row.coldLoadMs).toFixed(1),
+      ];
+    }),
   );
 
   const warm = await measureWarmOverhead();
@@ -97,6 +113,7 @@ const main = async () => {
     measuredAt: new Date().toISOString(),
     node: process.version,
     bundles,
+    bundlesOtherSourceMaps: otherMaps,
     warm,
     secretReads,
     listAll,

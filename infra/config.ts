@@ -41,6 +41,18 @@ export interface StackConfig {
   readonly webhookDepartmentProjects?: string;
   /** How long a webhook event id is remembered against replays, in seconds. */
   readonly webhookDedupeWindowSeconds: number;
+  /** Throttle of the open webhook routes, apart from the stage's (the API's) throttle. */
+  readonly webhookThrottlingRateLimit: number;
+  readonly webhookThrottlingBurstLimit: number;
+  /** Requests per 5 minutes per source IP on the webhook routes, by an AWS WAF web ACL; unset = no WAF. */
+  readonly webhookWafRateLimit?: number;
+  /** Reserved concurrency of each API function, of the webhook function (the worker's is its maximum concurrency). */
+  readonly apiReservedConcurrency: number;
+  readonly webhookReservedConcurrency: number;
+  /** Sets API Gateway's account-wide CloudWatch role (one per account and region); default off. */
+  readonly setApiGatewayAccountRole: boolean;
+  /** Source maps in the deployed bundles (`--enable-source-maps`); off: faster cold starts. */
+  readonly sourceMaps: boolean;
 }
 
 export const DEFAULT_STACK_CONFIG: StackConfig = {
@@ -59,6 +71,12 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   webhookSecretsSecretId: 'openai-invites/webhook-secrets',
   webhookDefaultRole: 'reader',
   webhookDedupeWindowSeconds: 86_400,
+  webhookThrottlingRateLimit: 5,
+  webhookThrottlingBurstLimit: 10,
+  apiReservedConcurrency: 10,
+  webhookReservedConcurrency: 5,
+  setApiGatewayAccountRole: false,
+  sourceMaps: false,
 };
 
 const RETENTION_VALUES = new Set<number>(
@@ -86,6 +104,29 @@ const integer = (raw: Raw, key: string, fallback: number, min: number, max: numb
     throw new StackConfigError(`Context ${key} must be an integer from ${min} to ${max}.`);
   }
   return number;
+};
+
+/** true/false, or (from `-c key=true`) the strings "true"/"false". */
+const flag = (raw: Raw, key: string, fallback: boolean): boolean => {
+  const value = raw(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new StackConfigError(`Context ${key} must be true or false.`);
+};
+
+/** A complete secret ARN ends in the 6 random characters Secrets Manager adds to the name. */
+const secretId = (raw: Raw, key: string, fallback: string): string => {
+  const value = text(raw, key) ?? fallback;
+  if (
+    value.startsWith('arn:') &&
+    !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(value)
+  ) {
+    throw new StackConfigError(
+      `Context ${key}: ${value} is not a complete secret ARN (it ends in "-" and 6 characters); give the full ARN or the secret's name.`,
+    );
+  }
+  return value;
 };
 
 /** A JSON array, or (from `-c key=a,b`) a comma-separated string. */
@@ -164,11 +205,12 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       `Context logRetentionDays must be one of CloudWatch's values: ${[...RETENTION_VALUES].join(', ')}.`,
     );
   }
+  const webhookWafRateLimitValue = raw('webhookWafRateLimit');
   return {
-    adminKeySecretId: text(raw, 'adminKeySecretId') ?? defaults.adminKeySecretId,
+    adminKeySecretId: secretId(raw, 'adminKeySecretId', defaults.adminKeySecretId),
     openAiBaseUrl,
     authMode,
-    tokenSecretId: text(raw, 'tokenSecretId') ?? defaults.tokenSecretId,
+    tokenSecretId: secretId(raw, 'tokenSecretId', defaults.tokenSecretId),
     allowedPrincipalArns,
     throttlingRateLimit: integer(raw, 'throttlingRateLimit', defaults.throttlingRateLimit, 1, 10_000),
     throttlingBurstLimit: integer(raw, 'throttlingBurstLimit', defaults.throttlingBurstLimit, 1, 5_000),
@@ -187,7 +229,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     maxReceiveCount: integer(raw, 'maxReceiveCount', defaults.maxReceiveCount, 1, 1_000),
     alarmEmail,
     logRetentionDays: logRetentionDays as RetentionDays,
-    webhookSecretsSecretId: text(raw, 'webhookSecretsSecretId') ?? defaults.webhookSecretsSecretId,
+    webhookSecretsSecretId: secretId(raw, 'webhookSecretsSecretId', defaults.webhookSecretsSecretId!),
     webhookDefaultRole,
     webhookDepartmentProjects,
     webhookDedupeWindowSeconds: integer(
@@ -197,6 +239,37 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       60,
       30 * 86_400,
     ),
+    webhookThrottlingRateLimit: integer(
+      raw,
+      'webhookThrottlingRateLimit',
+      defaults.webhookThrottlingRateLimit,
+      1,
+      10_000,
+    ),
+    webhookThrottlingBurstLimit: integer(
+      raw,
+      'webhookThrottlingBurstLimit',
+      defaults.webhookThrottlingBurstLimit,
+      1,
+      5_000,
+    ),
+    // AWS WAF's rate-based rules count from 10 requests per evaluation window (5 minutes here).
+    webhookWafRateLimit:
+      webhookWafRateLimitValue === undefined ||
+      webhookWafRateLimitValue === null ||
+      webhookWafRateLimitValue === ''
+        ? undefined
+        : integer(raw, 'webhookWafRateLimit', 0, 10, 2_000_000_000),
+    apiReservedConcurrency: integer(raw, 'apiReservedConcurrency', defaults.apiReservedConcurrency, 1, 1_000),
+    webhookReservedConcurrency: integer(
+      raw,
+      'webhookReservedConcurrency',
+      defaults.webhookReservedConcurrency,
+      1,
+      1_000,
+    ),
+    setApiGatewayAccountRole: flag(raw, 'setApiGatewayAccountRole', defaults.setApiGatewayAccountRole),
+    sourceMaps: flag(raw, 'sourceMaps', defaults.sourceMaps),
   };
 };
 

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStackConfig } from '../../infra/config';
 import { InvitesStack } from '../../infra/invites-stack';
-import { logicalIdOf } from './synth';
+import { logicalIdOf, TEST_ENV } from './synth';
 
 const outdir = mkdtempSync(join(tmpdir(), 'invites-cdk-'));
 
@@ -20,6 +20,7 @@ describe('bundling', () => {
   // Token mode, so the authorizer is bundled too.
   const app = new App({ outdir });
   const stack = new InvitesStack(app, 'Invites', {
+    env: TEST_ENV,
     config: parseStackConfig((key) => (key === 'authMode' ? 'token' : undefined)),
   });
   app.synth();
@@ -35,7 +36,8 @@ describe('bundling', () => {
 
       expect(existsSync(bundle)).toBe(true);
       expect(statSync(bundle).size).toBeGreaterThan(1_000);
-      expect(existsSync(`${bundle}.map`)).toBe(true);
+      // Source maps are off by default (context sourceMaps; infra/bundling.ts says why).
+      expect(existsSync(`${bundle}.map`)).toBe(false);
       expect(readFileSync(bundle, 'utf8').startsWith("import { createRequire } from 'module';")).toBe(true);
       const loaded = await import(pathToFileURL(bundle).href);
       expect(typeof loaded.handler).toBe('function');

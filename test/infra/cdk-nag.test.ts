@@ -8,7 +8,7 @@ import { parseStackConfig } from '../../infra/config';
 import { buildApp } from '../../infra/invites-app';
 import { InvitesStack } from '../../infra/invites-stack';
 import { ROUTES } from '../../lib/http/routes';
-import { SKIP_BUNDLING } from './synth';
+import { SKIP_BUNDLING, TEST_ENV } from './synth';
 
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
@@ -41,18 +41,24 @@ const acknowledgementsIn = (root: IConstruct): Acknowledgement[] =>
 
 const apps = {
   'the app as cdk.json configures it': () =>
-    buildApp(new App({ context: { ...CDK_JSON_CONTEXT, ...SKIP_BUNDLING } })).app,
+    buildApp(new App({ context: { ...CDK_JSON_CONTEXT, ...SKIP_BUNDLING, ...TEST_ENV } })).app,
   'token mode with an alarm email': () =>
-    buildApp(new App({ context: { ...SKIP_BUNDLING, authMode: 'token', alarmEmail: 'ops@example.com' } }))
-      .app,
+    buildApp(
+      new App({
+        context: { ...SKIP_BUNDLING, ...TEST_ENV, authMode: 'token', alarmEmail: 'ops@example.com' },
+      }),
+    ).app,
   'a webhook route, a worker and allowed principals': () => {
     const app = new App({ context: SKIP_BUNDLING });
     new InvitesStack(app, 'Invites', {
+      env: TEST_ENV,
       config: parseStackConfig(
         (key) =>
           ({
             allowedPrincipalArns: ['arn:aws:iam::111122223333:role/hr-portal'],
             webhookSecretsSecretId: 'openai-invites/webhook-secrets',
+            webhookWafRateLimit: 300,
+            setApiGatewayAccountRole: true,
           })[key],
       ),
       routes: ROUTES,
@@ -70,7 +76,8 @@ describe('cdk-nag AwsSolutions checks', () => {
 
       expect(new AwsSolutionsChecks().validateScope(app).violations).toEqual([]);
       expect(() => app.synth()).not.toThrow();
-    });
+      // The file's first synth also loads aws-cdk-lib: tens of seconds on a busy 2-core machine.
+    }, 120_000);
 
     it('acknowledge only real findings, each with a reason, on the resource concerned', () => {
       const app = makeApp();
@@ -95,7 +102,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 
   it('fail the synth on a finding nobody acknowledged', () => {
-    const { app, stack } = buildApp(new App({ context: SKIP_BUNDLING }));
+    const { app, stack } = buildApp(new App({ context: { ...SKIP_BUNDLING, ...TEST_ENV } }));
     new Queue(stack, 'CarelessQueue');
 
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);

@@ -36,6 +36,14 @@ describe('parseStackConfig', () => {
     });
   });
 
+  it('reads the switches of issue 17 from `-c key=value` strings', () => {
+    expect(
+      from({ setApiGatewayAccountRole: 'true', sourceMaps: 'true', webhookWafRateLimit: '300' }),
+    ).toMatchObject({ setApiGatewayAccountRole: true, sourceMaps: true, webhookWafRateLimit: 300 });
+    expect(from({})).toMatchObject({ setApiGatewayAccountRole: false, sourceMaps: false });
+    expect(from({}).webhookWafRateLimit).toBeUndefined();
+  });
+
   it.each([
     [{ authMode: 'cognito' }, /authMode/],
     [{ workerMaxConcurrency: 1 }, /workerMaxConcurrency must be an integer from 2/],
@@ -46,6 +54,14 @@ describe('parseStackConfig', () => {
     [{ openAiBaseUrl: 'http://openai.example.com' }, /https URL/],
     [{ alarmEmail: 'ops' }, /alarmEmail/],
     [{ adminKeySecretId: 42 }, /adminKeySecretId must be a string/],
+    // A partial ARN (no 6-character suffix) would pass the synth and fail with AccessDenied at run time.
+    [
+      { adminKeySecretId: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:openai/admin-key' },
+      /not a complete secret ARN/,
+    ],
+    [{ setApiGatewayAccountRole: 'yes' }, /setApiGatewayAccountRole must be true or false/],
+    [{ webhookWafRateLimit: 5 }, /webhookWafRateLimit must be an integer from 10/],
+    [{ apiReservedConcurrency: 0 }, /apiReservedConcurrency/],
   ])('refuses %o', (context, message) => {
     expect(() => from(context)).toThrow(StackConfigError);
     expect(() => from(context)).toThrow(message);

@@ -9,6 +9,9 @@ import type { Route } from '../../lib/http/routes';
 /** Skips NodejsFunction bundling: template tests need no esbuild run. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
 
+/** Template tests pin where the stack deploys, as the app requires (infra/deployment-env.ts). */
+export const TEST_ENV = { account: '111122223333', region: 'eu-west-1' } as const;
+
 export interface Synthesized {
   app: App;
   stack: InvitesStack;
@@ -26,6 +29,7 @@ export const synthStack = (
   const app = new App({ context: SKIP_BUNDLING });
   const stack = new InvitesStack(app, 'Invites', {
     config: parseStackConfig((key) => context[key]),
+    env: TEST_ENV,
     ...extra,
   });
   return { app, stack, template: Template.fromStack(stack) };

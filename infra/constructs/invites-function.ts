@@ -1,7 +1,8 @@
 /**
  * Every Lambda function of the product, with the defaults in one place: Node.js 24 on arm64,
- * an ESM bundle built by the local esbuild (no Docker), source maps, X-Ray, its own log group
- * with retention and a role that may write to that log group only.
+ * an ESM bundle built by the local esbuild (no Docker), source maps only when asked (bundling.ts),
+ * X-Ray, reserved concurrency, its own log group with retention and a role that may write to that
+ * log group only.
  */
 import { fileURLToPath } from 'node:url';
 import { type Duration, Validations } from 'aws-cdk-lib';
@@ -10,9 +11,10 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUNDLING } from './bundling';
+import { ENV } from '../../lib/commons/env';
+import { BUNDLING, nodeOptionsFor } from '../bundling';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface InvitesFunctionProps {
   /** File name under `functions/`, without `.ts`. */
@@ -22,6 +24,10 @@ export interface InvitesFunctionProps {
   readonly memorySize: number;
   readonly logRetention: RetentionDays;
   readonly environment?: Record<string, string>;
+  /** Source maps in the bundle and `--enable-source-maps`. */
+  readonly sourceMaps: boolean;
+  /** Caps the function's share of the account's concurrency (and guarantees it). */
+  readonly reservedConcurrency?: number;
 }
 
 export class InvitesFunction extends NodejsFunction {
@@ -33,6 +39,7 @@ export class InvitesFunction extends NodejsFunction {
       description: `Runs functions/${props.functionName}.ts`,
     });
     logGroup.grantWrite(role);
+    const nodeOptions = nodeOptionsFor(props.sourceMaps);
     super(scope, id, {
       entry: `${PROJECT_ROOT}functions/${props.functionName}.ts`,
       projectRoot: PROJECT_ROOT,
@@ -46,9 +53,10 @@ export class InvitesFunction extends NodejsFunction {
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'openai-invites',
+        ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+        [ENV.serviceName]: 'openai-invites',
         ...props.environment,
       },
       bundling: {
@@ -58,7 +66,7 @@ export class InvitesFunction extends NodejsFunction {
         mainFields: [...BUNDLING.mainFields],
         banner: BUNDLING.banner,
         minify: BUNDLING.minify,
-        sourceMap: BUNDLING.sourceMap,
+        sourceMap: props.sourceMaps,
         // The AWS SDK is bundled too: the version the tests ran against is the version deployed.
         externalModules: [],
       },

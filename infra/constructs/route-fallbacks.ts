@@ -5,7 +5,10 @@
  * with 403 "Missing Authentication Token", which an OpenAI client reports as a permission error.
  *
  * Both are mock integrations: no function runs, nothing is read, and they need no authorisation
- * (they only tell which of OpenAI's public paths exist here).
+ * (they only tell which of OpenAI's public paths exist here). A path between routes that has no
+ * method of its own (`/organization`, `/webhooks`) answers 404 too, and so does any deeper path:
+ * a greedy `{proxy+}` sits below every resource that has no `{parameter}` child (API Gateway
+ * allows only one variable child per resource).
  */
 import { Validations } from 'aws-cdk-lib';
 import {
@@ -15,7 +18,7 @@ import {
   PassthroughBehavior,
   type RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import type { Route } from '../lib/http/routes';
+import type { Route } from '../../lib/http/routes';
 
 const errorTemplate = (message: string, code: string): string =>
   `{"error":{"message":"${message}","type":"invalid_request_error","param":null,"code":"${code}"}}`;
@@ -62,11 +65,44 @@ const addMock = (
   Validations.of(method).acknowledge({ id: 'AwsSolutions-COG4', reason });
 };
 
-export const addRouteFallbacks = (api: RestApi, routes: readonly Route[]): void => {
+export interface FallbackPlan {
+  /** Route paths → the methods they have (the others answer 405). */
+  readonly methodsByPath: ReadonlyMap<string, readonly string[]>;
+  /** Paths between routes with no method of their own: 404. */
+  readonly emptyPaths: readonly string[];
+  /** Paths below which a `{proxy+}` answers 404 (the root's included). */
+  readonly proxyParents: readonly string[];
+}
+
+/** Which mocks the route table calls for; the resource policy (invites-api.ts) reads it too. */
+export const fallbackPlan = (routes: readonly Route[]): FallbackPlan => {
   const methodsByPath = new Map<string, string[]>();
   for (const route of routes)
     methodsByPath.set(route.path, [...(methodsByPath.get(route.path) ?? []), route.method]);
-  for (const [path, methods] of methodsByPath) {
+  const allPaths = new Set<string>(['/']);
+  for (const path of methodsByPath.keys()) {
+    const segments = path.split('/').filter(Boolean);
+    for (let length = 1; length <= segments.length; length += 1)
+      allPaths.add(`/${segments.slice(0, length).join('/')}`);
+  }
+  const hasVariableChild = (parent: string) =>
+    [...allPaths].some(
+      (path) =>
+        path !== parent &&
+        path.startsWith(parent === '/' ? '/' : `${parent}/`) &&
+        path.slice(parent === '/' ? 1 : parent.length + 1).split('/').length === 1 &&
+        path.endsWith('}'),
+    );
+  return {
+    methodsByPath,
+    emptyPaths: [...allPaths].filter((path) => path !== '/' && !methodsByPath.has(path)),
+    proxyParents: [...allPaths].filter((path) => !hasVariableChild(path)),
+  };
+};
+
+export const addRouteFallbacks = (api: RestApi, routes: readonly Route[]): void => {
+  const plan = fallbackPlan(routes);
+  for (const [path, methods] of plan.methodsByPath) {
     const allowed = methods.join(', ');
     addMock(
       api.root.resourceForPath(path),
@@ -79,5 +115,8 @@ export const addRouteFallbacks = (api: RestApi, routes: readonly Route[]): void 
     );
   }
   addMock(api.root, '404', UNKNOWN_URL);
-  addMock(api.root.addResource('{proxy+}'), '404', UNKNOWN_URL);
+  for (const path of plan.emptyPaths) addMock(api.root.resourceForPath(path), '404', UNKNOWN_URL);
+  for (const parent of plan.proxyParents) {
+    addMock(api.root.resourceForPath(parent).addResource('{proxy+}'), '404', UNKNOWN_URL);
+  }
 };

@@ -1,0 +1,34 @@
+/** The bulk invite queue and its dead-letter queue: TLS only, SQS-managed encryption. */
+import { Duration } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ResourceGroup } from '../logical-ids';
+
+export interface BulkQueueProps {
+  /** Receives of one message before it moves to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** The longest timeout among the queue's consumers. */
+  readonly consumerTimeout: Duration;
+}
+
+export class BulkQueue extends ResourceGroup {
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: BulkQueueProps) {
+    super(scope, id);
+    this.deadLetterQueue = new Queue(this, 'InviteDeadLetterQueue', {
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      retentionPeriod: Duration.days(14),
+    });
+    this.queue = new Queue(this, 'InviteQueue', {
+      enforceSSL: true,
+      encryption: QueueEncryption.SQS_MANAGED,
+      // AWS's advice for Lambda event sources: six times the consumer's timeout.
+      visibilityTimeout: Duration.seconds(6 * props.consumerTimeout.toSeconds()),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
+    });
+  }
+}

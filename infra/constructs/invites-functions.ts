@@ -1,0 +1,154 @@
+/**
+ * Every function of the product, each with exactly the environment and grants its needs call for
+ * (infra/functions.ts), and the bulk workers fed by the bulk queue.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { ENV } from '../../lib/commons/env';
+import type { StackConfig } from '../config';
+import { type FunctionNeeds, WORKER_DEFAULTS, type WorkerSpec } from '../functions';
+import { ResourceGroup } from '../logical-ids';
+import { importSecret } from '../secrets';
+import { InvitesFunction } from './invites-function';
+
+export const pascalCase = (name: string): string =>
+  name.replace(/(^|[^A-Za-z0-9]+)([A-Za-z0-9])/g, (_match, _separator, letter: string) =>
+    letter.toUpperCase(),
+  );
+
+export interface InvitesFunctionsProps {
+  readonly config: StackConfig;
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  /** Only when a function claims webhook events. */
+  readonly webhookEventsTable?: TableV2;
+}
+
+export interface FunctionSizing {
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  /** Caps what the function can take from the account's pool when OpenAI hangs. */
+  readonly reservedConcurrency: number;
+}
+
+export class InvitesFunctions extends ResourceGroup {
+  /** Every function by its file name under `functions/`. */
+  readonly byName = new Map<string, InvitesFunction>();
+  private readonly adminKeySecret: ISecret;
+  private readonly webhookSecrets?: ISecret;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: InvitesFunctionsProps,
+  ) {
+    super(scope, id);
+    const { config } = props;
+    this.adminKeySecret = importSecret(this, 'AdminKeySecret', config.adminKeySecretId);
+    if (config.webhookSecretsSecretId) {
+      this.webhookSecrets = importSecret(this, 'WebhookSecrets', config.webhookSecretsSecretId);
+    }
+  }
+
+  /** Makes one function with the environment and grants `needs` call for. */
+  add(
+    functionName: string,
+    description: string,
+    sizing: FunctionSizing,
+    needs: FunctionNeeds,
+    extraEnvironment: Record<string, string> = {},
+  ): InvitesFunction {
+    const { config, queue, webhookEventsTable } = this.props;
+    const environment: Record<string, string> = { ...extraEnvironment };
+    if (needs.callsOpenAI ?? true) {
+      environment[ENV.adminKeySecretId] = config.adminKeySecretId;
+      if (config.openAiBaseUrl) environment[ENV.openaiBaseUrl] = config.openAiBaseUrl;
+    }
+    if (needs.sendsToInviteQueue) environment[ENV.inviteQueueUrl] = queue.queueUrl;
+    if (needs.readsWebhookSecrets) {
+      if (!config.webhookSecretsSecretId) {
+        throw new Error(
+          `functions/${functionName}.ts reads the webhook secrets: set context webhookSecretsSecretId.`,
+        );
+      }
+      environment[ENV.webhookSecretsSecretId] = config.webhookSecretsSecretId;
+    }
+    if (needs.claimsWebhookEvents && webhookEventsTable) {
+      environment[ENV.webhookDedupeTable] = webhookEventsTable.tableName;
+      environment[ENV.webhookDedupeWindowSeconds] = String(config.webhookDedupeWindowSeconds);
+      environment[ENV.webhookDefaultRole] = config.webhookDefaultRole;
+      if (config.webhookDepartmentProjects)
+        environment[ENV.webhookDepartmentProjects] = config.webhookDepartmentProjects;
+    }
+    const fn = new InvitesFunction(this, pascalCase(functionName), {
+      functionName,
+      description,
+      timeout: needs.timeout ?? sizing.timeout,
+      memorySize: needs.memorySize ?? sizing.memorySize,
+      logRetention: config.logRetentionDays,
+      environment,
+      sourceMaps: config.sourceMaps,
+      reservedConcurrency: sizing.reservedConcurrency,
+    });
+    // Exactly the secrets and the queue this function uses, nothing broader.
+    if (needs.callsOpenAI ?? true) this.adminKeySecret.grantRead(fn);
+    if (needs.readsWebhookSecrets) this.webhookSecrets?.grantRead(fn);
+    if (needs.sendsToInviteQueue) queue.grantSendMessages(fn);
+    // Claim an event id, and release the claim when enqueueing failed: nothing else.
+    if (needs.claimsWebhookEvents) webhookEventsTable?.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    this.byName.set(functionName, fn);
+    return fn;
+  }
+
+  /** A bulk worker: its event source's pace comes from the configuration. */
+  addWorker(worker: WorkerSpec, needs: FunctionNeeds): InvitesFunction {
+    const { config, queue, deadLetterQueue } = this.props;
+    const fn = this.add(
+      worker.functionName,
+      'Drains the bulk invite queue',
+      {
+        timeout: worker.timeout ?? WORKER_DEFAULTS.timeout,
+        memorySize: worker.memorySize ?? WORKER_DEFAULTS.memorySize,
+        // The event source never runs more than its maximum concurrency; reserving exactly that
+        // keeps the worker's share and never throttles it below what it was promised.
+        reservedConcurrency: config.workerMaxConcurrency,
+      },
+      needs,
+      {
+        [ENV.inviteDlqUrl]: deadLetterQueue.queueUrl,
+        [ENV.rateLimitRps]: String(config.openAiRateLimitRps),
+        [ENV.workerMaxConcurrency]: String(config.workerMaxConcurrency),
+      },
+    );
+    // Permanent failures go to the DLQ at once, with their reason.
+    deadLetterQueue.grantSendMessages(fn);
+    fn.addEventSource(
+      new SqsEventSource(queue, {
+        reportBatchItemFailures: true,
+        batchSize: config.workerBatchSize,
+        maxBatchingWindow: Duration.seconds(config.workerMaxBatchingWindowSeconds),
+        maxConcurrency: config.workerMaxConcurrency,
+      }),
+    );
+    return fn;
+  }
+
+  /** Token mode's authorizer: the token secret only, never the Admin key. */
+  addTokenAuthorizer(): InvitesFunction {
+    const { config } = this.props;
+    const tokenSecret = importSecret(this, 'ApiTokensSecret', config.tokenSecretId);
+    const fn = this.add(
+      'bearer-token-authorizer',
+      'Checks bearer tokens against their hashes',
+      { timeout: Duration.seconds(10), memorySize: 256, reservedConcurrency: config.apiReservedConcurrency },
+      { callsOpenAI: false },
+      { [ENV.apiTokensSecretId]: config.tokenSecretId },
+    );
+    tokenSecret.grantRead(fn);
+    return fn;
+  }
+}
