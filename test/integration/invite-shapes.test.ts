@@ -231,6 +231,7 @@ describe("the simulator's shape switch", () => {
       const before = await read();
       const patched = await fetch(`${new URL(url).origin}${CONTROL_PREFIX}/options`, {
         method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ inviteShape: 'current' }),
       });
       const after = await read();
