@@ -17,6 +17,10 @@ export interface FunctionNeeds {
    * variables, and PutItem/DeleteItem on that table only).
    */
   readonly claimsWebhookEvents?: boolean;
+  /** Reads jobs and invites from the ledger (gets INVITE_LEDGER_TABLE, GetItem and Query only). */
+  readonly readsLedger?: boolean;
+  /** Records outcomes in the ledger (gets INVITE_LEDGER_TABLE, GetItem, PutItem, UpdateItem). */
+  readonly writesLedger?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
@@ -32,6 +36,8 @@ export const API_FUNCTION_DEFAULTS = { timeout: Duration.seconds(28), memorySize
 export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Checks a job and enqueues it: the bulk queue, never the Admin key.
   'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true },
+  // Reads a job's progress from the ledger: never the Admin key, never a write.
+  'bulk-job-status': { callsOpenAI: false, readsLedger: true },
   // Calls OpenAI, and fans whole jobs out onto the bulk queue.
   'bulk-invite-worker': { sendsToInviteQueue: true },
   // Verifies HR webhooks and enqueues invites and revocations: never the Admin key.

@@ -18,6 +18,7 @@ import { InvitesAlarms } from './constructs/invites-alarms';
 import { InvitesApi } from './constructs/invites-api';
 import type { InvitesFunction } from './constructs/invites-function';
 import { InvitesFunctions } from './constructs/invites-functions';
+import { InviteLedgerTable } from './constructs/invite-ledger-table';
 import { WebhookReplayTable } from './constructs/webhook-replay-table';
 import {
   API_FUNCTION_DEFAULTS,
@@ -47,6 +48,8 @@ export class InvitesStack extends Stack {
   readonly deadLetterQueue: Queue;
   /** Webhook event ids claimed against replays; only when a function claims webhook events. */
   readonly webhookEventsTable?: TableV2;
+  /** The invite ledger; only when a function reads or writes it. */
+  readonly ledgerTable?: TableV2;
   /** Every function by its file name under `functions/`. */
   readonly functions: ReadonlyMap<string, InvitesFunction>;
   readonly alarms: readonly Alarm[];
@@ -75,11 +78,16 @@ export class InvitesStack extends Stack {
       this.webhookEventsTable = new WebhookReplayTable(this, 'WebhookReplay').table;
     }
 
+    if (Object.values(allNeeds).some((needs) => needs.readsLedger || needs.writesLedger)) {
+      this.ledgerTable = new InviteLedgerTable(this, 'Ledger').table;
+    }
+
     const functions = new InvitesFunctions(this, 'Functions', {
       config,
       queue: this.queue,
       deadLetterQueue: this.deadLetterQueue,
       webhookEventsTable: this.webhookEventsTable,
+      ledgerTable: this.ledgerTable,
     });
     this.functions = functions.byName;
     for (const route of routes) {

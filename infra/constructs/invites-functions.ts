@@ -26,6 +26,8 @@ export interface InvitesFunctionsProps {
   readonly deadLetterQueue: Queue;
   /** Only when a function claims webhook events. */
   readonly webhookEventsTable?: TableV2;
+  /** Only when a function reads or writes the ledger. */
+  readonly ledgerTable?: TableV2;
 }
 
 export interface FunctionSizing {
@@ -62,7 +64,7 @@ export class InvitesFunctions extends ResourceGroup {
     needs: FunctionNeeds,
     extraEnvironment: Record<string, string> = {},
   ): InvitesFunction {
-    const { config, queue, webhookEventsTable } = this.props;
+    const { config, queue, webhookEventsTable, ledgerTable } = this.props;
     const environment: Record<string, string> = { ...extraEnvironment };
     if (needs.callsOpenAI ?? true) {
       environment[ENV.adminKeySecretId] = config.adminKeySecretId;
@@ -84,6 +86,9 @@ export class InvitesFunctions extends ResourceGroup {
       if (config.webhookDepartmentProjects)
         environment[ENV.webhookDepartmentProjects] = config.webhookDepartmentProjects;
     }
+    if ((needs.readsLedger || needs.writesLedger) && ledgerTable) {
+      environment[ENV.inviteLedgerTable] = ledgerTable.tableName;
+    }
     const fn = new InvitesFunction(this, pascalCase(functionName), {
       functionName,
       description,
@@ -100,6 +105,12 @@ export class InvitesFunctions extends ResourceGroup {
     if (needs.sendsToInviteQueue) queue.grantSendMessages(fn);
     // Claim an event id, and release the claim when enqueueing failed: nothing else.
     if (needs.claimsWebhookEvents) webhookEventsTable?.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
+    // A TransactWriteItems is authorised by the actions inside it.
+    if (needs.writesLedger) {
+      ledgerTable?.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+    } else if (needs.readsLedger) {
+      ledgerTable?.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
+    }
     this.byName.set(functionName, fn);
     return fn;
   }

@@ -414,8 +414,9 @@ describe('functions', () => {
     });
     for (const [name, fn] of stack.functions) {
       if (name === WEBHOOK) continue;
+      // No other function touches the replay table (the job route reads the ledger, a table of its own).
       const others = statementsOfRole(template, logicalIdOf(stack, fn.role as Role));
-      expect(others.flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual([]);
+      expect(others.flatMap(resourcesOf)).not.toContainEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
     }
   });
 });
@@ -664,5 +665,49 @@ describe('outputs', () => {
     expect(outputs.DeadLetterQueueUrl.Value).toEqual({
       Ref: logicalIdOf(iam.stack, iam.stack.deadLetterQueue),
     });
+  });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by path
+type CfnResource = { Type: string; Properties: any; DeletionPolicy?: string };
+
+describe('the invite ledger', () => {
+  const resources = iam.template.toJSON().Resources as Record<string, CfnResource>;
+  const ledgerId = logicalIdOf(iam.stack, iam.stack.ledgerTable!);
+
+  it('is one on-demand table with pk/sk, a TTL, point-in-time recovery, retained on delete', () => {
+    const table = resources[ledgerId]!;
+
+    expect(table.Type).toBe('AWS::DynamoDB::GlobalTable');
+    expect(table.Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(table.Properties.Replicas[0].PointInTimeRecoverySpecification).toEqual({
+      PointInTimeRecoveryEnabled: true,
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('is read by the job route with GetItem and Query only, and no Admin key', () => {
+    const fn = iam.stack.functions.get('bulk-job-status')!;
+    const properties = resources[logicalIdOf(iam.stack, fn)]!.Properties;
+    const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role));
+    const dynamodb = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+    );
+
+    expect(properties.Environment.Variables).toMatchObject({ INVITE_LEDGER_TABLE: { Ref: ledgerId } });
+    expect(properties.Environment.Variables.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
+    expect(dynamodb.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(
+      statements.some((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+      ),
+    ).toBe(false);
   });
 });
