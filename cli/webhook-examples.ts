@@ -74,8 +74,8 @@ const greenhouse: ProviderExample = {
 /** Okta's event hook envelope with one user.lifecycle.create / .deactivate event. */
 const okta: ProviderExample = {
   emailPath: {
-    invite: 'data.events[].target[type=User].alternateId',
-    revoke: 'data.events[].target[type=User].alternateId',
+    invite: 'data.events[0].target[type=User].alternateId',
+    revoke: 'data.events[0].target[type=User].alternateId',
   },
   payload: ({ event, email, now, nonce }) => ({
     eventType: 'com.okta.event_hook',
@@ -109,7 +109,7 @@ const okta: ProviderExample = {
  * function looks up through BambooHR's API (the secret's `bamboohrApi`).
  */
 const bamboohr: ProviderExample = {
-  emailPath: { invite: 'employees[].fields["Work Email"]', revoke: 'employees[].fields["Work Email"]' },
+  emailPath: { invite: 'employees[0].fields["Work Email"]', revoke: 'employees[0].fields["Work Email"]' },
   payload: ({ event, email, now }) => ({
     employees: [
       {

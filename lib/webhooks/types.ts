@@ -23,6 +23,8 @@ export interface InviteDraft {
   /** The event's own id: the dedupe key and the bulk job id. */
   id: string;
   email: string;
+  /** Where in the payload the email was read (`data.email`, …): named by the 422 when it is unusable. */
+  emailPath?: string;
   role?: OrganizationRole;
   projects?: InviteProject[];
   /** Looked up in WEBHOOK_DEPARTMENT_PROJECTS when the event names no projects. */
@@ -33,6 +35,7 @@ export interface RevokeDraft {
   kind: 'revoke';
   id: string;
   email: string;
+  emailPath?: string;
 }
 
 /** An event that is acknowledged and not acted on (logged with its type). */

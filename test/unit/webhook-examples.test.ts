@@ -1,0 +1,59 @@
+/**
+ * `webhook-example`'s payloads against the verifiers and normalisers that will receive them: each
+ * verifies with npm start's development secret, yields the email it was given, and an unusable
+ * email is refused naming the JSON path the README lists for that provider.
+ */
+import { describe, expect, it } from 'vitest';
+import { PROVIDER_EXAMPLES, type ExampleEvent } from '../../cli/webhook-examples';
+import { readWebhookConfig } from '../../lib/webhooks/config';
+import { UnprocessableWebhookEventError } from '../../lib/webhooks/errors';
+import { PROVIDERS } from '../../lib/webhooks/handler';
+import { toInviteEvent, toRevokeEvent } from '../../lib/webhooks/mapping';
+import { LOCAL_DEVELOPMENT_WEBHOOK_SECRETS } from '../../lib/webhooks/secrets';
+import { PROVIDER_NAMES, type WebhookRequest } from '../../lib/webhooks/types';
+import { thrownBy } from '../support/thrown';
+
+const now = Date.now();
+
+const drafted = async (provider: (typeof PROVIDER_NAMES)[number], event: ExampleEvent, email: string) => {
+  const example = PROVIDER_EXAMPLES[provider];
+  const input = { event, email, now, nonce: 'n0nce' };
+  const body = JSON.stringify(example.payload(input));
+  const secret = LOCAL_DEVELOPMENT_WEBHOOK_SECRETS.signing[provider]!;
+  const headers = Object.fromEntries(
+    Object.entries(example.headers(body, secret, input)).map(([name, value]) => [name.toLowerCase(), value]),
+  );
+  const request: WebhookRequest = {
+    method: 'POST',
+    header: (name) => headers[name.toLowerCase()],
+    body: Buffer.from(body),
+  };
+  PROVIDERS[provider].verify(request, secret, now);
+  const [draft] = await PROVIDERS[provider].normalise({
+    body: JSON.parse(body),
+    request,
+    lookupEmployee: () => Promise.reject(new Error('the examples need no lookup')),
+  });
+  return draft!;
+};
+
+describe('webhook-example payloads', () => {
+  for (const provider of PROVIDER_NAMES) {
+    for (const event of ['invite', 'revoke'] as const) {
+      it(`${provider} ${event}: verifies, reads the email, and names ${PROVIDER_EXAMPLES[provider].emailPath[event]} when it is unusable`, async () => {
+        const good = await drafted(provider, event, 'new.hire@example.com');
+        const bad = await drafted(provider, event, 'not-an-email');
+
+        expect(good).toMatchObject({ kind: event, email: 'new.hire@example.com' });
+        const thrown = thrownBy(
+          () =>
+            bad.kind === 'invite'
+              ? toInviteEvent(bad, provider, readWebhookConfig({}))
+              : bad.kind === 'revoke' && toRevokeEvent(bad, provider),
+          UnprocessableWebhookEventError,
+        );
+        expect(thrown.param).toBe(PROVIDER_EXAMPLES[provider].emailPath[event]);
+      });
+    }
+  }
+});
