@@ -3,6 +3,7 @@
  * verifies with npm start's development secret, yields the email it was given, and an unusable
  * email is refused naming the JSON path the README lists for that provider.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PROVIDER_EXAMPLES, type ExampleEvent } from '../../cli/webhook-examples';
 import { readWebhookConfig } from '../../lib/webhooks/config';
@@ -56,4 +57,35 @@ describe('webhook-example payloads', () => {
       });
     }
   }
+});
+
+describe("the README's example payloads (HR webhooks)", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(
+    readme.indexOf('One invite event per provider'),
+    readme.indexOf("BambooHR's example is its field-based"),
+  );
+  const payloads = [...section.matchAll(/```json\n(.*)\n```/g)].map((match) => JSON.parse(match[1]!));
+
+  it('shows one invite per provider, in the order of the providers, each read as the README says', async () => {
+    expect(payloads).toHaveLength(PROVIDER_NAMES.length);
+    for (const [index, provider] of PROVIDER_NAMES.entries()) {
+      const body = JSON.stringify(payloads[index]);
+      const request: WebhookRequest = {
+        method: 'POST',
+        header: (name) => (name === 'webhook-id' ? 'msg_readme' : undefined),
+        body: Buffer.from(body),
+      };
+
+      const drafts = await PROVIDERS[provider].normalise({
+        body: payloads[index],
+        request,
+        lookupEmployee: () => Promise.reject(new Error('the README examples need no lookup')),
+      });
+
+      expect(drafts, provider).toEqual([
+        expect.objectContaining({ kind: 'invite', email: 'new.hire@example.com' }),
+      ]);
+    }
+  });
 });
