@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 // The CLI is TypeScript; tsx (a devDependency) loads it as `npm start` does.
-import process from 'node:process';
 import { register } from 'tsx/esm/api';
 
 // The AWS SDK warns about Node 20 on every --queue-url run; CLI users can do nothing about it.
