@@ -6,14 +6,17 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLING } from '../infra/bundling';
+import { median } from './report';
+import { interleavedRounds, type PairedRatio } from './rounds';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const COLD_RUNS = 21;
 
 export interface BundleFigure {
   name: string;
   bytes: number;
   coldLoadMs: number;
+  /** Cold load over the floor's, paired round by round (absent for the floor itself). */
+  coldLoadRatio?: PairedRatio;
 }
 
 const bundle = async (entry: string, outdir: string): Promise<string> => {
@@ -43,11 +46,6 @@ const coldLoadMs = (file: string): number => {
   return Number(output.toString());
 };
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
-
 export const measureBundles = async (): Promise<{ floor: BundleFigure; functions: BundleFigure[] }> => {
   const out = mkdtempSync(join(tmpdir(), 'invites-bench-'));
   const entries = [
@@ -59,15 +57,19 @@ export const measureBundles = async (): Promise<{ floor: BundleFigure; functions
   const built = await Promise.all(
     entries.map(async ({ name, entry }) => ({ name, file: await bundle(entry, join(out, name)) })),
   );
-  const samples = new Map<string, number[]>(built.map(({ name }) => [name, []]));
-  // Interleaved, so a slow spell of the machine hits every bundle alike.
-  for (let run = 0; run < COLD_RUNS; run += 1) {
-    for (const { name, file } of built) samples.get(name)!.push(coldLoadMs(file));
-  }
+  const files = new Map(built.map(({ name, file }) => [name, file]));
+  // Interleaved with the floor, for as many rounds as the noise needs (bench/rounds.ts).
+  const { samples, ratios } = interleavedRounds(
+    'floor',
+    built.slice(1).map(({ name }) => name),
+    (name) => coldLoadMs(files.get(name)!),
+    { precision: 0.02, minRounds: 15, maxRounds: 41 },
+  );
   const figures = built.map(({ name, file }) => ({
     name,
     bytes: statSync(file).size,
     coldLoadMs: median(samples.get(name)!),
+    coldLoadRatio: ratios.get(name),
   }));
   return { floor: figures[0]!, functions: figures.slice(1) };
 };
