@@ -16,7 +16,11 @@ const cell = (text: string): string => text.replaceAll('|', '\\|') || '—';
 export const renderFigures = (results: BenchResults): string => {
   const lines = [
     `Measured ${results.measuredAt.slice(0, 10)} on ${results.machine}, Node ${results.node.replace(/^v/, '')} ` +
-      `(\`npm run bench\`, ${Math.round(results.durationSeconds)} s; written by \`npm run bench:readme\` from \`bench/results.json\`):`,
+      `(\`npm run bench\`, ${Math.round(results.durationSeconds)} s` +
+      (results.loadAverage
+        ? `, 1-minute load average ${results.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end`
+        : '') +
+      '; written by `npm run bench:readme` from `bench/results.json`):',
     '',
     '| figure | measured | target | |',
     '|---|---|---|---|',

@@ -22,6 +22,8 @@ export interface BenchResults {
   measuredAt: string;
   node: string;
   machine: string;
+  /** The 1-minute load average when the run started and when it ended: other work on the machine. */
+  loadAverage?: [number, number];
   durationSeconds: number;
   rows: FigureRow[];
   details: Record<string, unknown>;

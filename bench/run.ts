@@ -14,7 +14,7 @@
  * A module adds figures by returning FigureRow[]; add them to `sections` below.
  */
 import './quiet-env';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { bulkRows, measureBulk } from './bulk';
 import { bundleRows } from './bundle-rows';
@@ -31,6 +31,7 @@ import {
 
 const main = async () => {
   const startedAt = Date.now();
+  const loadAtStart = loadavg()[0]!;
   const details: Record<string, unknown> = {};
   /** Keeps a module's raw figures for results.json and passes them on. */
   const kept = <T>(key: string, value: T): T => {
@@ -67,6 +68,7 @@ const main = async () => {
     node: process.version,
     machine: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
     durationSeconds: (Date.now() - startedAt) / 1000,
+    loadAverage: [loadAtStart, loadavg()[0]!],
     rows,
     details,
   };
