@@ -6,6 +6,8 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Plain Node scripts (the CLI's bin, examples/): Node's globals.
+  { files: ['**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } } },
   {
     rules: {
       // With noUncheckedIndexedAccess, `!` after a checked index is the clearest way to say so.

@@ -8,6 +8,7 @@ import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
 import { QueueEventSource } from '../local/event-source';
 import { LocalQueue } from '../local/local-queue';
 import { InvitesSimulator } from '../local/openai-simulator';
+import type { FigureRow } from './report';
 
 const KEY = 'sk-admin-bench-0000-key';
 const WORKERS = 2;
@@ -81,3 +82,22 @@ export const measureBulk = async (): Promise<BulkFigure[]> => [
   await runOnce(1000, 200),
   await runOnce(10_000, 200),
 ];
+
+/** Target: at least 0.9 R achieved, nothing lost, nothing invited twice. */
+export const bulkRows = (figures: BulkFigure[]): FigureRow[] => {
+  const rows: FigureRow[] = figures.map((row) => ({
+    figure: `bulk, ${row.invites.toLocaleString('en-US').replace(',', ' ')} invites at R = ${row.rateLimit}/s`,
+    result: `${(row.achievedRate / row.rateLimit).toFixed(3)} R, ${row.lost} lost, ${row.duplicates} duplicates, ${row.throttled} × 429 (${row.seconds.toFixed(1)} s)`,
+    target: '≥ 0.9 R, 0 lost, 0 duplicates',
+    met: row.achievedRate / row.rateLimit >= 0.9 && row.lost === 0 && row.duplicates === 0,
+  }));
+  if (figures.length === 2) {
+    rows.push({
+      figure: `bulk time, ${figures[1]!.invites / figures[0]!.invites} × the invites`,
+      result: `× ${(figures[1]!.seconds / figures[0]!.seconds).toFixed(1)}`,
+      target: '',
+      met: null,
+    });
+  }
+  return rows;
+};

@@ -11,14 +11,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLING, nodeOptionsFor } from '../infra/bundling';
 import { parseStackConfig } from '../infra/config';
+import { median } from './report';
+import { interleavedRounds, type PairedRatio } from './rounds';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const COLD_RUNS = 21;
 
 export interface BundleFigure {
   name: string;
   bytes: number;
   coldLoadMs: number;
+  /** Cold load over the floor's, paired round by round (absent for the floor itself). */
+  coldLoadRatio?: PairedRatio;
 }
 
 /** The `sourceMaps` choice of cdk.json's context: what `cdk deploy` ships. */
@@ -54,11 +57,6 @@ const coldLoadMs = (file: string, nodeOptions: string | undefined): number => {
   return Number(output.toString());
 };
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
-
 export const measureBundles = async (
   sourceMaps: boolean = deployedSourceMaps(),
 ): Promise<{ sourceMaps: boolean; floor: BundleFigure; functions: BundleFigure[] }> => {
@@ -76,15 +74,19 @@ export const measureBundles = async (
       file: await bundle(entry, join(out, name), sourceMaps),
     })),
   );
-  const samples = new Map<string, number[]>(built.map(({ name }) => [name, []]));
-  // Interleaved, so a slow spell of the machine hits every bundle alike.
-  for (let run = 0; run < COLD_RUNS; run += 1) {
-    for (const { name, file } of built) samples.get(name)!.push(coldLoadMs(file, nodeOptions));
-  }
+  const files = new Map(built.map(({ name, file }) => [name, file]));
+  // Interleaved with the floor, for as many rounds as the noise needs (bench/rounds.ts).
+  const { samples, ratios } = interleavedRounds(
+    'floor',
+    built.slice(1).map(({ name }) => name),
+    (name) => coldLoadMs(files.get(name)!, nodeOptions),
+    { precision: 0.02, minRounds: 15, maxRounds: 41 },
+  );
   const figures = built.map(({ name, file }) => ({
     name,
     bytes: statSync(file).size,
     coldLoadMs: median(samples.get(name)!),
+    coldLoadRatio: ratios.get(name),
   }));
   return { sourceMaps, floor: figures[0]!, functions: figures.slice(1) };
 };

@@ -6,7 +6,10 @@ import { getInviteQueue } from '../lib/bulk/runtime';
 
 export const handler = apiHandler('bulkInvites', async ({ event, audit }) => {
   const job = parseBulkRequest(readJsonBody(event, MAX_BULK_BODY_BYTES));
-  const count = await enqueueInvites(getInviteQueue(), job.valid, { jobId: job.jobId, source: 'api' });
-  audit('invite.bulk.enqueued', { jobId: job.jobId, count });
+  const count = await enqueueInvites(getInviteQueue(), job.valid, {
+    jobId: job.jobId,
+    source: job.source ?? 'api',
+  });
+  audit('invite.bulk.enqueued', { jobId: job.jobId, count, source: job.source ?? 'api' });
   return { statusCode: 202, body: { object: 'organization.invite.bulk_job', job_id: job.jobId, count } };
 });

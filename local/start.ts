@@ -31,6 +31,15 @@ const DEFAULT_SIMULATOR_PORT = 3001;
 const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 30;
 const LOCAL_MAX_RECEIVE_COUNT = 5;
 
+/** A port already taken, said with the one thing to do (the raw EADDRINUSE names neither). */
+class PortInUseError extends Error {
+  constructor(port: number, variable: 'PORT' | 'SIMULATOR_PORT') {
+    super(
+      `port ${port} on 127.0.0.1 is already in use (another \`npm start\`?). Stop that process, or choose another port: ${variable}=${port + 100} npm start`,
+    );
+  }
+}
+
 const numberFromEnv = (name: string): number | undefined => {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
@@ -51,7 +60,13 @@ const simulatorOptionsFromEnv = (): SimulatorOptions => {
 /** On SIMULATOR_PORT, else on 3001, else (3001 taken by something else) on any free port. */
 const startSimulator = async (simulator: InvitesSimulator): Promise<string> => {
   const chosen = numberFromEnv('SIMULATOR_PORT');
-  if (chosen !== undefined) return simulator.start(chosen);
+  if (chosen !== undefined) {
+    return simulator.start(chosen).catch((error: unknown) => {
+      throw (error as { code?: string }).code === 'EADDRINUSE'
+        ? new PortInUseError(chosen, 'SIMULATOR_PORT')
+        : error;
+    });
+  }
   try {
     return await simulator.start(DEFAULT_SIMULATOR_PORT);
   } catch (error) {
@@ -183,7 +198,9 @@ const main = async () => {
   );
 
   const gateway = new LocalGateway();
-  const url = await gateway.start(port);
+  const url = await gateway.start(port).catch((error: unknown) => {
+    throw (error as { code?: string }).code === 'EADDRINUSE' ? new PortInUseError(port, 'PORT') : error;
+  });
   const routes = ROUTES.map(
     (route) => `  ${route.method.padEnd(6)} ${url}${route.path}  → functions/${route.functionName}.ts`,
   );

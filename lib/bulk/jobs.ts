@@ -16,6 +16,8 @@ export const MAX_INVITES_PER_JOB = 1000;
 /** 1000 invites with a few projects each fit well within this. */
 export const MAX_BULK_BODY_BYTES = 1024 * 1024;
 const JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+/** A caller-chosen `source` (e.g. `cli`, `hr-csv`) is a short label: it ends up in logs and messages. */
+const MAX_SOURCE_LENGTH = 64;
 /** Message attributes the producer sets and the worker reads. */
 export const ATTRIBUTE = { jobId: 'job_id', source: 'source', index: 'index' } as const;
 
@@ -27,6 +29,8 @@ export interface InvalidItem {
 
 export interface CheckedJob {
   jobId: string;
+  /** The job's own `source`, when it named one (the bulk route records it in each message). */
+  source?: string;
   valid: { index: number; invite: InviteRequest }[];
   invalid: InvalidItem[];
 }
@@ -42,7 +46,7 @@ export const checkJob = (body: unknown): CheckedJob => {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidJobError('Invalid type for the request body: expected a JSON object.', null);
   }
-  const { invites, job_id: jobId, ...unknown } = body as Record<string, unknown>;
+  const { invites, job_id: jobId, source, ...unknown } = body as Record<string, unknown>;
   const extra = Object.keys(unknown)[0];
   if (extra !== undefined)
     throw new InvalidJobError(`Unrecognized request argument supplied: ${extra}.`, extra);
@@ -66,7 +70,20 @@ export const checkJob = (body: unknown): CheckedJob => {
       'job_id',
     );
   }
+  if (
+    source !== undefined &&
+    (typeof source !== 'string' ||
+      source.length === 0 ||
+      source.length > MAX_SOURCE_LENGTH ||
+      !JOB_ID_PATTERN.test(source))
+  ) {
+    throw new InvalidJobError(
+      `Invalid value for 'source': 1 to ${MAX_SOURCE_LENGTH} letters, digits or '_', '-', '.', ':'.`,
+      'source',
+    );
+  }
   const checked: CheckedJob = { jobId: (jobId as string | undefined) ?? newJobId(), valid: [], invalid: [] };
+  if (source !== undefined) checked.source = source as string;
   for (const [index, item] of invites.entries()) {
     try {
       checked.valid.push({ index, invite: parseInviteRequest(item) });

@@ -11,15 +11,26 @@ import { UnprocessableWebhookEventError } from './errors';
 import { parseInviteRequest } from '../http/validation';
 import type { InviteDraft, ProviderName, RevokeDraft, WebhookEvent } from './types';
 
-const checked = <T>(id: string, parse: () => T): T => {
+/**
+ * The email is not a field the sender wrote but one read from the vendor's payload: an error about
+ * it names the JSON path that was read (`payload.application.candidate.email_addresses[…]`), so a
+ * payload of the wrong shape says where the email was looked for.
+ */
+const checked = <T>(draft: InviteDraft | RevokeDraft, parse: () => T): T => {
   try {
     return parse();
   } catch (error) {
     if (!(error instanceof InvitesError)) throw error;
+    const path = error.param === 'email' ? draft.emailPath : undefined;
+    const reason = !path
+      ? error.message
+      : draft.email.trim() === ''
+        ? `No email at ${path}.`
+        : error.message.replace(`'email'`, `'${path}'`);
     throw new UnprocessableWebhookEventError(
-      `Event ${id} cannot be used: ${error.message}`,
+      `Event ${draft.id} cannot be used: ${reason}`,
       'invalid_event',
-      error.param,
+      path ?? error.param,
     );
   }
 };
@@ -32,7 +43,7 @@ export const toInviteEvent = (
   const projects =
     draft.projects ??
     (draft.department ? config.departmentProjects.get(draft.department.trim().toLowerCase()) : undefined);
-  const request = checked(draft.id, () =>
+  const request = checked(draft, () =>
     parseInviteRequest({
       email: draft.email,
       role: draft.role ?? config.defaultRole,
@@ -44,6 +55,6 @@ export const toInviteEvent = (
 
 export const toRevokeEvent = (draft: RevokeDraft, source: ProviderName): WebhookEvent => {
   // The invite schema checks the email as the API would; the role is only there to satisfy it.
-  const { email } = checked(draft.id, () => parseInviteRequest({ email: draft.email, role: 'reader' }));
+  const { email } = checked(draft, () => parseInviteRequest({ email: draft.email, role: 'reader' }));
   return { kind: 'revoke', id: draft.id, replayKey: draft.replayKey, email, source };
 };

@@ -23,6 +23,8 @@ export interface InviteDraft {
   /** The dedupe key when the id is not covered by the signature (Greenhouse: a body digest). */
   replayKey?: string;
   email: string;
+  /** Where in the payload the email was read (`data.email`, …): named by the 422 when it is unusable. */
+  emailPath?: string;
   role?: OrganizationRole;
   projects?: InviteProject[];
   /** Looked up in WEBHOOK_DEPARTMENT_PROJECTS when the event names no projects. */
@@ -34,6 +36,7 @@ export interface RevokeDraft {
   id: string;
   replayKey?: string;
   email: string;
+  emailPath?: string;
 }
 
 /** An event that is acknowledged and not acted on (logged with its type). */

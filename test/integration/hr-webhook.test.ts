@@ -321,7 +321,8 @@ describe('standard (Standard Webhooks)', () => {
     expect(answer.statusCode).toBe(422);
     expect(answer.body.error).toMatchObject({
       code: 'invalid_event',
-      param: 'email',
+      param: 'data.email',
+      message: expect.stringContaining("Invalid value for 'data.email': not a valid email address."),
     });
     expect(await messages()).toEqual([]);
   });
@@ -436,6 +437,28 @@ describe('greenhouse', () => {
       (await post('greenhouse', hire, greenhouseHeaders(hire, { eventId: 'gh-replay' }))).statusCode,
     ).toBe(200);
     expect(await messages()).toHaveLength(1);
+  });
+});
+
+describe('greenhouse: a payload of the wrong shape', () => {
+  it('refuses it with 422 naming the JSON path where the email was looked for', async () => {
+    // A candidate object of another shape: the email as a flat field, not in email_addresses.
+    const body = JSON.stringify({
+      action: 'hire_candidate',
+      payload: { application: { candidate: { id: 1, email: 'flat@example.com' } } },
+    });
+
+    const answer = await post('greenhouse', body, greenhouseHeaders(body, { eventId: 'gh-shape' }));
+
+    expect(answer.statusCode).toBe(422);
+    expect(answer.body.error).toEqual({
+      message:
+        'Event gh-shape cannot be used: No email at payload.application.candidate.email_addresses[type=work].value. Nothing of this delivery was enqueued.',
+      type: 'invalid_request_error',
+      param: 'payload.application.candidate.email_addresses[type=work].value',
+      code: 'invalid_event',
+    });
+    expect(await messages()).toEqual([]);
   });
 });
 

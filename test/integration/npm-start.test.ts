@@ -14,17 +14,17 @@ interface Step {
   expected?: string;
 }
 
-/** The README's example block: commands, each followed by an optional `# → expected` line. */
-const readmeSteps = (): Step[] => {
+/**
+ * A README example block: commands, each followed by an optional `# → expected` line. The first
+ * `sh` block under `heading` that contains `marker`.
+ */
+const readmeSteps = (heading = '## Try it', marker = 'curl'): Step[] => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(
-    readme.indexOf('## Try it'),
-    readme.indexOf('\n## ', readme.indexOf('## Try it') + 1),
-  );
+  const section = readme.slice(readme.indexOf(heading), readme.indexOf('\n## ', readme.indexOf(heading) + 1));
   const block = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
     .map((match) => match[1]!)
-    .find((text) => text.includes('curl'));
-  if (!block) throw new Error('README has no curl examples under "## Try it"');
+    .find((text) => text.includes(marker));
+  if (!block) throw new Error(`README has no ${marker} examples under "${heading}"`);
   const steps: Step[] = [];
   let command: string[] = [];
   for (const line of block.split('\n')) {
@@ -44,12 +44,41 @@ const readmeSteps = (): Step[] => {
   return steps;
 };
 
-const run = (script: string): Promise<string> =>
+const run = (script: string, env: Record<string, string> = {}): Promise<string> =>
   new Promise((resolve, reject) =>
-    execFile('bash', ['-c', script], { timeout: 30_000 }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
+    execFile(
+      'bash',
+      ['-c', script],
+      { timeout: 60_000, env: { ...process.env, ...env } },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
     ),
   );
+
+/** Runs README steps as printed (ports aside) and checks each against its `# →` line. */
+const checkSteps = async (steps: Step[], env: Record<string, string> = {}): Promise<void> => {
+  const separator = '@@step@@';
+  const script = steps
+    .map((step) => `${step.script}\necho; echo ${separator}`)
+    .join('\n')
+    .replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`)
+    .replaceAll('127.0.0.1:3001', `127.0.0.1:${simulatorPort}`);
+  const outputs = (await run(`set -euo pipefail\n${script}`, env)).split(`${separator}\n`);
+
+  for (const [index, step] of steps.entries()) {
+    if (!step.expected) continue;
+    const printed = outputs[index]!.replaceAll('\r', '');
+    // "…" in the README stands for parts that differ every run; the rest must appear in order.
+    let from = 0;
+    for (const piece of step.expected.split('…').filter((part) => part !== '')) {
+      const at = printed.indexOf(piece, from);
+      expect(
+        at,
+        `README step ${index + 1}: ${step.script}\nexpected ${JSON.stringify(piece)} in\n${printed}`,
+      ).toBeGreaterThanOrEqual(0);
+      from = at + piece.length;
+    }
+  }
+};
 
 interface Started {
   child: ChildProcess;
@@ -129,29 +158,41 @@ describe('npm start', () => {
     const steps = readmeSteps();
     expect(steps.filter((step) => step.expected).length).toBeGreaterThanOrEqual(7);
 
-    const separator = '@@step@@';
-    const script = steps
-      .map((step) => `${step.script}\necho; echo ${separator}`)
-      .join('\n')
-      .replaceAll('127.0.0.1:3000', `127.0.0.1:${port}`)
-      .replaceAll('127.0.0.1:3001', `127.0.0.1:${simulatorPort}`);
-    const outputs = (await run(`set -euo pipefail\n${script}`)).split(`${separator}\n`);
-
-    for (const [index, step] of steps.entries()) {
-      if (!step.expected) continue;
-      const printed = outputs[index]!.replaceAll('\r', '');
-      // "…" in the README stands for parts that differ every run; the rest must appear in order.
-      let from = 0;
-      for (const piece of step.expected.split('…').filter((part) => part !== '')) {
-        const at = printed.indexOf(piece, from);
-        expect(
-          at,
-          `README step ${index + 1}: ${step.script}\nexpected ${JSON.stringify(piece)} in\n${printed}`,
-        ).toBeGreaterThanOrEqual(0);
-        from = at + piece.length;
-      }
-    }
+    await checkSteps(steps);
   });
+
+  it("gets 202 for the README's signed webhook-example of every HR provider, run as printed", async () => {
+    const steps = readmeSteps('## HR webhooks', 'webhook-example');
+    const providers = steps.map((step) => /webhook-example (\w+)/.exec(step.script)?.[1]);
+    expect(providers).toEqual(['standard', 'greenhouse', 'okta', 'bamboohr']);
+    expect(steps.every((step) => step.expected?.endsWith(' HTTP 202'))).toBe(true);
+
+    // The CLI's default gateway is 127.0.0.1:3000; this run's gateway is on another port.
+    await checkSteps(steps, { INVITES_API_URL: `http://127.0.0.1:${port}/v1` });
+  }, 90_000);
+
+  it('on a busy port says which port and how to choose another, and exits 1', async () => {
+    const second = spawn('npm', ['start', '--silent'], {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        SIMULATOR_PORT: '0',
+        OPENAI_BASE_URL: '',
+        OPENAI_ADMIN_KEY: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let printed = '';
+    second.stdout.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+    second.stderr.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+
+    const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(printed).toContain(
+      `npm start failed: port ${port} on 127.0.0.1 is already in use (another \`npm start\`?). Stop that process, or choose another port: PORT=${port + 100} npm start`,
+    );
+  }, 60_000);
 
   it('stops cleanly on Ctrl-C', async () => {
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>

@@ -3,6 +3,7 @@
  * creates, retrieves, lists (for await over several pages), deletes, and gets the right error
  * classes, with the same functions the stack deploys behind it.
  */
+import { execFile } from 'node:child_process';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClientConfig } from '../../lib/openai/config';
@@ -14,6 +15,7 @@ import { TEST_ADMIN_KEY } from '../support/keys';
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
 const gateway = new LocalGateway();
 let openai: OpenAI;
+let gatewayUrl: string;
 
 beforeAll(async () => {
   const upstream = await simulator.start();
@@ -21,9 +23,10 @@ beforeAll(async () => {
     createInvitesClient({ ...readClientConfig({}), baseUrl: upstream, adminKey: TEST_ADMIN_KEY }),
   );
   // The caller's key is whatever the gateway's authoriser accepts; it is never OpenAI's key.
+  gatewayUrl = await gateway.start();
   openai = new OpenAI({
     adminAPIKey: 'sk-admin-test-caller-token',
-    baseURL: await gateway.start(),
+    baseURL: gatewayUrl,
     maxRetries: 0,
   });
 });
@@ -35,6 +38,22 @@ afterAll(async () => {
 });
 
 describe('the openai SDK against the local gateway', () => {
+  it("runs the README's example file, examples/sdk.mjs, as printed (ES module, top-level await)", async () => {
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        'node',
+        ['examples/sdk.mjs'],
+        { timeout: 30_000, env: { ...process.env, INVITES_API_URL: gatewayUrl } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toMatch(/^created invite-\S+ grace@example\.com pending\n/);
+    expect(result.stdout).toContain('listed grace@example.com pending\n');
+    expect(result.stdout).toMatch(/deleted invite-\S+ true\n$/);
+  });
+
   it('creates, retrieves and deletes an invite', async () => {
     const invite = await openai.admin.organization.invites.create({
       email: 'ada@example.com',

@@ -33,6 +33,18 @@ describe('checkJob', () => {
     );
   });
 
+  it('keeps the source a job names, and refuses one that is not a short label', () => {
+    const one = [{ email: 'a@example.com', role: 'reader' }];
+
+    expect(checkJob({ invites: one, source: 'hr-csv' }).source).toBe('hr-csv');
+    expect(checkJob({ invites: one }).source).toBeUndefined();
+    for (const source of ['', 'a b', 'x'.repeat(65), 7]) {
+      expect(() => checkJob({ invites: one, source })).toThrow(
+        expect.objectContaining({ param: 'source', constructor: InvalidJobError }),
+      );
+    }
+  });
+
   it.each([[null], [[]], ['x'], [{ invites: 'no' }]])('refuses %j as a job', (body) => {
     expect(() => checkJob(body)).toThrow(InvalidJobError);
   });

@@ -127,21 +127,31 @@ const normalise = async ({ body, request, lookupEmployee }: NormaliseContext): P
   const changes = changesOf(body);
   const bodyId = digestId(request.body);
   const events: DraftEvent[] = [];
-  for (const change of changes) {
+  for (const [index, change] of changes.entries()) {
     const id = `bamboohr-${bodyId}-${change.employeeId}`.slice(0, 128);
+    // Posted in a field-based payload, else looked up through BambooHR's API.
+    const emailPath = fromPayload(change)
+      ? `employees[${index}].fields["Work Email"]`
+      : `workEmail of BambooHR employee ${change.employeeId}`;
     const employee = async () => fromPayload(change) ?? (await lookupEmployee(change.employeeId));
     if (change.change === 'created') {
       const record = await employee();
-      events.push({ kind: 'invite', id, email: record.workEmail ?? '', department: record.department });
+      events.push({
+        kind: 'invite',
+        id,
+        email: record.workEmail ?? '',
+        emailPath,
+        department: record.department,
+      });
     } else if (change.change === 'updated' && isStatusChange(change)) {
       const record = await employee();
       if (record.status?.toLowerCase() === 'inactive') {
-        events.push({ kind: 'revoke', id, email: record.workEmail ?? '' });
+        events.push({ kind: 'revoke', id, email: record.workEmail ?? '', emailPath });
       } else {
         events.push({ kind: 'ignored', id, type: 'employee.updated', reason: 'status is not Inactive' });
       }
     } else if (change.change === 'deleted' && fromPayload(change)) {
-      events.push({ kind: 'revoke', id, email: fromPayload(change)!.workEmail! });
+      events.push({ kind: 'revoke', id, email: fromPayload(change)!.workEmail!, emailPath });
     } else {
       events.push({
         kind: 'ignored',

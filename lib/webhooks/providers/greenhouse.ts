@@ -48,11 +48,12 @@ const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
   const id = request.header('greenhouse-event-id')?.slice(0, 128) || replayKey;
   const application = pick(body, 'payload', 'application');
   const email = candidateEmail(pick(application, 'candidate')) ?? '';
+  const emailPath = 'payload.application.candidate.email_addresses[type=work].value';
   const events: DraftEvent[] = [];
   if (action === 'hire_candidate') {
-    events.push({ kind: 'invite', id, replayKey, email, department: departmentOf(application) });
+    events.push({ kind: 'invite', id, replayKey, email, emailPath, department: departmentOf(application) });
   } else if (action === 'unhire_candidate') {
-    events.push({ kind: 'revoke', id, replayKey, email });
+    events.push({ kind: 'revoke', id, replayKey, email, emailPath });
   } else {
     events.push({ kind: 'ignored', id, type: action, reason: 'not an action this endpoint acts on' });
   }

@@ -55,8 +55,11 @@ const normalise: WebhookProvider['normalise'] = async ({ body }) => {
     const id = asString(pick(event, 'uuid'))?.slice(0, 128) ?? '';
     if (!id) throw new InvalidRequestError('Every Okta event has a "uuid".', `data.events[${index}].uuid`);
     const type = asString(pick(event, 'eventType')) ?? 'unknown';
-    if (type === 'user.lifecycle.create') return { kind: 'invite', id, email: targetUserLogin(event) };
-    if (type === 'user.lifecycle.deactivate') return { kind: 'revoke', id, email: targetUserLogin(event) };
+    const emailPath = `data.events[${index}].target[type=User].alternateId`;
+    if (type === 'user.lifecycle.create')
+      return { kind: 'invite', id, email: targetUserLogin(event), emailPath };
+    if (type === 'user.lifecycle.deactivate')
+      return { kind: 'revoke', id, email: targetUserLogin(event), emailPath };
     return { kind: 'ignored', id, type, reason: 'not an event type this endpoint acts on' };
   });
 };

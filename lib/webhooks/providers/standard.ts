@@ -70,13 +70,19 @@ const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
         kind: 'invite',
         id,
         email: typeof email === 'string' ? email : '',
+        emailPath: 'data.email',
         role: pick(data, 'role') as OrganizationRole | undefined,
         projects: pick(data, 'projects') as InviteProject[] | undefined,
         department: asString(pick(data, 'department')),
       });
       break;
     case 'invite.revoked':
-      events.push({ kind: 'revoke', id, email: typeof email === 'string' ? email : '' });
+      events.push({
+        kind: 'revoke',
+        id,
+        email: typeof email === 'string' ? email : '',
+        emailPath: 'data.email',
+      });
       break;
     default:
       events.push({ kind: 'ignored', id, type, reason: 'not an event this endpoint acts on' });

@@ -1,0 +1,144 @@
+/**
+ * `openai-invites bulk-invite FILE`: checks a CSV or JSONL file of invites and sends the valid
+ * ones as bulk jobs of up to 1000, to a gateway (`/organization/invites/bulk`) or straight onto
+ * the bulk queue. Exit code 0 only when every line was accepted and sent; 1 otherwise; 2 for a
+ * usage error or a file that cannot be read as a whole.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MAX_INVITES_PER_JOB } from '../lib/bulk/jobs';
+import { readBulkFile } from './bulk-file';
+import { type Destination, gatewayDestination, queueDestination } from './destinations';
+import { SendFailedError } from './failures';
+
+export const BULK_USAGE = `Usage: openai-invites bulk-invite FILE [options]
+
+FILE is CSV or JSONL (one {"email","role","projects"?} a line). The CSV header names email, role
+and optionally projects, in any case and order; other columns are ignored.
+CSV projects: empty = default project, "-" = none, or id:role pairs "proj_a:member;proj_b:owner".
+
+Options:
+  --dry-run          check every line and report; send nothing
+  --gateway URL      POST jobs to URL/organization/invites/bulk (default: INVITES_API_URL,
+                     else http://127.0.0.1:3000/v1, the npm start gateway)
+  --queue-url URL    send straight to this SQS queue (default: INVITE_QUEUE_URL); needs AWS_REGION
+                     and AWS credentials (AWS_PROFILE or keys); AWS_ENDPOINT_URL for an emulator
+  --token TOKEN      bearer token for a gateway in token mode (default: INVITES_API_TOKEN)
+  --job-id ID        job id prefix (default: the file name and a random suffix)
+  --source NAME      source recorded on each message (default: cli)
+  -h, --help`;
+
+const DEFAULT_GATEWAY = 'http://127.0.0.1:3000/v1';
+
+/** "1 line", "2 lines". */
+export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** A one-line progress bar, drawn only on a terminal. */
+const progress = (done: number, total: number): void => {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round((done / Math.max(1, total)) * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+  if (done === total) process.stderr.write('\n');
+};
+
+const readText = (file: string): string | undefined => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    console.error(
+      `openai-invites: cannot read ${file}${code === 'ENOENT' ? ': no such file' : ` (${code ?? (error as Error).message})`}.`,
+    );
+    return undefined;
+  }
+};
+
+export const bulkInvite = async (args: string[]): Promise<number> => {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      gateway: { type: 'string' },
+      'queue-url': { type: 'string' },
+      token: { type: 'string' },
+      'job-id': { type: 'string' },
+      source: { type: 'string', default: 'cli' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const file = positionals[0];
+  if (values.help || !file) {
+    console.log(BULK_USAGE);
+    return values.help ? 0 : 2;
+  }
+  const text = readText(file);
+  if (text === undefined) return 2;
+
+  const { lines, ignoredColumns, fileError } = readBulkFile(file, text);
+  if (fileError) {
+    console.error(`${file}: ${fileError}`);
+    console.log('Nothing was sent.');
+    return 2;
+  }
+  const rejected = lines.filter((line) => line.error);
+  const valid = lines.flatMap((line) => (line.invite ? [line.invite] : []));
+  for (const line of rejected) console.error(`${file}:${line.line}: ${line.error}`);
+  if (ignoredColumns.length > 0) {
+    console.log(
+      `Ignored ${ignoredColumns.length === 1 ? 'column' : 'columns'}: ${ignoredColumns.join(', ')}.`,
+    );
+  }
+  console.log(`${plural(lines.length, 'line')}: ${valid.length} valid, ${rejected.length} rejected.`);
+  if (values['dry-run']) {
+    console.log('Dry run: nothing was sent.');
+    return rejected.length > 0 ? 1 : 0;
+  }
+
+  const queueUrl = values['queue-url'] ?? (values.gateway ? undefined : process.env.INVITE_QUEUE_URL);
+  const destination: Destination = queueUrl
+    ? queueDestination(queueUrl, values.source)
+    : gatewayDestination(
+        values.gateway ?? process.env.INVITES_API_URL ?? DEFAULT_GATEWAY,
+        values.source,
+        values.token ?? process.env.INVITES_API_TOKEN,
+      );
+  const prefix =
+    values['job-id'] ?? `${basename(file).replace(/[^A-Za-z0-9_.:-]/g, '_')}-${randomUUID().slice(0, 8)}`;
+  console.log(`Sending to ${destination.describe}`);
+
+  let sent = 0;
+  const failures: string[] = [];
+  const jobIds: string[] = [];
+  let stopped = 0;
+  progress(0, valid.length);
+  for (let start = 0; start < valid.length; start += MAX_INVITES_PER_JOB) {
+    const chunk = valid.slice(start, start + MAX_INVITES_PER_JOB);
+    const jobId =
+      valid.length > MAX_INVITES_PER_JOB ? `${prefix}-${start / MAX_INVITES_PER_JOB + 1}` : prefix;
+    try {
+      await destination.send(jobId, chunk);
+      sent += chunk.length;
+      jobIds.push(jobId);
+    } catch (error) {
+      if (!(error instanceof SendFailedError)) throw error;
+      failures.push(`job ${jobId} (${plural(chunk.length, 'invite')}): ${error.message}`);
+      // Every later job would fail the same way (no region, gateway down…): say it once.
+      if (error.failure.stop) {
+        stopped = valid.length - start - chunk.length;
+        break;
+      }
+    }
+    progress(Math.min(start + chunk.length, valid.length), valid.length);
+  }
+  for (const failure of failures) console.error(`Not sent: ${failure}`);
+  if (stopped > 0) console.error(`Not sent either: the remaining ${plural(stopped, 'invite')}.`);
+  console.log(
+    `Enqueued ${sent} of ${plural(valid.length, 'valid invite')} in ${plural(jobIds.length, 'job')}${jobIds.length ? `: ${jobIds.join(', ')}` : ''}.` +
+      `${rejected.length ? ` Rejected ${plural(rejected.length, 'line')}.` : ''}`,
+  );
+  return rejected.length > 0 || failures.length > 0 ? 1 : 0;
+};

@@ -1,0 +1,67 @@
+/**
+ * Where `bulk-invite` sends its jobs: a gateway's bulk route (`npm start` or a deployed API in
+ * token mode), or straight onto the bulk queue with the AWS SDK. Each failure is thrown as a
+ * SendFailedError that already says its cause and what to do (cli/failures.ts).
+ */
+import { SqsQueue } from '../lib/bulk/queue';
+import { enqueueInvites } from '../lib/bulk/jobs';
+import type { InviteRequest } from '../lib/openai/types';
+import { gatewayRefused, gatewayUnreachable, queueFailure, SendFailedError } from './failures';
+
+export interface Destination {
+  describe: string;
+  send(jobId: string, invites: InviteRequest[]): Promise<void>;
+}
+
+const errorOf = (text: string): { message?: string; code?: string | null } => {
+  try {
+    const parsed = (JSON.parse(text) as { error?: { message?: string; code?: string | null } }).error;
+    if (parsed) return parsed;
+  } catch {
+    // Not OpenAI's error shape (a proxy's HTML page, say): quote the start of it.
+  }
+  return { message: text };
+};
+
+export const gatewayDestination = (base: string, source: string, token?: string): Destination => {
+  const url = `${base.replace(/\/+$/, '')}/organization/invites/bulk`;
+  return {
+    describe: url,
+    async send(jobId, invites) {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          },
+          body: JSON.stringify({ job_id: jobId, source, invites }),
+        });
+      } catch (error) {
+        throw new SendFailedError(gatewayUnreachable(base, error));
+      }
+      if (response.status !== 202) {
+        throw new SendFailedError(gatewayRefused(url, response.status, errorOf(await response.text())));
+      }
+    },
+  };
+};
+
+export const queueDestination = (url: string, source: string): Destination => {
+  const queue = new SqsQueue(url);
+  return {
+    describe: url,
+    async send(jobId, invites) {
+      try {
+        await enqueueInvites(
+          queue,
+          invites.map((invite, index) => ({ index, invite })),
+          { jobId, source },
+        );
+      } catch (error) {
+        throw new SendFailedError(queueFailure(url, error));
+      }
+    },
+  };
+};
