@@ -10,7 +10,7 @@
  * 502 the BambooHR lookup failed; 503 the queue or the secret could not be reached.
  */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { enqueueInvites } from '../bulk/jobs';
+import { enqueueInvites, enqueueRevocation } from '../bulk/jobs';
 import { InvalidRequestError, MethodNotAllowedError, PayloadTooLargeError } from '../http/errors';
 import {
   UnprocessableWebhookEventError,
@@ -26,7 +26,6 @@ import { lookupBambooHrEmployee } from './providers/bamboohr-directory';
 import { greenhouseProvider } from './providers/greenhouse';
 import { toInviteEvent, toRevokeEvent } from './mapping';
 import { oktaProvider } from './providers/okta';
-import { enqueueRevocation } from './revocations';
 import { getDedupeStore, getWebhookConfig, getWebhookSecretSource } from './runtime';
 import type { WebhookSecrets } from './secrets';
 import { standardProvider } from './providers/standard';
