@@ -9,12 +9,14 @@
  * 3. Secrets Manager reads per 1000 warm invocations (counted by SDK middleware, against moto).
  * 4. Bulk: 1000 and 10 000 invites through queue → worker → simulator limited to R requests/s.
  * 5. list-all: requests used to list N invites, next to ceil(N/100).
+ * 6. Pacing at OpenAI's real limits: over-configuration and a throttling episode (bench/pacing.ts).
  */
 import './quiet-env';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureBulk } from './bulk';
 import { measureBundles } from './bundles';
+import { measurePacing } from './pacing';
 import { measureListAll, measureSecretReads, measureWarmOverhead } from './warm';
 
 const table = (title: string, header: string[], rows: (string | number)[][]): void => {
@@ -93,6 +95,18 @@ const main = async () => {
     );
   }
 
+  const pacing = await measurePacing();
+  table(
+    "Pacing at OpenAI's real limits (2 workers, token-bucket fake with message-only 429s; see bench/pacing.ts)",
+    ['figure', 'result', 'target', 'met'],
+    pacing.map((row) => [
+      row.figure,
+      Number.isInteger(row.result) ? row.result : row.result.toFixed(3),
+      row.target,
+      row.met ? 'yes' : 'NO',
+    ]),
+  );
+
   const results = {
     measuredAt: new Date().toISOString(),
     node: process.version,
@@ -101,6 +115,7 @@ const main = async () => {
     secretReads,
     listAll,
     bulk,
+    pacing,
     durationSeconds: (Date.now() - startedAt) / 1000,
   };
   writeFileSync(

@@ -12,8 +12,10 @@
  *   it does at the next 429's; the calls it let through in between, over that time, are the
  *   rate it allows this container. The pacer drops to `headroom` × that rate (at least 10 %
  *   below the current one); with no measurement (no success in between) it halves.
- * - Increase: +`increase` (2 %) per accepted call, and doubling while below the last measured
- *   rate (after a long throttling episode the pacer returns to it in a few calls).
+ * - Increase: +`increase` (1 %) per accepted call, and doubling (slow start) while there is no
+ *   measure yet or the rate is below the last one (after a long episode it returns in a few calls).
+ * - During a long episode the rate stays at or above a quarter of the last measure (each 429's
+ *   wait paces the calls anyway) and never below `floorRps`.
  *
  * A 429 answered to a call sent before the pacer last slowed down only extends the pause: the
  * pacer reacts once per episode, as TCP does per window. The state lives as long as the
@@ -26,11 +28,11 @@ export const PACER_DEFAULTS = {
   /** Multiplicative decrease on a 429 that comes with no measurement. */
   decrease: 0.5,
   /** Run this far below a measured rate. */
-  headroom: 0.95,
+  headroom: 0.9,
   /** A 429 always slows down at least this much (× rate). */
   minDecrease: 0.9,
   /** Additive increase per accepted call, as a share of the current rate. */
-  increase: 0.02,
+  increase: 0.005,
   /** Never slower than one call a minute (the window users report OpenAI refills). */
   floorRps: 1 / 60,
   /** A call must be able to start this long before the invocation's deadline to be attempted. */
@@ -62,6 +64,7 @@ export class AdaptivePacer {
   /** When the last 429's wait ended (the limiter then held one call), and calls accepted since. */
   #windowStart?: number;
   #acceptedInWindow = 0;
+  #sentInWindow = 0;
   /** The last measured rate. */
   #measuredRps?: number;
   #deadline?: number;
@@ -118,6 +121,7 @@ export class AdaptivePacer {
 
   /** Tells the pacer how OpenAI answered a call sent at `sentAt`. */
   observe(answer: { sentAt: number; status: number; waitMs?: number }): void {
+    if (this.#windowStart !== undefined && answer.sentAt >= this.#windowStart) this.#sentInWindow += 1;
     if (answer.status === 429) this.#throttled(answer.sentAt, answer.waitMs);
     else this.#accepted(answer.sentAt);
   }
@@ -125,11 +129,9 @@ export class AdaptivePacer {
   #accepted(sentAt: number): void {
     if (this.#windowStart !== undefined && sentAt >= this.#windowStart) this.#acceptedInWindow += 1;
     const { headroom, increase } = this.#options;
-    const target = this.#measuredRps === undefined ? undefined : this.#measuredRps * headroom;
-    const next =
-      target !== undefined && this.#rate < target
-        ? Math.min(target, this.#rate * 2)
-        : this.#rate * (1 + increase);
+    // Slow start (doubling) until a measure exists, and back up to it after an episode.
+    const target = this.#measuredRps === undefined ? Infinity : this.#measuredRps * headroom;
+    const next = this.#rate < target ? Math.min(target, this.#rate * 2) : this.#rate * (1 + increase);
     this.#rate = Math.min(this.ceilingRps, next);
   }
 
@@ -142,18 +144,25 @@ export class AdaptivePacer {
     }
     const { decrease, headroom, minDecrease, floorRps } = this.#options;
     const refillAt = sentAt + (waitMs ?? 1000 / (this.#rate * decrease));
-    let measured: number | undefined;
+    let next = this.#rate * decrease;
     if (waitMs !== undefined && this.#windowStart !== undefined && this.#acceptedInWindow > 0) {
-      measured = this.#acceptedInWindow / ((refillAt - this.#windowStart) / 1000);
+      const seconds = (refillAt - this.#windowStart) / 1000;
+      const measured = this.#acceptedInWindow / seconds;
+      // Busy all along: the measure is the rate OpenAI allows this container. Idle part of the
+      // time, it is only a lower bound (the limiter filled up meanwhile, to its burst at most).
+      const busy = this.#sentInWindow / seconds >= 0.5 * this.#rate;
+      next = Math.min(
+        this.#rate * minDecrease,
+        busy ? measured * headroom : Math.max(next, measured * headroom),
+      );
+      if (busy || measured > (this.#measuredRps ?? 0)) this.#measuredRps = measured;
     }
-    const next =
-      measured === undefined
-        ? this.#rate * decrease
-        : Math.min(this.#rate * minDecrease, measured * headroom);
-    if (measured !== undefined) this.#measuredRps = measured;
-    this.#rate = Math.min(this.ceilingRps, Math.max(Math.min(floorRps, this.ceilingRps), next));
+    // A long episode of 429s stays near the last measured rate: each 429's wait paces it anyway.
+    const floor = Math.max(floorRps, (this.#measuredRps ?? 0) * decrease * decrease);
+    this.#rate = Math.min(this.ceilingRps, Math.max(floor, next));
     this.#windowStart = waitMs === undefined ? undefined : refillAt;
     this.#acceptedInWindow = 0;
+    this.#sentInWindow = 0;
     this.#reactedAt = now;
     this.#pauseUntil(refillAt, now);
   }
