@@ -4,6 +4,8 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { checkTimingModel } from '../lib/bulk/timing';
+import { WORKER_DEFAULTS } from './functions';
 
 export type AuthMode = 'iam' | 'token';
 
@@ -164,7 +166,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       `Context logRetentionDays must be one of CloudWatch's values: ${[...RETENTION_VALUES].join(', ')}.`,
     );
   }
-  return {
+  const config: StackConfig = {
     adminKeySecretId: text(raw, 'adminKeySecretId') ?? defaults.adminKeySecretId,
     openAiBaseUrl,
     authMode,
@@ -198,6 +200,15 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       30 * 86_400,
     ),
   };
+  // The worker's timing model (lib/bulk/timing.ts), with the stack's worker timeout.
+  const [timing] = checkTimingModel({
+    rateLimitRps: config.openAiRateLimitRps,
+    maxConcurrency: config.workerMaxConcurrency,
+    batchSize: config.workerBatchSize,
+    workerTimeoutSeconds: WORKER_DEFAULTS.timeout.toSeconds(),
+  });
+  if (timing) throw new StackConfigError(`Context workerBatchSize/openAiRateLimitRps: ${timing}`);
+  return config;
 };
 
 /** The configuration from a construct tree's context (`cdk.json`, `-c`). */

@@ -10,8 +10,10 @@
  *   reserved before it are taken again.
  * - Measure, then decrease: right after a 429's wait the limiter holds exactly one call, and so
  *   it does at the next 429's; the calls it let through in between, over that time, are the
- *   rate it allows this container. The pacer drops to `headroom` × that rate (at least 10 %
- *   below the current one); with no measurement (no success in between) it halves.
+ *   rate it allows this container. If the pacer kept busy meanwhile (sent at ≥ half its rate)
+ *   it drops to `headroom` × that rate (at least 10 % below the current one); otherwise the
+ *   measure is only a lower bound and it halves, not below that bound; with no measure (no
+ *   success in between, or no wait named) it halves.
  * - Increase: +`increase` (1 %) per accepted call, and doubling (slow start) while there is no
  *   measure yet or the rate is below the last one (after a long episode it returns in a few calls).
  * - During a long episode the rate stays at or above a quarter of the last measure (each 429's
