@@ -131,12 +131,7 @@ describe('bulk at OpenAI’s real limits', () => {
     expect(simulator.requests.filter((request) => request.method === 'POST')).toHaveLength(15);
     expect(await drain(deadLetterQueue)).toEqual([]);
     const outcomes = capturedLogLines()
-      .filter(
-        (line) =>
-          line.message === 'bulk record' &&
-          line.jobId === 'wave-9' &&
-          String(line.outcome).startsWith('fanned'),
-      )
+      .filter((line) => line.message === 'bulk record' && String(line.outcome).startsWith('fanned'))
       .map((line) => line.outcome);
     expect(outcomes).toEqual(['fanned_out_in_part', 'fanned_out']);
   }, 90_000);
