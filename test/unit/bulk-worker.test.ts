@@ -135,6 +135,33 @@ describe('the bulk worker', () => {
     });
   });
 
+  it("keeps its pacer's state from one invocation to the next, as a warm container does", async () => {
+    simulator.inject({
+      kind: 'status',
+      status: 429,
+      body: {
+        error: {
+          message: 'Please try again after 40 seconds.',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'rate_limit_exceeded',
+        },
+      },
+    });
+    const worker = workerWith();
+
+    await run(worker, sqsRecord(invite('first@example.com')));
+    const second = await run(worker, sqsRecord(invite('second@example.com')));
+
+    expect(second.batchItemFailures).toEqual([]);
+    expect(simulator.requests).toHaveLength(1);
+    expect(lastRecordLog()).toMatchObject({ outcome: 'throttled', errorCode: 'rate_limit_paused' });
+    expect(queue.peek().map(({ body }) => JSON.parse(body).email)).toEqual([
+      'first@example.com',
+      'second@example.com',
+    ]);
+  });
+
   it('reports a transient failure (503) in batchItemFailures with a backoff on its receive count', async () => {
     simulator.inject({ kind: 'status', status: 503 });
     const record = sqsRecord(invite('flaky@example.com'), { receiveCount: 3 });
