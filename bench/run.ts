@@ -12,12 +12,14 @@
  * 3. Secrets Manager reads per 1000 warm invocations (counted by SDK middleware, against moto).
  * 4. list-all: requests used to list N invites, next to ceil(N/100).
  * 5. Bulk: 1000 and 10 000 invites through queue → worker → simulator limited to R requests/s.
+ * 6. Pacing at OpenAI's real limits: over-configuration and a throttling episode (bench/pacing.ts).
  * A module adds figures by returning FigureRow[]; add them to `sections` below.
  */
 import './quiet-env';
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { bulkRows, measureBulk } from './bulk';
+import { measurePacing, pacingRows } from './pacing';
 import { bundleRows, sourceMapRows } from './bundle-rows';
 import { measureBundles } from './bundles';
 import { type BenchResults, type FigureRow, formatRows, RESULTS_FILE } from './report';
@@ -64,6 +66,10 @@ const main = async () => {
     [
       'Bulk (in-process queue → 2 workers → simulator limited to R requests/s)',
       async () => bulkRows(kept('bulk', await measureBulk())),
+    ],
+    [
+      "Pacing at OpenAI's real limits (2 workers, token-bucket fake with message-only 429s)",
+      async () => pacingRows(kept('pacing', await measurePacing())),
     ],
   ];
   for (const [title, measure] of sections) {

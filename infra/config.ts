@@ -4,6 +4,8 @@
  */
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { checkTimingModel } from '../lib/bulk/timing';
+import { WORKER_DEFAULTS } from './functions';
 
 export type AuthMode = 'iam' | 'token';
 
@@ -206,7 +208,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     );
   }
   const webhookWafRateLimitValue = raw('webhookWafRateLimit');
-  return {
+  const config: StackConfig = {
     adminKeySecretId: secretId(raw, 'adminKeySecretId', defaults.adminKeySecretId),
     openAiBaseUrl,
     authMode,
@@ -271,6 +273,15 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     setApiGatewayAccountRole: flag(raw, 'setApiGatewayAccountRole', defaults.setApiGatewayAccountRole),
     sourceMaps: flag(raw, 'sourceMaps', defaults.sourceMaps),
   };
+  // The worker's timing model (lib/bulk/timing.ts), with the stack's worker timeout.
+  const [timing] = checkTimingModel({
+    rateLimitRps: config.openAiRateLimitRps,
+    maxConcurrency: config.workerMaxConcurrency,
+    batchSize: config.workerBatchSize,
+    workerTimeoutSeconds: WORKER_DEFAULTS.timeout.toSeconds(),
+  });
+  if (timing) throw new StackConfigError(`Context workerBatchSize/openAiRateLimitRps: ${timing}`);
+  return config;
 };
 
 /** The configuration from a construct tree's context (`cdk.json`, `-c`). */

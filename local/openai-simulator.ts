@@ -41,6 +41,11 @@ export interface RateLimit {
   ratePerSecond: number;
   /** Bucket size (default: ratePerSecond, at least 1). */
   burst?: number;
+  /**
+   * Answer 429 as users report OpenAI's Admin API does: no `Retry-After` nor `x-ratelimit-*`
+   * header, the wait only in the message ("…try again after 6.937 seconds.").
+   */
+  messageOnly?: boolean;
 }
 
 /** How the simulator says "already invited": OpenAI does not document it. */
@@ -358,6 +363,12 @@ export class InvitesSimulator {
       );
     }
     const bucketAnswer = this.#bucket?.take();
+    if (bucketAnswer && !bucketAnswer.ok && this.options.rateLimit?.messageOnly) {
+      record(429);
+      const after = (bucketAnswer.waitMs / 1000).toFixed(3);
+      const message = `Rate limit reached for requests. Please try again after ${after} seconds.`;
+      return this.#send(res, 429, errorBody(message, 'invalid_request_error', 'rate_limit_exceeded'));
+    }
     if (bucketAnswer && !bucketAnswer.ok) {
       record(429);
       return this.#send(

@@ -1,6 +1,8 @@
 /** The bulk queue's and the worker's configuration from the environment (README, "Configuration"). */
 import { ConfigurationError } from '../commons/errors';
 import { ENV, type Env, integerFrom, stringFrom } from '../commons/env';
+import { readClientConfig } from '../openai/config';
+import { checkTimingModel } from './timing';
 
 export interface QueueConfig {
   /** The bulk queue: INVITE_QUEUE_URL. */
@@ -26,6 +28,8 @@ export interface WorkerConfig {
   maxConcurrency: number;
   /** First delay before a transiently failed record returns (no Retry-After): WORKER_RETRY_BASE_SECONDS. */
   retryBaseSeconds: number;
+  /** The event source's batch size, for the timing check: WORKER_BATCH_SIZE (unset: not checked here). */
+  batchSize?: number;
 }
 
 export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
@@ -36,5 +40,18 @@ export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
   // Lambda's event source accepts a maximum concurrency from 2 to 1000.
   const maxConcurrency = integerFrom(env, ENV.workerMaxConcurrency, DEFAULT_WORKER_MAX_CONCURRENCY, 1, 1000);
   const retryBaseSeconds = integerFrom(env, ENV.workerRetryBaseSeconds, 5, 0, 900);
-  return { rateLimitRps, maxConcurrency, retryBaseSeconds };
+  // Checked when the batch size is known (the stack checks its own at synth, lib/bulk/timing.ts).
+  if (stringFrom(env, ENV.workerBatchSize) === undefined)
+    return { rateLimitRps, maxConcurrency, retryBaseSeconds };
+  const batchSize = integerFrom(env, ENV.workerBatchSize, 10, 1, 10_000);
+  const { deadlineMs, attemptTimeoutMs } = readClientConfig(env);
+  const [problem] = checkTimingModel({
+    rateLimitRps,
+    maxConcurrency,
+    batchSize,
+    deadlineMs,
+    attemptTimeoutMs,
+  });
+  if (problem) throw new ConfigurationError(problem);
+  return { rateLimitRps, maxConcurrency, retryBaseSeconds, batchSize };
 };

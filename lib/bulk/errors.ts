@@ -14,8 +14,25 @@ export class EnqueueFailedError extends InvitesError {
         status: 503,
         type: 'server_error',
         code: 'enqueue_failed',
+        // SQS refusing is mostly brief; a sender fault (a bad entry) is caught before sending.
+        retryable: true,
         cause,
       },
     );
+  }
+}
+
+/**
+ * 429: this container's pacer holds calls back (OpenAI throttled it) past what is left of the
+ * invocation. Nothing reached OpenAI; the worker re-sends the record with a delay.
+ */
+export class PacerPausedError extends InvitesError {
+  constructor(readonly waitMs: number) {
+    super(`Paused for OpenAI's rate limit; calls resume in ${Math.ceil(waitMs / 1000)} s.`, {
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'rate_limit_paused',
+      retryable: true,
+    });
   }
 }

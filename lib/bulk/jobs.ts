@@ -1,7 +1,8 @@
 /**
  * Bulk invite jobs: `{"invites": [InviteRequest, ...], "job_id"?}` checked item by item, and the
- * producer that puts one invite a message on the bulk queue with SendMessageBatch.
- * The bulk route, the worker's fan-out of whole-job messages and the webhook all use it.
+ * producer that puts one invite a message (or a revocation) on the bulk queue. The bulk route,
+ * the worker's fan-out of whole-job messages, the webhook and the CLI all use it; the messages'
+ * format is messages.ts's.
  */
 import { randomUUID } from 'node:crypto';
 import { EnqueueFailedError, InvalidJobError } from './errors';
@@ -11,6 +12,7 @@ import type { InviteRequest } from '../openai/types';
 import { type FailedEntry, MAX_BATCH_ENTRIES, type MessageQueue, type OutgoingMessage } from './queue';
 import { MAX_ID_LENGTH, parseInviteRequest } from '../http/validation';
 import { describeTerms } from '../openai/invite-terms';
+import { encodeInvite, encodeRevocation } from './messages';
 
 export const MAX_INVITES_PER_JOB = 1000;
 /** 1000 invites with a few projects each fit well within this. */
@@ -18,8 +20,6 @@ export const MAX_BULK_BODY_BYTES = 1024 * 1024;
 const JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 /** A caller-chosen `source` (e.g. `cli`, `hr-csv`) is a short label: it ends up in logs and messages. */
 const MAX_SOURCE_LENGTH = 64;
-/** Message attributes the producer sets and the worker reads. */
-export const ATTRIBUTE = { jobId: 'job_id', source: 'source', index: 'index' } as const;
 
 export interface InvalidItem {
   index: number;
@@ -158,24 +158,27 @@ export interface EnqueueOptions {
   concurrency?: number;
 }
 
+/** The entries a batch could not send, after resending the failed ones up to `maxResends` times. */
 const sendWithResends = async (
   queue: MessageQueue,
   entries: OutgoingMessage[],
   maxResends: number,
-): Promise<void> => {
+): Promise<{ unsentIds: string[]; failure?: EnqueueFailedError }> => {
   let pending = entries;
   for (let attempt = 0; ; attempt += 1) {
     let failed: FailedEntry[];
     try {
       failed = await queue.sendBatch(pending);
     } catch (error) {
-      throw new EnqueueFailedError(pending.length, (error as Error)?.name ?? 'Error', error);
+      const failure = new EnqueueFailedError(pending.length, (error as Error)?.name ?? 'Error', error);
+      return { unsentIds: pending.map((entry) => entry.id), failure };
     }
-    if (failed.length === 0) return;
+    if (failed.length === 0) return { unsentIds: [] };
     const permanent = failed.find((entry) => entry.senderFault);
     if (permanent || attempt >= maxResends) {
       const reason = permanent ?? failed[0]!;
-      throw new EnqueueFailedError(failed.length, `${reason.code}: ${reason.message}`);
+      const failure = new EnqueueFailedError(failed.length, `${reason.code}: ${reason.message}`);
+      return { unsentIds: failed.map((entry) => entry.id), failure };
     }
     const failedIds = new Set(failed.map((entry) => entry.id));
     pending = pending.filter((entry) => failedIds.has(entry.id));
@@ -183,37 +186,68 @@ const sendWithResends = async (
   }
 };
 
+export interface SendOutcome {
+  /** The items SQS did not take (every batch is tried, so the rest were all sent). */
+  unsent: { index: number; invite: InviteRequest }[];
+  /** Why, when some were not sent. */
+  failure?: EnqueueFailedError;
+}
+
 /**
- * One message per invite (body: the InviteRequest; attributes: job id, source, index), sent 10
- * a call with SendMessageBatch; the failed entries of a partly failed batch are sent again.
+ * One message per invite (messages.ts `encodeInvite`), sent 10 a call with SendMessageBatch;
+ * the failed entries of a partly failed batch are sent again. Tells which items were not sent,
+ * so that the worker's fan-out re-sends only those.
  */
-export const enqueueInvites = async (
+export const sendInvites = async (
   queue: MessageQueue,
   invites: { index: number; invite: InviteRequest }[],
   options: EnqueueOptions,
-): Promise<number> => {
+): Promise<SendOutcome> => {
   const batches: OutgoingMessage[][] = [];
   for (let start = 0; start < invites.length; start += MAX_BATCH_ENTRIES) {
     batches.push(
       invites.slice(start, start + MAX_BATCH_ENTRIES).map(({ index, invite }) => ({
         id: String(index),
-        body: JSON.stringify(invite),
-        attributes: {
-          [ATTRIBUTE.jobId]: options.jobId,
-          [ATTRIBUTE.source]: options.source,
-          [ATTRIBUTE.index]: String(index),
-        },
+        ...encodeInvite(invite, { jobId: options.jobId, source: options.source, index }),
       })),
     );
   }
   const concurrency = options.concurrency ?? 4;
+  const unsentIds = new Set<string>();
+  let failure: EnqueueFailedError | undefined;
   let next = 0;
   const sender = async () => {
     while (next < batches.length) {
       const batch = batches[next++]!;
-      await sendWithResends(queue, batch, options.maxResends ?? 3);
+      const outcome = await sendWithResends(queue, batch, options.maxResends ?? 3);
+      for (const id of outcome.unsentIds) unsentIds.add(id);
+      failure ??= outcome.failure;
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, sender));
+  return { unsent: invites.filter(({ index }) => unsentIds.has(String(index))), failure };
+};
+
+/** Every invite on the queue, or 503 `enqueue_failed` (the bulk route, webhooks, the CLI). */
+export const enqueueInvites = async (
+  queue: MessageQueue,
+  invites: { index: number; invite: InviteRequest }[],
+  options: EnqueueOptions,
+): Promise<number> => {
+  const { failure } = await sendInvites(queue, invites, options);
+  if (failure) throw failure;
   return invites.length;
+};
+
+/** A revocation message (the HR webhook's leavers), or 503 `enqueue_failed`. */
+export const enqueueRevocation = async (
+  queue: MessageQueue,
+  email: string,
+  options: { jobId: string; source: string },
+): Promise<void> => {
+  try {
+    await queue.send(encodeRevocation(email, options));
+  } catch (error) {
+    throw new EnqueueFailedError(1, (error as Error)?.name ?? 'Error', error);
+  }
 };

@@ -11,7 +11,7 @@ import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
 import { readQueueConfig, readWorkerConfig, type WorkerConfig } from './config';
 import { type MessageQueue, SqsQueue } from './queue';
-import { RateLimiter } from './rate-limiter';
+import { AdaptivePacer, pacedFetch, type PacerOptions } from './pacer';
 import { BulkInviteWorker } from './worker';
 
 let inviteQueue: MessageQueue | undefined;
@@ -43,30 +43,32 @@ export const setQueues = (queues: { queue?: MessageQueue; deadLetterQueue?: Mess
 // ---- The bulk worker ------------------------------------------------------------------------
 
 /**
- * A worker as one container runs it: its own client, paced to its share of the fleet's rate
- * (OPENAI_RATE_LIMIT_RPS / WORKER_MAX_CONCURRENCY) and pausing on 429.
+ * A worker as one container runs it: its own client and pacer, which starts at the container's
+ * share of the fleet's ceiling (OPENAI_RATE_LIMIT_RPS / WORKER_MAX_CONCURRENCY) and adapts to
+ * what OpenAI allows (pacer.ts). Kept by `getBulkWorker`, so the pacer's state outlives an
+ * invocation.
  */
 export const createBulkWorker = (
   config: ClientConfig = readClientConfig(),
   workerConfig: WorkerConfig = readWorkerConfig(),
+  pacing: PacerOptions = {},
 ): BulkInviteWorker => {
-  const limiter = new RateLimiter(workerConfig.rateLimitRps / workerConfig.maxConcurrency);
+  const pacer = new AdaptivePacer(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
   const client = createInvitesClient(config, {
-    beforeAttempt: () => limiter.take(),
-    onRetry: (notice) => {
-      if (notice.status === 429) limiter.pauseFor(notice.delayMs);
-      logger.warn('retrying OpenAI call', { retry: notice });
-    },
+    beforeAttempt: () => pacer.take(),
+    fetch: pacedFetch(pacer),
+    onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
   });
   return new BulkInviteWorker({
     client,
+    pacer,
     queue: getInviteQueue(),
     deadLetterQueue: getDeadLetterQueue(),
     metrics: new Metrics({
       namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OpenAIInvites',
       serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'openai-invites',
     }),
-    retryBaseSeconds: workerConfig.retryBaseSeconds,
+    failurePolicy: { retryBaseSeconds: workerConfig.retryBaseSeconds },
   });
 };
 

@@ -1,59 +1,43 @@
 /**
- * The bulk worker: one invite a message, processed with Powertools batch processing.
+ * The bulk worker: record → action → outcome, with Powertools batch processing.
  *
- * - Success: created, or "already invited / already a member" (counted as deduplicated), so a
- *   redelivered message never makes a second invite.
- * - Transient failure (429, 5xx, timeouts, network, the key or the queue unavailable): the record
- *   is reported in `batchItemFailures` and comes back after a visibility timeout set from
- *   Retry-After (or a backoff on its receive count), so it returns when OpenAI allows.
- * - Permanent failure (a 4xx that will never succeed, an unparsable or invalid body): sent to the
- *   dead-letter queue at once with the reason in message attributes, then counted as handled.
- * - A whole job (`{"invites": [...], "job_id"?}`) is fanned out into one-invite messages.
- * - A revocation (attribute `action=revoke`, body `{"email"}`, from the HR webhook): the pending
- *   invite for that email is deleted; none → success; only an accepted one → logged as needing
- *   offboarding (the person is a member: remove them in OpenAI) and counted as handled.
+ * What a record is comes from messages.ts (`decodeRecord`); what a failure means from
+ * failure-policy.ts (`classify`); dead-letter messages are written by dead-letter.ts. Here:
  *
- * Every HTTP attempt to OpenAI waits for this container's share of OPENAI_RATE_LIMIT_RPS.
+ * - Invite: created, or "already invited / already a member" (deduplicated), so a redelivered
+ *   message never makes a second invite.
+ * - Revocation: the pending invite for the email is deleted; none → success; only an accepted
+ *   one → logged as needing offboarding (remove the member in OpenAI) and counted as handled.
+ * - Whole job: fanned out into one-invite messages (fan-out.ts), or dead-lettered once, whole.
+ * - Poison (not JSON, an invalid invite or email): dead-lettered at once with its reason.
+ * - A failure: `throttle` → re-sent with a delay (no receive consumed); `retry` → reported in
+ *   `batchItemFailures`, back after the policy's delay; `dead_letter` → to the DLQ with its reason.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ATTRIBUTE, checkJob, enqueueInvites } from './jobs';
-import { EnqueueFailedError } from './errors';
-import { ConfigurationError, InvitesError } from '../commons/errors';
-import { AdminKeyRejectedError, UpstreamRateLimitError } from '../openai/errors';
-import { AdminKeyUnavailableError } from '../secrets/errors';
+import { InvitesError } from '../commons/errors';
 import { logger } from '../commons/logger';
-import type { MessageQueue } from './queue';
 import type { OpenAIInvitesClient } from '../openai/client';
-import { isRetryableStatus } from '../openai/retry-policy';
-import { type Revocation, revokeInvite } from './revoke-invite';
-import { parseInviteRequest } from '../http/validation';
-import { ACTION_ATTRIBUTE, REVOKE_ACTION } from '../webhooks/revocations';
-
-/** Dead-letter message attributes that say why. */
-export const FAILURE_ATTRIBUTE = {
-  reason: 'failure_reason',
-  code: 'failure_code',
-  status: 'failure_status',
-  messageId: 'source_message_id',
-  receiveCount: 'receive_count',
-} as const;
-
-/** SQS's longest visibility timeout is 12 hours. */
-const MAX_VISIBILITY_SECONDS = 12 * 3600;
+import { DeadLetterWriter } from './dead-letter';
+import { classify, type FailurePolicyOptions } from './failure-policy';
+import { fanOutJob } from './fan-out';
+import { type DecodedRecord, decodeRecord, encodeThrottledResend, type MessageMeta } from './messages';
+import type { AdaptivePacer } from './pacer';
+import type { MessageQueue } from './queue';
+import { revokeInvite } from './revoke-invite';
 
 export interface BulkWorkerOptions {
   client: OpenAIInvitesClient;
-  /** The bulk queue: whole jobs are fanned out onto it, and visibility is changed on it. */
+  /** The bulk queue: jobs are fanned out onto it, throttled records re-sent to it. */
   queue: MessageQueue;
   deadLetterQueue: MessageQueue;
   metrics?: Metrics;
-  /** First retry delay of a transient failure without Retry-After; doubles per receive. */
-  retryBaseSeconds?: number;
-  /** Upper bound of that delay. */
-  retryMaxSeconds?: number;
+  /** This container's pacer (its calls wait for it); told the invocation's deadline. */
+  pacer?: AdaptivePacer;
+  /** Retry delays (failure-policy.ts FAILURE_DEFAULTS). */
+  failurePolicy?: FailurePolicyOptions;
 }
 
 type Outcome =
@@ -61,109 +45,101 @@ type Outcome =
   | 'deduplicated'
   | 'dead_lettered'
   | 'fanned_out'
+  | 'fanned_out_in_part'
+  | 'throttled'
   | 'revoked'
   | 'revoke_no_pending_invite'
   | 'revoke_needs_offboarding';
 
-/** Would trying again help? Problems of our own (key, config, queue) pass once fixed. */
-const isTransient = (error: unknown): boolean => {
-  if (
-    error instanceof AdminKeyUnavailableError ||
-    error instanceof AdminKeyRejectedError ||
-    error instanceof ConfigurationError ||
-    error instanceof EnqueueFailedError
-  ) {
-    return true;
-  }
-  if (error instanceof InvitesError) return isRetryableStatus(error.status);
-  return true; // unknown errors: better retried than lost
-};
-
 /** Thrown for a record to be retried; carries nothing secret. */
 class RetryLater extends Error {}
 
+/** SQS's longest visibility timeout is 12 hours. */
+const MAX_VISIBILITY_SECONDS = 12 * 3600;
+
 export class BulkInviteWorker {
-  readonly #options: Required<Omit<BulkWorkerOptions, 'metrics'>> & Pick<BulkWorkerOptions, 'metrics'>;
+  readonly #options: BulkWorkerOptions;
+  readonly #deadLetters: DeadLetterWriter;
   readonly #processor = new BatchProcessor(EventType.SQS);
 
   constructor(options: BulkWorkerOptions) {
-    this.#options = { retryBaseSeconds: 5, retryMaxSeconds: 900, ...options };
+    this.#options = options;
+    this.#deadLetters = new DeadLetterWriter(options.deadLetterQueue);
   }
 
   async handle(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
     const deadline = this.#options.client.deadlineWithin(context.getRemainingTimeInMillis());
+    this.#options.pacer?.setDeadline(deadline);
     try {
       return await processPartialResponse(
         event,
         (record: SQSRecord) => this.#process(record, deadline),
         this.#processor,
-        // A batch that failed whole because OpenAI throttles is not a function error.
+        // A batch that failed whole because OpenAI is down is not a function error.
         { context, throwOnFullBatchFailure: false },
       );
     } finally {
+      this.#options.pacer?.setDeadline(undefined);
       if (this.#options.metrics?.hasStoredMetrics()) this.#options.metrics.publishStoredMetrics();
     }
   }
 
   async #process(record: SQSRecord, deadline: number): Promise<void> {
     const startedAt = performance.now();
-    const context = {
-      messageId: record.messageId,
-      jobId: record.messageAttributes[ATTRIBUTE.jobId]?.stringValue,
-      source: record.messageAttributes[ATTRIBUTE.source]?.stringValue,
-      receiveCount: Number(record.attributes.ApproximateReceiveCount),
-    };
-    try {
-      const outcome = await this.#handleRecord(record, deadline);
-      logger.info('bulk record', {
+    const decoded = decodeRecord(record);
+    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
+    const context = { messageId: record.messageId, jobId: decoded.meta.jobId, source: decoded.meta.source };
+    const log = (level: 'info' | 'warn', outcome: string, extra: Record<string, unknown> = {}) =>
+      logger[level]('bulk record', {
         ...context,
+        receiveCount,
+        attempt: decoded.meta.attempt,
         outcome,
+        ...extra,
         durationMs: Math.round(performance.now() - startedAt),
       });
+    let outcome: Outcome;
+    try {
+      outcome = await this.#act(decoded, record, deadline);
     } catch (error) {
       const failure = error instanceof InvitesError ? error : undefined;
-      const retryAfterSeconds = await this.#delayRetry(record, error);
-      this.#count(error instanceof UpstreamRateLimitError ? 'InvitesThrottled' : 'InvitesRetried');
-      logger.warn('bulk record', {
-        ...context,
-        outcome: 'retry',
-        errorCode: failure?.code ?? (error as Error)?.name,
-        errorMessage: failure?.message,
-        retryAfterSeconds,
-        durationMs: Math.round(performance.now() - startedAt),
-      });
-      throw new RetryLater(failure?.code ?? 'transient failure');
+      const errorCode = failure?.code ?? (error as Error)?.name;
+      const decision = classify(
+        error,
+        { receiveCount, pacerWaitMs: this.#options.pacer?.waitMs() },
+        this.#options.failurePolicy,
+      );
+      if (decision.action === 'dead_letter') {
+        outcome = await this.#deadLetter(record, decision);
+      } else if (
+        decision.action === 'throttle' &&
+        (await this.#resend(record, decoded.meta, decision.delaySeconds))
+      ) {
+        this.#count('InvitesThrottled');
+        return log('info', 'throttled', { errorCode, delaySeconds: decision.delaySeconds });
+      } else {
+        const delaySeconds = await this.#delayRetry(record, decision.delaySeconds);
+        this.#count('InvitesRetried');
+        log('warn', 'retry', { errorCode, errorMessage: failure?.message, retryAfterSeconds: delaySeconds });
+        throw new RetryLater(errorCode ?? 'transient failure');
+      }
     }
+    log('info', outcome);
   }
 
-  async #handleRecord(record: SQSRecord, deadline: number): Promise<Outcome> {
-    const source = record.messageAttributes[ATTRIBUTE.source]?.stringValue ?? 'queue';
-    const jobId = record.messageAttributes[ATTRIBUTE.jobId]?.stringValue;
-    let body: unknown;
-    try {
-      body = JSON.parse(record.body);
-    } catch {
-      return this.#deadLetter(record, { code: 'unparsable_body', reason: 'The message body is not JSON.' });
-    }
-    if (record.messageAttributes[ACTION_ATTRIBUTE]?.stringValue === REVOKE_ACTION)
-      return this.#revoke(record, body, deadline, source, jobId);
-    if (typeof body === 'object' && body !== null && 'invites' in body)
-      return this.#fanOut(record, body, source);
-    let request: ReturnType<typeof parseInviteRequest>;
-    try {
-      request = parseInviteRequest(body);
-    } catch (error) {
-      const invalid = error as InvitesError;
-      return this.#deadLetter(record, {
-        code: 'invalid_invite',
-        reason: invalid.message,
-        status: invalid.status,
-      });
-    }
-    try {
-      const invite = await this.#options.client.createInviteIfAbsent(request, { deadline });
-      this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
-      if (invite) {
+  async #act(decoded: DecodedRecord, record: SQSRecord, deadline: number): Promise<Outcome> {
+    switch (decoded.kind) {
+      case 'poison':
+        return this.#deadLetter(record, decoded);
+      case 'job':
+        return this.#fanOut(record, decoded.body, decoded.meta);
+      case 'revoke':
+        return this.#revoke(record, decoded.email, decoded.meta, deadline);
+      case 'invite': {
+        const invite = await this.#options.client.createInviteIfAbsent(decoded.request, { deadline });
+        this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
+        if (!invite) return 'deduplicated';
+        const { jobId, source } = decoded.meta;
         const audit = {
           action: 'invite.created',
           caller: `bulk:${source}`,
@@ -172,10 +148,8 @@ export class BulkInviteWorker {
           inviteId: invite.id,
         };
         logger.info('audit', { audit });
+        return 'created';
       }
-      return invite ? 'created' : 'deduplicated';
-    } catch (error) {
-      return this.#deadLetterUnlessTransient(record, error);
     }
   }
 
@@ -184,26 +158,8 @@ export class BulkInviteWorker {
    * accepted one (or OpenAI refusing because it was accepted meanwhile) → the person is already a
    * member, which needs offboarding in OpenAI: logged as a warning and counted as handled.
    */
-  async #revoke(
-    record: SQSRecord,
-    body: unknown,
-    deadline: number,
-    source: string,
-    jobId: string | undefined,
-  ): Promise<Outcome> {
-    let email: string;
-    try {
-      ({ email } = parseInviteRequest({ email: (body as { email?: unknown })?.email, role: 'reader' }));
-    } catch (error) {
-      const invalid = error as InvitesError;
-      return this.#deadLetter(record, { code: 'invalid_revocation', reason: invalid.message, status: 400 });
-    }
-    let revocation: Revocation;
-    try {
-      revocation = await revokeInvite(this.#options.client, email, { deadline });
-    } catch (error) {
-      return this.#deadLetterUnlessTransient(record, error);
-    }
+  async #revoke(record: SQSRecord, email: string, meta: MessageMeta, deadline: number): Promise<Outcome> {
+    const revocation = await revokeInvite(this.#options.client, email, { deadline });
     if (revocation.outcome === 'no_pending_invite') {
       this.#count('RevocationsWithoutInvite');
       return 'revoke_no_pending_invite';
@@ -212,7 +168,7 @@ export class BulkInviteWorker {
       this.#count('RevocationsNeedingOffboarding');
       logger.warn('revocation needs offboarding', {
         messageId: record.messageId,
-        jobId,
+        jobId: meta.jobId,
         email,
         inviteId: revocation.inviteId,
         reason: 'The invite was already accepted: remove the user from the OpenAI organization.',
@@ -222,8 +178,8 @@ export class BulkInviteWorker {
     this.#count('InvitesRevoked');
     const audit = {
       action: 'invite.revoked',
-      caller: `bulk:${source}`,
-      jobId,
+      caller: `bulk:${meta.source}`,
+      jobId: meta.jobId,
       email,
       inviteId: revocation.inviteId,
     };
@@ -231,92 +187,34 @@ export class BulkInviteWorker {
     return 'revoked';
   }
 
-  /** A failure that may pass is thrown (the record is retried); any other goes to the DLQ. */
-  async #deadLetterUnlessTransient(record: SQSRecord, error: unknown): Promise<Outcome> {
-    if (isTransient(error)) throw error;
-    const failure = error as InvitesError;
-    return this.#deadLetter(record, {
-      code: failure.code ?? 'rejected',
-      reason: failure.message,
-      status: failure.status,
-    });
-  }
-
-  /** A whole job: valid items become one-invite messages, invalid ones go to the DLQ with their index. */
-  async #fanOut(record: SQSRecord, body: object, source: string): Promise<Outcome> {
-    let job: ReturnType<typeof checkJob>;
-    try {
-      job = checkJob(body);
-    } catch (error) {
-      return this.#deadLetter(record, { code: 'invalid_job', reason: (error as Error).message, status: 400 });
-    }
-    await enqueueInvites(this.#options.queue, job.valid, { jobId: job.jobId, source });
-    for (const item of job.invalid) {
-      await this.#options.deadLetterQueue.send({
-        body: JSON.stringify((body as { invites: unknown[] }).invites[item.index]),
-        attributes: this.#failureAttributes(record, {
-          code: 'invalid_invite',
-          reason: `${item.param}: ${item.message}`,
-          status: 400,
-          extra: { [ATTRIBUTE.jobId]: job.jobId, [ATTRIBUTE.index]: String(item.index) },
-        }),
-      });
-    }
-    this.#count('InvitesFailed', job.invalid.length);
-    logger.info('bulk job fanned out', {
-      jobId: job.jobId,
-      enqueued: job.valid.length,
-      invalid: job.invalid.length,
-    });
-    return 'fanned_out';
+  async #fanOut(record: SQSRecord, body: object, meta: MessageMeta): Promise<Outcome> {
+    const result = await fanOutJob(record, body, meta, this.#options.queue, this.#options.failurePolicy);
+    return result.outcome === 'invalid' ? this.#deadLetter(record, result) : result.outcome;
   }
 
   async #deadLetter(
     record: SQSRecord,
     failure: { code: string; reason: string; status?: number },
   ): Promise<Outcome> {
-    await this.#options.deadLetterQueue.send({
-      body: record.body,
-      attributes: this.#failureAttributes(record, failure),
-    });
+    await this.#deadLetters.write(record, failure);
     this.#count('InvitesFailed');
-    logger.warn('bulk record dead-lettered', {
-      messageId: record.messageId,
-      failureCode: failure.code,
-      reason: failure.reason,
-    });
     return 'dead_lettered';
   }
 
-  #failureAttributes(
-    record: SQSRecord,
-    failure: { code: string; reason: string; status?: number; extra?: Record<string, string> },
-  ): Record<string, string> {
-    const kept = Object.fromEntries(
-      Object.entries(record.messageAttributes)
-        .filter(([, value]) => value.stringValue !== undefined)
-        .map(([name, value]) => [name, value.stringValue as string]),
-    );
-    return {
-      ...kept,
-      ...failure.extra,
-      [FAILURE_ATTRIBUTE.reason]: failure.reason.slice(0, 1000),
-      [FAILURE_ATTRIBUTE.code]: failure.code,
-      ...(failure.status ? { [FAILURE_ATTRIBUTE.status]: String(failure.status) } : {}),
-      [FAILURE_ATTRIBUTE.messageId]: record.messageId,
-      [FAILURE_ATTRIBUTE.receiveCount]: record.attributes.ApproximateReceiveCount,
-    };
+  /** The record again, one attempt further, after `delaySeconds`; false when SQS would not take it. */
+  async #resend(record: SQSRecord, meta: MessageMeta, delaySeconds: number): Promise<boolean> {
+    try {
+      await this.#options.queue.send({ ...encodeThrottledResend(record, meta.attempt + 1), delaySeconds });
+      return true;
+    } catch (error) {
+      logger.warn('could not re-send a throttled record', { messageId: record.messageId, error });
+      return false;
+    }
   }
 
-  /** Hides a record that will be retried until OpenAI allows it (Retry-After) or a backoff passes. */
-  async #delayRetry(record: SQSRecord, error: unknown): Promise<number> {
-    const { retryBaseSeconds, retryMaxSeconds } = this.#options;
-    const receiveCount = Math.max(1, Number(record.attributes.ApproximateReceiveCount) || 1);
-    const seconds =
-      error instanceof UpstreamRateLimitError && error.retryAfterMs !== undefined
-        ? Math.ceil(error.retryAfterMs / 1000)
-        : Math.min(retryMaxSeconds, retryBaseSeconds * 2 ** (receiveCount - 1));
-    const visibility = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, seconds));
+  /** Hides a record that will be retried until the policy's delay has passed. */
+  async #delayRetry(record: SQSRecord, delaySeconds: number): Promise<number> {
+    const visibility = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, delaySeconds));
     // If this fails the record still returns, after the queue's own visibility timeout.
     await this.#options.queue
       .changeVisibility(record.receiptHandle, visibility)

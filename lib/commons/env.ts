@@ -24,6 +24,7 @@ export const ENV = {
   rateLimitRps: 'OPENAI_RATE_LIMIT_RPS',
   workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
   workerRetryBaseSeconds: 'WORKER_RETRY_BASE_SECONDS',
+  workerBatchSize: 'WORKER_BATCH_SIZE',
   // HR webhooks
   webhookSecretsSecretId: 'WEBHOOK_SECRETS_SECRET_ID',
   webhookSecretsMaxAgeSeconds: 'WEBHOOK_SECRETS_MAX_AGE_SECONDS',

@@ -25,6 +25,8 @@ export interface InvitesErrorOptions {
   upstreamRequestId?: string;
   /** Extra response headers, e.g. `Retry-After` on a 429 or `Allow` on a 405. */
   headers?: Record<string, string>;
+  /** May the same request succeed later, unchanged? Default false (see `InvitesError.retryable`). */
+  retryable?: boolean;
   cause?: unknown;
 }
 
@@ -36,6 +38,12 @@ export class InvitesError extends Error {
   readonly param: string | null;
   readonly upstreamRequestId?: string;
   readonly headers: Record<string, string>;
+  /**
+   * True when the same request may succeed later, unchanged (OpenAI's 5xx or 429, a timeout, a
+   * connection error, a secret or queue briefly unavailable). The bulk worker's failure policy
+   * retries these and dead-letters the rest, instead of guessing from the HTTP status.
+   */
+  readonly retryable: boolean;
 
   constructor(message: string, options: InvitesErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -46,6 +54,7 @@ export class InvitesError extends Error {
     this.param = options.param ?? null;
     this.upstreamRequestId = options.upstreamRequestId;
     this.headers = options.headers ?? {};
+    this.retryable = options.retryable ?? false;
   }
 
   toErrorBody(): OpenAIErrorBody {

@@ -1,6 +1,7 @@
 /** What OpenAI answered, or failed to answer, as the errors the product passes on. */
-import { InvitesError } from '../commons/errors';
+import { InvitesError, type InvitesErrorOptions } from '../commons/errors';
 import { describeTerms } from './invite-terms';
+import { isRetryableStatus } from './retry-policy';
 import type { Invite, InviteRequest } from './types';
 
 /** Header of `POST /organization/invites` that asks to replace a pending invite of other terms. */
@@ -65,8 +66,15 @@ export class AdminKeyRejectedError extends InvitesError {
   }
 }
 
-/** An error answer from OpenAI, passed on with its own status, type, code and param. */
-export class UpstreamApiError extends InvitesError {}
+/**
+ * An error answer from OpenAI, passed on with its own status, type, code and param; retryable
+ * when its status is (408, 5xx), as the client's own retry policy says.
+ */
+export class UpstreamApiError extends InvitesError {
+  constructor(message: string, options: InvitesErrorOptions) {
+    super(message, { ...options, retryable: options.retryable ?? isRetryableStatus(options.status) });
+  }
+}
 
 /** 429 from OpenAI that outlasted our retries or deadline; carries `Retry-After` when known. */
 export class UpstreamRateLimitError extends InvitesError {
@@ -87,6 +95,7 @@ export class UpstreamRateLimitError extends InvitesError {
       code: options.code ?? 'rate_limit_exceeded',
       upstreamRequestId: options.upstreamRequestId,
       headers,
+      retryable: true,
     });
     this.retryAfterMs = options.retryAfterMs;
   }
@@ -107,7 +116,7 @@ export class UpstreamMalformedResponseError extends InvitesError {
 /** 504: OpenAI did not answer within the attempt timeout or the overall deadline. */
 export class UpstreamTimeoutError extends InvitesError {
   constructor(message: string) {
-    super(message, { status: 504, type: 'server_error', code: 'upstream_timeout' });
+    super(message, { status: 504, type: 'server_error', code: 'upstream_timeout', retryable: true });
   }
 }
 
@@ -118,6 +127,7 @@ export class UpstreamConnectionError extends InvitesError {
       status: 502,
       type: 'server_error',
       code: 'upstream_unreachable',
+      retryable: true,
       cause,
     });
   }

@@ -31,6 +31,7 @@ export class AdminKeyUnavailableError extends InvitesError {
       status: options.transient ? 503 : 500,
       type: 'server_error',
       code: 'admin_key_unavailable',
+      retryable: options.transient ?? false,
       cause: options.cause,
     });
     this.transient = options.transient ?? false;

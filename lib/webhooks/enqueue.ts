@@ -4,11 +4,10 @@
  * releases its leases, so the sender's retry goes through; an event another delivery is still
  * working on is answered 503 (retry), never "duplicate".
  */
-import { enqueueInvites } from '../bulk/jobs';
+import { enqueueInvites, enqueueRevocation } from '../bulk/jobs';
 import { getInviteQueue } from '../bulk/runtime';
 import { logger } from '../commons/logger';
 import { WebhookEventInProgressError } from './errors';
-import { enqueueRevocation } from './revocations';
 import { getDedupeStore, getWebhookConfig } from './runtime';
 import type { ProviderName, WebhookEvent } from './types';
 

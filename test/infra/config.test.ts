@@ -62,6 +62,11 @@ describe('parseStackConfig', () => {
     [{ setApiGatewayAccountRole: 'yes' }, /setApiGatewayAccountRole must be true or false/],
     [{ webhookWafRateLimit: 5 }, /webhookWafRateLimit must be an integer from 10/],
     [{ apiReservedConcurrency: 0 }, /apiReservedConcurrency/],
+    // Issue 13: the timing model (lib/bulk/timing.ts), e.g. R=1, C=4, B=10 needs 46 s of a 25 s deadline.
+    [
+      { openAiRateLimitRps: 1, workerMaxConcurrency: 4, workerBatchSize: 10 },
+      /A batch of 10 at 0\.250 requests\/s per container .* use a batch size of at most 4,/,
+    ],
   ])('refuses %o', (context, message) => {
     expect(() => from(context)).toThrow(StackConfigError);
     expect(() => from(context)).toThrow(message);

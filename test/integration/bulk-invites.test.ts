@@ -4,7 +4,7 @@
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAILURE_ATTRIBUTE } from '../../lib/bulk/worker';
+import { FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
 import type { SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
 import type { QueueEventSource } from '../../local/event-source';
@@ -233,7 +233,9 @@ describe('the worker', () => {
     });
   }, 30_000);
 
-  it('hides a throttled record until Retry-After, then delivers it', async () => {
+  // Issue 13: a throttled record is re-sent with a delay (attempt 1) instead of being reported
+  // as failed, so throttling never consumes the receives that lead to the DLQ.
+  it('re-sends a throttled record after Retry-After, without consuming a receive, then delivers it', async () => {
     simulator.inject({
       kind: 'status',
       status: 429,
@@ -248,22 +250,27 @@ describe('the worker', () => {
     await waitFor(() => simulator.invites.length === 1, 20_000);
     await source?.stop();
 
-    expect(responses[0]?.batchItemFailures).toHaveLength(1);
-    // Three 429s with Retry-After 2 s: two waited in the invocation, one as the visibility timeout.
+    expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
+    // Three 429s with Retry-After 2 s: two waited in the invocation, one as the re-send's delay.
     expect(Date.now() - sentAt).toBeGreaterThanOrEqual(5_000);
     const throttled = capturedLogLines().findLast(
-      (line) => line.message === 'bulk record' && line.outcome === 'retry',
+      (line) => line.message === 'bulk record' && line.outcome === 'throttled',
     );
-    expect(throttled).toMatchObject({ errorCode: 'rate_limit_exceeded', retryAfterSeconds: 2 });
+    expect(throttled).toMatchObject({ errorCode: 'rate_limit_exceeded', delaySeconds: 2, attempt: 0 });
+    expect(capturedLogLines().findLast((line) => line.message === 'bulk record')).toMatchObject({
+      outcome: 'created',
+      attempt: 1,
+      receiveCount: 1,
+    });
+    expect(await drain(deadLetterQueue)).toEqual([]);
   }, 30_000);
 
-  it('fans a whole job out into one-invite messages, and its bad items into the DLQ with their index', async () => {
+  it('fans a whole job out into one-invite messages', async () => {
     await queue.send({
       body: JSON.stringify({
-        job_id: 'hr-export-7',
+        job_id: 'hr-export-6',
         invites: [
           { email: 'one@example.com', role: 'reader' },
-          { email: 'two', role: 'reader' },
           { email: 'three@example.com', role: 'owner' },
         ],
       }),
@@ -273,16 +280,43 @@ describe('the worker', () => {
     startWorkers();
     await waitFor(() => simulator.invites.length === 2, 15_000);
     await source?.stop();
-    const dead = await drain(deadLetterQueue);
 
     expect(invitedEmails().sort()).toEqual(['one@example.com', 'three@example.com']);
-    expect(dead).toHaveLength(1);
-    expect(JSON.parse(dead[0]!.body)).toEqual({ email: 'two', role: 'reader' });
-    expect(dead[0]?.attributes).toMatchObject({
+    expect(await drain(deadLetterQueue)).toEqual([]);
+  }, 30_000);
+
+  // Issue 13: a job is checked whole before anything is sent (as the bulk route checks it), so
+  // a job with a bad item is dead-lettered once, whole, naming every bad item.
+  it('dead-letters a job with a bad item once, whole, with every bad item named, and sends nothing', async () => {
+    const job = {
       job_id: 'hr-export-7',
-      index: '1',
-      [FAILURE_ATTRIBUTE.code]: 'invalid_invite',
+      invites: [
+        { email: 'one@example.com', role: 'reader' },
+        { email: 'two', role: 'reader' },
+        { email: 'three@example.com', role: 'admin' },
+      ],
+    };
+    await queue.send({ body: JSON.stringify(job), attributes: { source: 'hr-export' } });
+
+    startWorkers();
+    const dead: Awaited<ReturnType<typeof drain>> = [];
+    await waitFor(async () => {
+      dead.push(...(await drain(deadLetterQueue)));
+      return dead.length > 0;
+    }, 15_000);
+    await source?.stop();
+
+    expect(invitedEmails()).toEqual([]);
+    expect(dead).toHaveLength(1);
+    expect(JSON.parse(dead[0]!.body)).toEqual(job);
+    expect(dead[0]?.attributes).toMatchObject({
+      source: 'hr-export',
+      [FAILURE_ATTRIBUTE.code]: 'invalid_job',
     });
+    expect(dead[0]?.attributes[FAILURE_ATTRIBUTE.reason]).toMatch(
+      /^2 of 3 invites are invalid; nothing was sent\. invites\[1\]\.email: .* invites\[2\]\.role: /,
+    );
+    expect(await drain(queue)).toEqual([]);
   }, 30_000);
 
   it('handles revoke messages: deletes the pending invite, succeeds without one, dead-letters a bad email', async () => {

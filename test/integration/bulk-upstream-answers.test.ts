@@ -5,7 +5,7 @@
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAILURE_ATTRIBUTE } from '../../lib/bulk/worker';
+import { FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
 import type { SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
 import type { QueueEventSource } from '../../local/event-source';

@@ -5,6 +5,7 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { readClientConfig } from '../../lib/openai/config';
 import type { PollableQueue } from '../../lib/bulk/queue';
+import type { PacerOptions } from '../../lib/bulk/pacer';
 import { createBulkWorker } from '../../lib/bulk/runtime';
 import { QueueEventSource } from '../../local/event-source';
 import { TEST_ADMIN_KEY } from './keys';
@@ -16,6 +17,8 @@ export interface WorkerOptions {
   rateLimitRps?: number;
   maxConcurrency?: number;
   maxRetries?: number;
+  /** The containers' pacer settings (e.g. a higher floor for time-compressed episodes). */
+  pacing?: PacerOptions;
 }
 
 export interface RunningWorkers {
@@ -32,7 +35,11 @@ export const startWorkers = (options: WorkerOptions): RunningWorkers => {
     queue: options.queue,
     maxConcurrency,
     handlerFor: () => {
-      const worker = createBulkWorker(config, { rateLimitRps, maxConcurrency, retryBaseSeconds: 1 });
+      const worker = createBulkWorker(
+        config,
+        { rateLimitRps, maxConcurrency, retryBaseSeconds: 1 },
+        options.pacing,
+      );
       return async (event, context) => {
         const response = await worker.handle(event, context);
         responses.push(response);

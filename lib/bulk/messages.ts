@@ -1,0 +1,164 @@
+/**
+ * The bulk queue's message contract, in one place: attribute names, how an invite and a
+ * revocation are encoded, and `decodeRecord`, which tells the worker what a record is.
+ *
+ * - Invite: body = one InviteRequest JSON; attributes `job_id`, `source`, `index`.
+ * - Revocation: body `{"email"}`; attribute `action=revoke` (plus `job_id`, `source`).
+ * - Whole job: body `{"invites": [InviteRequest…], "job_id"?}`, which the worker fans out.
+ * - A record the worker re-sends because OpenAI throttled carries `attempt` (1, 2, …): it is a
+ *   new message, so SQS's receive count (and maxReceiveCount) starts again for it.
+ * - What the worker dead-letters carries the FAILURE_ATTRIBUTE set (`failure_code`, …).
+ * - A job the worker fanned out only in part is re-sent as a job of the unsent items, with
+ *   `indexes` naming their places in the original job.
+ */
+import type { SQSRecord } from 'aws-lambda';
+import type { InvitesError } from '../commons/errors';
+import { parseInviteRequest } from '../http/validation';
+import type { InviteRequest } from '../openai/types';
+import type { OutgoingMessage } from './queue';
+
+/** Message attributes set by producers and read by the worker. */
+export const ATTRIBUTE = {
+  jobId: 'job_id',
+  source: 'source',
+  /** The item's place in its job. */
+  index: 'index',
+  /** What the message asks for; absent = an invite. */
+  action: 'action',
+  /** Re-sends after throttling (absent = 0). */
+  attempt: 'attempt',
+  /** A remainder job: comma-separated places of its items in the original job. */
+  indexes: 'indexes',
+} as const;
+
+export const REVOKE_ACTION = 'revoke';
+
+/** Dead-letter message attributes that say why (only on what the worker itself dead-letters). */
+export const FAILURE_ATTRIBUTE = {
+  reason: 'failure_reason',
+  code: 'failure_code',
+  status: 'failure_status',
+  messageId: 'source_message_id',
+  receiveCount: 'receive_count',
+} as const;
+
+/** SQS's limit on a message, body and attributes together. */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
+
+export interface MessageMeta {
+  jobId?: string;
+  /** Who enqueued it (`api`, a webhook provider, …); `queue` when unnamed. */
+  source: string;
+  index?: number;
+  /** Throttling re-sends so far. */
+  attempt: number;
+}
+
+export type DecodedRecord =
+  | { kind: 'invite'; request: InviteRequest; meta: MessageMeta }
+  | { kind: 'revoke'; email: string; meta: MessageMeta }
+  | { kind: 'job'; body: object; meta: MessageMeta }
+  | { kind: 'poison'; code: string; reason: string; status?: number; meta: MessageMeta };
+
+type Message = Omit<OutgoingMessage, 'id'>;
+
+/** One invite a message. */
+export const encodeInvite = (
+  invite: InviteRequest,
+  options: { jobId: string; source: string; index: number },
+): Message => ({
+  body: JSON.stringify(invite),
+  attributes: {
+    [ATTRIBUTE.jobId]: options.jobId,
+    [ATTRIBUTE.source]: options.source,
+    [ATTRIBUTE.index]: String(options.index),
+  },
+});
+
+/** A revocation: the worker deletes the pending invite for the email. */
+export const encodeRevocation = (email: string, options: { jobId: string; source: string }): Message => ({
+  body: JSON.stringify({ email }),
+  attributes: {
+    [ATTRIBUTE.action]: REVOKE_ACTION,
+    [ATTRIBUTE.jobId]: options.jobId,
+    [ATTRIBUTE.source]: options.source,
+  },
+});
+
+/** A whole job's unsent items, as a job again; `indexes` keeps their places in the original. */
+export const encodeRemainderJob = (
+  jobId: string,
+  items: { index: number; invite: InviteRequest }[],
+  source: string,
+): Message => ({
+  body: JSON.stringify({ job_id: jobId, invites: items.map((item) => item.invite) }),
+  attributes: {
+    [ATTRIBUTE.jobId]: jobId,
+    [ATTRIBUTE.source]: source,
+    [ATTRIBUTE.indexes]: items.map((item) => item.index).join(','),
+  },
+});
+
+/** The string attributes of a received record, as a producer would set them again. */
+export const stringAttributes = (record: SQSRecord): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(record.messageAttributes)
+      .filter(([, value]) => value.stringValue !== undefined)
+      .map(([name, value]) => [name, value.stringValue as string]),
+  );
+
+/** The same message again, one throttling attempt further, to be sent with a delay. */
+export const encodeThrottledResend = (record: SQSRecord, attempt: number): Message => ({
+  body: record.body,
+  attributes: { ...stringAttributes(record), [ATTRIBUTE.attempt]: String(attempt) },
+});
+
+/** A remainder job's `indexes`: the original places of its items, else 0…n-1. */
+export const originalIndexes = (record: SQSRecord, count: number): number[] => {
+  const listed = record.messageAttributes[ATTRIBUTE.indexes]?.stringValue?.split(',').map(Number);
+  if (listed?.length === count && listed.every(Number.isInteger)) return listed;
+  return Array.from({ length: count }, (_, index) => index);
+};
+
+const metaOf = (record: SQSRecord): MessageMeta => {
+  const attribute = (name: string) => record.messageAttributes[name]?.stringValue;
+  const index = Number(attribute(ATTRIBUTE.index));
+  const attempt = Number(attribute(ATTRIBUTE.attempt));
+  return {
+    jobId: attribute(ATTRIBUTE.jobId),
+    source: attribute(ATTRIBUTE.source) ?? 'queue',
+    index: attribute(ATTRIBUTE.index) !== undefined && Number.isInteger(index) ? index : undefined,
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 0,
+  };
+};
+
+/**
+ * What a record is: an invite (checked as `POST /organization/invites` checks it), a
+ * revocation, a whole job (checked item by item when it is fanned out), or poison, with the
+ * reason it can never succeed.
+ */
+export const decodeRecord = (record: SQSRecord): DecodedRecord => {
+  const meta = metaOf(record);
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    return { kind: 'poison', code: 'unparsable_body', reason: 'The message body is not JSON.', meta };
+  }
+  if (record.messageAttributes[ATTRIBUTE.action]?.stringValue === REVOKE_ACTION) {
+    try {
+      const email = (body as { email?: unknown } | null)?.email;
+      return { kind: 'revoke', email: parseInviteRequest({ email, role: 'reader' }).email, meta };
+    } catch (error) {
+      const reason = (error as InvitesError).message;
+      return { kind: 'poison', code: 'invalid_revocation', reason, status: 400, meta };
+    }
+  }
+  if (typeof body === 'object' && body !== null && 'invites' in body) return { kind: 'job', body, meta };
+  try {
+    return { kind: 'invite', request: parseInviteRequest(body), meta };
+  } catch (error) {
+    const invalid = error as InvitesError;
+    return { kind: 'poison', code: 'invalid_invite', reason: invalid.message, status: invalid.status, meta };
+  }
+};
