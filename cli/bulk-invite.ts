@@ -28,6 +28,8 @@ Options:
   --token TOKEN      bearer token for a gateway in token mode (default: INVITES_API_TOKEN)
   --job-id ID        job id prefix (default: the file name and a random suffix)
   --source NAME      source recorded on each message (default: cli)
+  --replace-pending  replace a pending invite of other role or projects (default: such an item
+                     goes to the dead-letter queue with that reason)
   -h, --help`;
 
 const DEFAULT_GATEWAY = 'http://127.0.0.1:3000/v1';
@@ -67,6 +69,7 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
       token: { type: 'string' },
       'job-id': { type: 'string' },
       source: { type: 'string', default: 'cli' },
+      'replace-pending': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -99,11 +102,12 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
   }
 
   const queueUrl = values['queue-url'] ?? (values.gateway ? undefined : process.env.INVITE_QUEUE_URL);
+  const jobOptions = { source: values.source, replacePending: values['replace-pending'] };
   const destination: Destination = queueUrl
-    ? queueDestination(queueUrl, values.source)
+    ? queueDestination(queueUrl, jobOptions)
     : gatewayDestination(
         values.gateway ?? process.env.INVITES_API_URL ?? DEFAULT_GATEWAY,
-        values.source,
+        jobOptions,
         values.token ?? process.env.INVITES_API_TOKEN,
       );
   const prefix =

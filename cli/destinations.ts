@@ -23,7 +23,14 @@ const errorOf = (text: string): { message?: string; code?: string | null } => {
   return { message: text };
 };
 
-export const gatewayDestination = (base: string, source: string, token?: string): Destination => {
+/** What every job of a run says besides its invites. */
+export interface JobOptions {
+  source: string;
+  /** Replace a pending invite of other terms instead of dead-lettering the item. */
+  replacePending: boolean;
+}
+
+export const gatewayDestination = (base: string, options: JobOptions, token?: string): Destination => {
   const url = `${base.replace(/\/+$/, '')}/organization/invites/bulk`;
   return {
     describe: url,
@@ -36,7 +43,12 @@ export const gatewayDestination = (base: string, source: string, token?: string)
             'Content-Type': 'application/json',
             ...(token ? { Authorization: `Bearer ${token}` } : {}),
           },
-          body: JSON.stringify({ job_id: jobId, source, invites }),
+          body: JSON.stringify({
+            job_id: jobId,
+            source: options.source,
+            invites,
+            ...(options.replacePending ? { replace_pending: true } : {}),
+          }),
         });
       } catch (error) {
         throw new SendFailedError(gatewayUnreachable(base, error));
@@ -48,7 +60,7 @@ export const gatewayDestination = (base: string, source: string, token?: string)
   };
 };
 
-export const queueDestination = (url: string, source: string): Destination => {
+export const queueDestination = (url: string, options: JobOptions): Destination => {
   const queue = new SqsQueue(url);
   return {
     describe: url,
@@ -57,7 +69,7 @@ export const queueDestination = (url: string, source: string): Destination => {
         await enqueueInvites(
           queue,
           invites.map((invite, index) => ({ index, invite })),
-          { jobId, source },
+          { jobId, ...options },
         );
       } catch (error) {
         throw new SendFailedError(queueFailure(url, error));

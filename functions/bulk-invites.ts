@@ -9,6 +9,7 @@ export const handler = apiHandler('bulkInvites', async ({ event, audit }) => {
   const count = await enqueueInvites(getInviteQueue(), job.valid, {
     jobId: job.jobId,
     source: job.source ?? 'api',
+    replacePending: job.replacePending,
   });
   audit('invite.bulk.enqueued', { jobId: job.jobId, count, source: job.source ?? 'api' });
   return { statusCode: 202, body: { object: 'organization.invite.bulk_job', job_id: job.jobId, count } };

@@ -46,14 +46,18 @@ export const fanOutJob = async (
     return { outcome: 'invalid', code: 'invalid_job', reason, status: 400 };
   }
   const items = job.valid.map((item) => ({ index: places[item.index]!, invite: item.invite }));
-  const { unsent, failure } = await sendInvites(queue, items, { jobId: job.jobId, source: meta.source });
+  const { unsent, failure } = await sendInvites(queue, items, {
+    jobId: job.jobId,
+    source: meta.source,
+    replacePending: job.replacePending,
+  });
   logger.info('bulk job fanned out', {
     jobId: job.jobId,
     enqueued: items.length - unsent.length,
     unsent: unsent.length,
   });
   if (unsent.length === 0) return { outcome: 'fanned_out' };
-  const remainder = encodeRemainderJob(job.jobId, unsent, meta.source);
+  const remainder = encodeRemainderJob(job.jobId, unsent, meta.source, job.replacePending);
   await queue.send({ ...remainder, delaySeconds: retryDelaySeconds(1, failurePolicy) }).catch(() => {
     throw failure;
   });

@@ -31,6 +31,8 @@ export interface CheckedJob {
   jobId: string;
   /** The job's own `source`, when it named one (the bulk route records it in each message). */
   source?: string;
+  /** `"replace_pending": true`: a pending invite of other terms is replaced, not dead-lettered. */
+  replacePending: boolean;
   valid: { index: number; invite: InviteRequest }[];
   invalid: InvalidItem[];
 }
@@ -46,7 +48,13 @@ export const checkJob = (body: unknown): CheckedJob => {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new InvalidJobError('Invalid type for the request body: expected a JSON object.', null);
   }
-  const { invites, job_id: jobId, source, ...unknown } = body as Record<string, unknown>;
+  const {
+    invites,
+    job_id: jobId,
+    source,
+    replace_pending: replacePending,
+    ...unknown
+  } = body as Record<string, unknown>;
   const extra = Object.keys(unknown)[0];
   if (extra !== undefined)
     throw new InvalidJobError(`Unrecognized request argument supplied: ${extra}.`, extra);
@@ -82,7 +90,15 @@ export const checkJob = (body: unknown): CheckedJob => {
       'source',
     );
   }
-  const checked: CheckedJob = { jobId: (jobId as string | undefined) ?? newJobId(), valid: [], invalid: [] };
+  if (replacePending !== undefined && typeof replacePending !== 'boolean') {
+    throw new InvalidJobError("Invalid type for 'replace_pending': expected a boolean.", 'replace_pending');
+  }
+  const checked: CheckedJob = {
+    jobId: (jobId as string | undefined) ?? newJobId(),
+    replacePending: replacePending === true,
+    valid: [],
+    invalid: [],
+  };
   if (source !== undefined) checked.source = source as string;
   for (const [index, item] of invites.entries()) {
     try {
@@ -152,6 +168,8 @@ export const parseBulkRequest = (body: unknown): CheckedJob => {
 export interface EnqueueOptions {
   jobId: string;
   source: string;
+  /** Each message asks the worker to replace a pending invite of other terms. */
+  replacePending?: boolean;
   /** Resends of the failed entries of a partially failed batch. */
   maxResends?: number;
   /** Batches in flight at once. */
@@ -208,7 +226,12 @@ export const sendInvites = async (
     batches.push(
       invites.slice(start, start + MAX_BATCH_ENTRIES).map(({ index, invite }) => ({
         id: String(index),
-        ...encodeInvite(invite, { jobId: options.jobId, source: options.source, index }),
+        ...encodeInvite(invite, {
+          jobId: options.jobId,
+          source: options.source,
+          index,
+          replacePending: options.replacePending,
+        }),
       })),
     );
   }

@@ -2,9 +2,12 @@
  * The bulk queue's message contract, in one place: attribute names, how an invite and a
  * revocation are encoded, and `decodeRecord`, which tells the worker what a record is.
  *
- * - Invite: body = one InviteRequest JSON; attributes `job_id`, `source`, `index`.
+ * - Invite: body = one InviteRequest JSON; attributes `job_id`, `source`, `index`, and
+ *   `replace_pending=true` when a pending invite of other terms is to be replaced (webhooks, jobs
+ *   that say `"replace_pending": true`).
  * - Revocation: body `{"email"}`; attribute `action=revoke` (plus `job_id`, `source`).
- * - Whole job: body `{"invites": [InviteRequest…], "job_id"?}`, which the worker fans out.
+ * - Whole job: body `{"invites": [InviteRequest…], "job_id"?, "replace_pending"?}`, which the
+ *   worker fans out.
  * - A record the worker re-sends because OpenAI throttled carries `attempt` (1, 2, …): it is a
  *   new message, so SQS's receive count (and maxReceiveCount) starts again for it.
  * - What the worker dead-letters carries the FAILURE_ATTRIBUTE set (`failure_code`, …).
@@ -29,6 +32,8 @@ export const ATTRIBUTE = {
   attempt: 'attempt',
   /** A remainder job: comma-separated places of its items in the original job. */
   indexes: 'indexes',
+  /** `true`: a pending invite of other terms is deleted and the new one made (else dead-lettered). */
+  replacePending: 'replace_pending',
 } as const;
 
 export const REVOKE_ACTION = 'revoke';
@@ -52,6 +57,8 @@ export interface MessageMeta {
   index?: number;
   /** Throttling re-sends so far. */
   attempt: number;
+  /** Replace a pending invite of other terms instead of refusing it. */
+  replacePending: boolean;
 }
 
 export type DecodedRecord =
@@ -65,13 +72,14 @@ type Message = Omit<OutgoingMessage, 'id'>;
 /** One invite a message. */
 export const encodeInvite = (
   invite: InviteRequest,
-  options: { jobId: string; source: string; index: number },
+  options: { jobId: string; source: string; index: number; replacePending?: boolean },
 ): Message => ({
   body: JSON.stringify(invite),
   attributes: {
     [ATTRIBUTE.jobId]: options.jobId,
     [ATTRIBUTE.source]: options.source,
     [ATTRIBUTE.index]: String(options.index),
+    ...(options.replacePending ? { [ATTRIBUTE.replacePending]: 'true' } : {}),
   },
 });
 
@@ -90,8 +98,13 @@ export const encodeRemainderJob = (
   jobId: string,
   items: { index: number; invite: InviteRequest }[],
   source: string,
+  replacePending = false,
 ): Message => ({
-  body: JSON.stringify({ job_id: jobId, invites: items.map((item) => item.invite) }),
+  body: JSON.stringify({
+    job_id: jobId,
+    invites: items.map((item) => item.invite),
+    ...(replacePending ? { replace_pending: true } : {}),
+  }),
   attributes: {
     [ATTRIBUTE.jobId]: jobId,
     [ATTRIBUTE.source]: source,
@@ -129,6 +142,7 @@ const metaOf = (record: SQSRecord): MessageMeta => {
     source: attribute(ATTRIBUTE.source) ?? 'queue',
     index: attribute(ATTRIBUTE.index) !== undefined && Number.isInteger(index) ? index : undefined,
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 0,
+    replacePending: attribute(ATTRIBUTE.replacePending) === 'true',
   };
 };
 

@@ -23,7 +23,7 @@
  * pacer reacts once per episode, as TCP does per window. The state lives as long as the
  * container (runtime.ts keeps the worker), so a warm container starts at the rate it found.
  */
-import { parseRetryAfterMs } from '../openai/retry-policy';
+import { parseRetryAfterFromMessage, parseRetryAfterMs } from '../openai/retry-policy';
 import { PacerPausedError } from './errors';
 
 export const PACER_DEFAULTS = {
@@ -43,14 +43,6 @@ export const PACER_DEFAULTS = {
 
 export type PacerOptions = Partial<Record<keyof typeof PACER_DEFAULTS, number>> & {
   now?: () => number;
-};
-
-/** The wait a 429's message names: "…try again after 6.937 seconds.", "…try again in 20ms.". */
-export const waitFromMessageMs = (message: string): number | undefined => {
-  const match = /try again (?:after|in) (\d+(?:\.\d+)?)\s*(ms|milliseconds?|s|sec|seconds?)\b/i.exec(message);
-  if (!match) return undefined;
-  const value = Number(match[1]);
-  return /^m/i.test(match[2]!) ? value : value * 1000;
 };
 
 export class AdaptivePacer {
@@ -187,14 +179,15 @@ export const pacedFetch =
     const response = await inner(input, init);
     let waitMs: number | undefined;
     if (response.status === 429) {
-      waitMs = parseRetryAfterMs(response.headers);
-      if (waitMs === undefined) {
-        const text = await response
-          .clone()
-          .text()
-          .catch(() => '');
-        waitMs = waitFromMessageMs(text);
-      }
+      // Headers first; the body is read only when they name no wait (lib/openai/retry-policy.ts).
+      waitMs =
+        parseRetryAfterMs(response.headers) ??
+        parseRetryAfterFromMessage(
+          await response
+            .clone()
+            .text()
+            .catch(() => ''),
+        );
     }
     pacer.observe({ sentAt, status: response.status, waitMs });
     return response;

@@ -136,7 +136,10 @@ export class BulkInviteWorker {
       case 'revoke':
         return this.#revoke(record, decoded.email, decoded.meta, deadline);
       case 'invite': {
-        const invite = await this.#options.client.createInviteIfAbsent(decoded.request, { deadline });
+        const invite = await this.#options.client.createInviteIfAbsent(decoded.request, {
+          deadline,
+          replacePending: decoded.meta.replacePending,
+        });
         this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
         if (!invite) return 'deduplicated';
         const { jobId, source } = decoded.meta;

@@ -41,7 +41,8 @@ const send = (event: WebhookEvent, provider: ProviderName): Promise<unknown> => 
             },
           },
         ],
-        { jobId: event.id, source: provider },
+        // The HR system's current truth: a pending invite of other terms is replaced.
+        { jobId: event.id, source: provider, replacePending: true },
       )
     : enqueueRevocation(queue, event.email, { jobId: event.id, source: provider });
 };

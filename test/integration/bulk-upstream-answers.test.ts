@@ -5,7 +5,7 @@
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
+import { encodeInvite, FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
 import type { SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
 import type { QueueEventSource } from '../../local/event-source';
@@ -20,9 +20,9 @@ let deadLetterQueue: SqsQueue;
 let source: QueueEventSource | undefined;
 let responses: SQSBatchResponse[];
 
-/** Sends one invite message and runs the worker until it has answered one batch. */
-const processOne = async (invite: unknown) => {
-  await queue.send({ body: JSON.stringify(invite) });
+/** Sends one message and runs the worker until it has answered one batch. */
+const processOne = async (invite: unknown, attributes?: Record<string, string>) => {
+  await queue.send({ body: JSON.stringify(invite), attributes });
   ({ source, responses } = startWorkers({ queue, upstream: simulator.url }));
   await waitFor(() => responses.length > 0, 15_000);
   await source.stop();
@@ -98,5 +98,36 @@ describe('the bulk worker', () => {
     expect(await drain(deadLetterQueue)).toEqual([]);
     expect(simulator.invites).toHaveLength(1);
     expect(simulator.invites[0]?.id).not.toBe(expired.id);
+  }, 30_000);
+
+  it('replaces a pending invite of other terms when the message says replace_pending (webhooks, such jobs)', async () => {
+    const pending = simulator.seed('ada@example.com', 'reader');
+    const message = encodeInvite(
+      { email: 'ada@example.com', role: 'owner' },
+      { jobId: 'wave-1', source: 'greenhouse', index: 0, replacePending: true },
+    );
+
+    await processOne(JSON.parse(message.body), message.attributes);
+
+    expect(await drain(deadLetterQueue)).toEqual([]);
+    expect(simulator.invites).toHaveLength(1);
+    expect(simulator.invites[0]).toMatchObject({ email: 'ada@example.com', role: 'owner' });
+    expect(simulator.invites[0]?.id).not.toBe(pending.id);
+  }, 30_000);
+
+  it('fans out a job that says "replace_pending": true into messages that replace', async () => {
+    const pending = simulator.seed('ada@example.com', 'reader');
+
+    await processOne({
+      job_id: 'wave-2',
+      replace_pending: true,
+      invites: [{ email: 'ada@example.com', role: 'owner' }],
+    });
+    ({ source, responses } = startWorkers({ queue, upstream: simulator.url }));
+    await waitFor(() => simulator.invites.some((invite) => invite.role === 'owner'), 15_000);
+
+    expect(simulator.invites).toEqual([expect.objectContaining({ email: 'ada@example.com', role: 'owner' })]);
+    expect(simulator.invites[0]?.id).not.toBe(pending.id);
+    expect(await drain(deadLetterQueue)).toEqual([]);
   }, 30_000);
 });

@@ -128,7 +128,7 @@ describe('standard (Standard Webhooks)', () => {
     expect(await messages()).toEqual([
       {
         body: { email: 'ada@example.com', role: 'owner' },
-        attributes: { job_id: 'msg_invite_1', source: 'standard', index: '0' },
+        attributes: { job_id: 'msg_invite_1', source: 'standard', index: '0', replace_pending: 'true' },
       },
     ]);
   });
@@ -380,7 +380,7 @@ describe('greenhouse', () => {
           role: 'reader',
           projects: [{ id: 'proj_eng', role: 'member' }],
         },
-        attributes: { job_id: 'gh-hire-1', source: 'greenhouse', index: '0' },
+        attributes: { job_id: 'gh-hire-1', source: 'greenhouse', index: '0', replace_pending: 'true' },
       },
     ]);
   });

@@ -189,7 +189,11 @@ describe('batches with an unusable event (issue 16, item 4)', () => {
     const answer = await post('okta', body, oktaHeaders());
 
     expect(answer.statusCode).toBe(422);
-    expect(answer.body.error).toMatchObject({ code: 'invalid_event', param: 'email' });
+    // The param names the JSON path the email was read from (issue 18).
+    expect(answer.body.error).toMatchObject({
+      code: 'invalid_event',
+      param: 'data.events[0].target[type=User].alternateId',
+    });
     expect(answer.body.error.message).toMatch(/Nothing of this delivery was enqueued\.$/);
     expect(await drain(queue)).toEqual([]);
   });

@@ -45,6 +45,16 @@ describe('checkJob', () => {
     }
   });
 
+  it('keeps "replace_pending": true, defaults it to false, and refuses a non-boolean', () => {
+    const one = [{ email: 'a@example.com', role: 'reader' }];
+
+    expect(checkJob({ invites: one, replace_pending: true }).replacePending).toBe(true);
+    expect(checkJob({ invites: one }).replacePending).toBe(false);
+    expect(() => checkJob({ invites: one, replace_pending: 'yes' })).toThrow(
+      expect.objectContaining({ param: 'replace_pending', constructor: InvalidJobError }),
+    );
+  });
+
   it.each([[null], [[]], ['x'], [{ invites: 'no' }]])('refuses %j as a job', (body) => {
     expect(() => checkJob(body)).toThrow(InvalidJobError);
   });
@@ -106,6 +116,22 @@ describe('enqueueInvites when SendMessageBatch partly fails', () => {
 
   afterEach(() => {
     sqs.reset();
+  });
+
+  it('marks every message of a replace_pending job, and no message of another', async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+
+    await enqueueInvites(queue, invites(2), { jobId: 'j1', source: 'api', replacePending: true });
+    await enqueueInvites(queue, invites(1), { jobId: 'j2', source: 'api' });
+    const [replacing, plain] = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((call) => call.args[0].input.Entries!);
+
+    expect(replacing!.map((entry) => entry.MessageAttributes?.replace_pending?.StringValue)).toEqual([
+      'true',
+      'true',
+    ]);
+    expect(plain![0]!.MessageAttributes?.replace_pending).toBeUndefined();
   });
 
   it('sends 10 a call and resends only the failed entries', async () => {

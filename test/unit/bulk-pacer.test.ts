@@ -1,21 +1,22 @@
 /** The adaptive pacer on a hand-driven clock: each `observe` is an answer OpenAI gave. */
 import { describe, expect, it } from 'vitest';
 import { PacerPausedError } from '../../lib/bulk/errors';
-import { AdaptivePacer, pacedFetch, waitFromMessageMs } from '../../lib/bulk/pacer';
+import { AdaptivePacer, pacedFetch } from '../../lib/bulk/pacer';
+import { parseRetryAfterFromMessage } from '../../lib/openai/retry-policy';
 
 const clock = (start = 1_000_000) => {
   const time = { now: start };
   return { time, now: () => time.now };
 };
 
-describe('waitFromMessageMs', () => {
+describe('the wait read from a 429 message (the one reader, lib/openai/retry-policy.ts)', () => {
   it.each([
     ['Rate limit reached for requests. Please try again after 6.937 seconds.', 6937],
     ['Please try again in 20ms.', 20],
     ['try again after 2 s', 2000],
     ['Rate limit reached.', undefined],
   ])('%s → %s', (message, ms) => {
-    expect(waitFromMessageMs(message)).toBe(ms);
+    expect(parseRetryAfterFromMessage(message)).toBe(ms);
   });
 });
 
