@@ -2,7 +2,7 @@
  * Bulk throughput: N invites through the in-process queue → the local event source (2 pollers,
  * each a worker container with its share of R) → the simulator limited to R requests/s.
  */
-import { enqueueInvites } from '../lib/bulk/jobs';
+import { enqueueInvites } from '../lib/bulk/producer';
 import { readClientConfig } from '../lib/openai/config';
 import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
 import { QueueEventSource } from '../local/event-source';

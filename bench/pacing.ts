@@ -12,7 +12,7 @@
  */
 import './quiet-env';
 import { readClientConfig } from '../lib/openai/config';
-import { enqueueInvites } from '../lib/bulk/jobs';
+import { enqueueInvites } from '../lib/bulk/producer';
 import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
 import { QueueEventSource } from '../local/event-source';
 import { LocalQueue } from '../local/local-queue';

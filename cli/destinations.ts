@@ -4,7 +4,7 @@
  * SendFailedError that already says its cause and what to do (cli/failures.ts).
  */
 import { SqsQueue } from '../lib/bulk/queue';
-import { enqueueInvites } from '../lib/bulk/jobs';
+import { enqueueInvites } from '../lib/bulk/producer';
 import type { InviteRequest } from '../lib/openai/types';
 import { gatewayRefused, gatewayUnreachable, queueFailure, SendFailedError } from './failures';
 

@@ -34,18 +34,19 @@ export const API_FUNCTION_DEFAULTS = { timeout: Duration.seconds(28), memorySize
 
 /** Keyed by file name under `functions/`; the four invite functions need only the defaults. */
 export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
-  // Checks a job and enqueues it: the bulk queue, never the Admin key.
-  'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true },
+  // Checks a job, registers it in the ledger and enqueues it: the bulk queue, never the Admin key.
+  'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, writesLedger: true },
   // Reads a job's progress from the ledger: never the Admin key, never a write.
   'bulk-job-status': { callsOpenAI: false, readsLedger: true },
-  // Calls OpenAI, and fans whole jobs out onto the bulk queue.
-  'bulk-invite-worker': { sendsToInviteQueue: true },
+  // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
+  'bulk-invite-worker': { sendsToInviteQueue: true, writesLedger: true },
   // Verifies HR webhooks and enqueues invites and revocations: never the Admin key.
   'hr-webhook': {
     callsOpenAI: false,
     sendsToInviteQueue: true,
     readsWebhookSecrets: true,
     claimsWebhookEvents: true,
+    writesLedger: true,
   },
 };
 

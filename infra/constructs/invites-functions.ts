@@ -133,6 +133,8 @@ export class InvitesFunctions extends ResourceGroup {
         [ENV.inviteDlqUrl]: deadLetterQueue.queueUrl,
         [ENV.rateLimitRps]: String(config.openAiRateLimitRps),
         [ENV.workerMaxConcurrency]: String(config.workerMaxConcurrency),
+        // So the worker checks the timing model (lib/bulk/timing.ts) against its real batch size too.
+        [ENV.workerBatchSize]: String(config.workerBatchSize),
       },
     );
     // Permanent failures go to the DLQ at once, with their reason.

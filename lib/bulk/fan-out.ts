@@ -12,8 +12,10 @@
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger';
 import { type FailurePolicyOptions, retryDelaySeconds } from './failure-policy';
-import { checkJob, sendInvites } from './jobs';
+import { checkJob } from './jobs';
+import { sendInvites } from './producer';
 import { encodeRemainderJob, type MessageMeta, originalIndexes } from './messages';
+import type { OutcomeRecorder } from './outcome-recorder';
 import type { MessageQueue } from './queue';
 
 export type FanOutResult =
@@ -25,7 +27,7 @@ export const fanOutJob = async (
   body: object,
   meta: MessageMeta,
   queue: MessageQueue,
-  failurePolicy?: FailurePolicyOptions,
+  { failurePolicy, recorder }: { failurePolicy?: FailurePolicyOptions; recorder?: OutcomeRecorder } = {},
 ): Promise<FanOutResult> => {
   let job: ReturnType<typeof checkJob>;
   try {
@@ -46,6 +48,8 @@ export const fanOutJob = async (
     return { outcome: 'invalid', code: 'invalid_job', reason, status: 400 };
   }
   const items = job.valid.map((item) => ({ index: places[item.index]!, invite: item.invite }));
+  // Known with its total before any item settles; a remainder job repeats this harmlessly.
+  await recorder?.jobStarted(job.jobId, places.length, meta.source);
   const { unsent, failure } = await sendInvites(queue, items, {
     jobId: job.jobId,
     source: meta.source,

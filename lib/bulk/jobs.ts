@@ -1,18 +1,15 @@
 /**
- * Bulk invite jobs: `{"invites": [InviteRequest, ...], "job_id"?}` checked item by item, and the
- * producer that puts one invite a message (or a revocation) on the bulk queue. The bulk route,
- * the worker's fan-out of whole-job messages, the webhook and the CLI all use it; the messages'
- * format is messages.ts's.
+ * Bulk invite jobs: `{"invites": [InviteRequest, ...], "job_id"?, "source"?, "replace_pending"?}`
+ * checked as a whole and item by item (the bulk route, the worker's fan-out of whole-job
+ * messages). Sending them: producer.ts; the messages' format: messages.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { EnqueueFailedError, InvalidJobError } from './errors';
+import { InvalidJobError } from './errors';
 import { InvitesError } from '../commons/errors';
 import { InvalidRequestError } from '../http/errors';
 import type { InviteRequest } from '../openai/types';
-import { type FailedEntry, MAX_BATCH_ENTRIES, type MessageQueue, type OutgoingMessage } from './queue';
 import { MAX_ID_LENGTH, parseInviteRequest } from '../http/validation';
 import { describeTerms } from '../openai/invite-terms';
-import { encodeInvite, encodeRevocation } from './messages';
 
 export const MAX_INVITES_PER_JOB = 1000;
 /** 1000 invites with a few projects each fit well within this. */
@@ -163,114 +160,4 @@ export const parseBulkRequest = (body: unknown): CheckedJob => {
     `${job.invalid.length} of ${job.invalid.length + job.valid.length} invites are invalid; nothing was enqueued. ${details}`,
     job.invalid[0]!.param,
   );
-};
-
-export interface EnqueueOptions {
-  jobId: string;
-  source: string;
-  /** Each message asks the worker to replace a pending invite of other terms. */
-  replacePending?: boolean;
-  /** Resends of the failed entries of a partially failed batch. */
-  maxResends?: number;
-  /** Batches in flight at once. */
-  concurrency?: number;
-}
-
-/** The entries a batch could not send, after resending the failed ones up to `maxResends` times. */
-const sendWithResends = async (
-  queue: MessageQueue,
-  entries: OutgoingMessage[],
-  maxResends: number,
-): Promise<{ unsentIds: string[]; failure?: EnqueueFailedError }> => {
-  let pending = entries;
-  for (let attempt = 0; ; attempt += 1) {
-    let failed: FailedEntry[];
-    try {
-      failed = await queue.sendBatch(pending);
-    } catch (error) {
-      const failure = new EnqueueFailedError(pending.length, (error as Error)?.name ?? 'Error', error);
-      return { unsentIds: pending.map((entry) => entry.id), failure };
-    }
-    if (failed.length === 0) return { unsentIds: [] };
-    const permanent = failed.find((entry) => entry.senderFault);
-    if (permanent || attempt >= maxResends) {
-      const reason = permanent ?? failed[0]!;
-      const failure = new EnqueueFailedError(failed.length, `${reason.code}: ${reason.message}`);
-      return { unsentIds: failed.map((entry) => entry.id), failure };
-    }
-    const failedIds = new Set(failed.map((entry) => entry.id));
-    pending = pending.filter((entry) => failedIds.has(entry.id));
-    await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-  }
-};
-
-export interface SendOutcome {
-  /** The items SQS did not take (every batch is tried, so the rest were all sent). */
-  unsent: { index: number; invite: InviteRequest }[];
-  /** Why, when some were not sent. */
-  failure?: EnqueueFailedError;
-}
-
-/**
- * One message per invite (messages.ts `encodeInvite`), sent 10 a call with SendMessageBatch;
- * the failed entries of a partly failed batch are sent again. Tells which items were not sent,
- * so that the worker's fan-out re-sends only those.
- */
-export const sendInvites = async (
-  queue: MessageQueue,
-  invites: { index: number; invite: InviteRequest }[],
-  options: EnqueueOptions,
-): Promise<SendOutcome> => {
-  const batches: OutgoingMessage[][] = [];
-  for (let start = 0; start < invites.length; start += MAX_BATCH_ENTRIES) {
-    batches.push(
-      invites.slice(start, start + MAX_BATCH_ENTRIES).map(({ index, invite }) => ({
-        id: String(index),
-        ...encodeInvite(invite, {
-          jobId: options.jobId,
-          source: options.source,
-          index,
-          replacePending: options.replacePending,
-        }),
-      })),
-    );
-  }
-  const concurrency = options.concurrency ?? 4;
-  const unsentIds = new Set<string>();
-  let failure: EnqueueFailedError | undefined;
-  let next = 0;
-  const sender = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      const outcome = await sendWithResends(queue, batch, options.maxResends ?? 3);
-      for (const id of outcome.unsentIds) unsentIds.add(id);
-      failure ??= outcome.failure;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, sender));
-  return { unsent: invites.filter(({ index }) => unsentIds.has(String(index))), failure };
-};
-
-/** Every invite on the queue, or 503 `enqueue_failed` (the bulk route, webhooks, the CLI). */
-export const enqueueInvites = async (
-  queue: MessageQueue,
-  invites: { index: number; invite: InviteRequest }[],
-  options: EnqueueOptions,
-): Promise<number> => {
-  const { failure } = await sendInvites(queue, invites, options);
-  if (failure) throw failure;
-  return invites.length;
-};
-
-/** A revocation message (the HR webhook's leavers), or 503 `enqueue_failed`. */
-export const enqueueRevocation = async (
-  queue: MessageQueue,
-  email: string,
-  options: { jobId: string; source: string },
-): Promise<void> => {
-  try {
-    await queue.send(encodeRevocation(email, options));
-  } catch (error) {
-    throw new EnqueueFailedError(1, (error as Error)?.name ?? 'Error', error);
-  }
 };

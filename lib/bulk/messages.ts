@@ -65,7 +65,15 @@ export type DecodedRecord =
   | { kind: 'invite'; request: InviteRequest; meta: MessageMeta }
   | { kind: 'revoke'; email: string; meta: MessageMeta }
   | { kind: 'job'; body: object; meta: MessageMeta }
-  | { kind: 'poison'; code: string; reason: string; status?: number; meta: MessageMeta };
+  | {
+      kind: 'poison';
+      code: string;
+      reason: string;
+      status?: number;
+      /** The person it was about, when its email itself is usable (for the ledger). */
+      email?: string;
+      meta: MessageMeta;
+    };
 
 type Message = Omit<OutgoingMessage, 'id'>;
 
@@ -151,6 +159,15 @@ const metaOf = (record: SQSRecord): MessageMeta => {
  * revocation, a whole job (checked item by item when it is fanned out), or poison, with the
  * reason it can never succeed.
  */
+/** The email as the API would accept it, else undefined. */
+const usableEmail = (email: unknown): string | undefined => {
+  try {
+    return parseInviteRequest({ email, role: 'reader' }).email;
+  } catch {
+    return undefined;
+  }
+};
+
 export const decodeRecord = (record: SQSRecord): DecodedRecord => {
   const meta = metaOf(record);
   let body: unknown;
@@ -173,6 +190,14 @@ export const decodeRecord = (record: SQSRecord): DecodedRecord => {
     return { kind: 'invite', request: parseInviteRequest(body), meta };
   } catch (error) {
     const invalid = error as InvitesError;
-    return { kind: 'poison', code: 'invalid_invite', reason: invalid.message, status: invalid.status, meta };
+    const email = usableEmail((body as { email?: unknown } | null)?.email);
+    return {
+      kind: 'poison',
+      code: 'invalid_invite',
+      reason: invalid.message,
+      status: invalid.status,
+      ...(email ? { email } : {}),
+      meta,
+    };
   }
 };

@@ -5,7 +5,9 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { boundedAwsClientConfig } from '../commons/aws-clients';
+import { ENV } from '../commons/env';
 import { ConfigurationError } from '../commons/errors';
+import { findLedger } from '../ledger/runtime';
 import { logger } from '../commons/logger';
 import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
@@ -65,10 +67,11 @@ export const createBulkWorker = (
     queue: getInviteQueue(),
     deadLetterQueue: getDeadLetterQueue(),
     metrics: new Metrics({
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'OpenAIInvites',
-      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'openai-invites',
+      namespace: process.env[ENV.metricsNamespace] ?? 'OpenAIInvites',
+      serviceName: process.env[ENV.serviceName] ?? 'openai-invites',
     }),
     failurePolicy: { retryBaseSeconds: workerConfig.retryBaseSeconds },
+    ledger: findLedger(),
   });
 };
 

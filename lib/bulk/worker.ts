@@ -12,6 +12,9 @@
  * - Poison (not JSON, an invalid invite or email): dead-lettered at once with its reason.
  * - A failure: `throttle` → re-sent with a delay (no receive consumed); `retry` → reported in
  *   `batchItemFailures`, back after the policy's delay; `dead_letter` → to the DLQ with its reason.
+ *
+ * A little over 250 lines because the three record kinds' actions and the three failure actions
+ * read best side by side; each decision itself lives in its own module.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
@@ -23,7 +26,9 @@ import type { OpenAIInvitesClient } from '../openai/client';
 import { DeadLetterWriter } from './dead-letter';
 import { classify, type FailurePolicyOptions } from './failure-policy';
 import { fanOutJob } from './fan-out';
+import type { Ledger } from '../ledger/ledger';
 import { type DecodedRecord, decodeRecord, encodeThrottledResend, type MessageMeta } from './messages';
+import { OutcomeRecorder } from './outcome-recorder';
 import type { AdaptivePacer } from './pacer';
 import type { MessageQueue } from './queue';
 import { revokeInvite } from './revoke-invite';
@@ -38,6 +43,8 @@ export interface BulkWorkerOptions {
   pacer?: AdaptivePacer;
   /** Retry delays (failure-policy.ts FAILURE_DEFAULTS). */
   failurePolicy?: FailurePolicyOptions;
+  /** Where settled outcomes are recorded (job progress); none = not recorded. */
+  ledger?: Ledger;
 }
 
 type Outcome =
@@ -60,11 +67,13 @@ const MAX_VISIBILITY_SECONDS = 12 * 3600;
 export class BulkInviteWorker {
   readonly #options: BulkWorkerOptions;
   readonly #deadLetters: DeadLetterWriter;
+  readonly #recorder: OutcomeRecorder;
   readonly #processor = new BatchProcessor(EventType.SQS);
 
   constructor(options: BulkWorkerOptions) {
     this.#options = options;
     this.#deadLetters = new DeadLetterWriter(options.deadLetterQueue);
+    this.#recorder = new OutcomeRecorder(options.ledger, options.metrics);
   }
 
   async handle(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
@@ -111,6 +120,7 @@ export class BulkInviteWorker {
       );
       if (decision.action === 'dead_letter') {
         outcome = await this.#deadLetter(record, decision);
+        await this.#recorder.failed(decoded.meta, emailOf(decoded), decision.code, decision.reason);
       } else if (
         decision.action === 'throttle' &&
         (await this.#resend(record, decoded.meta, decision.delaySeconds))
@@ -129,8 +139,11 @@ export class BulkInviteWorker {
 
   async #act(decoded: DecodedRecord, record: SQSRecord, deadline: number): Promise<Outcome> {
     switch (decoded.kind) {
-      case 'poison':
-        return this.#deadLetter(record, decoded);
+      case 'poison': {
+        const outcome = await this.#deadLetter(record, decoded);
+        await this.#recorder.failed(decoded.meta, decoded.email, decoded.code, decoded.reason);
+        return outcome;
+      }
       case 'job':
         return this.#fanOut(record, decoded.body, decoded.meta);
       case 'revoke':
@@ -141,6 +154,7 @@ export class BulkInviteWorker {
           replacePending: decoded.meta.replacePending,
         });
         this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
+        await this.#recorder.invited(decoded.meta, decoded.request, invite);
         if (!invite) return 'deduplicated';
         const { jobId, source } = decoded.meta;
         const audit = {
@@ -165,6 +179,7 @@ export class BulkInviteWorker {
     const revocation = await revokeInvite(this.#options.client, email, { deadline });
     if (revocation.outcome === 'no_pending_invite') {
       this.#count('RevocationsWithoutInvite');
+      await this.#recorder.revoked(meta, email);
       return 'revoke_no_pending_invite';
     }
     if (revocation.outcome === 'needs_offboarding') {
@@ -176,9 +191,16 @@ export class BulkInviteWorker {
         inviteId: revocation.inviteId,
         reason: 'The invite was already accepted: remove the user from the OpenAI organization.',
       });
+      await this.#recorder.failed(
+        meta,
+        email,
+        'revoke_needs_offboarding',
+        'The invite was already accepted: remove the user from the OpenAI organization.',
+      );
       return 'revoke_needs_offboarding';
     }
     this.#count('InvitesRevoked');
+    await this.#recorder.revoked(meta, email, revocation.inviteId);
     const audit = {
       action: 'invite.revoked',
       caller: `bulk:${meta.source}`,
@@ -191,7 +213,10 @@ export class BulkInviteWorker {
   }
 
   async #fanOut(record: SQSRecord, body: object, meta: MessageMeta): Promise<Outcome> {
-    const result = await fanOutJob(record, body, meta, this.#options.queue, this.#options.failurePolicy);
+    const result = await fanOutJob(record, body, meta, this.#options.queue, {
+      failurePolicy: this.#options.failurePolicy,
+      recorder: this.#recorder,
+    });
     return result.outcome === 'invalid' ? this.#deadLetter(record, result) : result.outcome;
   }
 
@@ -231,3 +256,7 @@ export class BulkInviteWorker {
     if (value > 0) this.#options.metrics?.addMetric(name, MetricUnit.Count, value);
   }
 }
+
+/** The person a record is about, when it names one. */
+const emailOf = (decoded: DecodedRecord): string | undefined =>
+  decoded.kind === 'invite' ? decoded.request.email : decoded.kind === 'revoke' ? decoded.email : undefined;

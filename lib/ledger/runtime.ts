@@ -7,6 +7,8 @@ import { ENV } from '../commons/env';
 import { readLedgerConfig } from './config';
 import { DynamoDbLedger } from './dynamodb-ledger';
 import type { Ledger } from './ledger';
+import { recordSafely } from './record-safely';
+import type { StartJob } from './types';
 
 let ledger: Ledger | undefined;
 
@@ -23,7 +25,25 @@ export const getLedger = (): Ledger => {
   return ledger;
 };
 
+/**
+ * The ledger when one is configured (INVITE_LEDGER_TABLE, or one installed by `setLedger`), else
+ * undefined: for the paths that record outcomes on the side (the producer, the worker, webhooks),
+ * which work the same without one. The job route uses `getLedger`, which insists.
+ */
+export const findLedger = (): Ledger | undefined =>
+  ledger ?? (readLedgerConfig().tableName ? getLedger() : undefined);
+
 /** Replaces the container's ledger (undefined = rebuild from the environment on next use). */
 export const setLedger = (replacement: Ledger | undefined): void => {
   ledger = replacement;
+};
+
+/**
+ * Registers a job with its total in the configured ledger, if any, before its items are enqueued
+ * (the bulk route, webhooks): its progress then reads "pending" at once. Never throws.
+ */
+export const recordJobStart = async (job: StartJob): Promise<void> => {
+  const configured = findLedger();
+  if (!configured) return;
+  await recordSafely(() => configured.startJob(job), { what: { action: 'job.start', jobId: job.jobId } });
 };

@@ -4,9 +4,10 @@
  * releases its leases, so the sender's retry goes through; an event another delivery is still
  * working on is answered 503 (retry), never "duplicate".
  */
-import { enqueueInvites, enqueueRevocation } from '../bulk/jobs';
+import { enqueueInvites, enqueueRevocation } from '../bulk/producer';
 import { getInviteQueue } from '../bulk/runtime';
 import { logger } from '../commons/logger';
+import { recordJobStart } from '../ledger/runtime';
 import { WebhookEventInProgressError } from './errors';
 import { getDedupeStore, getWebhookConfig } from './runtime';
 import type { ProviderName, WebhookEvent } from './types';
@@ -26,8 +27,10 @@ const claimKey = (provider: ProviderName, event: WebhookEvent): string =>
   `${provider}:${event.replayKey ?? event.id}`;
 
 /** Sends one event's message: an invite, or a revocation (`action=revoke`). */
-const send = (event: WebhookEvent, provider: ProviderName): Promise<unknown> => {
+const send = async (event: WebhookEvent, provider: ProviderName): Promise<unknown> => {
   const queue = getInviteQueue();
+  // One event, one job (its id the event's): its progress is readable on the job route.
+  await recordJobStart({ jobId: event.id, total: 1, source: provider });
   return event.kind === 'invite'
     ? enqueueInvites(
         queue,

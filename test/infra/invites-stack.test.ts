@@ -393,8 +393,9 @@ describe('functions', () => {
     const webhook = stack.functions.get(WEBHOOK)!;
     const tableId = logicalIdOf(stack, stack.webhookEventsTable!);
     const statements = statementsOfRole(template, logicalIdOf(stack, webhook.role as Role));
+    // The statements on the replay table (the ledger, a table of its own, is asserted below).
     const dynamo = statements.filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      resourcesOf(statement).some((resource) => JSON.stringify(resource).includes(tableId)),
     );
     const environment =
       template.toJSON().Resources[logicalIdOf(stack, webhook)].Properties.Environment.Variables;
@@ -482,6 +483,7 @@ describe('the bulk queue', () => {
           INVITE_DLQ_URL: { Ref: dlqId },
           OPENAI_RATE_LIMIT_RPS: '5',
           WORKER_MAX_CONCURRENCY: '2',
+          WORKER_BATCH_SIZE: '10',
           OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
         },
       },
@@ -520,6 +522,7 @@ describe('the bulk queue', () => {
           INVITE_DLQ_URL: { Ref: logicalIdOf(future.stack, future.stack.deadLetterQueue) },
           OPENAI_RATE_LIMIT_RPS: '9',
           WORKER_MAX_CONCURRENCY: '4',
+          WORKER_BATCH_SIZE: '7',
           OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
         },
       },
@@ -691,6 +694,25 @@ describe('the invite ledger', () => {
       PointInTimeRecoveryEnabled: true,
     });
     expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('is written by the producer, the worker and the webhook with GetItem, Query, PutItem, UpdateItem only', () => {
+    for (const name of ['bulk-invites', 'bulk-invite-worker', WEBHOOK]) {
+      const fn = iam.stack.functions.get(name)!;
+      const onLedger = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(
+        (statement) => resourcesOf(statement).some((resource) => JSON.stringify(resource).includes(ledgerId)),
+      );
+
+      expect(resources[logicalIdOf(iam.stack, fn)]!.Properties.Environment.Variables).toMatchObject({
+        INVITE_LEDGER_TABLE: { Ref: ledgerId },
+      });
+      expect(onLedger.flatMap(actionsOf).sort(), name).toEqual([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ]);
+    }
   });
 
   it('is read by the job route with GetItem and Query only, and no Admin key', () => {

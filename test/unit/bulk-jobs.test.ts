@@ -1,7 +1,8 @@
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkJob, enqueueInvites, parseBulkRequest } from '../../lib/bulk/jobs';
+import { checkJob, parseBulkRequest } from '../../lib/bulk/jobs';
+import { enqueueInvites } from '../../lib/bulk/producer';
 import { InvalidRequestError } from '../../lib/http/errors';
 import { thrownBy } from '../support/thrown';
 import { EnqueueFailedError, InvalidJobError } from '../../lib/bulk/errors';
