@@ -192,6 +192,7 @@ export const pacingRows = (rows: PacingRow[]): FigureRow[] =>
   rows.map((row) => ({
     figure: row.figure,
     result: Number.isInteger(row.result) ? String(row.result) : row.result.toFixed(3),
-    target: row.target,
-    met: row.met,
+    // A figure only reported has no verdict.
+    target: row.target === '(reported)' ? '' : row.target,
+    met: row.target === '(reported)' ? null : row.met,
   }));

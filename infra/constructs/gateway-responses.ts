@@ -96,6 +96,8 @@ export const addOpenAIShapedGatewayResponses = (api: RestApiBase): void => {
       type: response.type,
       statusCode: response.statusCode,
       templates: { 'application/json': openAIErrorTemplate(response.errorType, response.code) },
+      // Every answer names its request, as the functions' answers do.
+      responseHeaders: { 'x-request-id': 'context.requestId' },
     });
   }
 };

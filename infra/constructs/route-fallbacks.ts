@@ -29,6 +29,9 @@ const UNKNOWN_URL = errorTemplate(
   'unknown_url',
 );
 
+/** Every answer names its request, as the functions' answers do: API Gateway's own request id. */
+const REQUEST_ID_HEADER = 'x-request-id';
+
 const addMock = (
   resource: IResource,
   statusCode: string,
@@ -43,9 +46,12 @@ const addMock = (
       {
         statusCode,
         responseTemplates: { 'application/json': body },
-        responseParameters: Object.fromEntries(
-          Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`]),
-        ),
+        responseParameters: {
+          ...Object.fromEntries(
+            Object.entries(headers).map(([name, value]) => [`method.response.header.${name}`, `'${value}'`]),
+          ),
+          [`method.response.header.${REQUEST_ID_HEADER}`]: 'context.requestId',
+        },
       },
     ],
   });
@@ -55,7 +61,10 @@ const addMock = (
       {
         statusCode,
         responseParameters: Object.fromEntries(
-          Object.keys(headers).map((name) => [`method.response.header.${name}`, true]),
+          [...Object.keys(headers), REQUEST_ID_HEADER].map((name) => [
+            `method.response.header.${name}`,
+            true,
+          ]),
         ),
       },
     ],

@@ -144,7 +144,10 @@ describe('requests that fit no route', () => {
       expect(integrationOf(fallback).Type).toBe('MOCK');
       expect(fallback.properties.AuthorizationType).toBe('NONE');
       expect(response?.StatusCode).toBe('405');
-      expect(response?.ResponseParameters).toEqual({ 'method.response.header.Allow': `'${allowed}'` });
+      expect(response?.ResponseParameters).toEqual({
+        'method.response.header.Allow': `'${allowed}'`,
+        'method.response.header.x-request-id': 'context.requestId',
+      });
       expect(JSON.parse(response!.ResponseTemplates['application/json']!.replaceAll('$', ''))).toMatchObject({
         error: { type: 'invalid_request_error', param: null, code: 'method_not_allowed' },
       });
@@ -162,6 +165,9 @@ describe('requests that fit no route', () => {
       const template = integrationOf(method).IntegrationResponses[0]!.ResponseTemplates['application/json']!;
       expect(template).toContain('"code":"unknown_url"');
       expect(template).toContain('Invalid URL ($context.httpMethod');
+      expect(integrationOf(method).IntegrationResponses[0]!.ResponseParameters).toEqual({
+        'method.response.header.x-request-id': 'context.requestId',
+      });
     }
   });
 
@@ -586,6 +592,9 @@ describe('the stage', () => {
       const body = JSON.parse(template.replace('$context.error.messageString', JSON.stringify('Say "no"')));
       expect(body).toEqual({
         error: { message: 'Say "no"', type: expect.any(String), param: null, code: expect.any(String) },
+      });
+      expect(properties.ResponseParameters).toEqual({
+        'gatewayresponse.header.x-request-id': 'context.requestId',
       });
     }
     expect(openAIErrorTemplate('invalid_request_error', 'x')).toContain('"param":null');
