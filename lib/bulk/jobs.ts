@@ -8,13 +8,12 @@ import { InvalidJobError } from './errors';
 import { InvitesError } from '../commons/errors';
 import { InvalidRequestError } from '../http/errors';
 import type { InviteRequest } from '../openai/types';
-import { MAX_ID_LENGTH, parseInviteRequest } from '../http/validation';
+import { isLabel, labelRule, parseInviteRequest } from '../http/validation';
 import { describeTerms } from '../openai/invite-terms';
 
 export const MAX_INVITES_PER_JOB = 1000;
 /** 1000 invites with a few projects each fit well within this. */
 export const MAX_BULK_BODY_BYTES = 1024 * 1024;
-const JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 /** A caller-chosen `source` (e.g. `cli`, `hr-csv`) is a short label: it ends up in logs and messages. */
 const MAX_SOURCE_LENGTH = 64;
 
@@ -63,40 +62,22 @@ export const checkJob = (body: unknown): CheckedJob => {
       'invites',
     );
   }
-  if (
-    jobId !== undefined &&
-    (typeof jobId !== 'string' ||
-      jobId.length === 0 ||
-      jobId.length > MAX_ID_LENGTH ||
-      !JOB_ID_PATTERN.test(jobId))
-  ) {
-    throw new InvalidJobError(
-      `Invalid value for 'job_id': 1 to ${MAX_ID_LENGTH} letters, digits or '_', '-', '.', ':'.`,
-      'job_id',
-    );
+  if (jobId !== undefined && !isLabel(jobId)) {
+    throw new InvalidJobError(`Invalid value for 'job_id': ${labelRule()}.`, 'job_id');
   }
-  if (
-    source !== undefined &&
-    (typeof source !== 'string' ||
-      source.length === 0 ||
-      source.length > MAX_SOURCE_LENGTH ||
-      !JOB_ID_PATTERN.test(source))
-  ) {
-    throw new InvalidJobError(
-      `Invalid value for 'source': 1 to ${MAX_SOURCE_LENGTH} letters, digits or '_', '-', '.', ':'.`,
-      'source',
-    );
+  if (source !== undefined && !isLabel(source, MAX_SOURCE_LENGTH)) {
+    throw new InvalidJobError(`Invalid value for 'source': ${labelRule(MAX_SOURCE_LENGTH)}.`, 'source');
   }
   if (replacePending !== undefined && typeof replacePending !== 'boolean') {
     throw new InvalidJobError("Invalid type for 'replace_pending': expected a boolean.", 'replace_pending');
   }
   const checked: CheckedJob = {
-    jobId: (jobId as string | undefined) ?? newJobId(),
+    jobId: jobId ?? newJobId(),
     replacePending: replacePending === true,
     valid: [],
     invalid: [],
   };
-  if (source !== undefined) checked.source = source as string;
+  if (source !== undefined) checked.source = source;
   for (const [index, item] of invites.entries()) {
     try {
       checked.valid.push({ index, invite: parseInviteRequest(item) });

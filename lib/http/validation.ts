@@ -121,18 +121,21 @@ export const parseInviteId = (raw: string | undefined | null): string => {
  * A bulk job id: the rule of `job_id` in lib/bulk/jobs.ts (JOB_ID_PATTERN there is private), so
  * every id a job can be given is one this route can read back. Keep the two in step.
  */
-const JOB_ID_PATTERN = /^[A-Za-z0-9_.:-]+$/;
+/** Job ids and sources are short labels: they end up in message attributes, keys and logs. */
+const LABEL_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 
-/** Validates a bulk job id taken from the path. */
+/** Whether `value` is a label of 1 to `maxLength` letters, digits or '_', '-', '.', ':'. */
+export const isLabel = (value: unknown, maxLength: number = MAX_ID_LENGTH): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= maxLength && LABEL_PATTERN.test(value);
+
+/** What a label may be, for error messages. */
+export const labelRule = (maxLength: number = MAX_ID_LENGTH): string =>
+  `1 to ${maxLength} letters, digits or '_', '-', '.', ':'`;
+
+/** Validates a bulk job id taken from the path (the same rule as a job's `job_id`). */
 export const parseJobId = (raw: string | undefined | null): string => {
-  const value = raw ?? '';
-  if (value.length === 0 || value.length > MAX_ID_LENGTH || !JOB_ID_PATTERN.test(value)) {
-    throw new InvalidRequestError(
-      `Invalid job id: expected 1 to ${MAX_ID_LENGTH} letters, digits or '_', '-', '.', ':'.`,
-      'job_id',
-    );
-  }
-  return value;
+  if (!isLabel(raw)) throw new InvalidRequestError(`Invalid job id: expected ${labelRule()}.`, 'job_id');
+  return raw;
 };
 
 /** Validates `limit` and `after` of a list request; other query parameters are ignored, as OpenAI does. */
