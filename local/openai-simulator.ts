@@ -170,13 +170,16 @@ export class InvitesSimulator {
   readonly invites: SimulatedInvite[] = [];
   readonly requests: RecordedRequest[] = [];
   options: SimulatorOptions;
+  /** What the simulator was started with: `reset()` returns to it. */
+  readonly #initialOptions: SimulatorOptions;
   #faults: InjectedFault[] = [];
   #bucket?: TokenBucket;
   #server?: Server;
   #url = '';
 
   constructor(options: SimulatorOptions = {}) {
-    this.options = { inviteShape: inviteShapeFrom(process.env), ...options };
+    this.#initialOptions = { inviteShape: inviteShapeFrom(process.env), ...options };
+    this.options = { ...this.#initialOptions };
     this.setRateLimit(options.rateLimit);
   }
 
@@ -244,10 +247,18 @@ export class InvitesSimulator {
     return this.#create(email, role, projects);
   }
 
+  /**
+   * Back to a fresh start: no invites, requests or queued faults, and the options it was created
+   * with (a test's switch, or a `PATCH /options`, does not outlive the next reset).
+   */
   reset(): void {
     this.invites.length = 0;
     this.requests.length = 0;
     this.clearFaults();
+    // In place: callers may hold `options` (the control API's state answer shows the same object).
+    for (const key of Object.keys(this.options)) delete this.options[key as keyof SimulatorOptions];
+    Object.assign(this.options, this.#initialOptions);
+    this.setRateLimit(this.#initialOptions.rateLimit);
   }
 
   #create(email: string, role: OrganizationRole, projects: InviteProject[]): SimulatedInvite {

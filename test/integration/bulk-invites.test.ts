@@ -3,7 +3,7 @@
  * redrive) → the local event source → the worker → the simulator over HTTP.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
 import type { SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
@@ -14,8 +14,10 @@ import { invoke, jsonHeaders } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
 import { startWorkers as startWorkerContainers, waitFor } from '../support/workers';
+import { useSimulator } from '../support/simulator';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
 let queue: SqsQueue;
 let deadLetterQueue: SqsQueue;
 let source: QueueEventSource | undefined;
@@ -44,19 +46,11 @@ const startWorkers = (rateLimitRps = 200, maxConcurrency = 2) => {
 
 const invitedEmails = () => simulator.invites.map((invite) => invite.email);
 
-beforeAll(async () => {
-  await simulator.start();
-});
-
-afterAll(async () => {
-  await simulator.stop();
+afterAll(() => {
   setQueues({});
 });
 
 beforeEach(async () => {
-  simulator.reset();
-  simulator.setRateLimit(undefined);
-  simulator.options.failureRate = undefined;
   responses = [];
   ({ queue, deadLetterQueue } = await createQueuePair({ visibilityTimeoutSeconds: 5, maxReceiveCount: 5 }));
   setQueues({ queue, deadLetterQueue });

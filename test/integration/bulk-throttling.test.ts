@@ -3,7 +3,7 @@
  * worker with its adaptive pacer, the simulator over HTTP answering 429s with the wait only in
  * the message, as users report OpenAI's Admin API does.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ATTRIBUTE } from '../../lib/bulk/messages';
 import type { FailedEntry, MessageQueue, OutgoingMessage, SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
@@ -13,8 +13,10 @@ import { capturedLogLines } from '../support/captured-output';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
 import { startWorkers, waitFor } from '../support/workers';
+import { useSimulator } from '../support/simulator';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
 let queue: SqsQueue;
 let deadLetterQueue: SqsQueue;
 let source: QueueEventSource | undefined;
@@ -35,15 +37,10 @@ const throttledAnswer = (seconds: string) => ({
 
 const emailsCreated = () => simulator.invites.map((invite) => invite.email).sort();
 
-beforeAll(async () => {
-  await simulator.start();
-});
-afterAll(async () => {
-  await simulator.stop();
+afterAll(() => {
   setQueues({});
 });
 beforeEach(async () => {
-  simulator.reset();
   // maxReceiveCount 2: a single receive consumed by throttling would soon redrive to the DLQ.
   ({ queue, deadLetterQueue } = await createQueuePair({ visibilityTimeoutSeconds: 20, maxReceiveCount: 2 }));
   setQueues({ queue, deadLetterQueue });

@@ -4,7 +4,7 @@
  * their reason, never counted as duplicates; an expired invite is replaced by a new one.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeInvite, FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
 import type { SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
@@ -13,8 +13,10 @@ import { InvitesSimulator } from '../../local/openai-simulator';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
 import { startWorkers, waitFor } from '../support/workers';
+import { useSimulator } from '../support/simulator';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
 let queue: SqsQueue;
 let deadLetterQueue: SqsQueue;
 let source: QueueEventSource | undefined;
@@ -28,19 +30,11 @@ const processOne = async (invite: unknown, attributes?: Record<string, string>) 
   await source.stop();
 };
 
-beforeAll(async () => {
-  await simulator.start();
-});
-
-afterAll(async () => {
-  await simulator.stop();
+afterAll(() => {
   setQueues({});
 });
 
 beforeEach(async () => {
-  simulator.reset();
-  simulator.options.duplicateAnswer = undefined;
-  simulator.options.expiredInvites = undefined;
   ({ queue, deadLetterQueue } = await createQueuePair({ visibilityTimeoutSeconds: 5, maxReceiveCount: 5 }));
   setQueues({ queue, deadLetterQueue });
 });

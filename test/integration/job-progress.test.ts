@@ -3,7 +3,7 @@
  * worker and the simulator over HTTP, with 429s and 5xx injected and messages redelivered, and its
  * ledger record ends with every item settled exactly once, its failures named by index.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { enqueueInvites } from '../../lib/bulk/producer';
 import { encodeInvite } from '../../lib/bulk/messages';
 import type { SqsQueue } from '../../lib/bulk/queue';
@@ -16,25 +16,21 @@ import { InvitesSimulator } from '../../local/openai-simulator';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
 import { startWorkers, waitFor } from '../support/workers';
+import { useSimulator } from '../support/simulator';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
 let ledger: MemoryLedger;
 let queue: SqsQueue;
 let deadLetterQueue: SqsQueue;
 let source: QueueEventSource | undefined;
 
-beforeAll(async () => {
-  await simulator.start();
-});
-
-afterAll(async () => {
-  await simulator.stop();
+afterAll(() => {
   setQueues({});
   setLedger(undefined);
 });
 
 beforeEach(async () => {
-  simulator.reset();
   ledger = new MemoryLedger();
   setLedger(ledger);
   ({ queue, deadLetterQueue } = await createQueuePair({ visibilityTimeoutSeconds: 2, maxReceiveCount: 5 }));
@@ -44,7 +40,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await source?.stop();
   source = undefined;
-  simulator.options.failureRate = undefined;
 });
 
 describe('job progress recorded by the worker', () => {

@@ -2,11 +2,12 @@
  * The simulator must answer in the shapes of OpenAI's spec excerpt: if a field drifts, these fail.
  */
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import type { Json } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
+import { useSimulator } from '../support/simulator';
 
 const projectShape = z.strictObject({ id: z.string(), role: z.enum(['member', 'owner']) });
 const inviteShape = z.strictObject({
@@ -42,6 +43,7 @@ const errorShape = z.strictObject({
 });
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
 const auth = { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' };
 const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = auth) => {
   const response = await fetch(`${simulator.url}${path}`, {
@@ -51,18 +53,6 @@ const call = async (method: string, path: string, body?: unknown, headers: Recor
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Json };
 };
-
-beforeAll(async () => {
-  await simulator.start();
-});
-afterAll(async () => {
-  await simulator.stop();
-});
-beforeEach(() => {
-  simulator.reset();
-  simulator.setRateLimit(undefined);
-  simulator.options.failureRate = undefined;
-});
 
 describe('InvitesSimulator', () => {
   it('creates, retrieves, lists and deletes in the spec shapes', async () => {
@@ -82,6 +72,20 @@ describe('InvitesSimulator', () => {
     expect(inviteShape.parse(retrieved.body)).toEqual(created.body);
     expect(listShape.parse(list.body).data).toEqual([created.body]);
     expect(deletedShape.parse(deleted.body).id).toBe(created.body.id);
+  });
+
+  it('returns to the options it was created with on reset, so no switch outlives a test', async () => {
+    simulator.options.failureRate = 1;
+    simulator.options.inviteShape = 'legacy';
+    simulator.setRateLimit({ ratePerSecond: 1 });
+    simulator.inject({ kind: 'status', status: 503 });
+
+    simulator.reset();
+    const answer = await call('POST', '/organization/invites', { email: 'ada@example.com', role: 'reader' });
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toHaveProperty('created_at');
+    expect(simulator.options).toEqual(new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] }).options);
   });
 
   it('pages with limit, after, first_id, last_id and has_more; default limit 20', async () => {

@@ -2,7 +2,7 @@
  * The worker record by record: SQS records from the factory, the real client over HTTP against
  * the simulator, and in-process queues (local/local-queue.ts) to see what it sends where.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ATTRIBUTE, FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
 import { AdaptivePacer, pacedFetch } from '../../lib/bulk/pacer';
 import type { OutgoingMessage } from '../../lib/bulk/queue';
@@ -15,8 +15,10 @@ import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines } from '../support/captured-output';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { sqsEvent, sqsRecord } from '../support/sqs-records';
+import { useSimulator } from '../support/simulator';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
 let queue: LocalQueue;
 let deadLetterQueue: LocalQueue;
 let pacer: AdaptivePacer;
@@ -37,14 +39,7 @@ const run = (worker: BulkInviteWorker, ...records: ReturnType<typeof sqsRecord>[
 const lastRecordLog = () => capturedLogLines().findLast((line) => line.message === 'bulk record');
 const invite = (email: string) => ({ email, role: 'reader' });
 
-beforeAll(async () => {
-  await simulator.start();
-});
-afterAll(async () => {
-  await simulator.stop();
-});
 beforeEach(() => {
-  simulator.reset();
   deadLetterQueue = new LocalQueue({ name: 'dlq' });
   queue = new LocalQueue({ name: 'bulk' });
   pacer = new AdaptivePacer(100);

@@ -3,7 +3,7 @@
  * refusals it must not take for duplicates, and against 429s that say the wait only in words.
  * Real HTTP against the simulator on 127.0.0.1, in both of OpenAI's answer shapes.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { type InvitesClientOptions, OpenAIInvitesClient } from '../../lib/openai/client';
 import {
   InvitePendingWithDifferentTermsError,
@@ -14,8 +14,10 @@ import {
 import { InvitesSimulator, type InviteShape } from '../../local/openai-simulator';
 import { StaticAdminKey } from '../../lib/secrets/admin-key';
 import { TEST_ADMIN_KEY } from '../support/keys';
+import { useSimulator } from '../support/simulator';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
 let sleeps: number[];
 
 const client = (options: Partial<InvitesClientOptions> = {}) =>
@@ -31,17 +33,7 @@ const client = (options: Partial<InvitesClientOptions> = {}) =>
 
 const methods = () => simulator.requests.map((request) => `${request.method} ${request.status}`);
 
-beforeAll(async () => {
-  await simulator.start();
-});
-afterAll(async () => {
-  await simulator.stop();
-});
 beforeEach(() => {
-  simulator.reset();
-  simulator.options.duplicateAnswer = undefined;
-  simulator.options.expiredInvites = undefined;
-  simulator.options.inviteShape = 'current';
   sleeps = [];
 });
 
