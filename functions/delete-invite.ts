@@ -1,6 +1,7 @@
 /** DELETE /organization/invites/{invite_id}: revokes a pending invite; an accepted one answers 409. */
 import { invitesApiHandler } from '../lib/http/invites-api-handler';
 import { parseInviteId } from '../lib/http/validation';
+import { recordInviteOutcome } from '../lib/ledger/runtime';
 
 export const handler = invitesApiHandler('deleteInvite', async ({ event, client, call, audit }) => {
   const inviteId = parseInviteId(event.pathParameters?.invite_id);
@@ -9,5 +10,12 @@ export const handler = invitesApiHandler('deleteInvite', async ({ event, client,
   const invite = await client.retrieveInvite(inviteId, call);
   const deleted = await client.deleteInvite(inviteId, call);
   audit('invite.deleted', { email: invite.email, inviteId, status: invite.status });
+  await recordInviteOutcome({
+    email: invite.email,
+    outcome: 'revoked',
+    source: 'api',
+    inviteId,
+    status: 'revoked',
+  });
   return { body: deleted };
 });

@@ -21,9 +21,17 @@ export interface FunctionNeeds {
   readonly readsLedger?: boolean;
   /** Records outcomes in the ledger (gets INVITE_LEDGER_TABLE, GetItem, PutItem, UpdateItem). */
   readonly writesLedger?: boolean;
+  /** Records emails' outcomes outside jobs (gets INVITE_LEDGER_TABLE and UpdateItem). */
+  readonly recordsInvites?: boolean;
+  /** Looks up an email's invite id in the ledger (gets INVITE_LEDGER_TABLE and GetItem). */
+  readonly looksUpInvites?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
+
+/** Does the function read or write the ledger at all (then it gets INVITE_LEDGER_TABLE)? */
+export const usesLedger = (needs: FunctionNeeds): boolean =>
+  Boolean(needs.readsLedger || needs.writesLedger || needs.recordsInvites || needs.looksUpInvites);
 
 /**
  * API functions: API Gateway gives up on an integration after 29 s, so a function gets 28 s (its
@@ -32,8 +40,12 @@ export interface FunctionNeeds {
  */
 export const API_FUNCTION_DEFAULTS = { timeout: Duration.seconds(28), memorySize: 256 } as const;
 
-/** Keyed by file name under `functions/`; the four invite functions need only the defaults. */
+/** Keyed by file name under `functions/`; list and retrieve need only the defaults. */
 export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
+  // Records what it made; a duplicate is resolved through the email's invite id in the ledger.
+  'create-invite': { recordsInvites: true, looksUpInvites: true },
+  // Records the revocation.
+  'delete-invite': { recordsInvites: true },
   // Checks a job, registers it in the ledger and enqueues it: the bulk queue, never the Admin key.
   'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, writesLedger: true },
   // Reads a job's progress from the ledger: never the Admin key, never a write.

@@ -26,6 +26,7 @@ import {
   type FunctionNeeds,
   WORKER_DEFAULTS,
   WORKERS,
+  usesLedger,
   type WorkerSpec,
 } from './functions';
 import { stableLogicalId } from './logical-ids';
@@ -78,7 +79,7 @@ export class InvitesStack extends Stack {
       this.webhookEventsTable = new WebhookReplayTable(this, 'WebhookReplay').table;
     }
 
-    if (Object.values(allNeeds).some((needs) => needs.readsLedger || needs.writesLedger)) {
+    if (Object.values(allNeeds).some(usesLedger)) {
       this.ledgerTable = new InviteLedgerTable(this, 'Ledger').table;
     }
 

@@ -10,7 +10,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../lib/commons/env';
 import type { StackConfig } from '../config';
-import { type FunctionNeeds, WORKER_DEFAULTS, type WorkerSpec } from '../functions';
+import { type FunctionNeeds, usesLedger, WORKER_DEFAULTS, type WorkerSpec } from '../functions';
 import { ResourceGroup } from '../logical-ids';
 import { importSecret } from '../secrets';
 import { InvitesFunction } from './invites-function';
@@ -86,7 +86,7 @@ export class InvitesFunctions extends ResourceGroup {
       if (config.webhookDepartmentProjects)
         environment[ENV.webhookDepartmentProjects] = config.webhookDepartmentProjects;
     }
-    if ((needs.readsLedger || needs.writesLedger) && ledgerTable) {
+    if (usesLedger(needs) && ledgerTable) {
       environment[ENV.inviteLedgerTable] = ledgerTable.tableName;
     }
     const fn = new InvitesFunction(this, pascalCase(functionName), {
@@ -110,6 +110,13 @@ export class InvitesFunctions extends ResourceGroup {
       ledgerTable?.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
     } else if (needs.readsLedger) {
       ledgerTable?.grant(fn, 'dynamodb:GetItem', 'dynamodb:Query');
+    } else {
+      // API create/delete: one email's record, read or updated by key; no jobs, no queries.
+      const actions = [
+        ...(needs.looksUpInvites ? ['dynamodb:GetItem'] : []),
+        ...(needs.recordsInvites ? ['dynamodb:UpdateItem'] : []),
+      ];
+      if (actions.length > 0) ledgerTable?.grant(fn, ...actions);
     }
     this.byName.set(functionName, fn);
     return fn;

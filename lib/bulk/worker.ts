@@ -26,6 +26,7 @@ import type { OpenAIInvitesClient } from '../openai/client';
 import { DeadLetterWriter } from './dead-letter';
 import { classify, type FailurePolicyOptions } from './failure-policy';
 import { fanOutJob } from './fan-out';
+import { inviteLookupOf } from '../ledger/invite-lookup';
 import type { Ledger } from '../ledger/ledger';
 import { type DecodedRecord, decodeRecord, encodeThrottledResend, type MessageMeta } from './messages';
 import { OutcomeRecorder } from './outcome-recorder';
@@ -152,6 +153,8 @@ export class BulkInviteWorker {
         const invite = await this.#options.client.createInviteIfAbsent(decoded.request, {
           deadline,
           replacePending: decoded.meta.replacePending,
+          // A duplicate the ledger knows costs one retrieve, not a listing of every invite.
+          knownInvites: inviteLookupOf(this.#options.ledger, decoded.meta.source, this.#options.metrics),
         });
         this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
         await this.#recorder.invited(decoded.meta, decoded.request, invite);

@@ -8,7 +8,7 @@ import { readLedgerConfig } from './config';
 import { DynamoDbLedger } from './dynamodb-ledger';
 import type { Ledger } from './ledger';
 import { recordSafely } from './record-safely';
-import type { StartJob } from './types';
+import type { InviteEvent, StartJob } from './types';
 
 let ledger: Ledger | undefined;
 
@@ -46,4 +46,16 @@ export const recordJobStart = async (job: StartJob): Promise<void> => {
   const configured = findLedger();
   if (!configured) return;
   await recordSafely(() => configured.startJob(job), { what: { action: 'job.start', jobId: job.jobId } });
+};
+
+/**
+ * Records an email's outcome outside any job (API create and delete) in the configured ledger, if
+ * any. Never throws: the invite OpenAI made or deleted stands whatever the ledger does.
+ */
+export const recordInviteOutcome = async (event: InviteEvent): Promise<void> => {
+  const configured = findLedger();
+  if (!configured) return;
+  await recordSafely(() => configured.recordInvite(event), {
+    what: { action: `invite.${event.outcome}`, inviteId: event.inviteId },
+  });
 };

@@ -25,6 +25,7 @@ import {
   UserAlreadyExistsError,
 } from './errors';
 import { errorFromAnswer } from './error-answer';
+import type { InviteLookup } from './invite-lookup';
 import { readInvite, readInviteDeleted, readInviteList } from './invite-shape';
 import { hasSameTerms, isExpiredInvite, isLivePendingInvite } from './invite-terms';
 import type {
@@ -94,6 +95,11 @@ export interface CreateOptions extends CallOptions {
    * failing with `InvitePendingWithDifferentTermsError`.
    */
   replacePending?: boolean;
+  /**
+   * Where an email's invite id may be known (the ledger): a refused create then retrieves that
+   * invite (POST + GET in all) instead of listing every invite, and remembers what a listing finds.
+   */
+  knownInvites?: InviteLookup;
 }
 
 export interface CreateInviteResult {
@@ -202,7 +208,8 @@ export class OpenAIInvitesClient {
   }
 
   /**
-   * POST, and when OpenAI refuses it as "already invited", look at the email's invites: a live
+   * POST, and when OpenAI refuses it as "already invited", look at the email's invites (the one
+   * `knownInvites` names when that settles it, else a listing of all): a live
    * pending one of the same terms is the answer; expired ones (and, with `replacePending`, a
    * pending one of other terms) are deleted and the POST sent once more. Undefined: refused with
    * nothing pending to return (the person is a member, or OpenAI will not say why).
@@ -215,7 +222,8 @@ export class OpenAIInvitesClient {
     for (let round = 0; ; round += 1) {
       const invite = await this.#postInvite(request, options);
       if (invite) return { invite, created: true, replaced };
-      const held = await this.#invitesOf(request.email, options);
+      const known = round === 0 ? await this.#settlingKnownInvite(request, options) : undefined;
+      const held = known ? [known] : await this.#invitesOf(request.email, options);
       const live = held.find((candidate) => isLivePendingInvite(candidate));
       if (live && hasSameTerms(live, request)) return { invite: live, created: false, replaced };
       if (live && !options.replacePending) {
@@ -246,13 +254,45 @@ export class OpenAIInvitesClient {
     }
   }
 
-  /** Every invite of an email (compared case-insensitively), whatever its status. */
-  async #invitesOf(email: string, options: CallOptions): Promise<Invite[]> {
+  /**
+   * The invite `knownInvites` names for this email when it alone settles a refused create: this
+   * email's, and accepted (a member) or live pending (of the same terms, or of other terms that
+   * are refused). Undefined when unknown, gone, another email's, expired or to be replaced: those
+   * need a listing (a clearing round deletes every invite in the way, not only the known one).
+   */
+  async #settlingKnownInvite(request: InviteRequest, options: CreateOptions): Promise<Invite | undefined> {
+    const inviteId = await options.knownInvites?.inviteIdOf(request.email).catch(() => undefined);
+    if (!inviteId) return undefined;
+    let invite: Invite;
+    try {
+      invite = await this.retrieveInvite(inviteId, options);
+    } catch (error) {
+      // A stale record (the invite was deleted, or the id is not one OpenAI knows): list instead.
+      if (error instanceof NotFoundError || (error instanceof UpstreamApiError && error.status === 400)) {
+        return undefined;
+      }
+      throw error;
+    }
+    if (invite.email.toLowerCase() !== request.email.toLowerCase()) return undefined;
+    if (invite.status === 'accepted') return invite;
+    const settles = isLivePendingInvite(invite) && (hasSameTerms(invite, request) || !options.replacePending);
+    return settles ? invite : undefined;
+  }
+
+  /**
+   * Every invite of an email (compared case-insensitively), whatever its status. The one that
+   * matters next time (live pending, else accepted) is remembered in `knownInvites`.
+   */
+  async #invitesOf(email: string, options: CreateOptions): Promise<Invite[]> {
     const wanted = email.toLowerCase();
     const held: Invite[] = [];
     for await (const invite of this.listAllInvites(options)) {
       if (invite.email.toLowerCase() === wanted) held.push(invite);
     }
+    const worth =
+      held.find((invite) => isLivePendingInvite(invite)) ??
+      held.find((invite) => invite.status === 'accepted');
+    if (worth && options.knownInvites) await options.knownInvites.remember(worth).catch(() => undefined);
     return held;
   }
 

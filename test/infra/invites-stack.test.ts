@@ -53,10 +53,13 @@ const future = synthStack(
   },
 );
 
-/** The functions that need only the defaults: they call OpenAI and nothing else. */
+/** Needs that only add the ledger's email records (asserted in "the invite ledger"). */
+const LEDGER_RECORD_NEEDS = new Set(['recordsInvites', 'looksUpInvites']);
+
+/** The functions that need only the defaults: they call OpenAI, at most record emails in the ledger. */
 const plainApiFunctions = () =>
   [...new Set(ROUTES.map((route) => route.functionName))]
-    .filter((name) => !(name in FUNCTION_NEEDS))
+    .filter((name) => Object.keys(FUNCTION_NEEDS[name] ?? {}).every((need) => LEDGER_RECORD_NEEDS.has(need)))
     .map((name) => iam.stack.functions.get(name)!);
 
 const ADMIN_KEY_ARN_SUFFIX = ':secret:openai/admin-key-??????';
@@ -721,6 +724,28 @@ describe('the invite ledger', () => {
         'dynamodb:Query',
         'dynamodb:UpdateItem',
       ]);
+    }
+  });
+
+  it('is used by API create (GetItem, UpdateItem) and delete (UpdateItem) only; list and retrieve never', () => {
+    const expected: Record<string, string[] | undefined> = {
+      'create-invite': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      'delete-invite': ['dynamodb:UpdateItem'],
+      'list-invites': undefined,
+      'retrieve-invite': undefined,
+    };
+    for (const [name, actions] of Object.entries(expected)) {
+      const fn = iam.stack.functions.get(name)!;
+      const variables = resources[logicalIdOf(iam.stack, fn)]!.Properties.Environment.Variables;
+      const dynamodb = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(
+        (statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
+
+      expect(variables.INVITE_LEDGER_TABLE, name).toEqual(actions ? { Ref: ledgerId } : undefined);
+      expect(dynamodb.flatMap(actionsOf).sort(), name).toEqual(actions ?? []);
+      for (const statement of dynamodb) {
+        expect(JSON.stringify(resourcesOf(statement)), name).toContain(ledgerId);
+      }
     }
   });
 
