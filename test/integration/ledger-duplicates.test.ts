@@ -1,0 +1,221 @@
+/**
+ * Duplicates resolved through the ledger (moto DynamoDB) against the simulator over HTTP: in an
+ * organization of 3,000 invites, a duplicate create of an email the ledger knows costs POST + GET;
+ * one it does not know falls back to listing, is recorded, and costs POST + GET the next time.
+ * Also what API create and delete leave in the ledger, and the worker's duplicates.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BulkInviteWorker } from '../../lib/bulk/worker';
+import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
+import { LedgerInviteLookup } from '../../lib/ledger/invite-lookup';
+import type { Ledger } from '../../lib/ledger/ledger';
+import { MemoryLedger } from '../../lib/ledger/memory-ledger';
+import { setLedger } from '../../lib/ledger/runtime';
+import { OpenAIInvitesClient } from '../../lib/openai/client';
+import { InvitePendingWithDifferentTermsError, UserAlreadyExistsError } from '../../lib/openai/errors';
+import { setInvitesClient } from '../../lib/openai/runtime';
+import { StaticAdminKey } from '../../lib/secrets/admin-key';
+import { InvitesSimulator } from '../../local/openai-simulator';
+import { createLedgerTable, dynamodb } from '../support/dynamodb';
+import { invoke, jsonHeaders, lambdaContext } from '../support/invoke';
+import { TEST_ADMIN_KEY } from '../support/keys';
+import { createQueuePair } from '../support/queues';
+import { useSimulator } from '../support/simulator';
+import { sqsEvent, sqsRecord } from '../support/sqs-records';
+
+const ORGANIZATION_SIZE = 3_000;
+const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
+useSimulator(simulator);
+let client: OpenAIInvitesClient;
+let table: string;
+let ledger: Ledger;
+
+beforeAll(async () => {
+  table = await createLedgerTable();
+  client = new OpenAIInvitesClient({ baseUrl: simulator.url, adminKey: new StaticAdminKey(TEST_ADMIN_KEY) });
+  setInvitesClient(client);
+});
+afterAll(() => {
+  setInvitesClient(undefined);
+  setLedger(undefined);
+});
+beforeEach(() => {
+  ledger = new DynamoDbLedger(table, dynamodb);
+  setLedger(ledger);
+  for (let n = 0; n < ORGANIZATION_SIZE; n += 1) simulator.seed(`member${n}@example.com`);
+});
+
+let emails = 0;
+const newEmail = () => `person${Date.now()}-${(emails += 1)}@example.com`;
+
+const createInvite = (body: unknown) =>
+  invoke({ method: 'POST', path: '/organization/invites', headers: jsonHeaders, body: JSON.stringify(body) });
+
+/** Upstream calls made by `action`, as the simulator received them. */
+const upstreamCalls = async (action: () => Promise<unknown>) => {
+  const before = simulator.requests.length;
+  await action();
+  return simulator.requests.slice(before).map((request) => `${request.method} ${request.path.split('?')[0]}`);
+};
+
+const PAGES = Math.ceil(ORGANIZATION_SIZE / 100);
+
+describe('API create and delete', () => {
+  it('record created, then already_invited with the invite, then revoked', async () => {
+    const email = newEmail();
+    const projects = [{ id: 'proj_a', role: 'member' }];
+
+    const created = await createInvite({ email, role: 'reader', projects });
+    expect(created.statusCode).toBe(200);
+    expect(await ledger.getInvite(email)).toMatchObject({
+      email,
+      inviteId: created.body.id,
+      status: 'pending',
+      role: 'reader',
+      projects,
+      source: 'api',
+      lastOutcome: 'created',
+    });
+
+    const calls = await upstreamCalls(async () => {
+      const again = await createInvite({ email: email.toUpperCase(), role: 'reader', projects });
+      expect(again).toMatchObject({ statusCode: 200, headers: { 'x-invite-created': 'false' } });
+      expect(again.body.id).toBe(created.body.id);
+    });
+    expect(calls).toEqual(['POST /organization/invites', `GET /organization/invites/${created.body.id}`]);
+    expect(await ledger.getInvite(email)).toMatchObject({
+      inviteId: created.body.id,
+      lastOutcome: 'already_invited',
+    });
+
+    const deleted = await invoke({ method: 'DELETE', path: `/organization/invites/${created.body.id}` });
+    expect(deleted.statusCode).toBe(200);
+    expect(await ledger.getInvite(email)).toMatchObject({
+      inviteId: created.body.id,
+      status: 'revoked',
+      lastOutcome: 'revoked',
+      source: 'api',
+    });
+  });
+
+  it(`settles a ledger-known duplicate among ${ORGANIZATION_SIZE} invites in 2 calls, an unknown one by listing once`, async () => {
+    const email = 'member2999@example.com'; // the last one listed: the longest listing
+    const unknown = await upstreamCalls(async () => {
+      const answer = await createInvite({ email, role: 'reader', projects: [] });
+      expect(answer).toMatchObject({ statusCode: 200, headers: { 'x-invite-created': 'false' } });
+    });
+    expect(unknown).toHaveLength(1 + PAGES);
+    const invite = simulator.invites.at(-1)!;
+    expect(await ledger.getInvite(email)).toMatchObject({ inviteId: invite.id, status: 'pending' });
+
+    const known = await upstreamCalls(async () => {
+      const answer = await createInvite({ email, role: 'reader', projects: [] });
+      expect(answer.body.id).toBe(invite.id);
+    });
+    expect(known).toEqual(['POST /organization/invites', `GET /organization/invites/${invite.id}`]);
+  });
+
+  it('answers a member (accepted invite) with 409 in 2 calls once the ledger knows the invite', async () => {
+    const email = 'member10@example.com';
+    simulator.accept(simulator.invites[10]!.id);
+    await createInvite({ email, role: 'reader', projects: [] }); // listed once, recorded
+
+    const calls = await upstreamCalls(async () => {
+      const answer = await createInvite({ email, role: 'reader', projects: [] });
+      expect(answer.statusCode).toBe(409);
+    });
+    expect(calls).toHaveLength(2);
+  });
+
+  it('still creates, and answers, when the ledger is down', async () => {
+    setLedger(new DynamoDbLedger('no-such-ledger-table', dynamodb));
+    const email = newEmail();
+
+    expect((await createInvite({ email, role: 'reader' })).statusCode).toBe(200);
+    const again = await createInvite({ email, role: 'reader' });
+    expect(again).toMatchObject({ statusCode: 200, headers: { 'x-invite-created': 'false' } });
+  });
+});
+
+describe('stale ledger records fall back to listing', () => {
+  const lookup = () => new LedgerInviteLookup(ledger, 'api');
+  const pointAt = (email: string, inviteId: string) =>
+    ledger.recordInvite({ email, outcome: 'created', source: 'api', inviteId, status: 'pending' });
+
+  it.each([
+    ['an invite that is gone', () => 'invite-gone'],
+    ['another email’s invite', () => simulator.invites[0]!.id],
+  ])('when the record names %s, and then records the right one', async (_case, staleId) => {
+    const email = 'member1500@example.com';
+    await pointAt(email, staleId());
+
+    const calls = await upstreamCalls(() =>
+      client.createInvite({ email, role: 'reader', projects: [] }, { knownInvites: lookup() }),
+    );
+    expect(calls).toHaveLength(2 + PAGES); // POST, the stale GET, the listing
+    expect((await ledger.getInvite(email))?.inviteId).toBe(simulator.invites[1500]!.id);
+  });
+
+  it('when the known invite expired: the clearing round deletes it and creates anew', async () => {
+    const email = 'member20@example.com';
+    const old = simulator.invites[20]!;
+    simulator.options.expiredInvites = 'block'; // as OpenAI is reported to: an expired invite blocks
+    await pointAt(email, old.id);
+    simulator.expire(old.id);
+
+    const result = await client.createInvite(
+      { email, role: 'reader', projects: [] },
+      { knownInvites: lookup() },
+    );
+    expect(result).toMatchObject({ created: true, replaced: [old.id] });
+  });
+
+  it('keeps the terms rule: a pending invite of other terms is a 409 in 2 calls, replaced when asked', async () => {
+    const email = 'member30@example.com';
+    const pending = simulator.invites[30]!;
+    await pointAt(email, pending.id);
+    const request = { email, role: 'owner' as const, projects: [] };
+
+    const refused = await upstreamCalls(() =>
+      client.createInvite(request, { knownInvites: lookup() }).catch((error: unknown) => error),
+    );
+    expect(refused).toHaveLength(2);
+    await expect(client.createInvite(request, { knownInvites: lookup() })).rejects.toBeInstanceOf(
+      InvitePendingWithDifferentTermsError,
+    );
+    const replaced = await client.createInvite(request, { knownInvites: lookup(), replacePending: true });
+    expect(replaced).toMatchObject({ created: true, replaced: [pending.id] });
+  });
+
+  it('a member the ledger does not know is still UserAlreadyExistsError', async () => {
+    simulator.accept(simulator.invites[40]!.id);
+    await expect(
+      client.createInvite({ email: 'member40@example.com', role: 'reader' }, { knownInvites: lookup() }),
+    ).rejects.toBeInstanceOf(UserAlreadyExistsError);
+  });
+});
+
+describe('the worker', () => {
+  it('settles a ledger-known duplicate in 2 calls and counts it already invited', async () => {
+    const { queue, deadLetterQueue } = await createQueuePair();
+    const workerLedger = new MemoryLedger();
+    const worker = new BulkInviteWorker({ client, queue, deadLetterQueue, ledger: workerLedger });
+    const email = 'member2000@example.com';
+    const message = (index: number) =>
+      sqsEvent(
+        sqsRecord(
+          { email, role: 'reader', projects: [] },
+          { attributes: { job_id: 'wave-9', source: 'cli', index: String(index) } },
+        ),
+      );
+
+    const first = await upstreamCalls(() => worker.handle(message(0), lambdaContext()));
+    expect(first).toHaveLength(1 + PAGES);
+    const second = await upstreamCalls(() => worker.handle(message(1), lambdaContext()));
+    expect(second).toEqual([
+      'POST /organization/invites',
+      `GET /organization/invites/${simulator.invites[2000]!.id}`,
+    ]);
+    expect((await workerLedger.getJob('wave-9'))?.job.counts.already_invited).toBe(2);
+  });
+});
