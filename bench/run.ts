@@ -10,7 +10,8 @@
  * 2. Warm overhead of each API function in-process against a zero-latency upstream, interleaved
  *    with raw fetch calls of the same upstream URLs.
  * 3. Secrets Manager reads per 1000 warm invocations (counted by SDK middleware, against moto).
- * 4. list-all: requests used to list N invites, next to ceil(N/100).
+ * 4. list-all: requests used to list N invites, next to ceil(N/100); upstream calls per duplicate
+ *    create at 100, 1,000 and 10,000 invites, without and with the ledger (bench/duplicates.ts).
  * 5. Bulk: 1000 and 10 000 invites through queue → worker → simulator limited to R requests/s.
  * 6. Pacing at OpenAI's real limits: over-configuration and a throttling episode (bench/pacing.ts).
  * A module adds figures by returning FigureRow[]; add them to `sections` below.
@@ -19,6 +20,7 @@ import './quiet-env';
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { bulkRows, measureBulk } from './bulk';
+import { duplicateRows, measureDuplicates } from './duplicates';
 import { measurePacing, pacingRows } from './pacing';
 import { bundleRows, sourceMapRows } from './bundle-rows';
 import { measureBundles } from './bundles';
@@ -63,6 +65,10 @@ const main = async () => {
     ],
     ['Secrets Manager reads', async () => secretReadRows(kept('secretReads', await measureSecretReads()))],
     ['list-all', async () => listAllRows(kept('listAll', await measureListAll()))],
+    [
+      'Duplicate creates (simulator holding N invites; before: no ledger, after: the ledger knows the email)',
+      async () => duplicateRows(kept('duplicates', await measureDuplicates())),
+    ],
     [
       'Bulk (in-process queue → 2 workers → simulator limited to R requests/s)',
       async () => bulkRows(kept('bulk', await measureBulk())),
