@@ -43,3 +43,14 @@ describe('the job route’s bundle', () => {
     }
   });
 });
+
+describe('the invite routes’ bundles', () => {
+  it('carry the ledger’s DynamoDB client in create and delete only (they record outcomes)', async () => {
+    for (const name of ['create-invite', 'delete-invite']) {
+      expect(await bundleText(name), name).toContain('UpdateItemCommand');
+    }
+    for (const name of ['list-invites', 'retrieve-invite']) {
+      expect(await bundleText(name), name).not.toContain('UpdateItemCommand');
+    }
+  });
+});
