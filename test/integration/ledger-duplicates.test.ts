@@ -187,6 +187,23 @@ describe('stale ledger records fall back to listing', () => {
     expect(replaced).toMatchObject({ created: true, replaced: [pending.id] });
   });
 
+  it('a lookup that throws costs a listing, never the create', async () => {
+    const broken = {
+      inviteIdOf: () => Promise.reject(new Error('lookup down')),
+      remember: () => Promise.reject(new Error('lookup down')),
+    };
+    const email = 'member50@example.com';
+
+    const calls = await upstreamCalls(async () => {
+      const result = await client.createInvite(
+        { email, role: 'reader', projects: [] },
+        { knownInvites: broken },
+      );
+      expect(result).toMatchObject({ created: false, invite: { id: simulator.invites[50]!.id } });
+    });
+    expect(calls).toHaveLength(1 + PAGES);
+  });
+
   it('a member the ledger does not know is still UserAlreadyExistsError', async () => {
     simulator.accept(simulator.invites[40]!.id);
     await expect(
