@@ -98,7 +98,8 @@ export class LocalQueue implements MessageQueue, PollableQueue {
     for (let index = this.#messages.length - 1; index >= 0; index -= 1) {
       if (ids.has(this.#messages[index]!.messageId)) this.#messages.splice(index, 1);
     }
-    for (const message of moving) target.#store({ body: message.body, attributes: attributes(message.attributes) });
+    for (const message of moving)
+      target.#store({ body: message.body, attributes: attributes(message.attributes) });
     return moving.length;
   }
 
