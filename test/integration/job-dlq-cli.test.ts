@@ -4,6 +4,7 @@
  * simulator over HTTP, and against SQS queues in moto. Output here is not a terminal: plain lines.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -219,6 +220,38 @@ describe('openai-invites dlq against the npm start gateway (in-process queues)',
     expect(watched.stdout).toContain('Job wave-10: completed, 4 of 4 invites settled (created 4,');
     expect(simulator.invites.map((invite) => invite.email)).toContain('held@example.com');
   }, 60_000);
+
+  it('keeps the local routes behind the loopback guard: a foreign Host or a cross-site redrive gets 403', async () => {
+    await deadLetterQueue.send({ body: '{"email":"x@example.com","role":"reader"}' });
+    const port = new URL(gatewayUrl).port;
+    const call = (path: string, method: string, headers: Record<string, string>, body = '') =>
+      new Promise<number | undefined>((resolve, reject) =>
+        request(`http://127.0.0.1:${port}${path}`, { method, headers })
+          .on('response', (response) => {
+            response.resume();
+            resolve(response.statusCode);
+          })
+          .on('error', reject)
+          .end(body),
+      );
+
+    const rebinding = await call('/local/dead-letters', 'GET', { Host: 'attacker.example' });
+    const crossSite = await call(
+      '/local/dead-letters/redrive',
+      'POST',
+      { Origin: 'https://attacker.example', 'Content-Type': 'text/plain' },
+      '{}',
+    );
+    const formPost = await call(
+      '/local/dead-letters/redrive',
+      'POST',
+      { 'Content-Type': 'text/plain' },
+      '{}',
+    );
+
+    expect([rebinding, crossSite, formPost]).toEqual([403, 403, 403]);
+    expect(deadLetterQueue.size).toBe(1);
+  });
 
   it('says what to pass instead when the gateway has no in-process DLQ, and exits 3', async () => {
     const result = await runCli(['dlq', 'list', '--gateway', plainGatewayUrl], { INVITE_DLQ_URL: undefined });
