@@ -13,7 +13,7 @@ import { readBulkFile } from './bulk-file';
 import { type Destination, gatewayDestination, queueDestination } from './destinations';
 import { SendFailedError } from './failures';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
-import { gatewayFrom, tokenFrom } from './gateway';
+import { authFrom, gatewayFrom } from './gateway';
 import { intervalFrom, watchJobs } from './job';
 import { plural } from './plural';
 
@@ -30,6 +30,8 @@ Options:
   --queue-url URL    send straight to this SQS queue (default: INVITE_QUEUE_URL); needs AWS_REGION
                      and AWS credentials (AWS_PROFILE or keys); AWS_ENDPOINT_URL for an emulator
   --token TOKEN      bearer token for a gateway in token mode (default: INVITES_API_TOKEN)
+  --sigv4            sign with AWS credentials (IAM mode; automatic for an execute-api URL without
+                     a token); the region from the URL, else AWS_REGION
   --job-id ID        job id prefix (default: the file name and a random suffix)
   --source NAME      source recorded on each message (default: cli)
   --replace-pending  replace a pending invite of other role or projects (default: such an item
@@ -71,6 +73,7 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
       gateway: { type: 'string' },
       'queue-url': { type: 'string' },
       token: { type: 'string' },
+      sigv4: { type: 'boolean', default: false },
       'job-id': { type: 'string' },
       source: { type: 'string', default: 'cli' },
       'replace-pending': { type: 'boolean', default: false },
@@ -117,11 +120,11 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
   }
 
   const gateway = gatewayFrom(values.gateway);
-  const token = tokenFrom(values.token);
+  const auth = authFrom(gateway, values);
   const jobOptions = { source: values.source, replacePending: values['replace-pending'] };
   const destination: Destination = queueUrl
     ? queueDestination(queueUrl, jobOptions)
-    : gatewayDestination(gateway, jobOptions, token);
+    : gatewayDestination(gateway, jobOptions, auth);
   const prefix =
     values['job-id'] ?? `${basename(file).replace(/[^A-Za-z0-9_.:-]/g, '_')}-${randomUUID().slice(0, 8)}`;
   console.log(`Sending to ${destination.describe}`);
@@ -158,6 +161,6 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
   );
   const sendCode = rejected.length > 0 || failures.length > 0 ? EXIT.failed : EXIT.ok;
   if (!values.wait || jobIds.length === 0) return sendCode;
-  const watchCode = await watchJobs(jobIds, { base: gateway, token, watch: true, intervalMs });
+  const watchCode = await watchJobs(jobIds, { base: gateway, auth, watch: true, intervalMs });
   return watchCode === EXIT.ok ? sendCode : watchCode;
 };

@@ -14,7 +14,7 @@ import {
 import { ATTRIBUTE, redriveAttributes } from '../lib/bulk/messages';
 import { EXIT } from './exit-codes';
 import { queueFailure } from './failures';
-import { callGateway, CliFailure, refused } from './gateway';
+import { callGateway, CliFailure, type GatewayAuth, refused } from './gateway';
 
 export interface DeadLetter {
   messageId: string;
@@ -41,7 +41,7 @@ const ofJob = (jobId: string | undefined, attributes: Record<string, string>): b
   jobId === undefined || attributes[ATTRIBUTE.jobId] === jobId;
 
 /** The in-process DLQ of the `npm start` gateway at `base` (…/v1). */
-export const localDeadLetters = (base: string, token?: string): DeadLetterSource => {
+export const localDeadLetters = (base: string, auth: GatewayAuth): DeadLetterSource => {
   const origin = new URL(base).origin;
   const noRoutes = () =>
     new CliFailure(
@@ -52,7 +52,7 @@ export const localDeadLetters = (base: string, token?: string): DeadLetterSource
     describe: `${origin}/local/dead-letters (npm start's in-process queue)`,
     async list(jobId) {
       const url = `${origin}/local/dead-letters${jobId ? `?job_id=${encodeURIComponent(jobId)}` : ''}`;
-      const answer = await callGateway(url, base, { token });
+      const answer = await callGateway(url, base, { auth });
       if (answer.status === 404) throw noRoutes();
       if (answer.status !== 200) throw refused(url, answer);
       return (answer.body as { data: DeadLetter[] }).data;
@@ -60,7 +60,7 @@ export const localDeadLetters = (base: string, token?: string): DeadLetterSource
     async redrive(jobId, dryRun) {
       const url = `${origin}/local/dead-letters/redrive`;
       const answer = await callGateway(url, base, {
-        token,
+        auth,
         method: 'POST',
         body: { ...(jobId ? { job_id: jobId } : {}), dry_run: dryRun },
       });

@@ -13,7 +13,7 @@ import {
   sqsDeadLetters,
 } from './dead-letters';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
-import { CliFailure, gatewayFrom, tokenFrom } from './gateway';
+import { CliFailure, gatewayFrom } from './gateway';
 import { printable } from './job-view';
 import { plural } from './plural';
 
@@ -105,7 +105,10 @@ const sourceFor = (values: {
 }): DeadLetterSource => {
   const dlqUrl = values['dlq-url'] ?? (values.gateway ? undefined : process.env.INVITE_DLQ_URL);
   if (dlqUrl) return sqsDeadLetters(dlqUrl, values['queue-url'] ?? process.env.INVITE_QUEUE_URL);
-  return localDeadLetters(gatewayFrom(values.gateway), tokenFrom(values.token));
+  // Local-only routes: a token at most (npm start has none), never SigV4.
+  return localDeadLetters(gatewayFrom(values.gateway), {
+    token: values.token ?? process.env.INVITES_API_TOKEN,
+  });
 };
 
 export const dlq = async (args: string[]): Promise<number> => {

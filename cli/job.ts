@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { JobProgress } from '../lib/ledger/progress';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
-import { callGateway, CliFailure, gatewayFrom, refused, tokenFrom } from './gateway';
+import { authFrom, callGateway, CliFailure, type GatewayAuth, gatewayFrom, refused } from './gateway';
 import { type JobView, plainView, printable, terminalView } from './job-view';
 
 export const JOB_USAGE = `Usage: openai-invites job JOB_ID [options]
@@ -21,6 +21,8 @@ Options:
   --gateway URL      the API's base URL ending in /v1 (default: INVITES_API_URL, else
                      http://127.0.0.1:3000/v1, the npm start gateway)
   --token TOKEN      bearer token for a gateway in token mode (default: INVITES_API_TOKEN)
+  --sigv4            sign with AWS credentials (IAM mode; automatic for an execute-api URL without
+                     a token); the region from the URL, else AWS_REGION
   -h, --help`;
 
 /** Polls that may fail in a row (gateway restarting, throttled) before watching gives up. */
@@ -28,15 +30,15 @@ const MAX_FAILED_POLLS = 5;
 
 export interface WatchOptions {
   base: string;
-  token?: string;
+  auth: GatewayAuth;
   watch: boolean;
   intervalMs: number;
 }
 
 /** The job's progress; CliFailure for a missing job or any other answer. */
-export const fetchJob = async (base: string, jobId: string, token?: string): Promise<JobProgress> => {
+export const fetchJob = async (base: string, jobId: string, auth: GatewayAuth): Promise<JobProgress> => {
   const url = `${base}/organization/invites/bulk/${encodeURIComponent(jobId)}`;
-  const answer = await callGateway(url, base, { token });
+  const answer = await callGateway(url, base, { auth });
   if (answer.status === 200) return answer.body as JobProgress;
   if (answer.status === 404 && answer.error?.code === 'job_not_found')
     throw new CliFailure(
@@ -69,7 +71,7 @@ const watchJob = async (jobId: string, options: WatchOptions): Promise<number> =
   for (;;) {
     let job: JobProgress;
     try {
-      job = await fetchJob(options.base, jobId, options.token);
+      job = await fetchJob(options.base, jobId, options.auth);
       failedPolls = 0;
     } catch (error) {
       if (!(error instanceof CliFailure)) throw error;
@@ -119,6 +121,7 @@ export const job = async (args: string[]): Promise<number> => {
       interval: { type: 'string' },
       gateway: { type: 'string' },
       token: { type: 'string' },
+      sigv4: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -127,9 +130,10 @@ export const job = async (args: string[]): Promise<number> => {
     (values.help ? console.log : console.error)(`${JOB_USAGE}\n\n${EXIT_CODES_HELP}`);
     return values.help ? EXIT.ok : EXIT.usage;
   }
+  const base = gatewayFrom(values.gateway);
   return watchJobs([jobId], {
-    base: gatewayFrom(values.gateway),
-    token: tokenFrom(values.token),
+    base,
+    auth: authFrom(base, values),
     watch: values.watch,
     intervalMs: intervalFrom(values.interval),
   });
