@@ -31,9 +31,15 @@ export interface RedriveResult {
   notMoved: number;
 }
 
+export interface DeadLetterListing {
+  letters: DeadLetter[];
+  /** The sweep stopped at MAX_SWEPT messages: there may be more. */
+  truncated: boolean;
+}
+
 export interface DeadLetterSource {
   describe: string;
-  list(jobId?: string): Promise<DeadLetter[]>;
+  list(jobId?: string): Promise<DeadLetterListing>;
   redrive(jobId: string | undefined, dryRun: boolean): Promise<RedriveResult>;
 }
 
@@ -55,7 +61,7 @@ export const localDeadLetters = (base: string, auth: GatewayAuth): DeadLetterSou
       const answer = await callGateway(url, base, { auth });
       if (answer.status === 404) throw noRoutes();
       if (answer.status !== 200) throw refused(url, answer);
-      return (answer.body as { data: DeadLetter[] }).data;
+      return { letters: (answer.body as { data: DeadLetter[] }).data, truncated: false };
     },
     async redrive(jobId, dryRun) {
       const url = `${origin}/local/dead-letters/redrive`;
@@ -137,7 +143,7 @@ export const sqsDeadLetters = (
    * Reads every message once (each is held hidden while the sweep lasts), hands each batch to
    * `each`, which returns the messages to leave in the DLQ; those are made visible again at the end.
    */
-  const sweep = async (each: (batch: Message[]) => Promise<Message[]>): Promise<void> => {
+  const sweep = async (each: (batch: Message[]) => Promise<Message[]>): Promise<boolean> => {
     const seen = new Set<string>();
     const kept: Message[] = [];
     try {
@@ -154,6 +160,7 @@ export const sqsDeadLetters = (
     } finally {
       await release(kept);
     }
+    return seen.size >= MAX_SWEPT;
   };
 
   const entryOf = (message: Message, index: number) => ({
@@ -190,15 +197,16 @@ export const sqsDeadLetters = (
     describe: dlqUrl,
     async list(jobId) {
       const found: DeadLetter[] = [];
+      let truncated: boolean;
       try {
-        await sweep(async (batch) => {
+        truncated = await sweep(async (batch) => {
           found.push(...batch.map(deadLetterOf).filter((letter) => ofJob(jobId, letter.attributes)));
           return batch;
         });
       } catch (error) {
         throw failure(error);
       }
-      return found;
+      return { letters: found, truncated };
     },
     async redrive(jobId, dryRun) {
       if (!queueUrl && !dryRun)

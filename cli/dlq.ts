@@ -135,7 +135,7 @@ export const dlq = async (args: string[]): Promise<number> => {
   const scope = jobId ? ` of job ${printable(jobId)}` : '';
   try {
     if (action === 'list') {
-      const letters = await source.list(jobId);
+      const { letters, truncated } = await source.list(jobId);
       if (letters.length === 0) {
         console.log(`No dead letters${scope} in ${source.describe}.`);
         return EXIT.ok;
@@ -146,7 +146,7 @@ export const dlq = async (args: string[]): Promise<number> => {
       const exhausted = rows.filter((row) => row.code === 'receives exhausted').length;
       console.log(
         `${plural(letters.length, 'dead letter')}${scope} in ${source.describe}: ${letters.length - exhausted} dead-lettered by the worker, ${exhausted} with receives exhausted.` +
-          (letters.length >= MAX_SWEPT ? ` Only the first ${MAX_SWEPT} were read.` : ''),
+          (truncated ? ` Only ${MAX_SWEPT} messages of the queue were read.` : ''),
       );
       return EXIT.ok;
     }

@@ -58,8 +58,10 @@ export const plainView = (write: (line: string) => void): JobView => {
 /** A bar redrawn in place on `stream` (a TTY), then the summary below it. */
 export const terminalView = (stream: NodeJS.WriteStream): JobView => {
   const width = 30;
+  let drawn = false;
   return {
     update(job) {
+      drawn = true;
       const filled = Math.round((settled(job) / Math.max(1, job.total)) * width);
       const { counts } = job;
       const bar = `${printable(job.job_id)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${settled(job)}/${job.total}  created ${counts.created} · already ${counts.already_invited} · failed ${counts.failed} · pending ${counts.pending}`;
@@ -67,7 +69,8 @@ export const terminalView = (stream: NodeJS.WriteStream): JobView => {
       stream.write(`\r\u001b[2K${bar.slice(0, Math.max(20, (stream.columns ?? 120) - 1))}`);
     },
     finish(job) {
-      stream.write(`\n${summary(job).join('\n')}\n`);
+      // Below the bar, if one was drawn (`job` without --watch draws none).
+      stream.write(`${drawn ? '\n' : ''}${summary(job).join('\n')}\n`);
     },
   };
 };
