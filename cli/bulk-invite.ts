@@ -1,8 +1,8 @@
 /**
  * `openai-invites bulk-invite FILE`: checks a CSV or JSONL file of invites and sends the valid
  * ones as bulk jobs of up to 1000, to a gateway (`/organization/invites/bulk`) or straight onto
- * the bulk queue. Exit code 0 only when every line was accepted and sent; 1 otherwise; 2 for a
- * usage error or a file that cannot be read as a whole.
+ * the bulk queue; with `--wait`, then watches the jobs it sent (cli/job.ts). Exit codes:
+ * cli/exit-codes.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -12,6 +12,10 @@ import { MAX_INVITES_PER_JOB } from '../lib/bulk/jobs';
 import { readBulkFile } from './bulk-file';
 import { type Destination, gatewayDestination, queueDestination } from './destinations';
 import { SendFailedError } from './failures';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes';
+import { authFrom, gatewayFrom } from './gateway';
+import { intervalFrom, watchJobs } from './job';
+import { plural } from './plural';
 
 export const BULK_USAGE = `Usage: openai-invites bulk-invite FILE [options]
 
@@ -26,16 +30,18 @@ Options:
   --queue-url URL    send straight to this SQS queue (default: INVITE_QUEUE_URL); needs AWS_REGION
                      and AWS credentials (AWS_PROFILE or keys); AWS_ENDPOINT_URL for an emulator
   --token TOKEN      bearer token for a gateway in token mode (default: INVITES_API_TOKEN)
+  --sigv4            sign with AWS credentials (IAM mode; automatic for an execute-api URL without
+                     a token); the region from the URL, else AWS_REGION
   --job-id ID        job id prefix (default: the file name and a random suffix)
   --source NAME      source recorded on each message (default: cli)
   --replace-pending  replace a pending invite of other role or projects (default: such an item
                      goes to the dead-letter queue with that reason)
-  -h, --help`;
+  --wait             then watch every job sent until it completes, as \`job --watch\` does
+                     (through the gateway; not with --queue-url)
+  --interval SEC     seconds between polls with --wait (default 2)
+  -h, --help
 
-const DEFAULT_GATEWAY = 'http://127.0.0.1:3000/v1';
-
-/** "1 line", "2 lines". */
-export const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+With --wait, exit code 0 only when every line was sent and every invite settled without failure.`;
 
 /** A one-line progress bar, drawn only on a terminal. */
 const progress = (done: number, total: number): void => {
@@ -67,17 +73,29 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
       gateway: { type: 'string' },
       'queue-url': { type: 'string' },
       token: { type: 'string' },
+      sigv4: { type: 'boolean', default: false },
       'job-id': { type: 'string' },
       source: { type: 'string', default: 'cli' },
       'replace-pending': { type: 'boolean', default: false },
+      wait: { type: 'boolean', default: false },
+      interval: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const file = positionals[0];
   if (values.help || !file) {
-    console.log(BULK_USAGE);
+    console.log(`${BULK_USAGE}\n\n${EXIT_CODES_HELP}`);
     return values.help ? 0 : 2;
   }
+  const queueUrl = values['queue-url'] ?? (values.gateway ? undefined : process.env.INVITE_QUEUE_URL);
+  if (values.wait && queueUrl) {
+    // A job put straight on the queue is not registered with its total: there is nothing to watch.
+    console.error(
+      'openai-invites: --wait watches jobs through the gateway, and jobs sent with --queue-url (or INVITE_QUEUE_URL) have no registered total: send through --gateway, or drop --wait.',
+    );
+    return EXIT.usage;
+  }
+  const intervalMs = intervalFrom(values.interval);
   const text = readText(file);
   if (text === undefined) return 2;
 
@@ -101,15 +119,12 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
     return rejected.length > 0 ? 1 : 0;
   }
 
-  const queueUrl = values['queue-url'] ?? (values.gateway ? undefined : process.env.INVITE_QUEUE_URL);
+  const gateway = gatewayFrom(values.gateway);
+  const auth = authFrom(gateway, values);
   const jobOptions = { source: values.source, replacePending: values['replace-pending'] };
   const destination: Destination = queueUrl
     ? queueDestination(queueUrl, jobOptions)
-    : gatewayDestination(
-        values.gateway ?? process.env.INVITES_API_URL ?? DEFAULT_GATEWAY,
-        jobOptions,
-        values.token ?? process.env.INVITES_API_TOKEN,
-      );
+    : gatewayDestination(gateway, jobOptions, auth);
   const prefix =
     values['job-id'] ?? `${basename(file).replace(/[^A-Za-z0-9_.:-]/g, '_')}-${randomUUID().slice(0, 8)}`;
   console.log(`Sending to ${destination.describe}`);
@@ -144,5 +159,8 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
     `Enqueued ${sent} of ${plural(valid.length, 'valid invite')} in ${plural(jobIds.length, 'job')}${jobIds.length ? `: ${jobIds.join(', ')}` : ''}.` +
       `${rejected.length ? ` Rejected ${plural(rejected.length, 'line')}.` : ''}`,
   );
-  return rejected.length > 0 || failures.length > 0 ? 1 : 0;
+  const sendCode = rejected.length > 0 || failures.length > 0 ? EXIT.failed : EXIT.ok;
+  if (!values.wait || jobIds.length === 0) return sendCode;
+  const watchCode = await watchJobs(jobIds, { base: gateway, auth, watch: true, intervalMs });
+  return watchCode === EXIT.ok ? sendCode : watchCode;
 };

@@ -1,22 +1,34 @@
 /**
  * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
- * Commands: `bulk-invite FILE` (cli/bulk-invite.ts) and `webhook-example PROVIDER`
- * (cli/webhook-example.ts). Exit codes: 0 all done, 1 something refused or not sent, 2 usage.
+ * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `job JOB_ID` (cli/job.ts), `dlq list|redrive`
+ * (cli/dlq.ts) and `webhook-example PROVIDER` (cli/webhook-example.ts). Exit codes:
+ * cli/exit-codes.ts.
  */
 import { readFileSync } from 'node:fs';
 import { BULK_USAGE, bulkInvite } from './bulk-invite';
+import { DLQ_USAGE, dlq } from './dlq';
+import { EXIT_CODES_HELP } from './exit-codes';
+import { JOB_USAGE, job } from './job';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
 
 const USAGE = `Usage: openai-invites COMMAND [options]
 
 Commands:
-  bulk-invite FILE          check a CSV or JSONL file of invites and send it as bulk jobs
+  bulk-invite FILE          check a CSV or JSONL file of invites and send it as bulk jobs (--wait: watch them)
+  job JOB_ID                a bulk job's progress and failures (--watch: until it completes)
+  dlq list|redrive          the dead-letter queue: list it, or move it back to the bulk queue
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
 
   --version, -v             print the version
   --help, -h                this help; COMMAND --help for a command's options
 
+${EXIT_CODES_HELP}
+
 ${BULK_USAGE}
+
+${JOB_USAGE}
+
+${DLQ_USAGE}
 
 ${WEBHOOK_USAGE}`;
 
@@ -27,6 +39,8 @@ const version = (): string =>
 const main = async (argv: string[]): Promise<number> => {
   const [command, ...rest] = argv;
   if (command === 'bulk-invite') return bulkInvite(rest);
+  if (command === 'job') return job(rest);
+  if (command === 'dlq') return dlq(rest);
   if (command === 'webhook-example') return webhookExample(rest);
   if (command === '--version' || command === '-v' || command === 'version') {
     console.log(`openai-invites ${version()}`);

@@ -1,12 +1,13 @@
 /**
- * Where `bulk-invite` sends its jobs: a gateway's bulk route (`npm start` or a deployed API in
- * token mode), or straight onto the bulk queue with the AWS SDK. Each failure is thrown as a
+ * Where `bulk-invite` sends its jobs: a gateway's bulk route (`npm start`, or a deployed API in
+ * token or IAM mode), or straight onto the bulk queue with the AWS SDK. Each failure is thrown as a
  * SendFailedError that already says its cause and what to do (cli/failures.ts).
  */
 import { SqsQueue } from '../lib/bulk/queue';
 import { enqueueInvites } from '../lib/bulk/producer';
 import type { InviteRequest } from '../lib/openai/types';
 import { gatewayRefused, gatewayUnreachable, queueFailure, SendFailedError } from './failures';
+import { authHeaders, CliFailure, type GatewayAuth } from './gateway';
 
 export interface Destination {
   describe: string;
@@ -30,26 +31,27 @@ export interface JobOptions {
   replacePending: boolean;
 }
 
-export const gatewayDestination = (base: string, options: JobOptions, token?: string): Destination => {
+export const gatewayDestination = (base: string, options: JobOptions, auth: GatewayAuth): Destination => {
   const url = `${base.replace(/\/+$/, '')}/organization/invites/bulk`;
   return {
     describe: url,
     async send(jobId, invites) {
+      const body = JSON.stringify({
+        job_id: jobId,
+        source: options.source,
+        invites,
+        ...(options.replacePending ? { replace_pending: true } : {}),
+      });
+      let headers: Record<string, string>;
+      try {
+        headers = await authHeaders(url, auth, { method: 'POST', body });
+      } catch (error) {
+        if (!(error instanceof CliFailure)) throw error;
+        throw new SendFailedError({ message: error.message, retry: false, stop: true });
+      }
       let response: Response;
       try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            ...(token ? { Authorization: `Bearer ${token}` } : {}),
-          },
-          body: JSON.stringify({
-            job_id: jobId,
-            source: options.source,
-            invites,
-            ...(options.replacePending ? { replace_pending: true } : {}),
-          }),
-        });
+        response = await fetch(url, { method: 'POST', headers, body });
       } catch (error) {
         throw new SendFailedError(gatewayUnreachable(base, error));
       }

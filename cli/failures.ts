@@ -63,7 +63,7 @@ export const gatewayRefused = (
     };
   if (status === 403)
     return {
-      message: `${said} The gateway denied access: in IAM mode the CLI cannot sign requests; use --queue-url with AWS credentials, or a token-mode API with --token.`,
+      message: `${said} The gateway denied access: in token mode pass --token; in IAM mode the CLI signs with your AWS credentials (for an execute-api URL, or with --sigv4), whose identity needs execute-api:Invoke on the API (or use --queue-url).`,
       retry: false,
       stop: true,
     };

@@ -1,6 +1,7 @@
 /**
  * The local API gateway: HTTP on 127.0.0.1 → API Gateway REST (v1) proxy events → the same
- * function handlers the stack deploys → HTTP. It serves the route table under `/v1`.
+ * function handlers the stack deploys → HTTP. It serves the route table under `/v1`, and with
+ * in-process queues the local-only dead-letter routes under `/local` (local/dead-letter-routes.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -9,6 +10,7 @@ import { asInvitesError } from '../lib/commons/errors';
 import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from '../lib/http/errors';
 import { errorResponse } from '../lib/http/messages';
 import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
+import { LOCAL_PREFIX, type LocalQueues, serveDeadLetters } from './dead-letter-routes';
 import { lambdaContext } from './lambda-context';
 import { close, listen } from './loopback-server';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
@@ -25,6 +27,8 @@ export interface LocalGatewayOptions {
   routes?: readonly Route[];
   /** Loads a function's handler by its file name under `functions/`. */
   loadHandler?: (functionName: string) => Promise<ProxyHandler>;
+  /** In-process queues whose dead letters `/local/dead-letters` serves (none: no such routes). */
+  deadLetters?: LocalQueues;
 }
 
 const loadFunctionHandler = async (functionName: string): Promise<ProxyHandler> =>
@@ -85,6 +89,7 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResult): void =
 export class LocalGateway {
   readonly #routes: readonly Route[];
   readonly #loadHandler: (functionName: string) => Promise<ProxyHandler>;
+  readonly #deadLetters?: LocalQueues;
   #server?: Server;
   #url = '';
   #port = 0;
@@ -92,6 +97,7 @@ export class LocalGateway {
   constructor(options: LocalGatewayOptions = {}) {
     this.#routes = options.routes ?? ROUTES;
     this.#loadHandler = options.loadHandler ?? loadFunctionHandler;
+    this.#deadLetters = options.deadLetters;
   }
 
   /** `http://127.0.0.1:PORT/v1`. */
@@ -130,6 +136,10 @@ export class LocalGateway {
   }
 
   async #dispatch(req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
+    if (this.#deadLetters && url.pathname.startsWith(`${LOCAL_PREFIX}/`)) {
+      const local = serveDeadLetters(this.#deadLetters, method, url, await readBody(req));
+      if (local) return local;
+    }
     const stagePrefix = `/${STAGE}`;
     const inStage = url.pathname === stagePrefix || url.pathname.startsWith(`${stagePrefix}/`);
     const match = inStage

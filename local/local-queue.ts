@@ -26,6 +26,16 @@ export interface LocalQueueOptions {
   deadLetterQueue?: LocalQueue;
 }
 
+/** A message as `list()` shows it (the local gateway's dead-letter routes read the DLQ with it). */
+export interface QueuedMessage {
+  messageId: string;
+  body: string;
+  attributes: Record<string, string>;
+  /** Epoch milliseconds. */
+  sentAt: number;
+  receiveCount: number;
+}
+
 interface StoredMessage {
   messageId: string;
   body: string;
@@ -61,6 +71,36 @@ export class LocalQueue implements MessageQueue, PollableQueue {
   /** Bodies and attributes of every message, for tests and the console. */
   peek(): { body: string; attributes: Record<string, string>; receiveCount: number }[] {
     return this.#messages.map(({ body, attributes, receiveCount }) => ({ body, attributes, receiveCount }));
+  }
+
+  /** A snapshot of every message, in flight or not. */
+  list(): QueuedMessage[] {
+    return this.#messages.map(({ messageId, body, attributes, sentAt, receiveCount }) => ({
+      messageId,
+      body,
+      attributes: { ...attributes },
+      sentAt,
+      receiveCount,
+    }));
+  }
+
+  /**
+   * Moves the messages `select` picks to `target` as new messages (visible at once, count 0), as
+   * SQS's DLQ redrive does; `attributes` rewrites each one's attributes on the way. The count moved.
+   */
+  moveTo(
+    target: LocalQueue,
+    select: (message: QueuedMessage) => boolean,
+    attributes: (current: Record<string, string>) => Record<string, string> = (current) => current,
+  ): number {
+    const moving = this.list().filter(select);
+    const ids = new Set(moving.map((message) => message.messageId));
+    for (let index = this.#messages.length - 1; index >= 0; index -= 1) {
+      if (ids.has(this.#messages[index]!.messageId)) this.#messages.splice(index, 1);
+    }
+    for (const message of moving)
+      target.#store({ body: message.body, attributes: attributes(message.attributes) });
+    return moving.length;
   }
 
   async sendBatch(entries: OutgoingMessage[]): Promise<FailedEntry[]> {

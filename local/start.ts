@@ -128,7 +128,10 @@ const queuesFor = (lines: string[]) => {
   if (queueUrl) {
     if (!deadLetterQueueUrl) throw new Error('INVITE_DLQ_URL must be set with INVITE_QUEUE_URL');
     lines.push(`bulk queue   ${queueUrl} (dead letters: ${deadLetterQueueUrl})`);
-    return { queue: new SqsQueue(queueUrl), deadLetterQueue: new SqsQueue(deadLetterQueueUrl) };
+    return {
+      queues: { queue: new SqsQueue(queueUrl), deadLetterQueue: new SqsQueue(deadLetterQueueUrl) },
+      local: undefined,
+    };
   }
   const deadLetterQueue = new LocalQueue({ name: 'invites-dlq' });
   const queue = new LocalQueue({
@@ -138,7 +141,7 @@ const queuesFor = (lines: string[]) => {
     deadLetterQueue,
   });
   lines.push('bulk queue   in-process (set INVITE_QUEUE_URL and INVITE_DLQ_URL for SQS)');
-  return { queue, deadLetterQueue };
+  return { queues: { queue, deadLetterQueue }, local: { queue, deadLetterQueue } };
 };
 
 /**
@@ -175,7 +178,7 @@ const main = async () => {
   const port = numberFromEnv('PORT') ?? 3000;
   const { config, simulator } = await startUpstream(lines, port);
   setInvitesClient(createInvitesClient(config));
-  const queues = queuesFor(lines);
+  const { queues, local } = queuesFor(lines);
   setQueues(queues);
   webhookSecretsFor(lines);
   // DynamoDB when INVITE_LEDGER_TABLE names a table (as in AWS), else in this process's memory.
@@ -197,13 +200,21 @@ const main = async () => {
     `bulk worker  ${workerConfig.maxConcurrency} pollers, ${workerConfig.rateLimitRps} requests/s to the upstream in all`,
   );
 
-  const gateway = new LocalGateway();
+  // `openai-invites dlq` reads an in-process DLQ through the gateway; an SQS one it reads itself.
+  const gateway = new LocalGateway({ deadLetters: local });
   const url = await gateway.start(port).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? new PortInUseError(port, 'PORT') : error;
   });
   const routes = ROUTES.map(
     (route) => `  ${route.method.padEnd(6)} ${url}${route.path}  → functions/${route.functionName}.ts`,
   );
+  if (local) {
+    const origin = new URL(url).origin;
+    routes.push(
+      `  GET    ${origin}/local/dead-letters[?job_id=]  → the in-process DLQ (openai-invites dlq list)`,
+      `  POST   ${origin}/local/dead-letters/redrive  → back to the bulk queue (openai-invites dlq redrive)`,
+    );
+  }
   console.log([`Local gateway on ${url}`, ...routes, ...lines, 'Ctrl-C stops it.'].join('\n'));
 
   const stop = async (signal: string) => {

@@ -2,7 +2,7 @@
  * Writes what the worker dead-letters itself: the record's body and attributes, plus
  * FAILURE_ATTRIBUTE (`failure_code`, `failure_reason`, …) saying why. Messages that SQS moves to
  * the DLQ by redrive (receives exhausted) have no `failure_code`: that is how the runbook tells
- * the two apart (README, "Bulk invites").
+ * the two apart (README, "Runbook").
  */
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger';

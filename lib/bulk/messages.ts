@@ -47,6 +47,15 @@ export const FAILURE_ATTRIBUTE = {
   receiveCount: 'receive_count',
 } as const;
 
+/**
+ * A dead letter's attributes for its way back to the bulk queue: without the FAILURE_ATTRIBUTE
+ * set, so that if it fails again, SQS's redrive cannot pass it off as one the worker dead-lettered.
+ */
+export const redriveAttributes = (attributes: Record<string, string>): Record<string, string> => {
+  const failure = new Set<string>(Object.values(FAILURE_ATTRIBUTE));
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !failure.has(name)));
+};
+
 /** SQS's limit on a message, body and attributes together. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 

@@ -1,0 +1,105 @@
+/**
+ * The runbook's "the DLQ has messages" through `npm start` itself, with the CLI as the operator
+ * runs it: a bulk job watched to the end with one invite refused, the dead letter listed, redriven
+ * once the cause is gone, and the job completed with nothing failed.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli';
+import { freePort } from '../support/moto';
+
+let child: ChildProcess;
+let output = '';
+let gateway: string;
+let simulator: string;
+
+beforeAll(async () => {
+  const [port, simulatorPort] = [await freePort(), await freePort()];
+  gateway = `http://127.0.0.1:${port}/v1`;
+  simulator = `http://127.0.0.1:${simulatorPort}`;
+  child = spawn('npm', ['start', '--silent'], {
+    detached: true,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      SIMULATOR_PORT: String(simulatorPort),
+      OPENAI_ADMIN_KEY_SECRET_ID: '',
+      OPENAI_BASE_URL: '',
+      OPENAI_ADMIN_KEY: '',
+      INVITE_QUEUE_URL: '',
+      INVITE_DLQ_URL: '',
+      // Its own state, once npm start keeps one (LOCAL_STATE_DIR): nothing left from another run.
+      LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'npm-start-cli-state-')),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const giveUpAt = Date.now() + 30_000;
+  while (!output.includes('Ctrl-C stops it.')) {
+    if (child.exitCode !== null || Date.now() > giveUpAt)
+      throw new Error(`npm start did not come up:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}, 60_000);
+
+afterAll(() => {
+  if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+describe('the CLI against npm start', () => {
+  it('watches a job, lists its dead letter, redrives it after the fix, and the job ends with nothing failed', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'npm-start-cli-')), 'wave.csv');
+    writeFileSync(file, 'email,role\nn0@example.com,reader\nn1@example.com,reader\nn2@example.com,reader\n');
+    // OpenAI refuses the first create for good (an unknown project, say).
+    const fault = await fetch(`${simulator}/_simulator/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'status',
+        method: 'POST',
+        pathPrefix: '/organization/invites',
+        status: 400,
+        body: {
+          error: {
+            message: 'Project proj_x not found.',
+            type: 'invalid_request_error',
+            param: null,
+            code: 'project_not_found',
+          },
+        },
+      }),
+    });
+    expect(fault.status).toBe(200);
+    expect(output).toContain(`GET    http://127.0.0.1:${new URL(gateway).port}/local/dead-letters[?job_id=]`);
+
+    const sent = await runCli(['bulk-invite', file, '--job-id', 'start-1', '--wait', '--interval', '0.3'], {
+      INVITES_API_URL: gateway,
+    });
+    const listed = await runCli(['dlq', 'list', '--job', 'start-1'], { INVITES_API_URL: gateway });
+    const redriven = await runCli(['dlq', 'redrive'], { INVITES_API_URL: gateway });
+    const watched = await runCli(['job', 'start-1', '--watch', '--interval', '0.3'], {
+      INVITES_API_URL: gateway,
+    });
+
+    expect(sent.code).toBe(1);
+    expect(sent.stdout).toContain(
+      'Job start-1: completed, 3 of 3 invites settled (created 2, already_invited 0, revoked 0, failed 1, pending 0).',
+    );
+    expect(sent.stdout).toMatch(/ {2}#\d n\d@example\.com {2}project_not_found: Project proj_x not found\./);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      /n\d@example\.com +start-1 +\d +project_not_found +1 +\d+s +Project proj_x/,
+    );
+    expect(listed.stdout).toContain('1 dead letter of job start-1 in');
+    expect(redriven).toMatchObject({ code: 0 });
+    expect(redriven.stdout).toContain('Moved 1 dead letter back to the bulk queue.');
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain(
+      'Job start-1: completed, 3 of 3 invites settled (created 3, already_invited 0, revoked 0, failed 0, pending 0).',
+    );
+  }, 90_000);
+});
