@@ -10,7 +10,7 @@ import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from 
 import { errorResponse } from '../lib/http/messages';
 import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { lambdaContext } from './lambda-context';
-import { close, listen } from './loopback-server';
+import { close, drain, listen } from './loopback-server';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
 import { answerClientErrors, checkLocalRequest } from './request-guard';
 
@@ -113,6 +113,13 @@ export class LocalGateway {
     const server = this.#server;
     this.#server = undefined;
     await close(server);
+  }
+
+  /** Stops taking requests and lets those in flight finish, for up to `graceMs` (Ctrl-C). */
+  async drain(graceMs: number): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    await drain(server, graceMs);
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
