@@ -56,8 +56,8 @@ describe('StateStore', () => {
 
 describe('LocalQueue in a state folder', () => {
   it('keeps queued, in-flight and dead-lettered messages across a restart; in-flight ones are due at once', async () => {
-    let store = open(tempStateDir());
-    let { queue, deadLetterQueue } = queuesIn(store);
+    const store = open(tempStateDir());
+    const { queue } = queuesIn(store);
     await queue.sendBatch([
       { id: '1', body: 'dead', attributes: { job_id: 'j' } },
       { id: '2', body: 'in-flight' },
@@ -70,15 +70,14 @@ describe('LocalQueue in a state folder', () => {
     const inFlight = await queue.receive(1, 0); // 'dead' goes to the DLQ; 'in-flight' is taken
 
     expect(inFlight.map((message) => message.body)).toEqual(['in-flight']);
-    store = reopen(store);
-    ({ queue, deadLetterQueue } = queuesIn(store));
+    const { queue: resumedQueue, deadLetterQueue } = queuesIn(reopen(store));
 
-    expect(queue.list().map((message) => [message.body, message.receiveCount])).toEqual([
+    expect(resumedQueue.list().map((message) => [message.body, message.receiveCount])).toEqual([
       ['in-flight', 1],
       ['queued', 0],
     ]);
-    expect(queue.releaseInFlight()).toBe(1); // due now, not after its visibility timeout
-    const resumed = await queue.receive(10, 0);
+    expect(resumedQueue.releaseInFlight()).toBe(1); // due now, not after its visibility timeout
+    const resumed = await resumedQueue.receive(10, 0);
     expect(
       resumed.map((message) => [message.body, message.systemAttributes.ApproximateReceiveCount]),
     ).toEqual([
