@@ -116,3 +116,67 @@ describe('npm start across a Ctrl-C', () => {
     expect(new Set(emails).size).toBe(TOTAL);
   }, 60_000);
 });
+
+describe('npm start and a second Ctrl-C', () => {
+  const dir = tempStateDir();
+  let stuck: Started | undefined;
+  let resumed: Started | undefined;
+
+  afterAll(() => {
+    kill(stuck);
+    kill(resumed);
+  });
+
+  it('exits at once while a batch is still in flight, and the next start still settles every accepted invite', async () => {
+    const stuckPort = await freePort();
+    // Each upstream call takes 2 s: the first Ctrl-C then waits on the worker's batch.
+    stuck = await startNpm({
+      SIMULATOR_LATENCY_MS: '2000',
+      PORT: String(stuckPort),
+      SIMULATOR_PORT: '0',
+      LOCAL_STATE_DIR: dir,
+    });
+    const invites = Array.from({ length: 30 }, (_, index) => ({
+      email: `twice${index}@example.com`,
+      role: 'reader',
+    }));
+    const accepted = await fetch(`http://127.0.0.1:${stuckPort}/v1/organization/invites/bulk`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ job_id: 'wave-twice', invites }),
+    });
+    expect(accepted.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    const exited = new Promise<number | null>((resolve) => stuck!.child.once('close', resolve));
+    process.kill(-stuck.child.pid!, 'SIGINT');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const secondAt = Date.now();
+    process.kill(-stuck.child.pid!, 'SIGINT');
+    await exited;
+
+    expect(Date.now() - secondAt).toBeLessThan(2_000);
+    expect(stuck.output()).toContain(
+      'Stopped at once; the messages accepted so far wait for the next start.',
+    );
+    expect(stuck.output()).not.toMatch(/invites wait for the next start/);
+
+    const resumedPort = await freePort();
+    resumed = await startNpm({ PORT: String(resumedPort), SIMULATOR_PORT: '0', LOCAL_STATE_DIR: dir });
+    const giveUpAt = Date.now() + 30_000;
+    let job: JobProgress;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const response = await fetch(`http://127.0.0.1:${resumedPort}/v1/organization/invites/bulk/wave-twice`);
+      job = (await response.json()) as JobProgress;
+    } while (job.status !== 'completed' && Date.now() < giveUpAt);
+
+    // An invite made by the call cut short reads "already invited" on its redelivery: made once either way.
+    expect(job.counts.created + job.counts.already_invited).toBe(30);
+    expect(job.counts).toMatchObject({ failed: 0, pending: 0 });
+    const list = await fetch(`http://127.0.0.1:${resumedPort}/v1/organization/invites?limit=100`);
+    const emails = ((await list.json()) as { data: { email: string }[] }).data.map((invite) => invite.email);
+    expect(new Set(emails)).toEqual(new Set(invites.map((invite) => invite.email)));
+    expect(emails).toHaveLength(30);
+  }, 60_000);
+});
