@@ -12,7 +12,7 @@ import { errorResponse } from '../lib/http/messages';
 import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { LOCAL_PREFIX, type LocalQueues, serveDeadLetters } from './dead-letter-routes';
 import { lambdaContext } from './lambda-context';
-import { close, listen } from './loopback-server';
+import { close, drain, listen } from './loopback-server';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
 import { answerClientErrors, checkLocalRequest } from './request-guard';
 
@@ -119,6 +119,13 @@ export class LocalGateway {
     const server = this.#server;
     this.#server = undefined;
     await close(server);
+  }
+
+  /** Stops taking requests and lets those in flight finish, for up to `graceMs` (Ctrl-C). */
+  async drain(graceMs: number): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    await drain(server, graceMs);
   }
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

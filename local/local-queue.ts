@@ -2,7 +2,8 @@
  * An in-process queue with the SQS semantics the bulk worker relies on: batches of up to 10,
  * a visibility timeout, a receive count, ChangeMessageVisibility, and redrive to a dead-letter
  * queue once a message has been received `maxReceiveCount` times. `npm start` uses it when
- * INVITE_QUEUE_URL is not set.
+ * INVITE_QUEUE_URL is not set, in its state store (local/state-store.ts), so the messages
+ * outlive a restart; without a store it keeps them in a private in-memory database.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import {
@@ -13,6 +14,7 @@ import {
   type PollableQueue,
   type ReceivedMessage,
 } from '../lib/bulk/queue';
+import { StateStore } from './state-store';
 
 /** SQS's largest message. */
 const MAX_MESSAGE_BYTES = 256 * 1024;
@@ -24,6 +26,8 @@ export interface LocalQueueOptions {
   /** With `deadLetterQueue`: receives after which the next receive moves the message there. */
   maxReceiveCount?: number;
   deadLetterQueue?: LocalQueue;
+  /** Where the messages live; queues of one store are told apart by name. Default: in memory. */
+  store?: StateStore;
 }
 
 /** A message as `list()` shows it (the local gateway's dead-letter routes read the DLQ with it). */
@@ -36,21 +40,45 @@ export interface QueuedMessage {
   receiveCount: number;
 }
 
-interface StoredMessage {
-  messageId: string;
+interface Row {
+  seq: number;
+  message_id: string;
   body: string;
-  attributes: Record<string, string>;
-  sentAt: number;
-  firstReceivedAt?: number;
-  visibleAt: number;
-  receiveCount: number;
-  receiptHandle?: string;
+  attributes: string;
+  sent_at: number;
+  first_received_at: number | null;
+  receive_count: number;
 }
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS queue_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL,
+    message_id TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    first_received_at INTEGER,
+    visible_at INTEGER NOT NULL,
+    receive_count INTEGER NOT NULL DEFAULT 0,
+    receipt_handle TEXT UNIQUE
+  );
+  CREATE INDEX IF NOT EXISTS queue_messages_visible ON queue_messages (queue, visible_at, seq);
+`;
+
+const snapshot = (row: Row): QueuedMessage => ({
+  messageId: row.message_id,
+  body: row.body,
+  attributes: JSON.parse(row.attributes) as Record<string, string>,
+  sentAt: row.sent_at,
+  receiveCount: row.receive_count,
+});
 
 export class LocalQueue implements MessageQueue, PollableQueue {
   readonly url: string;
   readonly arn: string;
-  readonly #messages: StoredMessage[] = [];
+  readonly #name: string;
+  readonly #store: StateStore;
   readonly #visibilityTimeoutMs: number;
   readonly #maxReceiveCount?: number;
   readonly #deadLetterQueue?: LocalQueue;
@@ -58,6 +86,9 @@ export class LocalQueue implements MessageQueue, PollableQueue {
   constructor(options: LocalQueueOptions) {
     this.url = `local://000000000000/${options.name}`;
     this.arn = `arn:aws:sqs:local:000000000000:${options.name}`;
+    this.#name = options.name;
+    this.#store = options.store ?? StateStore.inMemory();
+    this.#store.db.exec(SCHEMA);
     this.#visibilityTimeoutMs = (options.visibilityTimeoutSeconds ?? 30) * 1000;
     this.#maxReceiveCount = options.maxReceiveCount;
     this.#deadLetterQueue = options.deadLetterQueue;
@@ -65,23 +96,23 @@ export class LocalQueue implements MessageQueue, PollableQueue {
 
   /** Messages in the queue, in flight or not. */
   get size(): number {
-    return this.#messages.length;
+    const row = this.#store.db
+      .prepare('SELECT count(*) AS n FROM queue_messages WHERE queue = ?')
+      .get(this.#name) as { n: number };
+    return row.n;
   }
 
   /** Bodies and attributes of every message, for tests and the console. */
   peek(): { body: string; attributes: Record<string, string>; receiveCount: number }[] {
-    return this.#messages.map(({ body, attributes, receiveCount }) => ({ body, attributes, receiveCount }));
+    return this.list().map(({ body, attributes, receiveCount }) => ({ body, attributes, receiveCount }));
   }
 
   /** A snapshot of every message, in flight or not. */
   list(): QueuedMessage[] {
-    return this.#messages.map(({ messageId, body, attributes, sentAt, receiveCount }) => ({
-      messageId,
-      body,
-      attributes: { ...attributes },
-      sentAt,
-      receiveCount,
-    }));
+    const rows = this.#store.db
+      .prepare('SELECT * FROM queue_messages WHERE queue = ? ORDER BY seq')
+      .all(this.#name) as Row[];
+    return rows.map(snapshot);
   }
 
   /**
@@ -94,13 +125,25 @@ export class LocalQueue implements MessageQueue, PollableQueue {
     attributes: (current: Record<string, string>) => Record<string, string> = (current) => current,
   ): number {
     const moving = this.list().filter(select);
-    const ids = new Set(moving.map((message) => message.messageId));
-    for (let index = this.#messages.length - 1; index >= 0; index -= 1) {
-      if (ids.has(this.#messages[index]!.messageId)) this.#messages.splice(index, 1);
-    }
-    for (const message of moving)
-      target.#store({ body: message.body, attributes: attributes(message.attributes) });
+    this.#store.transaction(() => {
+      for (const message of moving) {
+        this.#remove(message.messageId);
+        target.#insert({ body: message.body, attributes: attributes(message.attributes) });
+      }
+    });
     return moving.length;
+  }
+
+  /**
+   * Makes the messages received by an earlier process visible again: their consumer is gone, so
+   * waiting out their visibility timeout would only delay them. The count released.
+   */
+  releaseInFlight(): number {
+    return this.#store.db
+      .prepare(
+        'UPDATE queue_messages SET visible_at = min(visible_at, ?), receipt_handle = NULL WHERE queue = ? AND receipt_handle IS NOT NULL',
+      )
+      .run(Date.now(), this.#name).changes;
   }
 
   async sendBatch(entries: OutgoingMessage[]): Promise<FailedEntry[]> {
@@ -111,18 +154,20 @@ export class LocalQueue implements MessageQueue, PollableQueue {
       throw new Error('Batch entry ids must be unique.');
     }
     const failed: FailedEntry[] = [];
-    for (const entry of entries) {
-      if (Buffer.byteLength(entry.body) > MAX_MESSAGE_BYTES) {
-        failed.push({
-          id: entry.id,
-          code: 'InvalidParameterValue',
-          message: 'Message too long',
-          senderFault: true,
-        });
-      } else {
-        this.#store(entry);
+    this.#store.transaction(() => {
+      for (const entry of entries) {
+        if (Buffer.byteLength(entry.body) > MAX_MESSAGE_BYTES) {
+          failed.push({
+            id: entry.id,
+            code: 'InvalidParameterValue',
+            message: 'Message too long',
+            senderFault: true,
+          });
+        } else {
+          this.#insert(entry);
+        }
       }
-    }
+    });
     return failed;
   }
 
@@ -132,74 +177,103 @@ export class LocalQueue implements MessageQueue, PollableQueue {
   }
 
   async changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
-    const message = this.#messages.find((candidate) => candidate.receiptHandle === receiptHandle);
-    if (!message) throw new Error('ReceiptHandleIsInvalid');
-    message.visibleAt = Date.now() + visibilityTimeoutSeconds * 1000;
+    const { changes } = this.#store.db
+      .prepare('UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND receipt_handle = ?')
+      .run(Date.now() + visibilityTimeoutSeconds * 1000, this.#name, receiptHandle);
+    if (changes === 0) throw new Error('ReceiptHandleIsInvalid');
   }
 
   async receive(maxMessages: number, waitSeconds: number): Promise<ReceivedMessage[]> {
     const giveUpAt = Date.now() + waitSeconds * 1000;
     for (;;) {
-      const received = this.#receiveVisible(Math.min(maxMessages, MAX_BATCH_ENTRIES));
+      const limit = Math.min(maxMessages, MAX_BATCH_ENTRIES);
+      const received = this.#store.transaction(() => this.#receiveVisible(limit));
       if (received.length > 0 || Date.now() >= giveUpAt) return received;
       await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_INTERVAL_MS, giveUpAt - Date.now())));
     }
   }
 
   async deleteBatch(receiptHandles: string[]): Promise<void> {
-    const handles = new Set(receiptHandles);
-    for (let index = this.#messages.length - 1; index >= 0; index -= 1) {
-      const handle = this.#messages[index]!.receiptHandle;
-      if (handle && handles.has(handle)) this.#messages.splice(index, 1);
-    }
+    const remove = this.#store.db.prepare(
+      'DELETE FROM queue_messages WHERE queue = ? AND receipt_handle = ?',
+    );
+    this.#store.transaction(() => {
+      for (const handle of receiptHandles) remove.run(this.#name, handle);
+    });
   }
 
-  #store(entry: Omit<OutgoingMessage, 'id'>): void {
+  #insert(entry: Omit<OutgoingMessage, 'id'>): void {
     const now = Date.now();
-    this.#messages.push({
-      messageId: randomUUID(),
-      body: entry.body,
-      attributes: { ...entry.attributes },
-      sentAt: now,
-      visibleAt: now + (entry.delaySeconds ?? 0) * 1000,
-      receiveCount: 0,
-    });
+    this.#store.db
+      .prepare(
+        'INSERT INTO queue_messages (queue, message_id, body, attributes, sent_at, visible_at) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        this.#name,
+        randomUUID(),
+        entry.body,
+        JSON.stringify({ ...entry.attributes }),
+        now,
+        now + (entry.delaySeconds ?? 0) * 1000,
+      );
+  }
+
+  #remove(messageId: string): void {
+    this.#store.db.prepare('DELETE FROM queue_messages WHERE message_id = ?').run(messageId);
   }
 
   #receiveVisible(maxMessages: number): ReceivedMessage[] {
     const now = Date.now();
+    const visible = this.#store.db.prepare(
+      'SELECT * FROM queue_messages WHERE queue = ? AND visible_at <= ? ORDER BY seq LIMIT ?',
+    );
+    const markReceived = this.#store.db.prepare(
+      'UPDATE queue_messages SET receive_count = ?, first_received_at = ?, visible_at = ?, receipt_handle = ? WHERE seq = ?',
+    );
     const received: ReceivedMessage[] = [];
-    for (const message of [...this.#messages]) {
-      if (received.length >= maxMessages) break;
-      if (message.visibleAt > now) continue;
-      if (
-        this.#deadLetterQueue &&
-        this.#maxReceiveCount !== undefined &&
-        message.receiveCount >= this.#maxReceiveCount
-      ) {
-        // SQS moves a message on the receive after its count reached maxReceiveCount.
-        this.#messages.splice(this.#messages.indexOf(message), 1);
-        this.#deadLetterQueue.#store({ body: message.body, attributes: message.attributes });
-        continue;
+    // Each pass takes the oldest visible ones; those it dead-letters leave room for another pass.
+    for (;;) {
+      const rows = visible.all(this.#name, now, maxMessages - received.length) as Row[];
+      let deadLettered = false;
+      for (const row of rows) {
+        if (
+          this.#deadLetterQueue &&
+          this.#maxReceiveCount !== undefined &&
+          row.receive_count >= this.#maxReceiveCount
+        ) {
+          // SQS moves a message on the receive after its count reached maxReceiveCount.
+          this.#remove(row.message_id);
+          this.#deadLetterQueue.#insert({ body: row.body, attributes: JSON.parse(row.attributes) });
+          deadLettered = true;
+          continue;
+        }
+        const receiveCount = row.receive_count + 1;
+        const firstReceivedAt = row.first_received_at ?? now;
+        const receiptHandle = randomUUID();
+        markReceived.run(
+          receiveCount,
+          firstReceivedAt,
+          now + this.#visibilityTimeoutMs,
+          receiptHandle,
+          row.seq,
+        );
+        received.push({
+          messageId: row.message_id,
+          receiptHandle,
+          body: row.body,
+          attributes: JSON.parse(row.attributes) as Record<string, string>,
+          systemAttributes: {
+            ApproximateReceiveCount: String(receiveCount),
+            SentTimestamp: String(row.sent_at),
+            SenderId: 'LOCAL',
+            ApproximateFirstReceiveTimestamp: String(firstReceivedAt),
+          },
+          md5OfBody: createHash('md5').update(row.body).digest('hex'),
+        });
       }
-      message.receiveCount += 1;
-      message.firstReceivedAt ??= now;
-      message.visibleAt = now + this.#visibilityTimeoutMs;
-      message.receiptHandle = randomUUID();
-      received.push({
-        messageId: message.messageId,
-        receiptHandle: message.receiptHandle,
-        body: message.body,
-        attributes: { ...message.attributes },
-        systemAttributes: {
-          ApproximateReceiveCount: String(message.receiveCount),
-          SentTimestamp: String(message.sentAt),
-          SenderId: 'LOCAL',
-          ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
-        },
-        md5OfBody: createHash('md5').update(message.body).digest('hex'),
-      });
+      // Only dead-lettering frees room for more; received ones are no longer visible (or, with a
+      // zero visibility timeout, must not come back within the same receive).
+      if (!deadLettered || received.length >= maxMessages) return received;
     }
-    return received;
   }
 }

@@ -17,3 +17,18 @@ export const close = async (server: Server | undefined): Promise<void> => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 };
+
+/**
+ * Stops accepting connections, lets the requests in flight finish (closing each kept-alive
+ * connection once idle), and drops whatever is still open after `graceMs`.
+ */
+export const drain = async (server: Server | undefined, graceMs: number): Promise<void> => {
+  if (!server) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  server.closeIdleConnections();
+  await closed;
+  clearInterval(idle);
+  clearTimeout(deadline);
+};

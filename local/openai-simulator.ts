@@ -83,6 +83,18 @@ export interface SimulatedInvite {
   projects: InviteProject[];
 }
 
+/**
+ * Where the organization's invites outlive the process (`npm start`: local/simulator-invites.ts);
+ * without one they live in memory only. Told of every change, in list order.
+ */
+export interface SimulatorInviteStore {
+  load(): SimulatedInvite[];
+  /** A new invite (appended to the list) or a changed one (keeps its place). */
+  save(invite: SimulatedInvite): void;
+  remove(inviteId: string): void;
+  clear(): void;
+}
+
 export interface SimulatorOptions {
   /** Accepted Bearer keys; empty accepts any non-empty key. */
   apiKeys?: string[];
@@ -172,15 +184,22 @@ export class InvitesSimulator {
   options: SimulatorOptions;
   /** What the simulator was started with: `reset()` returns to it. */
   readonly #initialOptions: SimulatorOptions;
+  readonly #inviteStore?: SimulatorInviteStore;
   #faults: InjectedFault[] = [];
   #bucket?: TokenBucket;
   #server?: Server;
   #url = '';
 
-  constructor(options: SimulatorOptions = {}) {
+  constructor(
+    options: SimulatorOptions = {},
+    /** Default: none, the invites live in memory only. */
+    inviteStore?: SimulatorInviteStore,
+  ) {
     this.#initialOptions = { inviteShape: inviteShapeFrom(process.env), ...options };
     this.options = { ...this.#initialOptions };
     this.setRateLimit(options.rateLimit);
+    this.#inviteStore = inviteStore;
+    this.invites.push(...(inviteStore?.load() ?? []));
   }
 
   /** `http://127.0.0.1:PORT/v1`, the base URL to give a client. */
@@ -227,6 +246,7 @@ export class InvitesSimulator {
     if (!invite) throw new Error(`No invite ${inviteId}`);
     invite.status = 'accepted';
     invite.accepted_at = Math.floor(Date.now() / 1000);
+    this.#inviteStore?.save(invite);
   }
 
   /**
@@ -238,6 +258,7 @@ export class InvitesSimulator {
     if (!invite) throw new Error(`No invite ${inviteId}`);
     if (invite.status === 'accepted') throw new Error(`Invite ${inviteId} was accepted`);
     invite.expires_at = Math.floor(Date.now() / 1000) - 1;
+    this.#inviteStore?.save(invite);
     this.#refreshExpiry();
     return invite;
   }
@@ -253,6 +274,7 @@ export class InvitesSimulator {
    */
   reset(): void {
     this.invites.length = 0;
+    this.#inviteStore?.clear();
     this.requests.length = 0;
     this.clearFaults();
     // In place: callers may hold `options` (the control API's state answer shows the same object).
@@ -275,6 +297,7 @@ export class InvitesSimulator {
       projects,
     };
     this.invites.push(invite);
+    this.#inviteStore?.save(invite);
     return invite;
   }
 
@@ -282,7 +305,10 @@ export class InvitesSimulator {
     if (this.options.expiredInvites === 'stay-pending') return;
     const now = Math.floor(Date.now() / 1000);
     for (const invite of this.invites) {
-      if (invite.status === 'pending' && invite.expires_at <= now) invite.status = 'expired';
+      if (invite.status === 'pending' && invite.expires_at <= now) {
+        invite.status = 'expired';
+        this.#inviteStore?.save(invite);
+      }
     }
   }
 
@@ -530,6 +556,7 @@ export class InvitesSimulator {
       ];
     }
     this.invites.splice(index, 1);
+    this.#inviteStore?.remove(id);
     const answer: InviteDeleteResponse = { object: 'organization.invite.deleted', id, deleted: true };
     return [200, answer];
   }

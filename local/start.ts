@@ -3,7 +3,8 @@
  * http://127.0.0.1:${PORT:-3000}/v1; the bulk worker drains the queue through a local stand-in
  * of the Lambda SQS event source. With no OpenAI upstream or key configured, the invites
  * simulator stands in for OpenAI; with no INVITE_QUEUE_URL, an in-process queue stands in for
- * SQS. No AWS account and no OpenAI key are needed.
+ * SQS; with no INVITE_LEDGER_TABLE, a SQLite ledger stands in for DynamoDB. The local ones keep
+ * their state in LOCAL_STATE_DIR, so a restart resumes. No AWS account and no OpenAI key are needed.
  */
 import { readQueueConfig, readWorkerConfig } from '../lib/bulk/config';
 import { type ClientConfig, readClientConfig } from '../lib/openai/config';
@@ -16,12 +17,15 @@ import { setWebhookRuntime } from '../lib/webhooks/runtime';
 import { localDevelopmentWebhookSecrets } from '../lib/webhooks/providers/registry';
 import { parseWebhookSecrets, StaticWebhookSecrets } from '../lib/webhooks/secrets';
 import { readLedgerConfig } from '../lib/ledger/config';
-import { MemoryLedger } from '../lib/ledger/memory-ledger';
 import { getLedger, setLedger } from '../lib/ledger/runtime';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
+import { SqliteSimulatorInvites } from './simulator-invites';
+import { SqliteLedger } from './sqlite-ledger';
+import { DEFAULT_STATE_DIR, StateStore } from './state-store';
+import { ENV } from '../lib/commons/env';
 
 /** The key the gateway sends to its own simulator: any non-empty key is accepted there. */
 const SIMULATOR_KEY = 'sk-local-simulator';
@@ -30,6 +34,11 @@ const DEFAULT_SIMULATOR_PORT = 3001;
 /** The stack's settings for the in-process queue. */
 const LOCAL_VISIBILITY_TIMEOUT_SECONDS = 30;
 const LOCAL_MAX_RECEIVE_COUNT = 5;
+/** Ctrl-C: how long the requests in flight, then the worker's batches in flight, may take to finish. */
+const DRAIN_GRACE_MS = 3_000;
+const WORKER_STOP_GRACE_MS = 5_000;
+/** npm and tsx pass one Ctrl-C on as more SIGINTs: only a later one is the user's second. */
+const SECOND_SIGNAL_AFTER_MS = 500;
 
 /** A port already taken, said with the one thing to do (the raw EADDRINUSE names neither). */
 class PortInUseError extends Error {
@@ -89,6 +98,7 @@ const pointsAtGateway = (baseUrl: string, gatewayPort: number): boolean => {
 const startUpstream = async (
   lines: string[],
   gatewayPort: number,
+  store: StateStore,
 ): Promise<{ config: ClientConfig; simulator?: InvitesSimulator }> => {
   let config = readClientConfig();
   let baseUrlConfigured = Boolean(process.env.OPENAI_BASE_URL);
@@ -110,10 +120,10 @@ const startUpstream = async (
     );
     return { config };
   }
-  const simulator = new InvitesSimulator(simulatorOptionsFromEnv());
+  const simulator = new InvitesSimulator(simulatorOptionsFromEnv(), new SqliteSimulatorInvites(store));
   const url = await startSimulator(simulator);
   lines.push(
-    `upstream     OpenAI invites simulator at ${url} (control: ${url.replace(/\/v1$/, CONTROL_PREFIX)}/state)`,
+    `upstream     OpenAI invites simulator at ${url} (control: ${url.replace(/\/v1$/, CONTROL_PREFIX)}/state), ${simulator.invites.length} invites kept`,
     'admin key    none needed: set OPENAI_ADMIN_KEY or OPENAI_ADMIN_KEY_SECRET_ID to call a real upstream',
   );
   return {
@@ -123,7 +133,7 @@ const startUpstream = async (
 };
 
 /** The bulk queue and its dead-letter queue: SQS when INVITE_QUEUE_URL is set, else in-process. */
-const queuesFor = (lines: string[]) => {
+const queuesFor = (lines: string[], store: StateStore) => {
   const { queueUrl, deadLetterQueueUrl } = readQueueConfig();
   if (queueUrl) {
     if (!deadLetterQueueUrl) throw new Error('INVITE_DLQ_URL must be set with INVITE_QUEUE_URL');
@@ -133,14 +143,20 @@ const queuesFor = (lines: string[]) => {
       local: undefined,
     };
   }
-  const deadLetterQueue = new LocalQueue({ name: 'invites-dlq' });
+  const deadLetterQueue = new LocalQueue({ name: 'invites-dlq', store });
   const queue = new LocalQueue({
     name: 'invites',
     visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
     maxReceiveCount: LOCAL_MAX_RECEIVE_COUNT,
     deadLetterQueue,
+    store,
   });
-  lines.push('bulk queue   in-process (set INVITE_QUEUE_URL and INVITE_DLQ_URL for SQS)');
+  // The last run's consumer is gone: what it had received is due again now.
+  queue.releaseInFlight();
+  lines.push(
+    'bulk queue   in-process (set INVITE_QUEUE_URL and INVITE_DLQ_URL for SQS)',
+    `resuming     ${queue.size} invites queued by the last run, ${deadLetterQueue.size} in the dead-letter queue`,
+  );
   return { queues: { queue, deadLetterQueue }, local: { queue, deadLetterQueue } };
 };
 
@@ -176,13 +192,16 @@ const webhookSecretsFor = (lines: string[]) => {
 const main = async () => {
   const lines: string[] = [];
   const port = numberFromEnv('PORT') ?? 3000;
-  const { config, simulator } = await startUpstream(lines, port);
+  // First, so a second `npm start` on the same folder refuses before it touches anything.
+  const store = StateStore.open(process.env[ENV.localStateDir]?.trim() || DEFAULT_STATE_DIR);
+  lines.push(`state        ${store.location} (${ENV.localStateDir}; delete the folder to start afresh)`);
+  const { config, simulator } = await startUpstream(lines, port, store);
   setInvitesClient(createInvitesClient(config));
-  const { queues, local } = queuesFor(lines);
+  const { queues, local } = queuesFor(lines, store);
   setQueues(queues);
   webhookSecretsFor(lines);
-  // DynamoDB when INVITE_LEDGER_TABLE names a table (as in AWS), else in this process's memory.
-  if (!readLedgerConfig().tableName) setLedger(new MemoryLedger());
+  // DynamoDB when INVITE_LEDGER_TABLE names a table (as in AWS), else SQLite in the state folder.
+  if (!readLedgerConfig().tableName) setLedger(new SqliteLedger(store));
   lines.push(`ledger       ${getLedger().description}`);
 
   const workerConfig = readWorkerConfig();
@@ -217,13 +236,38 @@ const main = async () => {
   }
   console.log([`Local gateway on ${url}`, ...routes, ...lines, 'Ctrl-C stops it.'].join('\n'));
 
+  let stoppingSince: number | undefined;
   const stop = async (signal: string) => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SECOND_SIGNAL_AFTER_MS) return;
+      // Every accepted message is already committed to SQLite: leaving now loses none of them.
+      console.log('Stopped at once; the messages accepted so far wait for the next start.');
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
     logger.info('stopping', { signal });
-    await Promise.all([gateway.stop(), worker.stop(), simulator?.stop()]);
+    console.log('Stopping: finishing the requests and the batches in flight (Ctrl-C again to stop at once)…');
+    // In this order: no new requests, then no new batches, and only then no upstream.
+    await gateway.drain(DRAIN_GRACE_MS);
+    const workerStopped = await Promise.race([
+      worker.stop().then(() => true),
+      new Promise<false>((resolve) => setTimeout(resolve, WORKER_STOP_GRACE_MS, false)),
+    ]);
+    if (!workerStopped) console.log('A batch still in flight returns to the queue at the next start.');
+    await simulator?.stop();
+    if (local) console.log(`${local.queue.size} invites wait for the next start (${store.location}).`);
+    store.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  const onSignal = (signal: string) =>
+    void stop(signal).catch((error: unknown) => {
+      console.error(
+        `npm start failed to stop cleanly: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      process.exit(1);
+    });
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
 };
 
 main().catch((error: unknown) => {

@@ -37,6 +37,8 @@ export const ENV = {
   inviteLedgerTable: 'INVITE_LEDGER_TABLE',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
+  /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */
+  localStateDir: 'LOCAL_STATE_DIR',
   // Powertools
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',

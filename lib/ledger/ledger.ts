@@ -1,7 +1,7 @@
 /**
  * The ledger's interface: what every path that changes invites records, and what the job route
- * reads. `DynamoDbLedger` (AWS) and `MemoryLedger` (unit tests, `npm start`) behave alike; both
- * apply the rules of outcomes.ts, so a redelivered outcome never counts twice.
+ * reads. `DynamoDbLedger` (AWS), `MemoryLedger` (unit tests) and `SqliteLedger` (`npm start`,
+ * local/) behave alike; all apply the rules of outcomes.ts, so a redelivered outcome never counts twice.
  */
 import type { InviteEvent, InviteRecord, ItemOutcome, JobSnapshot, StartJob } from './types';
 

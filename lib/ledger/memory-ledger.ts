@@ -1,6 +1,6 @@
 /**
- * The ledger in this process's memory: unit tests, and `npm start` until an embedded store
- * replaces it. Same rules as DynamoDbLedger (outcomes.ts), same answers; records are copied in
+ * The ledger in this process's memory: unit tests and benchmarks (`npm start` keeps its ledger in
+ * SQLite: local/sqlite-ledger.ts). Same rules as DynamoDbLedger (outcomes.ts), same answers; records are copied in
  * and out so a caller can never change them behind the ledger's back.
  */
 import { DEFAULT_FAILURE_LIMIT, type Ledger, timeOf } from './ledger';

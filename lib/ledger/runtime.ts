@@ -1,6 +1,6 @@
 /**
  * The ledger a warm container keeps between invocations, built once from INVITE_LEDGER_TABLE.
- * `npm start` and tests install another through the setter (npm start: a MemoryLedger).
+ * `npm start` and tests install another through the setter (npm start: a SqliteLedger).
  */
 import { ConfigurationError } from '../commons/errors';
 import { ENV } from '../commons/env';

@@ -1,6 +1,6 @@
 /**
- * The ledger on moto's DynamoDB, and the in-memory ledger through the same suite: both must count
- * alike. Outcomes are redelivered, concurrently and out of order, as SQS and a DLQ redrive do.
+ * The ledger on moto's DynamoDB, the in-memory ledger and `npm start`'s SQLite ledger through the
+ * same suite: all must count alike. Outcomes are redelivered, concurrently and out of order, as SQS and a DLQ redrive do.
  */
 import { createServer, type Socket } from 'node:net';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -12,6 +12,8 @@ import type { Ledger } from '../../lib/ledger/ledger';
 import { MemoryLedger } from '../../lib/ledger/memory-ledger';
 import { jobProgress } from '../../lib/ledger/progress';
 import type { ItemOutcome, Outcome } from '../../lib/ledger/types';
+import { SqliteLedger } from '../../local/sqlite-ledger';
+import { StateStore } from '../../local/state-store';
 import { createLedgerTable, dynamodb } from '../support/dynamodb';
 
 let table: string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
 const LEDGERS: [string, () => Ledger, number][] = [
   ['DynamoDbLedger (moto)', () => new DynamoDbLedger(table, dynamodb), 1],
   ['MemoryLedger', () => new MemoryLedger(), 20],
+  ['SqliteLedger', () => new SqliteLedger(StateStore.inMemory()), 20],
 ];
 
 let jobs = 0;

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { freePort } from '../support/moto';
+import { kill, npmStartEnv, type Started, startNpm } from '../support/npm-start';
 
 interface Step {
   script: string;
@@ -80,45 +81,6 @@ const checkSteps = async (steps: Step[], env: Record<string, string> = {}): Prom
   }
 };
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-}
-
-/** `npm start` in its own process group, so "Ctrl-C" reaches npm and all under it, as in a terminal. */
-const startNpm = async (env: Record<string, string>): Promise<Started> => {
-  let output = '';
-  const started = spawn('npm', ['start', '--silent'], {
-    detached: true,
-    env: {
-      ...process.env,
-      OPENAI_ADMIN_KEY_SECRET_ID: '',
-      OPENAI_BASE_URL: '',
-      OPENAI_ADMIN_KEY: '',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk: Buffer) => {
-    output += chunk.toString();
-  };
-  started.stdout?.on('data', collect);
-  started.stderr?.on('data', collect);
-  const giveUpAt = Date.now() + 30_000;
-  while (!output.includes('Ctrl-C stops it.')) {
-    if (started.exitCode !== null || Date.now() > giveUpAt)
-      throw new Error(`npm start did not come up:\n${output}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return { child: started, output: () => output };
-};
-
-const kill = (started: Started | undefined) => {
-  if (started && started.child.exitCode === null && started.child.signalCode === null) {
-    process.kill(-started.child.pid!, 'SIGKILL');
-  }
-};
-
 let main: Started;
 let child: ChildProcess;
 let output = '';
@@ -146,10 +108,10 @@ describe('npm start', () => {
     expect(output).toMatch(/admin key +none needed/);
   });
 
-  it('serves the job route from its in-memory ledger (without one it would answer 500)', async () => {
+  it('serves the job route from its SQLite ledger (without one it would answer 500)', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/v1/organization/invites/bulk/wave-unknown`);
 
-    expect(output).toMatch(/ledger +in memory/);
+    expect(output).toMatch(/ledger +SQLite in \/.*invites-state-/);
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('job_not_found');
   });
@@ -173,13 +135,7 @@ describe('npm start', () => {
 
   it('on a busy port says which port and how to choose another, and exits 1', async () => {
     const second = spawn('npm', ['start', '--silent'], {
-      env: {
-        ...process.env,
-        PORT: String(port),
-        SIMULATOR_PORT: '0',
-        OPENAI_BASE_URL: '',
-        OPENAI_ADMIN_KEY: '',
-      },
+      env: npmStartEnv({ PORT: String(port), SIMULATOR_PORT: '0' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let printed = '';
@@ -205,6 +161,7 @@ describe('npm start', () => {
     // npm re-raises the SIGINT it forwarded; the gateway itself shut down and exited 0.
     expect(code === 0 || signal === 'SIGINT').toBe(true);
     expect(main.output()).toMatch(/"message":"stopping".*"signal":"SIGINT"/);
+    expect(main.output()).toMatch(/\n\d+ invites wait for the next start/);
     expect(main.output()).not.toMatch(/Error|failed/);
     await expect(fetch(`http://127.0.0.1:${port}/v1/organization/invites`)).rejects.toThrow();
   });

@@ -1,4 +1,5 @@
 /** What a function's bundle carries: only what its route needs (the bulk producer never calls OpenAI). */
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -53,4 +54,19 @@ describe('the invite routes’ bundles', () => {
       expect(await bundleText(name), name).not.toContain('UpdateItemCommand');
     }
   });
+});
+
+describe('every function bundle', () => {
+  it('leaves out npm start’s SQLite state (better-sqlite3 is a devDependency, compiled for this machine)', async () => {
+    const functions = readdirSync(new URL('../../functions/', import.meta.url)).filter((name) =>
+      name.endsWith('.ts'),
+    );
+    expect(functions.length).toBeGreaterThanOrEqual(5);
+
+    for (const name of functions) {
+      const bundle = await bundleText(name.replace(/\.ts$/, ''));
+      expect(bundle, name).not.toContain('better-sqlite3');
+      expect(bundle, name).not.toContain('queue_messages');
+    }
+  }, 60_000);
 });

@@ -1,0 +1,187 @@
+/**
+ * `npm start`'s state store on a real folder: what the queue, the ledger and the simulator's
+ * organization hold is there again when the folder is opened anew (as the next `npm start`
+ * does), and one folder serves one process at a time.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalQueue } from '../../local/local-queue';
+import { InvitesSimulator } from '../../local/openai-simulator';
+import { SqliteSimulatorInvites } from '../../local/simulator-invites';
+import { SqliteLedger } from '../../local/sqlite-ledger';
+import { StateDirInUseError, StateStore } from '../../local/state-store';
+import { tempStateDir } from '../support/npm-start';
+
+const opened: StateStore[] = [];
+const open = (dir: string): StateStore => {
+  const store = StateStore.open(dir);
+  opened.push(store);
+  return store;
+};
+/** What a Ctrl-C does to the store, then the next start's open. */
+const reopen = (store: StateStore): StateStore => {
+  store.close();
+  return open(store.location);
+};
+
+afterEach(() => {
+  for (const store of opened.splice(0)) store.close();
+});
+
+const queuesIn = (store: StateStore) => {
+  const deadLetterQueue = new LocalQueue({ name: 'invites-dlq', store });
+  const queue = new LocalQueue({ name: 'invites', maxReceiveCount: 2, deadLetterQueue, store });
+  return { queue, deadLetterQueue };
+};
+
+describe('StateStore', () => {
+  it('refuses a second opener of a folder in use, names it, and frees it on close', () => {
+    const dir = tempStateDir();
+    const store = open(dir);
+
+    expect(() => StateStore.open(dir)).toThrow(StateDirInUseError);
+    expect(() => StateStore.open(dir)).toThrow(`${dir}/state.db is in use by another \`npm start\``);
+    store.close();
+    expect(open(dir).location).toBe(dir);
+  });
+
+  it('keeps two folders apart', async () => {
+    const one = queuesIn(open(tempStateDir()));
+    const other = queuesIn(open(tempStateDir()));
+
+    await one.queue.send({ body: '{"email":"a@example.com","role":"reader"}' });
+
+    expect([one.queue.size, other.queue.size]).toEqual([1, 0]);
+  });
+});
+
+describe('LocalQueue in a state folder', () => {
+  it('keeps queued, in-flight and dead-lettered messages across a restart; in-flight ones are due at once', async () => {
+    const store = open(tempStateDir());
+    const { queue } = queuesIn(store);
+    await queue.sendBatch([
+      { id: '1', body: 'dead', attributes: { job_id: 'j' } },
+      { id: '2', body: 'in-flight' },
+      { id: '3', body: 'queued' },
+    ]);
+    for (let receive = 1; receive <= 2; receive += 1) {
+      // 'dead' is received twice (maxReceiveCount 2) and comes straight back each time.
+      await queue.changeVisibility((await queue.receive(1, 0))[0]!.receiptHandle, 0);
+    }
+    const inFlight = await queue.receive(1, 0); // 'dead' goes to the DLQ; 'in-flight' is taken
+
+    expect(inFlight.map((message) => message.body)).toEqual(['in-flight']);
+    const { queue: resumedQueue, deadLetterQueue } = queuesIn(reopen(store));
+
+    expect(resumedQueue.list().map((message) => [message.body, message.receiveCount])).toEqual([
+      ['in-flight', 1],
+      ['queued', 0],
+    ]);
+    expect(resumedQueue.releaseInFlight()).toBe(1); // due now, not after its visibility timeout
+    const resumed = await resumedQueue.receive(10, 0);
+    expect(
+      resumed.map((message) => [message.body, message.systemAttributes.ApproximateReceiveCount]),
+    ).toEqual([
+      ['in-flight', '2'],
+      ['queued', '1'],
+    ]);
+    expect(deadLetterQueue.list()).toMatchObject([
+      { body: 'dead', attributes: { job_id: 'j' }, receiveCount: 0 },
+    ]);
+  });
+
+  it('moves the messages picked from one queue to another (a DLQ redrive), durably', async () => {
+    let store = open(tempStateDir());
+    let { queue, deadLetterQueue } = queuesIn(store);
+    await deadLetterQueue.sendBatch([
+      { id: '1', body: 'a', attributes: { job_id: 'keep' } },
+      { id: '2', body: 'b', attributes: { job_id: 'move' } },
+    ]);
+
+    const moved = deadLetterQueue.moveTo(
+      queue,
+      (message) => message.attributes.job_id === 'move',
+      (attributes) => ({ ...attributes, redriven: 'yes' }),
+    );
+    store = reopen(store);
+    ({ queue, deadLetterQueue } = queuesIn(store));
+
+    expect(moved).toBe(1);
+    expect(queue.list()).toMatchObject([
+      { body: 'b', attributes: { job_id: 'move', redriven: 'yes' }, receiveCount: 0 },
+    ]);
+    expect(deadLetterQueue.list().map((message) => message.body)).toEqual(['a']);
+  });
+});
+
+describe('SqliteLedger in a state folder', () => {
+  it('gives the same job progress and email record after a restart', async () => {
+    let store = open(tempStateDir());
+    const ledger = new SqliteLedger(store);
+    await ledger.startJob({ jobId: 'wave-1', total: 3, source: 'api' });
+    await ledger.recordItem({
+      jobId: 'wave-1',
+      index: 0,
+      email: 'A@Example.com',
+      outcome: 'created',
+      source: 'api',
+      inviteId: 'invite-a',
+    });
+    await ledger.recordItem({
+      jobId: 'wave-1',
+      index: 1,
+      email: 'b@example.com',
+      outcome: 'failed',
+      source: 'api',
+      code: 'invalid_invite',
+      message: 'bad',
+    });
+    const before = [await ledger.getJob('wave-1'), await ledger.getInvite('a@example.com')];
+
+    store = reopen(store);
+    const after = new SqliteLedger(store);
+    await after.recordItem({
+      jobId: 'wave-1',
+      index: 0,
+      email: 'a@example.com',
+      outcome: 'already_invited',
+      source: 'api',
+    });
+
+    expect([await after.getJob('wave-1'), await after.getInvite('a@example.com')]).toEqual(before);
+    expect(before[0]).toMatchObject({
+      job: { total: 3, counts: { created: 1, failed: 1 } },
+      failures: [{ index: 1 }],
+    });
+    expect(after.description).toBe(`SQLite in ${store.location} (kept across restarts)`);
+  });
+});
+
+describe('the simulator’s organization in a state folder', () => {
+  it('finds its invites, in list order and with their statuses, after a restart; reset empties it', async () => {
+    let store = open(tempStateDir());
+    const simulator = new InvitesSimulator({}, new SqliteSimulatorInvites(store));
+    const [first, second, third] = ['x@example.com', 'y@example.com', 'z@example.com'].map((email) =>
+      simulator.seed(email),
+    );
+    simulator.accept(second!.id);
+    simulator.expire(third!.id);
+    const url = await simulator.start();
+    const deleted = await fetch(`${url}/organization/invites/${first!.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: 'Bearer sk-test' },
+    });
+    await simulator.stop();
+    expect(deleted.status).toBe(200);
+
+    store = reopen(store);
+    const restarted = new InvitesSimulator({}, new SqliteSimulatorInvites(store));
+
+    expect(restarted.invites).toEqual(simulator.invites);
+    expect(restarted.invites.map((invite) => [invite.email, invite.status])).toEqual([
+      ['y@example.com', 'accepted'],
+      ['z@example.com', 'expired'],
+    ]);
+    restarted.reset();
+    expect(new InvitesSimulator({}, new SqliteSimulatorInvites(reopen(store))).invites).toEqual([]);
+  });
+});
