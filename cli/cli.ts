@@ -1,10 +1,11 @@
 /**
  * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
- * Commands: `bulk-invite FILE` (cli/bulk-invite.ts) and `webhook-example PROVIDER`
- * (cli/webhook-example.ts). Exit codes: 0 all done, 1 something refused or not sent, 2 usage.
+ * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `webhook-example PROVIDER`
+ * (cli/webhook-example.ts) and `offboarding list` (cli/offboarding.ts). Exit codes: 0 all done, 1 something refused or not sent, 2 usage.
  */
 import { readFileSync } from 'node:fs';
 import { BULK_USAGE, bulkInvite } from './bulk-invite';
+import { OFFBOARDING_USAGE, offboarding } from './offboarding';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
 
 const USAGE = `Usage: openai-invites COMMAND [options]
@@ -12,13 +13,16 @@ const USAGE = `Usage: openai-invites COMMAND [options]
 Commands:
   bulk-invite FILE          check a CSV or JSONL file of invites and send it as bulk jobs
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
+  offboarding list          list leavers still in the OpenAI organization, awaiting a person
 
   --version, -v             print the version
   --help, -h                this help; COMMAND --help for a command's options
 
 ${BULK_USAGE}
 
-${WEBHOOK_USAGE}`;
+${WEBHOOK_USAGE}
+
+${OFFBOARDING_USAGE}`;
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -28,6 +32,7 @@ const main = async (argv: string[]): Promise<number> => {
   const [command, ...rest] = argv;
   if (command === 'bulk-invite') return bulkInvite(rest);
   if (command === 'webhook-example') return webhookExample(rest);
+  if (command === 'offboarding') return offboarding(rest);
   if (command === '--version' || command === '-v' || command === 'version') {
     console.log(`openai-invites ${version()}`);
     return 0;
