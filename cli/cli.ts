@@ -1,14 +1,15 @@
 /**
  * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
  * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `job JOB_ID` (cli/job.ts), `dlq list|redrive`
- * (cli/dlq.ts) and `webhook-example PROVIDER` (cli/webhook-example.ts). Exit codes:
- * cli/exit-codes.ts.
+ * (cli/dlq.ts), `offboarding list` (cli/offboarding.ts) and `webhook-example PROVIDER`
+ * (cli/webhook-example.ts). Exit codes: cli/exit-codes.ts.
  */
 import { readFileSync } from 'node:fs';
 import { BULK_USAGE, bulkInvite } from './bulk-invite';
 import { DLQ_USAGE, dlq } from './dlq';
 import { EXIT_CODES_HELP } from './exit-codes';
 import { JOB_USAGE, job } from './job';
+import { OFFBOARDING_USAGE, offboarding } from './offboarding';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
 
 const USAGE = `Usage: openai-invites COMMAND [options]
@@ -18,6 +19,7 @@ Commands:
   job JOB_ID                a bulk job's progress and failures (--watch: until it completes)
   dlq list|redrive          the dead-letter queue: list it, or move it back to the bulk queue
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
+  offboarding list          list leavers still in the OpenAI organization, awaiting a person
 
   --version, -v             print the version
   --help, -h                this help; COMMAND --help for a command's options
@@ -30,7 +32,9 @@ ${JOB_USAGE}
 
 ${DLQ_USAGE}
 
-${WEBHOOK_USAGE}`;
+${WEBHOOK_USAGE}
+
+${OFFBOARDING_USAGE}`;
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -42,6 +46,7 @@ const main = async (argv: string[]): Promise<number> => {
   if (command === 'job') return job(rest);
   if (command === 'dlq') return dlq(rest);
   if (command === 'webhook-example') return webhookExample(rest);
+  if (command === 'offboarding') return offboarding(rest);
   if (command === '--version' || command === '-v' || command === 'version') {
     console.log(`openai-invites ${version()}`);
     return 0;

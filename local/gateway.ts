@@ -1,7 +1,8 @@
 /**
  * The local API gateway: HTTP on 127.0.0.1 → API Gateway REST (v1) proxy events → the same
- * function handlers the stack deploys → HTTP. It serves the route table under `/v1`, and with
- * in-process queues the local-only dead-letter routes under `/local` (local/dead-letter-routes.ts).
+ * function handlers the stack deploys → HTTP. It serves the route table under `/v1`, and local-only
+ * routes outside it: the dead-letter routes under `/local` with in-process queues
+ * (local/dead-letter-routes.ts) and `GET /local/offboarding` (offboarding-route.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -13,6 +14,7 @@ import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { LOCAL_PREFIX, type LocalQueues, serveDeadLetters } from './dead-letter-routes';
 import { lambdaContext } from './lambda-context';
 import { close, drain, listen } from './loopback-server';
+import { LOCAL_OFFBOARDING_PATH, offboardingAnswer } from './offboarding-route';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
 import { answerClientErrors, checkLocalRequest } from './request-guard';
 
@@ -143,6 +145,10 @@ export class LocalGateway {
   }
 
   async #dispatch(req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
+    if (url.pathname === LOCAL_OFFBOARDING_PATH) {
+      if (method !== 'GET') throw new MethodNotAllowedError(method, ['GET']);
+      return offboardingAnswer();
+    }
     if (this.#deadLetters && url.pathname.startsWith(`${LOCAL_PREFIX}/`)) {
       const local = serveDeadLetters(this.#deadLetters, method, url, await readBody(req));
       if (local) return local;

@@ -14,6 +14,7 @@ import {
   type JobItemRecord,
   type JobRecord,
   type JobSnapshot,
+  needsAction,
   normaliseEmail,
   type StartJob,
   zeroCounts,
@@ -109,6 +110,15 @@ export class SqliteLedger implements Ledger {
 
   async getInvite(email: string): Promise<InviteRecord | undefined> {
     return this.#invite(normaliseEmail(email));
+  }
+
+  /** Reads every email record: `npm start`'s ledger holds a few thousand at most. */
+  async listNeedingAction(): Promise<InviteRecord[]> {
+    const rows = this.store.db.prepare('SELECT record FROM ledger_invites').all() as { record: string }[];
+    return rows
+      .map((row) => parsed<InviteRecord>(row)!)
+      .filter((record) => record.lastOutcome === 'failed' && needsAction(record.failureCode))
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
   async getJob(jobId: string, options: { failureLimit?: number } = {}): Promise<JobSnapshot | undefined> {

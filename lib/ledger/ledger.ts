@@ -27,6 +27,12 @@ export interface Ledger {
   /** The email's record (any case), or undefined when the ledger never heard of it. */
   getInvite(email: string): Promise<InviteRecord | undefined>;
 
+  /**
+   * Email records whose latest outcome is a failure a person must settle (NEEDS_ACTION_CODES in
+   * types.ts), newest first. A later outcome for the email (offboarded, invited again) ends it.
+   */
+  listNeedingAction(): Promise<InviteRecord[]>;
+
   /** The job and its first `failureLimit` failures by index (default 100), or undefined when unknown. */
   getJob(jobId: string, options?: { failureLimit?: number }): Promise<JobSnapshot | undefined>;
 }

@@ -12,6 +12,7 @@ import {
   type JobItemRecord,
   type JobRecord,
   type JobSnapshot,
+  needsAction,
   normaliseEmail,
   type StartJob,
   zeroCounts,
@@ -94,6 +95,13 @@ export class MemoryLedger implements Ledger {
   async getInvite(email: string): Promise<InviteRecord | undefined> {
     const record = this.#invites.get(normaliseEmail(email));
     return record && copy(record);
+  }
+
+  async listNeedingAction(): Promise<InviteRecord[]> {
+    const waiting = [...this.#invites.values()].filter(
+      (record) => record.lastOutcome === 'failed' && needsAction(record.failureCode),
+    );
+    return copy(waiting.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)));
   }
 
   async getJob(jobId: string, options: { failureLimit?: number } = {}): Promise<JobSnapshot | undefined> {

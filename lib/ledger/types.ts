@@ -18,7 +18,8 @@ export type Source = string;
 export interface InviteRecord {
   email: string;
   inviteId?: string;
-  status?: InviteStatus | 'revoked';
+  /** `offboarded`: the person was removed from the organization (OFFBOARD_MEMBERS). */
+  status?: InviteStatus | 'revoked' | 'offboarded';
   role?: string;
   projects?: InviteProject[];
   source: Source;
@@ -92,6 +93,15 @@ export interface StartJob {
 }
 
 export const zeroCounts = (): OutcomeCounts => ({ created: 0, already_invited: 0, revoked: 0, failed: 0 });
+
+/**
+ * Failure codes that wait for a person: a leaver still in the OpenAI organization (offboarding
+ * off, or an owner, never removed automatically). `openai-invites offboarding list` shows them.
+ */
+export const NEEDS_ACTION_CODES = ['revoke_needs_offboarding', 'owner_not_removed'] as const;
+
+export const needsAction = (code: string | undefined): boolean =>
+  (NEEDS_ACTION_CODES as readonly (string | undefined)[]).includes(code);
 
 /** Emails are one person however they are cased. */
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();

@@ -45,6 +45,7 @@ const future = synthStack(
     workerMaxConcurrency: 4,
     openAiRateLimitRps: 9,
     maxReceiveCount: 3,
+    offboardMembers: true,
   },
   {
     routes: [...ROUTES, FUTURE_ROUTE],
@@ -493,6 +494,7 @@ describe('the bulk queue', () => {
           OPENAI_RATE_LIMIT_RPS: '5',
           WORKER_MAX_CONCURRENCY: '2',
           WORKER_BATCH_SIZE: '10',
+          OFFBOARD_MEMBERS: 'false',
           OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
         },
       },
@@ -532,6 +534,7 @@ describe('the bulk queue', () => {
           OPENAI_RATE_LIMIT_RPS: '9',
           WORKER_MAX_CONCURRENCY: '4',
           WORKER_BATCH_SIZE: '7',
+          OFFBOARD_MEMBERS: 'true',
           OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
         },
       },
@@ -706,6 +709,19 @@ describe('the invite ledger', () => {
       PointInTimeRecoveryEnabled: true,
     });
     expect(table.DeletionPolicy).toBe('Retain');
+  });
+
+  it('has a sparse index of the emails awaiting a person (offboarding list)', () => {
+    expect(resources[ledgerId]!.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'needs-action',
+        KeySchema: [
+          { AttributeName: 'needs_action', KeyType: 'HASH' },
+          { AttributeName: 'updated_at', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
   });
 
   it('is written by the producer, the worker and the webhook with GetItem, Query, PutItem, UpdateItem only', () => {
