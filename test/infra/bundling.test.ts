@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseStackConfig } from '../../infra/config';
 import { InvitesStack } from '../../infra/invites-stack';
-import { logicalIdOf, TEST_ENV } from './synth';
+import { FEATURE_FLAGS, logicalIdOf, TEST_ENV } from './synth';
 
 const outdir = mkdtempSync(join(tmpdir(), 'invites-cdk-'));
 
@@ -18,7 +18,7 @@ afterAll(() => {
 
 describe('bundling', () => {
   // Token mode, so the authorizer is bundled too.
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: FEATURE_FLAGS });
   const stack = new InvitesStack(app, 'Invites', {
     env: TEST_ENV,
     config: parseStackConfig((key) => (key === 'authMode' ? 'token' : undefined)),
