@@ -161,6 +161,22 @@ describe('deployed routing', () => {
     expect(notFound).not.toContain('/organization/invites/{proxy+}');
   });
 
+  it('answers 404/405 without credentials in every mode: IAM, token, listed principals', () => {
+    for (const synthesized of [plain, mailed, guarded]) {
+      const fallbacks = fallbackMethods(synthesized.template);
+
+      expect(fallbacks.map((method) => method.path)).toEqual(
+        expect.arrayContaining(['/', '/organization', '/webhooks', ...ROUTES.map((route) => route.path)]),
+      );
+      for (const method of fallbacks) {
+        // An authorizer here would answer 401/403 before the mock could say 404 or 405.
+        expect(method.properties).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'MOCK' } });
+        expect(method.properties.AuthorizerId).toBeUndefined();
+        expect(['404', '405']).toContain(mockStatus(method));
+      }
+    }
+  });
+
   it('lets anyone reach the mocks and webhooks when principals are listed, and only them the api routes', () => {
     const [api] = resourcesOfType(guarded, 'AWS::ApiGateway::RestApi');
     const statements = (api!.Policy as { Statement: Properties[] }).Statement;
