@@ -12,7 +12,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../lib/commons/env';
-import { BUNDLING, nodeOptionsFor } from '../bundling';
+import { BUNDLING, nodeOptionsFor, SOURCE_MAP_HOOKS } from '../bundling';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -67,6 +67,8 @@ export class InvitesFunction extends NodejsFunction {
         banner: BUNDLING.banner,
         minify: BUNDLING.minify,
         sourceMap: props.sourceMaps,
+        // Map paths relative to the project, not to the synth's output directory (bundling.ts).
+        ...(props.sourceMaps ? { commandHooks: SOURCE_MAP_HOOKS } : {}),
         // The AWS SDK is bundled too: the version the tests ran against is the version deployed.
         externalModules: [],
       },

@@ -8,7 +8,7 @@ import { parseStackConfig } from '../../infra/config';
 import { buildApp } from '../../infra/invites-app';
 import { InvitesStack } from '../../infra/invites-stack';
 import { ROUTES } from '../../lib/http/routes';
-import { SKIP_BUNDLING, TEST_ENV } from './synth';
+import { FEATURE_FLAGS, SKIP_BUNDLING, TEST_ENV } from './synth';
 
 const CDK_JSON_CONTEXT = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context;
 
@@ -45,11 +45,17 @@ const apps = {
   'token mode with an alarm email': () =>
     buildApp(
       new App({
-        context: { ...SKIP_BUNDLING, ...TEST_ENV, authMode: 'token', alarmEmail: 'ops@example.com' },
+        context: {
+          ...FEATURE_FLAGS,
+          ...SKIP_BUNDLING,
+          ...TEST_ENV,
+          authMode: 'token',
+          alarmEmail: 'ops@example.com',
+        },
       }),
     ).app,
   'a webhook route, a worker and allowed principals': () => {
-    const app = new App({ context: SKIP_BUNDLING });
+    const app = new App({ context: { ...FEATURE_FLAGS, ...SKIP_BUNDLING } });
     new InvitesStack(app, 'Invites', {
       env: TEST_ENV,
       config: parseStackConfig(
@@ -102,7 +108,9 @@ describe('cdk-nag AwsSolutions checks', () => {
   });
 
   it('fail the synth on a finding nobody acknowledged', () => {
-    const { app, stack } = buildApp(new App({ context: { ...SKIP_BUNDLING, ...TEST_ENV } }));
+    const { app, stack } = buildApp(
+      new App({ context: { ...FEATURE_FLAGS, ...SKIP_BUNDLING, ...TEST_ENV } }),
+    );
     new Queue(stack, 'CarelessQueue');
 
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);

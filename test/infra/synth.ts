@@ -1,4 +1,5 @@
 /** Builds the stack for template assertions, with esbuild bundling skipped. */
+import { readFileSync } from 'node:fs';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { parseStackConfig } from '../../infra/config';
@@ -8,6 +9,20 @@ import type { Route } from '../../lib/http/routes';
 
 /** Skips NodejsFunction bundling: template tests need no esbuild run. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
+
+/**
+ * The feature flags cdk.json sets (docs/cdk-feature-flags.md): every app a test builds gets them, so
+ * the templates tested are the ones `cdk synth` writes. The stack's settings stay out: each test
+ * passes its own.
+ */
+export const FEATURE_FLAGS: Record<string, unknown> = Object.fromEntries(
+  Object.entries(
+    JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
+      string,
+      unknown
+    >,
+  ).filter(([key]) => key.startsWith('@aws-cdk')),
+);
 
 /** Template tests pin where the stack deploys, as the app requires (infra/deployment-env.ts). */
 export const TEST_ENV = { account: '111122223333', region: 'eu-west-1' } as const;
@@ -26,7 +41,7 @@ export const synthStack = (
     functionNeeds?: Record<string, FunctionNeeds>;
   } = {},
 ): Synthesized => {
-  const app = new App({ context: SKIP_BUNDLING });
+  const app = new App({ context: { ...FEATURE_FLAGS, ...SKIP_BUNDLING } });
   const stack = new InvitesStack(app, 'Invites', {
     config: parseStackConfig((key) => context[key]),
     env: TEST_ENV,
