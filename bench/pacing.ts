@@ -183,7 +183,7 @@ export const measurePacing = async (): Promise<PacingRow[]> => {
 };
 
 /**
- * `npx tsx bench/pacing.ts` runs these figures alone; `-- --factor 10 --repeat 5` runs only the
+ * `npx tsx bench/pacing.ts` runs these figures alone; `… --factor 10 --repeat 5` runs only the
  * over-configuration at 10×, five times, to see its spread (one JSON line per run).
  */
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -132,6 +132,18 @@ describe('the bulk worker', () => {
     });
   });
 
+  it('creates while the list endpoint is paused: each endpoint has its own pacer', async () => {
+    const list = pacer.for({ method: 'GET', url: `${simulator.url}/organization/invites` });
+    list.observe({ sentAt: Date.now(), status: 429, waitMs: 120_000 });
+
+    const response = await run(workerWith(), sqsRecord(invite('while-listing-waits@example.com')));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(simulator.invites.map((each) => each.email)).toEqual(['while-listing-waits@example.com']);
+    expect(lastRecordLog()).toMatchObject({ outcome: 'created' });
+    expect(list.waitMs()).toBeGreaterThan(100_000);
+  });
+
   it("keeps its pacer's state from one invocation to the next, as a warm container does", async () => {
     simulator.inject({
       kind: 'status',
