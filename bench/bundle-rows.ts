@@ -1,5 +1,6 @@
 /** The rows of bench/bundles.ts's figures: size and cold load of each function against the floor. */
-import type { BundleFigure } from './bundles';
+import { type BundleFigure, WORKER } from './bundles';
+import type { PairedRatio } from './rounds';
 import type { FigureRow } from './report';
 
 /** The functions behind the invite routes: the ones the size and cold-load targets are for. */
@@ -9,8 +10,45 @@ const COLD_LOAD_TARGET = 1.15;
 
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 
-export const bundleRows = (bundles: { floor: BundleFigure; functions: BundleFigure[] }): FigureRow[] => {
+const interval = (ratio: PairedRatio) =>
+  `95 % interval ${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)} ×, ${ratio.rounds} rounds`;
+
+/** The bulk worker against its own floor (SQS, Secrets Manager and DynamoDB clients only). */
+const workerRows = (
+  workerFloor: BundleFigure & { workerRatio: PairedRatio },
+  worker: BundleFigure,
+): FigureRow[] => {
+  const ratio = workerFloor.workerRatio;
+  return [
+    {
+      figure: 'worker floor: a handler importing only the SQS, Secrets Manager and DynamoDB clients',
+      result: `${kb(workerFloor.bytes)} KB, cold load ${workerFloor.coldLoadMs.toFixed(0)} ms`,
+      target: '',
+      met: null,
+    },
+    {
+      figure: `bundle, ${WORKER} against its floor`,
+      result: `worker floor + ${((worker.bytes - workerFloor.bytes) / 1024).toFixed(1)} KB`,
+      target: '',
+      met: null,
+    },
+    {
+      figure: `cold load, ${WORKER} against its floor`,
+      result: `${ratio.ratio.toFixed(2)} × worker floor (${worker.coldLoadMs.toFixed(0)} ms)`,
+      target: `≤ ${COLD_LOAD_TARGET} × worker floor`,
+      met: ratio.ratio <= COLD_LOAD_TARGET,
+      noise: interval(ratio),
+    },
+  ];
+};
+
+export const bundleRows = (bundles: {
+  floor: BundleFigure;
+  functions: BundleFigure[];
+  workerFloor?: BundleFigure & { workerRatio: PairedRatio };
+}): FigureRow[] => {
   const { floor } = bundles;
+  const worker = bundles.functions.find((row) => row.name === WORKER);
   const sizes = bundles.functions.map((row): FigureRow => {
     const api = API_FUNCTIONS.has(row.name);
     const over = (row.bytes - floor.bytes) / 1024;
@@ -31,9 +69,7 @@ export const bundleRows = (bundles: { floor: BundleFigure; functions: BundleFigu
         : `${row.coldLoadMs.toFixed(0)} ms`,
       target: api ? `≤ ${COLD_LOAD_TARGET} × floor` : '',
       met: api && ratio ? ratio.ratio <= COLD_LOAD_TARGET : null,
-      noise: ratio
-        ? `95 % interval ${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)} ×, ${ratio.rounds} rounds`
-        : undefined,
+      noise: ratio ? interval(ratio) : undefined,
     };
   });
   return [
@@ -45,6 +81,7 @@ export const bundleRows = (bundles: { floor: BundleFigure; functions: BundleFigu
     },
     ...sizes,
     ...loads,
+    ...(bundles.workerFloor && worker ? workerRows(bundles.workerFloor, worker) : []),
   ];
 };
 
@@ -61,3 +98,10 @@ export const sourceMapRows = (deployed: Measured, other: Measured): FigureRow[] 
       met: null,
     };
   });
+
+/** `npx tsx bench/bundle-rows.ts` measures and prints these rows alone (as deployed). */
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { measureBundles } = await import('./bundles');
+  for (const row of bundleRows(await measureBundles())) console.log(JSON.stringify(row));
+  process.exit(0);
+}

@@ -1,7 +1,8 @@
 /**
  * Bundle size and cold module load of each function, built as the stack builds it and loaded with
  * the Node options the stack sets (source maps and `--enable-source-maps` per context
- * `sourceMaps`, infra/bundling.ts), and of the floor.
+ * `sourceMaps`, infra/bundling.ts), and of the floors: the API functions' (bench/floor-handler.ts)
+ * and the bulk worker's (bench/worker-floor-handler.ts), measured in the same rounds.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -23,6 +24,10 @@ export interface BundleFigure {
   /** Cold load over the floor's, paired round by round (absent for the floor itself). */
   coldLoadRatio?: PairedRatio;
 }
+
+/** The bulk worker and its own floor (issue 13: "≤ 1.15 × its floor"). */
+export const WORKER = 'bulk-invite-worker';
+const WORKER_FLOOR = 'worker-floor';
 
 /** The `sourceMaps` choice of cdk.json's context: what `cdk deploy` ships. */
 export const deployedSourceMaps = (): boolean => {
@@ -59,11 +64,18 @@ const coldLoadMs = (file: string, nodeOptions: string | undefined): number => {
 
 export const measureBundles = async (
   sourceMaps: boolean = deployedSourceMaps(),
-): Promise<{ sourceMaps: boolean; floor: BundleFigure; functions: BundleFigure[] }> => {
+): Promise<{
+  sourceMaps: boolean;
+  floor: BundleFigure;
+  functions: BundleFigure[];
+  /** The worker's floor, and the worker's cold load over it, paired round by round. */
+  workerFloor: BundleFigure & { workerRatio: PairedRatio };
+}> => {
   const nodeOptions = nodeOptionsFor(sourceMaps);
   const out = mkdtempSync(join(tmpdir(), 'invites-bench-'));
   const entries = [
     { name: 'floor', entry: join(ROOT, 'bench/floor-handler.ts') },
+    { name: WORKER_FLOOR, entry: join(ROOT, 'bench/worker-floor-handler.ts') },
     ...readdirSync(join(ROOT, 'functions'))
       .filter((file) => file.endsWith('.ts'))
       .map((file) => ({ name: file.replace(/\.ts$/, ''), entry: join(ROOT, 'functions', file) })),
@@ -76,7 +88,7 @@ export const measureBundles = async (
   );
   const files = new Map(built.map(({ name, file }) => [name, file]));
   // Interleaved with the floor, for as many rounds as the noise needs (bench/rounds.ts).
-  const { samples, ratios } = interleavedRounds(
+  const { samples, ratios, ratioTo } = interleavedRounds(
     'floor',
     built.slice(1).map(({ name }) => name),
     (name) => coldLoadMs(files.get(name)!, nodeOptions),
@@ -88,5 +100,11 @@ export const measureBundles = async (
     coldLoadMs: median(samples.get(name)!),
     coldLoadRatio: ratios.get(name),
   }));
-  return { sourceMaps, floor: figures[0]!, functions: figures.slice(1) };
+  const [floor, workerFloor, ...functions] = figures;
+  return {
+    sourceMaps,
+    floor: floor!,
+    functions,
+    workerFloor: { ...workerFloor!, workerRatio: ratioTo(WORKER, WORKER_FLOOR) },
+  };
 };

@@ -11,6 +11,7 @@
  *   harmless here because throttled records never consume SQS receives, however long it lasts.
  */
 import './quiet-env';
+import { parseArgs } from 'node:util';
 import { readClientConfig } from '../lib/openai/config';
 import { enqueueInvites } from '../lib/bulk/producer';
 import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
@@ -181,9 +182,21 @@ export const measurePacing = async (): Promise<PacingRow[]> => {
   return rows;
 };
 
-// `npx tsx bench/pacing.ts` runs these figures alone.
+/**
+ * `npx tsx bench/pacing.ts` runs these figures alone; `… --factor 10 --repeat 5` runs only the
+ * over-configuration at 10×, five times, to see its spread (one JSON line per run).
+ */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await measurePacing()) console.log(JSON.stringify(row));
+  const { values } = parseArgs({ options: { factor: { type: 'string' }, repeat: { type: 'string' } } });
+  if (values.factor === undefined) {
+    for (const row of await measurePacing()) console.log(JSON.stringify(row));
+  } else {
+    for (let run = 0; run < Number(values.repeat ?? 1); run += 1) {
+      console.log(
+        JSON.stringify({ factor: Number(values.factor), ...(await overConfigured(Number(values.factor))) }),
+      );
+    }
+  }
   process.exit(0);
 }
 

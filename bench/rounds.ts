@@ -26,6 +26,8 @@ export interface RoundsResult {
   /** Every sample of every subject (floor included), in round order. */
   samples: Map<string, number[]>;
   ratios: Map<string, PairedRatio>;
+  /** A subject's ratio to another subject instead of the floor, paired the same way. */
+  ratioTo: (subject: string, floor: string) => PairedRatio;
 }
 
 export const interleavedRounds = (
@@ -37,8 +39,12 @@ export const interleavedRounds = (
   const { minRounds = 15, maxRounds = 61, precision = 0.02 } = options;
   const names = [floor, ...subjects];
   const samples = new Map(names.map((name) => [name, [] as number[]]));
-  const ratiosOf = (name: string) =>
-    samples.get(name)!.map((value, round) => value / samples.get(floor)![round]!);
+  const ratiosOf = (name: string, base = floor) =>
+    samples.get(name)!.map((value, round) => value / samples.get(base)![round]!);
+  const paired = (name: string, base = floor): PairedRatio => {
+    const values = ratiosOf(name, base);
+    return { ratio: median(values), ...medianInterval(values), rounds: values.length };
+  };
   for (let round = 0; round < maxRounds; round += 1) {
     // Rotated order: no subject always runs right after the floor.
     for (let offset = 0; offset < names.length; offset += 1) {
@@ -54,11 +60,6 @@ export const interleavedRounds = (
     );
     if (widest <= precision) break;
   }
-  const ratios = new Map(
-    subjects.map((name) => {
-      const values = ratiosOf(name);
-      return [name, { ratio: median(values), ...medianInterval(values), rounds: values.length }];
-    }),
-  );
-  return { samples, ratios };
+  const ratios = new Map(subjects.map((name) => [name, paired(name)]));
+  return { samples, ratios, ratioTo: paired };
 };

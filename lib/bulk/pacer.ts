@@ -1,7 +1,8 @@
 /**
- * Adaptive pacing of one worker container's calls to OpenAI (README, "Pacing").
+ * Adaptive pacing of one worker container's calls to one OpenAI endpoint (README, "Pacing";
+ * endpoint-pacers.ts keeps one per endpoint).
  *
- * OpenAI does not publish the Admin API's limits (users report 7–10 requests a minute), and its
+ * OpenAI does not publish the Admin API's limits (users report 7–10 requests a minute per endpoint), and its
  * 429s may carry the wait only in the message. So OPENAI_RATE_LIMIT_RPS / WORKER_MAX_CONCURRENCY
  * is a ceiling, and the pacer finds what OpenAI allows:
  *
@@ -23,7 +24,6 @@
  * pacer reacts once per episode, as TCP does per window. The state lives as long as the
  * container (runtime.ts keeps the worker), so a warm container starts at the rate it found.
  */
-import { parseRetryAfterFromMessage, parseRetryAfterMs } from '../openai/retry-policy';
 import { PacerPausedError } from './errors';
 
 export const PACER_DEFAULTS = {
@@ -167,28 +167,3 @@ export class AdaptivePacer {
     this.#generation += 1;
   }
 }
-
-/**
- * A `fetch` that tells the pacer how each call was answered, reading a 429's wait from its
- * headers or, failing those, its message. The client's own handling of the answer is unchanged.
- */
-export const pacedFetch =
-  (pacer: AdaptivePacer, inner: typeof fetch = (...args) => globalThis.fetch(...args)): typeof fetch =>
-  async (input, init) => {
-    const sentAt = pacer.now();
-    const response = await inner(input, init);
-    let waitMs: number | undefined;
-    if (response.status === 429) {
-      // Headers first; the body is read only when they name no wait (lib/openai/retry-policy.ts).
-      waitMs =
-        parseRetryAfterMs(response.headers) ??
-        parseRetryAfterFromMessage(
-          await response
-            .clone()
-            .text()
-            .catch(() => ''),
-        );
-    }
-    pacer.observe({ sentAt, status: response.status, waitMs });
-    return response;
-  };

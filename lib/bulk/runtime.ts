@@ -13,7 +13,8 @@ import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
 import { readQueueConfig, readWorkerConfig, type WorkerConfig } from './config';
 import { type MessageQueue, SqsQueue } from './queue';
-import { AdaptivePacer, pacedFetch, type PacerOptions } from './pacer';
+import { EndpointPacers, pacedFetch } from './endpoint-pacers';
+import type { PacerOptions } from './pacer';
 import { BulkInviteWorker } from './worker';
 
 let inviteQueue: MessageQueue | undefined;
@@ -45,19 +46,19 @@ export const setQueues = (queues: { queue?: MessageQueue; deadLetterQueue?: Mess
 // ---- The bulk worker ------------------------------------------------------------------------
 
 /**
- * A worker as one container runs it: its own client and pacer, which starts at the container's
- * share of the fleet's ceiling (OPENAI_RATE_LIMIT_RPS / WORKER_MAX_CONCURRENCY) and adapts to
- * what OpenAI allows (pacer.ts). Kept by `getBulkWorker`, so the pacer's state outlives an
- * invocation.
+ * A worker as one container runs it: its own client and one pacer per OpenAI endpoint, each
+ * starting at the container's share of the fleet's ceiling (OPENAI_RATE_LIMIT_RPS /
+ * WORKER_MAX_CONCURRENCY) and adapting to what OpenAI allows (pacer.ts, endpoint-pacers.ts). Kept
+ * by `getBulkWorker`, so the pacers' state outlives an invocation.
  */
 export const createBulkWorker = (
   config: ClientConfig = readClientConfig(),
   workerConfig: WorkerConfig = readWorkerConfig(),
   pacing: PacerOptions = {},
 ): BulkInviteWorker => {
-  const pacer = new AdaptivePacer(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
+  const pacer = new EndpointPacers(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
   const client = createInvitesClient(config, {
-    beforeAttempt: () => pacer.take(),
+    beforeAttempt: (request) => pacer.for(request).take(),
     fetch: pacedFetch(pacer),
     onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
   });

@@ -31,7 +31,7 @@ import { inviteLookupOf } from '../ledger/invite-lookup';
 import type { Ledger } from '../ledger/ledger';
 import { type DecodedRecord, decodeRecord, encodeThrottledResend, type MessageMeta } from './messages';
 import { OutcomeRecorder } from './outcome-recorder';
-import type { AdaptivePacer } from './pacer';
+import type { EndpointPacers } from './endpoint-pacers';
 import type { MessageQueue } from './queue';
 import { offboardMember } from './offboard-member';
 import { revokeInvite } from './revoke-invite';
@@ -42,8 +42,8 @@ export interface BulkWorkerOptions {
   queue: MessageQueue;
   deadLetterQueue: MessageQueue;
   metrics?: Metrics;
-  /** This container's pacer (its calls wait for it); told the invocation's deadline. */
-  pacer?: AdaptivePacer;
+  /** This container's pacers, one per endpoint (its calls wait for them); told the invocation's deadline. */
+  pacer?: EndpointPacers;
   /** Retry delays (failure-policy.ts FAILURE_DEFAULTS). */
   failurePolicy?: FailurePolicyOptions;
   /** Where settled outcomes are recorded (job progress); none = not recorded. */

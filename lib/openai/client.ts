@@ -88,8 +88,8 @@ export interface InvitesClientOptions {
   backoff?: BackoffOptions;
   /** Told before each retry (for a log line, or to slow a rate limiter); never given the key. */
   onRetry?: (notice: RetryNotice) => void;
-  /** Awaited before every HTTP attempt, retries included: the bulk worker's rate limiter. */
-  beforeAttempt?: () => Promise<void>;
+  /** Awaited before every HTTP attempt, retries included: the bulk worker's rate limiter (per endpoint). */
+  beforeAttempt?: (request: { method: string; url: string }) => Promise<void>;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -154,7 +154,7 @@ export class OpenAIInvitesClient {
   readonly #maxRetries: number;
   readonly #backoff: BackoffOptions;
   readonly #onRetry?: (notice: RetryNotice) => void;
-  readonly #beforeAttempt?: () => Promise<void>;
+  readonly #beforeAttempt?: (request: { method: string; url: string }) => Promise<void>;
   readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
@@ -475,7 +475,7 @@ export class OpenAIInvitesClient {
     deadline: number,
     trace: UpstreamTrace | undefined,
   ): Promise<AttemptOutcome> {
-    await this.#beforeAttempt?.();
+    await this.#beforeAttempt?.({ method: spec.method, url });
     const remainingMs = deadline - Date.now();
     if (remainingMs <= 0) {
       return {

@@ -1,7 +1,8 @@
 /** The adaptive pacer on a hand-driven clock: each `observe` is an answer OpenAI gave. */
 import { describe, expect, it } from 'vitest';
 import { PacerPausedError } from '../../lib/bulk/errors';
-import { AdaptivePacer, pacedFetch } from '../../lib/bulk/pacer';
+import { EndpointPacers, endpointOf, pacedFetch } from '../../lib/bulk/endpoint-pacers';
+import { AdaptivePacer } from '../../lib/bulk/pacer';
 import { parseRetryAfterFromMessage } from '../../lib/openai/retry-policy';
 
 const clock = (start = 1_000_000) => {
@@ -94,22 +95,88 @@ describe('AdaptivePacer', () => {
   });
 });
 
+describe('the endpoint of a call (method and path template)', () => {
+  const base = 'https://api.openai.com/v1';
+  it.each([
+    ['POST', `${base}/organization/invites`, 'POST /organization/invites'],
+    ['GET', `${base}/organization/invites?limit=100&after=invite-abc`, 'GET /organization/invites'],
+    ['GET', `${base}/organization/invites/invite-abc`, 'GET /organization/invites/{id}'],
+    ['delete', `${base}/organization/invites/invite-xyz`, 'DELETE /organization/invites/{id}'],
+    ['GET', `${base}/organization/users?after=user-1`, 'GET /organization/users'],
+    ['DELETE', `${base}/organization/users/user-abc`, 'DELETE /organization/users/{id}'],
+    [
+      'GET',
+      `${base}/organization/projects/proj_a/users/user-b`,
+      'GET /organization/projects/{id}/users/{id}',
+    ],
+    ['GET', 'http://127.0.0.1:4010/v1/organization/invites/inv%2Fodd', 'GET /organization/invites/{id}'],
+  ])('%s %s → %s', (method, url, endpoint) => {
+    expect(endpointOf({ method, url })).toBe(endpoint);
+  });
+});
+
+describe('EndpointPacers', () => {
+  const base = 'http://upstream/v1/organization';
+  const list = { method: 'GET', url: `${base}/invites?limit=100` };
+  const create = { method: 'POST', url: `${base}/invites` };
+
+  it('keeps one pacer per endpoint: a 429 on the list neither pauses nor slows the creates', () => {
+    const { time, now } = clock();
+    const pacers = new EndpointPacers(10, { now });
+
+    pacers.for(list).observe({ sentAt: time.now, status: 429, waitMs: 6_937 });
+
+    expect(pacers.for({ ...list, url: `${base}/invites?after=invite-9` })).toBe(pacers.for(list));
+    expect(pacers.for(list).rate).toBe(5);
+    expect(pacers.for(list).waitMs()).toBe(6_937);
+    expect(pacers.for(create).rate).toBe(10);
+    expect(pacers.for(create).waitMs()).toBe(0);
+    expect(pacers.for({ method: 'DELETE', url: `${base}/invites/invite-1` }).waitMs()).toBe(0);
+    // A throttled record waits until every endpoint it may need takes calls again.
+    expect(pacers.waitMs()).toBe(6_937);
+    expect(pacers.entries().map(([endpoint]) => endpoint)).toEqual([
+      'GET /organization/invites',
+      'POST /organization/invites',
+      'DELETE /organization/invites/{id}',
+    ]);
+  });
+
+  it("gives every endpoint the invocation's deadline, those made later too", async () => {
+    const pacers = new EndpointPacers(1);
+    pacers.setDeadline(Date.now() + 10_000);
+    pacers.for(create).observe({ sentAt: Date.now(), status: 429, waitMs: 30_000 });
+
+    await expect(pacers.for(create).take()).rejects.toBeInstanceOf(PacerPausedError);
+    await expect(pacers.for(list).take()).resolves.toBeUndefined(); // made after setDeadline
+    pacers.for(list).observe({ sentAt: Date.now(), status: 429, waitMs: 30_000 });
+    await expect(pacers.for(list).take()).rejects.toBeInstanceOf(PacerPausedError);
+
+    pacers.setDeadline(undefined);
+    expect(pacers.for(list).waitMs()).toBeGreaterThan(29_000);
+  });
+});
+
 describe('pacedFetch', () => {
-  it("reads a 429's wait from retry-after-ms, else from its message, and tells the pacer", async () => {
-    const pacer = new AdaptivePacer(10);
+  it("reads a 429's wait from retry-after-ms, else from its message, and tells that endpoint's pacer", async () => {
+    const pacers = new EndpointPacers(10);
     const answers = [
       new Response('{}', { status: 429, headers: { 'retry-after-ms': '1500' } }),
       new Response(JSON.stringify({ error: { message: 'Please try again after 3.25 seconds.' } }), {
         status: 429,
       }),
     ];
-    const fetch = pacedFetch(pacer, async () => answers.shift()!);
+    const fetch = pacedFetch(pacers, async () => answers.shift()!);
+    const url = 'http://upstream/v1/organization/invites';
+    const creates = pacers.for({ method: 'POST', url });
 
-    await fetch('http://upstream/v1/organization/invites');
-    expect(pacer.waitMs()).toBeGreaterThan(1_400);
-    const response = await fetch('http://upstream/v1/organization/invites');
+    await fetch(url, { method: 'POST' });
+    expect(creates.waitMs()).toBeGreaterThan(1_400);
+    const response = await fetch(`${url}/invite-abc`, { method: 'DELETE' });
 
-    expect(pacer.waitMs()).toBeGreaterThan(3_100);
+    const deletes = pacers.for({ method: 'DELETE', url: `${url}/invite-def` });
+    expect(deletes.waitMs()).toBeGreaterThan(3_100);
+    expect(creates.waitMs()).toBeLessThanOrEqual(1_500);
+    expect(pacers.for({ method: 'GET', url }).waitMs()).toBe(0);
     // The client still reads the body it was given.
     expect(await response.json()).toEqual({ error: { message: 'Please try again after 3.25 seconds.' } });
   });

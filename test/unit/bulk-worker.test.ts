@@ -4,7 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ATTRIBUTE, FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
-import { AdaptivePacer, pacedFetch } from '../../lib/bulk/pacer';
+import { EndpointPacers, pacedFetch } from '../../lib/bulk/endpoint-pacers';
 import type { OutgoingMessage } from '../../lib/bulk/queue';
 import { BulkInviteWorker } from '../../lib/bulk/worker';
 import { readClientConfig } from '../../lib/openai/config';
@@ -21,13 +21,13 @@ const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
 useSimulator(simulator);
 let queue: LocalQueue;
 let deadLetterQueue: LocalQueue;
-let pacer: AdaptivePacer;
+let pacer: EndpointPacers;
 
 const workerWith = (options: { maxRetries?: number; queue?: LocalQueue } = {}) => {
   const config = { ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY };
   const client = createInvitesClient(config, {
     maxRetries: options.maxRetries ?? 0,
-    beforeAttempt: () => pacer.take(),
+    beforeAttempt: (request) => pacer.for(request).take(),
     fetch: pacedFetch(pacer),
   });
   return new BulkInviteWorker({ client, pacer, queue: options.queue ?? queue, deadLetterQueue });
@@ -42,7 +42,7 @@ const invite = (email: string) => ({ email, role: 'reader' });
 beforeEach(() => {
   deadLetterQueue = new LocalQueue({ name: 'dlq' });
   queue = new LocalQueue({ name: 'bulk' });
-  pacer = new AdaptivePacer(100);
+  pacer = new EndpointPacers(100);
 });
 
 describe('the bulk worker', () => {
@@ -115,7 +115,9 @@ describe('the bulk worker', () => {
   });
 
   it('re-sends, without calling OpenAI, what its paused pacer could not start before the deadline', async () => {
-    pacer.observe({ sentAt: Date.now(), status: 429, waitMs: 120_000 });
+    pacer
+      .for({ method: 'POST', url: `${simulator.url}/organization/invites` })
+      .observe({ sentAt: Date.now(), status: 429, waitMs: 120_000 });
     const record = sqsRecord(invite('paused@example.com'), { attributes: { [ATTRIBUTE.attempt]: '3' } });
 
     const response = await run(workerWith(), record);
@@ -128,6 +130,18 @@ describe('the bulk worker', () => {
       errorCode: 'rate_limit_paused',
       delaySeconds: 120,
     });
+  });
+
+  it('creates while the list endpoint is paused: each endpoint has its own pacer', async () => {
+    const list = pacer.for({ method: 'GET', url: `${simulator.url}/organization/invites` });
+    list.observe({ sentAt: Date.now(), status: 429, waitMs: 120_000 });
+
+    const response = await run(workerWith(), sqsRecord(invite('while-listing-waits@example.com')));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(simulator.invites.map((each) => each.email)).toEqual(['while-listing-waits@example.com']);
+    expect(lastRecordLog()).toMatchObject({ outcome: 'created' });
+    expect(list.waitMs()).toBeGreaterThan(100_000);
   });
 
   it("keeps its pacer's state from one invocation to the next, as a warm container does", async () => {
