@@ -31,6 +31,8 @@ export interface StackConfig {
   readonly workerMaxBatchingWindowSeconds: number;
   /** Receives of one bulk message before it moves to the DLQ. */
   readonly maxReceiveCount: number;
+  /** OFFBOARD_MEMBERS of the worker: remove leavers who are already members (never owners). */
+  readonly offboardMembers: boolean;
   /** Alarms notify this address through an SNS topic; unset = alarms without notification. */
   readonly alarmEmail?: string;
   /** Retention of every function's and the API's log group. */
@@ -75,6 +77,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   workerBatchSize: 10,
   workerMaxBatchingWindowSeconds: 5,
   maxReceiveCount: 5,
+  offboardMembers: false,
   logRetentionDays: RetentionDays.ONE_MONTH,
   webhookSecretsSecretId: 'openai-invites/webhook-secrets',
   webhookDefaultRole: 'reader',
@@ -295,6 +298,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     sweepSchedule: schedule(raw, 'sweepSchedule', defaults.sweepSchedule),
     reinviteExpired: flag(raw, 'reinviteExpired', defaults.reinviteExpired),
     reinviteMaxTimes: integer(raw, 'reinviteMaxTimes', defaults.reinviteMaxTimes, 0, 20),
+    offboardMembers: flag(raw, 'offboardMembers', defaults.offboardMembers),
     setApiGatewayAccountRole: flag(raw, 'setApiGatewayAccountRole', defaults.setApiGatewayAccountRole),
     sourceMaps: flag(raw, 'sourceMaps', defaults.sourceMaps),
   };

@@ -9,10 +9,18 @@
  * option, SIMULATOR_INVITE_SHAPE=legacy or `PATCH /_simulator/options`, the older one
  * (`invited_at` only); invites expire after `inviteTtlSeconds` or at once with
  * `POST /_simulator/invites/{id}/expire`, then behave as `expiredInvites` says.
+ * It also models the organization's users (`/v1/organization/users`): accepting an invite makes
+ * one with the invite's email and role; more, owners included, are seeded with the `users` option
+ * or `POST /_simulator/users`.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { InviteDeleteResponse, InviteProject, OrganizationRole } from '../lib/openai/types';
+import type {
+  InviteDeleteResponse,
+  InviteProject,
+  OrganizationRole,
+  UserDeleteResponse,
+} from '../lib/openai/types';
 import { close, listen } from './loopback-server';
 import { checkLocalRequest, ForbiddenLocalRequestError } from './request-guard';
 
@@ -83,6 +91,23 @@ export interface SimulatedInvite {
   projects: InviteProject[];
 }
 
+/** A member of the simulated organization. */
+export interface SimulatedUser {
+  object: 'organization.user';
+  id: string;
+  name: string;
+  email: string;
+  role: OrganizationRole;
+  added_at: number;
+}
+
+/** A user to seed: the organization's owner, or a member who joined before the product. */
+export interface UserSeed {
+  email: string;
+  role?: OrganizationRole;
+  name?: string;
+}
+
 export interface SimulatorOptions {
   /** Accepted Bearer keys; empty accepts any non-empty key. */
   apiKeys?: string[];
@@ -97,6 +122,8 @@ export interface SimulatorOptions {
   inviteShape?: InviteShape;
   /** Default `expire`. */
   expiredInvites?: ExpiryBehaviour;
+  /** Members the organization starts with (and returns to on `reset()`), e.g. its owner. */
+  users?: UserSeed[];
 }
 
 /** SIMULATOR_INVITE_SHAPE=legacy makes `npm start`'s simulator answer `invited_at` only. */
@@ -168,6 +195,8 @@ class TokenBucket {
 export class InvitesSimulator {
   /** Every invite ever created, oldest first (list order). */
   readonly invites: SimulatedInvite[] = [];
+  /** The organization's members, oldest first (list order). */
+  readonly users: SimulatedUser[] = [];
   readonly requests: RecordedRequest[] = [];
   options: SimulatorOptions;
   /** What the simulator was started with: `reset()` returns to it. */
@@ -181,6 +210,7 @@ export class InvitesSimulator {
     this.#initialOptions = { inviteShape: inviteShapeFrom(process.env), ...options };
     this.options = { ...this.#initialOptions };
     this.setRateLimit(options.rateLimit);
+    for (const user of options.users ?? []) this.seedUser(user);
   }
 
   /** `http://127.0.0.1:PORT/v1`, the base URL to give a client. */
@@ -227,6 +257,22 @@ export class InvitesSimulator {
     if (!invite) throw new Error(`No invite ${inviteId}`);
     invite.status = 'accepted';
     invite.accepted_at = Math.floor(Date.now() / 1000);
+    // Accepting is joining: the invite's email becomes a member with the invite's role.
+    if (!this.#userOf(invite.email)) this.seedUser({ email: invite.email, role: invite.role });
+  }
+
+  /** Adds a member directly (an owner, or someone who joined outside the product). */
+  seedUser({ email, role = 'reader', name }: UserSeed): SimulatedUser {
+    const user: SimulatedUser = {
+      object: 'organization.user',
+      id: `user-${randomBytes(12).toString('base64url')}`,
+      name: name ?? email.split('@')[0]!,
+      email,
+      role,
+      added_at: Math.floor(Date.now() / 1000),
+    };
+    this.users.push(user);
+    return user;
   }
 
   /**
@@ -253,12 +299,14 @@ export class InvitesSimulator {
    */
   reset(): void {
     this.invites.length = 0;
+    this.users.length = 0;
     this.requests.length = 0;
     this.clearFaults();
     // In place: callers may hold `options` (the control API's state answer shows the same object).
     for (const key of Object.keys(this.options)) delete this.options[key as keyof SimulatorOptions];
     Object.assign(this.options, this.#initialOptions);
     this.setRateLimit(this.#initialOptions.rateLimit);
+    for (const user of this.#initialOptions.users ?? []) this.seedUser(user);
   }
 
   #create(email: string, role: OrganizationRole, projects: InviteProject[]): SimulatedInvite {
@@ -286,9 +334,17 @@ export class InvitesSimulator {
     }
   }
 
-  /** Does an invite of this email stop a new one? */
+  #userOf(email: string): SimulatedUser | undefined {
+    const wanted = email.toLowerCase();
+    return this.users.find((user) => user.email.toLowerCase() === wanted);
+  }
+
+  /**
+   * Does an invite of this email stop a new one? An accepted one no longer does: membership
+   * does (see `#createFromBody`), so a removed member can be invited again.
+   */
   #blocks(invite: SimulatedInvite): boolean {
-    if (invite.status === 'pending' || invite.status === 'accepted') return true;
+    if (invite.status === 'pending') return true;
     return invite.status === 'expired' && this.options.expiredInvites === 'block';
   }
 
@@ -419,7 +475,10 @@ export class InvitesSimulator {
     const accept = /^POST \/invites\/([^/]+)\/accept$/.exec(action);
     const expire = /^POST \/invites\/([^/]+)\/expire$/.exec(action);
     if (action === 'GET /state')
-      return [200, { invites: this.invites, requests: this.requests, options: this.options }];
+      return [
+        200,
+        { invites: this.invites, users: this.users, requests: this.requests, options: this.options },
+      ];
     if (action === 'POST /reset') {
       this.reset();
       return [200, { reset: true }];
@@ -433,6 +492,16 @@ export class InvitesSimulator {
       Object.assign(this.options, rest);
       if ('rateLimit' in input) this.setRateLimit(rateLimit ?? undefined);
       return [200, this.options];
+    }
+    if (action === 'POST /users') {
+      const seed = input as Partial<UserSeed>;
+      if (typeof seed.email !== 'string' || !seed.email.includes('@'))
+        return [400, errorBody("Invalid 'email'.", 'invalid_request_error', null, 'email')];
+      if (seed.role !== undefined && seed.role !== 'reader' && seed.role !== 'owner')
+        return [400, errorBody("Invalid 'role'.", 'invalid_request_error', null, 'role')];
+      if (this.#userOf(seed.email))
+        return [409, errorBody('This user is already a member.', 'invalid_request_error')];
+      return [200, this.seedUser({ email: seed.email, role: seed.role, name: seed.name })];
     }
     if (accept) {
       const invite = this.invites.find((candidate) => candidate.id === decodeURIComponent(accept[1]!));
@@ -453,6 +522,10 @@ export class InvitesSimulator {
   #route(method: string, path: string, query: URLSearchParams, body: string): [number, unknown] {
     this.#refreshExpiry();
     const item = /^\/organization\/invites\/([^/]+)$/.exec(path);
+    const user = /^\/organization\/users\/([^/]+)$/.exec(path);
+    if (path === '/organization/users' && method === 'GET') return this.#listUsers(query);
+    if (user && method === 'GET') return this.#retrieveUser(decodeURIComponent(user[1]!));
+    if (user && method === 'DELETE') return this.#deleteUser(decodeURIComponent(user[1]!));
     if (path === '/organization/invites' && method === 'POST') return this.#createFromBody(body);
     if (path === '/organization/invites' && method === 'GET') return this.#list(query);
     if (item && method === 'GET') return this.#retrieve(decodeURIComponent(item[1]!));
@@ -478,7 +551,9 @@ export class InvitesSimulator {
     if (!Array.isArray(projects))
       return [400, errorBody("Invalid 'projects'.", 'invalid_request_error', null, 'projects')];
     const email = request.email.toLowerCase();
-    const taken = this.invites.some((invite) => invite.email.toLowerCase() === email && this.#blocks(invite));
+    const taken =
+      this.#userOf(email) !== undefined ||
+      this.invites.some((invite) => invite.email.toLowerCase() === email && this.#blocks(invite));
     if (taken) {
       const { status, code, message } = this.options.duplicateAnswer ?? DEFAULT_DUPLICATE_ANSWER;
       return [status, errorBody(message, 'invalid_request_error', code, 'email')];
@@ -487,31 +562,36 @@ export class InvitesSimulator {
   }
 
   #list(query: URLSearchParams): [number, unknown] {
-    const limitText = query.get('limit');
-    const limit = limitText === null ? 20 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
-      return [400, errorBody('limit must be between 1 and 100.', 'invalid_request_error', null, 'limit')];
+    return page(this.invites, query, 'invite', (invite) => this.#render(invite));
+  }
+
+  /** `emails` is an array parameter: repeated, `emails=a&emails=b`; matched as given. */
+  #listUsers(query: URLSearchParams): [number, unknown] {
+    const emails = query.getAll('emails');
+    const users = emails.length ? this.users.filter((user) => emails.includes(user.email)) : this.users;
+    return page(users, query, 'user', (user) => ({ ...user }));
+  }
+
+  #retrieveUser(id: string): [number, unknown] {
+    const user = this.users.find((candidate) => candidate.id === id);
+    if (!user) return [404, errorBody(`No user found with id '${id}'.`, 'invalid_request_error')];
+    return [200, { ...user }];
+  }
+
+  /**
+   * Removes a member. Owners may be removed (OpenAI's API does not say otherwise), except the
+   * last one: an organization cannot be left without an owner, as OpenAI's dashboard enforces.
+   */
+  #deleteUser(id: string): [number, unknown] {
+    const index = this.users.findIndex((candidate) => candidate.id === id);
+    if (index < 0) return [404, errorBody(`No user found with id '${id}'.`, 'invalid_request_error')];
+    const owners = this.users.filter((user) => user.role === 'owner');
+    if (this.users[index]!.role === 'owner' && owners.length === 1) {
+      return [400, errorBody('Cannot remove the last owner of an organization.', 'invalid_request_error')];
     }
-    const after = query.get('after');
-    let start = 0;
-    if (after !== null) {
-      const index = this.invites.findIndex((invite) => invite.id === after);
-      if (index < 0)
-        return [
-          400,
-          errorBody(`No invite found with id '${after}'.`, 'invalid_request_error', null, 'after'),
-        ];
-      start = index + 1;
-    }
-    const data = this.invites.slice(start, start + limit);
-    const page = {
-      object: 'list',
-      data: data.map((invite) => this.#render(invite)),
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
-      has_more: start + limit < this.invites.length,
-    };
-    return [200, page];
+    this.users.splice(index, 1);
+    const answer: UserDeleteResponse = { object: 'organization.user.deleted', id, deleted: true };
+    return [200, answer];
   }
 
   #retrieve(id: string): [number, unknown] {
@@ -534,6 +614,39 @@ export class InvitesSimulator {
     return [200, answer];
   }
 }
+
+/** One cursor page of `items` (OpenAI's list shape: limit 1–100, default 20; `after` an id). */
+const page = <T extends { id: string }>(
+  items: T[],
+  query: URLSearchParams,
+  noun: string,
+  render: (item: T) => unknown,
+): [number, unknown] => {
+  const limitText = query.get('limit');
+  const limit = limitText === null ? 20 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) {
+    return [400, errorBody('limit must be between 1 and 100.', 'invalid_request_error', null, 'limit')];
+  }
+  const after = query.get('after');
+  let start = 0;
+  if (after !== null) {
+    const index = items.findIndex((item) => item.id === after);
+    if (index < 0)
+      return [400, errorBody(`No ${noun} found with id '${after}'.`, 'invalid_request_error', null, 'after')];
+    start = index + 1;
+  }
+  const data = items.slice(start, start + limit);
+  return [
+    200,
+    {
+      object: 'list',
+      data: data.map(render),
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: start + limit < items.length,
+    },
+  ];
+};
 
 const readBody = async (req: IncomingMessage): Promise<string> => {
   const chunks: Buffer[] = [];

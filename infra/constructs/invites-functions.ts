@@ -143,6 +143,8 @@ export class InvitesFunctions extends ResourceGroup {
         [ENV.workerMaxConcurrency]: String(config.workerMaxConcurrency),
         // So the worker checks the timing model (lib/bulk/timing.ts) against its real batch size too.
         [ENV.workerBatchSize]: String(config.workerBatchSize),
+        // Removing members is destructive: off unless context offboardMembers asks for it.
+        [ENV.offboardMembers]: String(config.offboardMembers),
       },
     );
     // Permanent failures go to the DLQ at once, with their reason.

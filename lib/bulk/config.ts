@@ -1,6 +1,6 @@
 /** The bulk queue's and the worker's configuration from the environment (README, "Configuration"). */
 import { ConfigurationError } from '../commons/errors';
-import { ENV, type Env, integerFrom, stringFrom } from '../commons/env';
+import { booleanFrom, ENV, type Env, integerFrom, stringFrom } from '../commons/env';
 import { readClientConfig } from '../openai/config';
 import { checkTimingModel } from './timing';
 
@@ -30,6 +30,11 @@ export interface WorkerConfig {
   retryBaseSeconds: number;
   /** The event source's batch size, for the timing check: WORKER_BATCH_SIZE (unset: not checked here). */
   batchSize?: number;
+  /**
+   * Remove a leaver who is already a member from the organization (never an owner):
+   * OFFBOARD_MEMBERS, default false (destructive, so only when asked for).
+   */
+  offboardMembers?: boolean;
 }
 
 export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
@@ -40,9 +45,10 @@ export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
   // Lambda's event source accepts a maximum concurrency from 2 to 1000.
   const maxConcurrency = integerFrom(env, ENV.workerMaxConcurrency, DEFAULT_WORKER_MAX_CONCURRENCY, 1, 1000);
   const retryBaseSeconds = integerFrom(env, ENV.workerRetryBaseSeconds, 5, 0, 900);
+  const offboardMembers = booleanFrom(env, ENV.offboardMembers, false);
   // Checked when the batch size is known (the stack checks its own at synth, lib/bulk/timing.ts).
   if (stringFrom(env, ENV.workerBatchSize) === undefined)
-    return { rateLimitRps, maxConcurrency, retryBaseSeconds };
+    return { rateLimitRps, maxConcurrency, retryBaseSeconds, offboardMembers };
   const batchSize = integerFrom(env, ENV.workerBatchSize, 10, 1, 10_000);
   const { deadlineMs, attemptTimeoutMs } = readClientConfig(env);
   const [problem] = checkTimingModel({
@@ -53,5 +59,5 @@ export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
     attemptTimeoutMs,
   });
   if (problem) throw new ConfigurationError(problem);
-  return { rateLimitRps, maxConcurrency, retryBaseSeconds, batchSize };
+  return { rateLimitRps, maxConcurrency, retryBaseSeconds, batchSize, offboardMembers };
 };

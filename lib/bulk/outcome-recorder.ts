@@ -43,6 +43,11 @@ export class OutcomeRecorder {
     await this.#record(meta, { email, outcome: 'revoked', status: 'revoked', inviteId });
   }
 
+  /** A leaver removed from the OpenAI organization (OFFBOARD_MEMBERS). */
+  async offboarded(meta: MessageMeta, email: string): Promise<void> {
+    await this.#record(meta, { email, outcome: 'revoked', status: 'offboarded' });
+  }
+
   /** A record that will not succeed (dead-lettered, or a leaver who needs offboarding by a person). */
   async failed(meta: MessageMeta, email: string | undefined, code: string, message: string): Promise<void> {
     // Without an email there is no person to record (a body that is not an invite at all).

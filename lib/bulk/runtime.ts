@@ -72,6 +72,7 @@ export const createBulkWorker = (
     }),
     failurePolicy: { retryBaseSeconds: workerConfig.retryBaseSeconds },
     ledger: findLedger(),
+    offboardMembers: workerConfig.offboardMembers ?? false,
   });
 };
 

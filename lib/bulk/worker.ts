@@ -6,8 +6,9 @@
  *
  * - Invite: created, or "already invited / already a member" (deduplicated), so a redelivered
  *   message never makes a second invite.
- * - Revocation: the pending invite for the email is deleted; none → success; only an accepted
- *   one → logged as needing offboarding (remove the member in OpenAI) and counted as handled.
+ * - Revocation: the pending invite for the email is deleted; none → success; an accepted one (or
+ *   a member without one) → with `offboardMembers`, the user is removed (an owner never:
+ *   dead-lettered `owner_not_removed`); without, logged and recorded as needing offboarding.
  * - Whole job: fanned out into one-invite messages (fan-out.ts), or dead-lettered once, whole.
  * - Poison (not JSON, an invalid invite or email): dead-lettered at once with its reason.
  * - A failure: `throttle` → re-sent with a delay (no receive consumed); `retry` → reported in
@@ -31,6 +32,7 @@ import { type DecodedRecord, decodeRecord, encodeThrottledResend, type MessageMe
 import { OutcomeRecorder } from './outcome-recorder';
 import type { AdaptivePacer } from './pacer';
 import type { MessageQueue } from './queue';
+import { offboardMember } from './offboard-member';
 import { revokeInvite } from './revoke-invite';
 
 export interface BulkWorkerOptions {
@@ -45,6 +47,8 @@ export interface BulkWorkerOptions {
   failurePolicy?: FailurePolicyOptions;
   /** Where settled outcomes are recorded (job progress); none = not recorded. */
   ledger?: Ledger;
+  /** Remove leavers who are already members (OFFBOARD_MEMBERS); default false. */
+  offboardMembers?: boolean;
 }
 
 type Outcome =
@@ -56,7 +60,8 @@ type Outcome =
   | 'throttled'
   | 'revoked'
   | 'revoke_no_pending_invite'
-  | 'revoke_needs_offboarding';
+  | 'revoke_needs_offboarding'
+  | 'offboarded';
 
 /** Thrown for a record to be retried; carries nothing secret. */
 class RetryLater extends Error {}
@@ -173,11 +178,19 @@ export class BulkInviteWorker {
   /**
    * A revocation: delete the pending invite for the email. No invite → nothing to do; only an
    * accepted one (or OpenAI refusing because it was accepted meanwhile) → the person is already a
-   * member, which needs offboarding in OpenAI: logged as a warning and counted as handled.
+   * member: removed with `offboardMembers` (#offboard), else logged as a warning, recorded as
+   * needing offboarding in OpenAI and counted as handled.
    */
   async #revoke(record: SQSRecord, email: string, meta: MessageMeta, deadline: number): Promise<Outcome> {
     const revocation = await revokeInvite(this.#options.client, email, { deadline });
-    if (revocation.outcome === 'no_pending_invite') {
+    // A member may have joined without an invite of ours still listed: only offboarding asks.
+    const offboarded =
+      this.#options.offboardMembers && revocation.outcome !== 'revoked'
+        ? await this.#offboard(email, meta, deadline)
+        : undefined;
+    if (offboarded) return offboarded;
+    // Offboarding found no member (an accepted invite's user already gone): nothing is left to do.
+    if (revocation.outcome === 'no_pending_invite' || offboarded === null) {
       this.#count('RevocationsWithoutInvite');
       await this.#recorder.revoked(meta, email);
       return 'revoke_no_pending_invite';
@@ -210,6 +223,28 @@ export class BulkInviteWorker {
     };
     logger.info('audit', { audit });
     return 'revoked';
+  }
+
+  /**
+   * Removes the member with this email; null when there is none. An owner throws
+   * `OwnerNotRemovedError`: the failure policy dead-letters it.
+   */
+  async #offboard(email: string, meta: MessageMeta, deadline: number): Promise<Outcome | null> {
+    const offboarding = await offboardMember(this.#options.client, email, { deadline });
+    if (offboarding.outcome === 'not_a_member') return null;
+    const { user } = offboarding;
+    this.#count('MembersOffboarded');
+    await this.#recorder.offboarded(meta, email);
+    const audit = {
+      action: 'user.removed',
+      caller: `bulk:${meta.source}`,
+      jobId: meta.jobId,
+      email,
+      userId: user.id,
+      role: user.role,
+    };
+    logger.info('audit', { audit });
+    return 'offboarded';
   }
 
   async #fanOut(record: SQSRecord, body: object, meta: MessageMeta): Promise<Outcome> {

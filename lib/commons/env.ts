@@ -25,6 +25,8 @@ export const ENV = {
   workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
   workerRetryBaseSeconds: 'WORKER_RETRY_BASE_SECONDS',
   workerBatchSize: 'WORKER_BATCH_SIZE',
+  /** `true`: a leaver who is already a member is removed from the organization (never an owner). */
+  offboardMembers: 'OFFBOARD_MEMBERS',
   // HR webhooks
   webhookSecretsSecretId: 'WEBHOOK_SECRETS_SECRET_ID',
   webhookSecretsMaxAgeSeconds: 'WEBHOOK_SECRETS_MAX_AGE_SECONDS',
@@ -59,6 +61,14 @@ export const integerFrom = (env: Env, name: EnvName, fallback: number, min: numb
     throw new ConfigurationError(`Environment variable ${name} must be an integer from ${min} to ${max}.`);
   }
   return value;
+};
+
+/** `true` or `false` (any case), `fallback` when unset or blank; anything else is a ConfigurationError. */
+export const booleanFrom = (env: Env, name: EnvName, fallback: boolean): boolean => {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigurationError(`Environment variable ${name} must be true or false.`);
 };
 
 /** An http(s) URL without trailing slashes, `fallback` when unset or blank. */

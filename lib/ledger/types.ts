@@ -18,7 +18,8 @@ export type Source = string;
 export interface InviteRecord {
   email: string;
   inviteId?: string;
-  status?: InviteStatus | 'revoked';
+  /** `offboarded`: the person was removed from the organization (OFFBOARD_MEMBERS). */
+  status?: InviteStatus | 'revoked' | 'offboarded';
   role?: string;
   projects?: InviteProject[];
   source: Source;

@@ -1,5 +1,6 @@
 /**
- * A small typed client for OpenAI's `/organization/invites` endpoints on global `fetch`.
+ * A small typed client for OpenAI's `/organization/invites` endpoints on global `fetch`, and the
+ * `/organization/users` calls that offboarding needs (list by email, delete).
  *
  * Why not the `openai` SDK: it needs Node 22 from 7.x, weighs ≈ 395 KB in a bundle and retries
  * POST on 409 without an idempotency key (DESIGN.md). This client retries with capped, jittered
@@ -26,6 +27,7 @@ import {
 } from './errors';
 import { errorFromAnswer } from './error-answer';
 import { readInvite, readInviteDeleted, readInviteList } from './invite-shape';
+import { readUserDeleted, readUserList } from './user-shape';
 import { hasSameTerms, isExpiredInvite, isLivePendingInvite } from './invite-terms';
 import type {
   Invite,
@@ -33,6 +35,10 @@ import type {
   InviteListResponse,
   InviteRequest,
   ListInvitesParams,
+  ListUsersParams,
+  OrganizationUser,
+  UserDeleteResponse,
+  UserListResponse,
 } from './types';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus } from './retry-policy';
 import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from './upstream-answers';
@@ -107,7 +113,7 @@ export interface CreateInviteResult {
 interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
-  query?: Record<string, string | number | undefined>;
+  query?: Query;
   body?: unknown;
   /** Reads a 2xx body (invite-shape.ts); throws UpstreamMalformedResponseError. */
   read: (body: unknown, requestId?: string) => T;
@@ -128,6 +134,9 @@ type AttemptOutcome =
       retryAfterMs?: number;
       requestId?: string;
     };
+
+/** Query parameters; an array is sent repeated (`emails=a&emails=b`), as OpenAI's spec asks. */
+type Query = Record<string, string | number | string[] | undefined>;
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -324,6 +333,62 @@ export class OpenAIInvitesClient {
     }
   }
 
+  /** A page of the organization's users (`emails` narrows it to those addresses). */
+  async listUsers(params: ListUsersParams = {}, options: CallOptions = {}): Promise<UserListResponse> {
+    return this.#request(
+      { method: 'GET', path: '/organization/users', query: { ...params }, read: readUserList },
+      options,
+    );
+  }
+
+  /** Every user (of `emails`, when given), reading pages of 100 and following `last_id`. */
+  async *listAllUsers(
+    params: Pick<ListUsersParams, 'emails'> = {},
+    options: CallOptions = {},
+  ): AsyncGenerator<OrganizationUser> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.listUsers({ ...params, limit: LIST_ALL_PAGE_SIZE, after }, options);
+      yield* page.data;
+      if (!page.has_more) return;
+      const next = page.last_id ?? page.data.at(-1)?.id;
+      if (!next || next === after) {
+        throw new UpstreamMalformedResponseError('has_more is true but the page gives no new cursor.');
+      }
+      after = next;
+    }
+  }
+
+  /**
+   * The member with this email (compared case-insensitively), if there is one. Whether OpenAI's
+   * `emails` filter ignores case is undocumented: it is sent the address as given and lowercased,
+   * and every answer is checked here.
+   */
+  async findUserByEmail(email: string, options: CallOptions = {}): Promise<OrganizationUser | undefined> {
+    const wanted = email.toLowerCase();
+    const candidates = [...new Set([email, wanted])];
+    for await (const user of this.listAllUsers({ emails: candidates }, options)) {
+      if (user.email.toLowerCase() === wanted) return user;
+    }
+    return undefined;
+  }
+
+  /**
+   * Removes a user from the organization. A 404 after an unclear earlier attempt counts as
+   * deleted (that attempt did it); a plain 404 is `NotFoundError`.
+   */
+  async deleteUser(userId: string, options: CallOptions = {}): Promise<UserDeleteResponse> {
+    return this.#request(
+      {
+        method: 'DELETE',
+        path: `/organization/users/${encodeURIComponent(userId)}`,
+        read: readUserDeleted,
+        notFoundAfterUnclearAttempt: { object: 'organization.user.deleted', id: userId, deleted: true },
+      },
+      options,
+    );
+  }
+
   async #request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {
     const deadline = options.deadline ?? Date.now() + this.#deadlineMs;
     const url = this.#url(spec.path, spec.query);
@@ -430,10 +495,11 @@ export class OpenAIInvitesClient {
     };
   }
 
-  #url(path: string, query?: Record<string, string | number | undefined>): string {
+  #url(path: string, query?: Query): string {
     const search = new URLSearchParams();
     for (const [name, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) search.set(name, String(value));
+      if (Array.isArray(value)) for (const item of value) search.append(name, item);
+      else if (value !== undefined) search.set(name, String(value));
     }
     const suffix = search.size > 0 ? `?${search}` : '';
     return `${this.baseUrl}${path}${suffix}`;

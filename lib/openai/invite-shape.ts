@@ -43,7 +43,8 @@ const upstreamDeletedSchema = z.looseObject({
   deleted: z.boolean(),
 });
 
-const checked = <T>(schema: z.ZodMiniType<T>, body: unknown, where: string, requestId?: string): T => {
+/** The body read by `schema`, or a 502 naming the first field that is not as expected. */
+export const checked = <T>(schema: z.ZodMiniType<T>, body: unknown, where: string, requestId?: string): T => {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -65,3 +65,43 @@ export interface ListInvitesParams {
   /** Cursor: the id of the last invite of the previous page. */
   after?: string;
 }
+
+/**
+ * A member of the organization (`GET /organization/users`). OpenAI's spec says `owner` or
+ * `reader`; a role it adds later passes through as its string, as do unknown fields.
+ */
+export interface OrganizationUser {
+  object: 'organization.user';
+  id: string;
+  email: string;
+  /** Empty when OpenAI gives none. */
+  name: string;
+  role: OrganizationRole | (string & {});
+  /** Unix seconds when the user joined; null when OpenAI gives none. */
+  added_at: number | null;
+  [field: string]: unknown;
+}
+
+export interface UserListResponse {
+  object: 'list';
+  data: OrganizationUser[];
+  first_id?: string | null;
+  last_id?: string | null;
+  has_more: boolean;
+  [field: string]: unknown;
+}
+
+export interface UserDeleteResponse {
+  object: 'organization.user.deleted';
+  id: string;
+  deleted: boolean;
+}
+
+export interface ListUsersParams {
+  /** 1–100, OpenAI's default 20. */
+  limit?: number;
+  /** Cursor: the id of the last user of the previous page. */
+  after?: string;
+  /** Only users with these emails; sent as `emails=a&emails=b` (an array query parameter). */
+  emails?: string[];
+}

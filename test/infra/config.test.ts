@@ -53,9 +53,23 @@ describe('parseStackConfig', () => {
 
   it('reads the switches of issue 17 from `-c key=value` strings', () => {
     expect(
-      from({ setApiGatewayAccountRole: 'true', sourceMaps: 'true', webhookWafRateLimit: '300' }),
-    ).toMatchObject({ setApiGatewayAccountRole: true, sourceMaps: true, webhookWafRateLimit: 300 });
-    expect(from({})).toMatchObject({ setApiGatewayAccountRole: false, sourceMaps: false });
+      from({
+        setApiGatewayAccountRole: 'true',
+        sourceMaps: 'true',
+        webhookWafRateLimit: '300',
+        offboardMembers: 'true',
+      }),
+    ).toMatchObject({
+      setApiGatewayAccountRole: true,
+      sourceMaps: true,
+      webhookWafRateLimit: 300,
+      offboardMembers: true,
+    });
+    expect(from({})).toMatchObject({
+      setApiGatewayAccountRole: false,
+      sourceMaps: false,
+      offboardMembers: false,
+    });
     expect(from({}).webhookWafRateLimit).toBeUndefined();
   });
 

@@ -45,6 +45,7 @@ const future = synthStack(
     workerMaxConcurrency: 4,
     openAiRateLimitRps: 9,
     maxReceiveCount: 3,
+    offboardMembers: true,
   },
   {
     routes: [...ROUTES, FUTURE_ROUTE],
@@ -490,6 +491,7 @@ describe('the bulk queue', () => {
           OPENAI_RATE_LIMIT_RPS: '5',
           WORKER_MAX_CONCURRENCY: '2',
           WORKER_BATCH_SIZE: '10',
+          OFFBOARD_MEMBERS: 'false',
           OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
         },
       },
@@ -529,6 +531,7 @@ describe('the bulk queue', () => {
           OPENAI_RATE_LIMIT_RPS: '9',
           WORKER_MAX_CONCURRENCY: '4',
           WORKER_BATCH_SIZE: '7',
+          OFFBOARD_MEMBERS: 'true',
           OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
         },
       },

@@ -19,6 +19,8 @@ export interface WorkerOptions {
   maxRetries?: number;
   /** The containers' pacer settings (e.g. a higher floor for time-compressed episodes). */
   pacing?: PacerOptions;
+  /** OFFBOARD_MEMBERS for the containers (default false). */
+  offboardMembers?: boolean;
 }
 
 export interface RunningWorkers {
@@ -37,7 +39,7 @@ export const startWorkers = (options: WorkerOptions): RunningWorkers => {
     handlerFor: () => {
       const worker = createBulkWorker(
         config,
-        { rateLimitRps, maxConcurrency, retryBaseSeconds: 1 },
+        { rateLimitRps, maxConcurrency, retryBaseSeconds: 1, offboardMembers: options.offboardMembers },
         options.pacing,
       );
       return async (event, context) => {

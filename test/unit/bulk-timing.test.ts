@@ -33,4 +33,15 @@ describe('readWorkerConfig', () => {
       batchSize: 10,
     });
   });
+
+  it('reads OFFBOARD_MEMBERS as true or false, default false, and refuses anything else', () => {
+    expect(readWorkerConfig({}).offboardMembers).toBe(false);
+    expect(readWorkerConfig({ OFFBOARD_MEMBERS: 'TRUE' }).offboardMembers).toBe(true);
+    expect(readWorkerConfig({ OFFBOARD_MEMBERS: 'false', WORKER_BATCH_SIZE: '1' }).offboardMembers).toBe(
+      false,
+    );
+    expect(() => readWorkerConfig({ OFFBOARD_MEMBERS: 'yes' })).toThrow(
+      /OFFBOARD_MEMBERS must be true or false/,
+    );
+  });
 });
