@@ -1,6 +1,5 @@
 /** The invite sweeper's configuration from the environment (README, "Configuration"). */
-import { ENV, type Env, integerFrom } from '../commons/env';
-import { ConfigurationError } from '../commons/errors';
+import { booleanFrom, ENV, type Env, integerFrom } from '../commons/env';
 
 export const DEFAULT_REINVITE_MAX_TIMES = 2;
 
@@ -10,14 +9,6 @@ export interface SweepConfig {
   /** REINVITE_MAX_TIMES (default 2, 0–20): re-invites per email, ever. */
   maxTimes: number;
 }
-
-const booleanFrom = (env: Env, name: typeof ENV.reinviteExpired, fallback: boolean): boolean => {
-  const raw = env[name]?.trim().toLowerCase();
-  if (!raw) return fallback;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  throw new ConfigurationError(`Environment variable ${name} must be true or false.`);
-};
 
 export const readSweepConfig = (env: Env = process.env): SweepConfig => ({
   reinviteExpired: booleanFrom(env, ENV.reinviteExpired, true),
