@@ -1,11 +1,12 @@
 /**
  * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
- * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `reconcile ROSTER` (cli/reconcile.ts) and `webhook-example PROVIDER`
+ * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep` (cli/sweep.ts) and `webhook-example PROVIDER`
  * (cli/webhook-example.ts). Exit codes: 0 all done, 1 something refused or not sent, 2 usage.
  */
 import { readFileSync } from 'node:fs';
 import { BULK_USAGE, bulkInvite } from './bulk-invite';
 import { RECONCILE_USAGE, reconcile } from './reconcile';
+import { SWEEP_USAGE, sweep } from './sweep';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
 
 const USAGE = `Usage: openai-invites COMMAND [options]
@@ -13,6 +14,7 @@ const USAGE = `Usage: openai-invites COMMAND [options]
 Commands:
   bulk-invite FILE          check a CSV or JSONL file of invites and send it as bulk jobs
   reconcile ROSTER          plan (and with --apply make) the organization match a roster
+  sweep                     re-invite expired invites now (npm start; deployed: on a schedule)
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
 
   --version, -v             print the version
@@ -21,6 +23,8 @@ Commands:
 ${BULK_USAGE}
 
 ${RECONCILE_USAGE}
+
+${SWEEP_USAGE}
 
 ${WEBHOOK_USAGE}`;
 
@@ -33,6 +37,7 @@ const main = async (argv: string[]): Promise<number> => {
   if (command === 'bulk-invite') return bulkInvite(rest);
   if (command === 'webhook-example') return webhookExample(rest);
   if (command === 'reconcile') return reconcile(rest);
+  if (command === 'sweep') return sweep(rest);
   if (command === '--version' || command === '-v' || command === 'version') {
     console.log(`openai-invites ${version()}`);
     return 0;

@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { asInvitesError } from '../lib/commons/errors';
-import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from '../lib/http/errors';
+import {
+  InvalidRequestError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+} from '../lib/http/errors';
 import { errorResponse } from '../lib/http/messages';
 import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { lambdaContext } from './lambda-context';
@@ -21,8 +26,13 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway's integration timeout. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
 
+/** A local-only action, `POST /local/<name>` with a JSON body: what has no route in the stack. */
+export type LocalAction = (body: unknown) => Promise<unknown>;
+
 export interface LocalGatewayOptions {
   routes?: readonly Route[];
+  /** Served outside `/v1` (no OpenAI client reaches them by accident), behind the same guard. */
+  localActions?: Readonly<Record<string, LocalAction>>;
   /** Loads a function's handler by its file name under `functions/`. */
   loadHandler?: (functionName: string) => Promise<ProxyHandler>;
 }
@@ -85,6 +95,7 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResult): void =
 export class LocalGateway {
   readonly #routes: readonly Route[];
   readonly #loadHandler: (functionName: string) => Promise<ProxyHandler>;
+  readonly #localActions: Readonly<Record<string, LocalAction>>;
   #server?: Server;
   #url = '';
   #port = 0;
@@ -92,6 +103,7 @@ export class LocalGateway {
   constructor(options: LocalGatewayOptions = {}) {
     this.#routes = options.routes ?? ROUTES;
     this.#loadHandler = options.loadHandler ?? loadFunctionHandler;
+    this.#localActions = options.localActions ?? {};
   }
 
   /** `http://127.0.0.1:PORT/v1`. */
@@ -130,6 +142,25 @@ export class LocalGateway {
   }
 
   async #dispatch(req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
+    const local = /^\/local\/([a-z-]+)$/.exec(url.pathname);
+    const action =
+      local && Object.hasOwn(this.#localActions, local[1]!) ? this.#localActions[local[1]!] : undefined;
+    if (local && action) {
+      if (method !== 'POST') throw new MethodNotAllowedError(method, ['POST']);
+      const text = (await readBody(req)).toString('utf8');
+      let body: unknown;
+      try {
+        body = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        throw new InvalidRequestError('The body is not valid JSON.');
+      }
+      const result = await action(body);
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(result),
+      };
+    }
     const stagePrefix = `/${STAGE}`;
     const inStage = url.pathname === stagePrefix || url.pathname.startsWith(`${stagePrefix}/`);
     const match = inStage

@@ -21,6 +21,7 @@ import { getLedger, setLedger } from '../lib/ledger/runtime';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
+import { runSweep, setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 
 /** The key the gateway sends to its own simulator: any non-empty key is accepted there. */
@@ -197,14 +198,21 @@ const main = async () => {
     `bulk worker  ${workerConfig.maxConcurrency} pollers, ${workerConfig.rateLimitRps} requests/s to the upstream in all`,
   );
 
-  const gateway = new LocalGateway();
+  setSweepClientConfig(config);
+  // `openai-invites sweep` under npm start: the stack runs it on a schedule instead.
+  const gateway = new LocalGateway({
+    localActions: {
+      sweep: (body) => runSweep({ dryRun: (body as { dry_run?: unknown } | null)?.dry_run === true }),
+    },
+  });
   const url = await gateway.start(port).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? new PortInUseError(port, 'PORT') : error;
   });
   const routes = ROUTES.map(
     (route) => `  ${route.method.padEnd(6)} ${url}${route.path}  → functions/${route.functionName}.ts`,
   );
-  console.log([`Local gateway on ${url}`, ...routes, ...lines, 'Ctrl-C stops it.'].join('\n'));
+  const local = `  POST   ${url.replace(/\/v1$/, '')}/local/sweep  → one invite sweep (openai-invites sweep)`;
+  console.log([`Local gateway on ${url}`, ...routes, local, ...lines, 'Ctrl-C stops it.'].join('\n'));
 
   const stop = async (signal: string) => {
     logger.info('stopping', { signal });

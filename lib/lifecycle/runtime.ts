@@ -8,6 +8,7 @@ import { AdaptivePacer, pacedFetch } from '../bulk/pacer';
 import { ENV } from '../commons/env';
 import { getLedger } from '../ledger/runtime';
 import type { OpenAIInvitesClient } from '../openai/client';
+import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
 import { readSweepConfig } from './config';
 import { sweepInvites, type SweepSummary } from './sweeper';
@@ -19,21 +20,23 @@ export interface SweepRequest {
 
 let pacedClient: { client: OpenAIInvitesClient; pacer: AdaptivePacer } | undefined;
 
+const pacedClientFor = (config: ClientConfig) => {
+  const { rateLimitRps, maxConcurrency } = readWorkerConfig();
+  const pacer = new AdaptivePacer(rateLimitRps / maxConcurrency);
+  return {
+    pacer,
+    client: createInvitesClient(config, { beforeAttempt: () => pacer.take(), fetch: pacedFetch(pacer) }),
+  };
+};
+
 const pacedClientOf = () => {
-  if (!pacedClient) {
-    const { rateLimitRps, maxConcurrency } = readWorkerConfig();
-    const pacer = new AdaptivePacer(rateLimitRps / maxConcurrency);
-    pacedClient = {
-      pacer,
-      client: createInvitesClient(undefined, { beforeAttempt: () => pacer.take(), fetch: pacedFetch(pacer) }),
-    };
-  }
+  pacedClient ??= pacedClientFor(readClientConfig());
   return pacedClient;
 };
 
-/** Replaces the sweeper's client (the local gateway, tests); undefined = rebuild from the environment. */
-export const setSweepClient = (client: OpenAIInvitesClient | undefined): void => {
-  pacedClient = client && { client, pacer: new AdaptivePacer(1_000) };
+/** Points the sweeper at another upstream (`npm start`'s simulator, tests); undefined = the environment's. */
+export const setSweepClientConfig = (config: ClientConfig | undefined): void => {
+  pacedClient = config && pacedClientFor(config);
 };
 
 /** One sweep, ending before `remainingMs` (the invocation's time left) runs out. */

@@ -3,7 +3,12 @@
  * DynamoDB and in memory: expired invites the product made are re-invited with their terms, up to
  * REINVITE_MAX_TIMES; others are only reported; two sweeps at once re-invite once.
  */
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sweep } from '../../cli/sweep';
+import { setLedger } from '../../lib/ledger/runtime';
+import { runSweep, setSweepClientConfig } from '../../lib/lifecycle/runtime';
+import { readClientConfig } from '../../lib/openai/config';
+import { LocalGateway } from '../../local/gateway';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
 import type { Ledger } from '../../lib/ledger/ledger';
 import { MemoryLedger } from '../../lib/ledger/memory-ledger';
@@ -209,5 +214,79 @@ describe('two sweeps at once', () => {
     expect({ ...a.skipped, ...b.skipped }).toEqual({ already_claimed: 1 });
     expect(simulator.invites.filter((candidate) => candidate.status === 'pending')).toHaveLength(1);
     expect((await ledger.getInvite(email))?.reinviteCount).toBe(1);
+  });
+});
+
+describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => {
+  const gateway = new LocalGateway({
+    localActions: { sweep: (body) => runSweep({ dryRun: (body as { dry_run?: unknown }).dry_run === true }) },
+  });
+  let gatewayUrl: string;
+  const ledger = new MemoryLedger();
+
+  beforeAll(async () => {
+    gatewayUrl = await gateway.start();
+    setLedger(ledger);
+    setSweepClientConfig({ ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY });
+  });
+  afterAll(async () => {
+    await gateway.stop();
+    setLedger(undefined);
+    setSweepClientConfig(undefined);
+  });
+
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
+    try {
+      return { code: await sweep([...args, '--gateway', gatewayUrl]), text: out.join('\n') };
+    } finally {
+      log.mockRestore();
+    }
+  };
+
+  it('prints the summary; --dry-run changes nothing, a sweep re-invites', async () => {
+    const email = 'local-sweep@example.com';
+    const invite = simulator.seed(email, 'reader', PROJECTS);
+    await ledger.recordInvite({
+      email,
+      outcome: 'created',
+      source: 'cli',
+      inviteId: invite.id,
+      role: 'reader',
+      projects: PROJECTS,
+    });
+    simulator.expire(invite.id);
+
+    const dry = await run(['--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.text).toContain(
+      'Sweep (dry run): 1 invites read, 1 expired, 0 re-invited, 0 failed, skipped: 1 dry_run.',
+    );
+    expect(simulator.invites).toHaveLength(1);
+
+    const swept = await run([]);
+    const fresh = simulator.invites.find((candidate) => candidate.status === 'pending')!;
+    expect(swept.text).toContain(`reinvited ${email} (${invite.id}) -> ${fresh.id}, re-invite 1 of 2`);
+  });
+
+  it('refuses a cross-site request and a non-POST, as the gateway does', async () => {
+    const origin = gatewayUrl.replace(/\/v1$/, '');
+    const crossSite = await fetch(`${origin}/local/sweep`, {
+      method: 'POST',
+      headers: { Origin: 'https://attacker.example', 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(crossSite.status).toBe(403);
+    expect((await fetch(`${origin}/local/sweep`)).status).toBe(405);
+    expect(
+      (
+        await fetch(`${origin}/local/nope`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+        })
+      ).status,
+    ).toBe(404);
+    expect(simulator.requests).toHaveLength(0);
   });
 });
