@@ -1,10 +1,12 @@
 /**
  * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
- * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep` (cli/sweep.ts) and `webhook-example PROVIDER`
- * (cli/webhook-example.ts). Exit codes: 0 all done, 1 something refused or not sent, 2 usage.
+ * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep`
+ * (cli/sweep.ts), `webhook-example PROVIDER` (cli/webhook-example.ts) and `offboarding list`
+ * (cli/offboarding.ts). Exit codes: 0 all done, 1 something refused or not sent, 2 usage.
  */
 import { readFileSync } from 'node:fs';
 import { BULK_USAGE, bulkInvite } from './bulk-invite';
+import { OFFBOARDING_USAGE, offboarding } from './offboarding';
 import { RECONCILE_USAGE, reconcile } from './reconcile';
 import { SWEEP_USAGE, sweep } from './sweep';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
@@ -16,6 +18,7 @@ Commands:
   reconcile ROSTER          plan (and with --apply make) the organization match a roster
   sweep                     re-invite expired invites now (npm start; deployed: on a schedule)
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
+  offboarding list          list leavers still in the OpenAI organization, awaiting a person
 
   --version, -v             print the version
   --help, -h                this help; COMMAND --help for a command's options
@@ -26,7 +29,9 @@ ${RECONCILE_USAGE}
 
 ${SWEEP_USAGE}
 
-${WEBHOOK_USAGE}`;
+${WEBHOOK_USAGE}
+
+${OFFBOARDING_USAGE}`;
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -38,6 +43,7 @@ const main = async (argv: string[]): Promise<number> => {
   if (command === 'webhook-example') return webhookExample(rest);
   if (command === 'reconcile') return reconcile(rest);
   if (command === 'sweep') return sweep(rest);
+  if (command === 'offboarding') return offboarding(rest);
   if (command === '--version' || command === '-v' || command === 'version') {
     console.log(`openai-invites ${version()}`);
     return 0;

@@ -1,6 +1,7 @@
 /**
  * The local API gateway: HTTP on 127.0.0.1 → API Gateway REST (v1) proxy events → the same
- * function handlers the stack deploys → HTTP. It serves the route table under `/v1`.
+ * function handlers the stack deploys → HTTP. It serves the route table under `/v1`, and one
+ * local-only route outside it (`GET /local/offboarding`, offboarding-route.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +16,7 @@ import {
 import { errorResponse } from '../lib/http/messages';
 import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { lambdaContext } from './lambda-context';
+import { LOCAL_OFFBOARDING_PATH, offboardingAnswer } from './offboarding-route';
 import { close, listen } from './loopback-server';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
 import { answerClientErrors, checkLocalRequest } from './request-guard';
@@ -160,6 +162,10 @@ export class LocalGateway {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify(result),
       };
+    }
+    if (url.pathname === LOCAL_OFFBOARDING_PATH) {
+      if (method !== 'GET') throw new MethodNotAllowedError(method, ['GET']);
+      return offboardingAnswer();
     }
     const stagePrefix = `/${STAGE}`;
     const inStage = url.pathname === stagePrefix || url.pathname.startsWith(`${stagePrefix}/`);

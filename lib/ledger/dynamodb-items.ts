@@ -7,6 +7,9 @@
  * | `JOB#<id>`      | `JOB`         | total, one counter per outcome, times, `expiresAt`          |
  * | `JOB#<id>`      | `ITEM#000042` | the item's email, outcome, failure code and message, `expiresAt` |
  *
+ * Email records that wait for a person (types.ts NEEDS_ACTION_CODES) also carry `needs_action`
+ * (their failure code): the key of the sparse index NEEDS_ACTION_INDEX, which holds only them.
+ *
  * Item sort keys are zero-padded so a Query returns items by index. Attribute names are
  * snake_case, as the product's answers; `expiresAt` (Unix seconds) is the table's TTL attribute,
  * as in the webhook replay table.
@@ -27,6 +30,9 @@ export type Item = Record<string, AttributeValue>;
 /** Jobs and their items expire this long after their last write: long enough to look back on a wave. */
 export const JOB_RETENTION_DAYS = 90;
 export const TTL_ATTRIBUTE = 'expiresAt';
+/** The sparse GSI of email records awaiting a person: partition `needs_action`, sort `updated_at`. */
+export const NEEDS_ACTION_INDEX = 'needs-action';
+export const NEEDS_ACTION_ATTRIBUTE = 'needs_action';
 const INDEX_DIGITS = 6;
 
 export const emailKey = (email: string): Item => ({ pk: { S: `EMAIL#${email}` }, sk: { S: 'INVITE' } });

@@ -5,7 +5,9 @@
  * what we read (absent, or its previous outcome), and the job's counters moved with ADD. Two
  * deliveries of one outcome cannot both pass the condition, so nothing counts twice; a condition
  * or transaction conflict (a concurrent delivery of the same item) re-reads and tries again.
- * Email records are written apart, on the condition that they hold nothing newer.
+ * Email records are written apart, on the condition that they hold nothing newer. Those awaiting
+ * a person are listed through a sparse index (dynamodb-items.ts NEEDS_ACTION_INDEX) rather than
+ * a Scan: the index holds only them, so listing costs what it returns.
  */
 import {
   type DynamoDBClient,
@@ -27,6 +29,8 @@ import {
   jobKey,
   jobRecordOf,
   n,
+  NEEDS_ACTION_ATTRIBUTE,
+  NEEDS_ACTION_INDEX,
   projectsValue,
   s,
   TTL_ATTRIBUTE,
@@ -46,6 +50,8 @@ import {
   type ItemOutcome,
   type JobItemRecord,
   type JobSnapshot,
+  NEEDS_ACTION_CODES,
+  needsAction,
   normaliseEmail,
   type Outcome,
   type ReinviteClaim,
@@ -196,6 +202,9 @@ export class DynamoDbLedger implements Ledger {
       update.set('failure_code', event.code === undefined ? undefined : s(event.code));
       update.set('failure_message', event.message === undefined ? undefined : s(event.message));
     } else update.remove('failure_code').remove('failure_message');
+    // In the sparse index while it waits for a person; out of it with any other outcome.
+    if (failed && needsAction(event.code)) update.set(NEEDS_ACTION_ATTRIBUTE, s(event.code!));
+    else update.remove(NEEDS_ACTION_ATTRIBUTE);
     try {
       await this.client.send(
         new UpdateItemCommand({
@@ -272,6 +281,29 @@ export class DynamoDbLedger implements Ledger {
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // not ours to release any more
     }
+  }
+
+  async listNeedingAction(): Promise<InviteRecord[]> {
+    const records: InviteRecord[] = [];
+    for (const code of NEEDS_ACTION_CODES) {
+      let startKey: Item | undefined;
+      do {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: NEEDS_ACTION_INDEX,
+            KeyConditionExpression: '#needs = :code',
+            ExpressionAttributeNames: { '#needs': NEEDS_ACTION_ATTRIBUTE },
+            ExpressionAttributeValues: { ':code': s(code) },
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        records.push(...(page.Items ?? []).map(inviteRecordOf));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return records.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
   async getJob(jobId: string, options: { failureLimit?: number } = {}): Promise<JobSnapshot | undefined> {

@@ -45,6 +45,12 @@ export interface Ledger {
   /** Gives back a claim whose re-invite failed, so the next sweep may try again. */
   releaseReinvite(email: string, expiredInviteId: string): Promise<void>;
 
+  /**
+   * Email records whose latest outcome is a failure a person must settle (NEEDS_ACTION_CODES in
+   * types.ts), newest first. A later outcome for the email (offboarded, invited again) ends it.
+   */
+  listNeedingAction(): Promise<InviteRecord[]>;
+
   /** The job and its first `failureLimit` failures by index (default 100), or undefined when unknown. */
   getJob(jobId: string, options?: { failureLimit?: number }): Promise<JobSnapshot | undefined>;
 }

@@ -12,6 +12,7 @@ import {
   type JobItemRecord,
   type JobRecord,
   type JobSnapshot,
+  needsAction,
   normaliseEmail,
   type ReinviteClaim,
   type ReinviteClaimRequest,
@@ -113,6 +114,13 @@ export class MemoryLedger implements Ledger {
     if (record?.reinvitedFrom !== expiredInviteId) return;
     record.reinviteCount = Math.max(0, (record.reinviteCount ?? 1) - 1);
     delete record.reinvitedFrom;
+  }
+
+  async listNeedingAction(): Promise<InviteRecord[]> {
+    const waiting = [...this.#invites.values()].filter(
+      (record) => record.lastOutcome === 'failed' && needsAction(record.failureCode),
+    );
+    return copy(waiting.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)));
   }
 
   async getJob(jobId: string, options: { failureLimit?: number } = {}): Promise<JobSnapshot | undefined> {

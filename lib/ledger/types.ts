@@ -110,5 +110,14 @@ export interface StartJob {
 
 export const zeroCounts = (): OutcomeCounts => ({ created: 0, already_invited: 0, revoked: 0, failed: 0 });
 
+/**
+ * Failure codes that wait for a person: a leaver still in the OpenAI organization (offboarding
+ * off, or an owner, never removed automatically). `openai-invites offboarding list` shows them.
+ */
+export const NEEDS_ACTION_CODES = ['revoke_needs_offboarding', 'owner_not_removed'] as const;
+
+export const needsAction = (code: string | undefined): boolean =>
+  (NEEDS_ACTION_CODES as readonly (string | undefined)[]).includes(code);
+
 /** Emails are one person however they are cased. */
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();

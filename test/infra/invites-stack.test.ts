@@ -756,6 +756,19 @@ describe('the invite ledger', () => {
     expect(table.DeletionPolicy).toBe('Retain');
   });
 
+  it('has a sparse index of the emails awaiting a person (offboarding list)', () => {
+    expect(resources[ledgerId]!.Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'needs-action',
+        KeySchema: [
+          { AttributeName: 'needs_action', KeyType: 'HASH' },
+          { AttributeName: 'updated_at', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+  });
+
   it('is written by the producer, the worker and the webhook with GetItem, Query, PutItem, UpdateItem only', () => {
     for (const name of ['bulk-invites', 'bulk-invite-worker', WEBHOOK]) {
       const fn = iam.stack.functions.get(name)!;

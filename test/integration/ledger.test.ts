@@ -115,6 +115,46 @@ describe.each(LEDGERS)('%s', (_name, makeLedger, concurrency) => {
     expect((await ledger.getInvite('user0@example.com'))?.failureCode).toBeUndefined();
   });
 
+  it('lists the emails awaiting a person, newest first, until a later outcome settles them', async () => {
+    const ledger = makeLedger();
+    const run = newJobId();
+    const email = (name: string) => `${name}-${run}@example.com`;
+    const failed = (name: string, code: string, at: string) =>
+      ledger.recordInvite({
+        email: email(name),
+        outcome: 'failed',
+        source: 'greenhouse',
+        code,
+        message: code,
+        at,
+      });
+    await failed('member', 'revoke_needs_offboarding', '2026-01-01T00:00:01.000Z');
+    await failed('owner', 'owner_not_removed', '2026-01-01T00:00:02.000Z');
+    await failed('settled', 'revoke_needs_offboarding', '2026-01-01T00:00:03.000Z');
+    await failed('other', 'invalid_invite', '2026-01-01T00:00:04.000Z');
+    await ledger.recordInvite({
+      email: email('settled'),
+      outcome: 'revoked',
+      status: 'offboarded',
+      source: 'greenhouse',
+      at: '2026-01-01T00:00:05.000Z',
+    });
+
+    const ours = (await ledger.listNeedingAction()).filter((record) =>
+      record.email.endsWith(`-${run}@example.com`),
+    );
+
+    expect(ours.map((record) => [record.email, record.failureCode])).toEqual([
+      [email('owner'), 'owner_not_removed'],
+      [email('member'), 'revoke_needs_offboarding'],
+    ]);
+    expect(ours[0]).toMatchObject({
+      lastOutcome: 'failed',
+      source: 'greenhouse',
+      failureMessage: 'owner_not_removed',
+    });
+  });
+
   // About 900 DynamoDB calls, one after another on moto: 10–40 s on a loaded machine.
   it('gives exact counts and the failures by index for a job of 200 delivered out of order, with redeliveries', async () => {
     const ledger = makeLedger();

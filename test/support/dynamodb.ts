@@ -1,6 +1,7 @@
 /** DynamoDB tables in the test run's moto_server, as the stack makes the webhook replay table. */
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NEEDS_ACTION_ATTRIBUTE, NEEDS_ACTION_INDEX } from '../../lib/ledger/dynamodb-items';
 
 export const dynamodb = new DynamoDBClient({});
 
@@ -17,7 +18,7 @@ export const createDedupeTable = async (): Promise<string> => {
   return name;
 };
 
-/** A ledger table as README "Ledger" describes it: pk + sk, on demand. */
+/** A ledger table as README "Ledger" describes it: pk + sk, on demand, the sparse needs-action index. */
 export const createLedgerTable = async (): Promise<string> => {
   const name = `invite-ledger-${randomUUID().slice(0, 8)}`;
   await dynamodb.send(
@@ -30,6 +31,18 @@ export const createLedgerTable = async (): Promise<string> => {
       AttributeDefinitions: [
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: NEEDS_ACTION_ATTRIBUTE, AttributeType: 'S' },
+        { AttributeName: 'updated_at', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: NEEDS_ACTION_INDEX,
+          KeySchema: [
+            { AttributeName: NEEDS_ACTION_ATTRIBUTE, KeyType: 'HASH' },
+            { AttributeName: 'updated_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
       ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
