@@ -169,8 +169,13 @@ describe('openai-invites reconcile', () => {
     expect(applied.code).toBe(1);
     expect(applied.text).toContain('Not applied: offboard former@example.com: needs --queue-url');
     expect(applied.text).toContain('3 invite(s) in job roster-2, 1 revocation(s), 0 offboarding(s) queued.');
+    // The replacement last: it deletes the pending invite before it makes the new one.
     await waitFor(
-      () => simulator.invites.filter((invite) => invite.status === 'pending').length === 4,
+      () =>
+        simulator.invites.some(
+          (invite) =>
+            invite.email === 'moved@example.com' && invite.status === 'pending' && invite.role === 'owner',
+        ) && simulator.invites.filter((invite) => invite.status === 'pending').length === 4,
       30_000,
     );
     const again = await run([roster]);
