@@ -117,11 +117,23 @@ describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
     expect((await ledger.getInvite(email))?.reinviteCount).toBe(2);
   });
 
-  it('only reports an expired invite made elsewhere', async () => {
+  it('only reports an expired invite made elsewhere, in its metrics and one summary line', async () => {
     const elsewhere = simulator.seed(email, 'owner');
     simulator.expire(elsewhere.id);
+    const metrics = { addMetric: vi.fn() };
 
-    const summary = await sweep();
+    const summary = await sweep({ metrics });
+
+    const counted = Object.fromEntries(metrics.addMetric.mock.calls.map(([name, , value]) => [name, value]));
+    expect(counted).toEqual({
+      ExpiredSeen: 1,
+      Reinvited: 0,
+      ReinviteFailed: 0,
+      Skipped: 1,
+      SkippedUnknown: 1,
+    });
+    const line = capturedLogLines().findLast((entry) => entry.message === 'invite sweep');
+    expect(line?.sweep).toMatchObject({ expiredSeen: 1, reinvited: 0, skipped: { unknown: 1 } });
 
     expect(summary).toMatchObject({ expiredSeen: 1, reinvited: 0, skipped: { unknown: 1 } });
     expect(summary.results).toEqual([
