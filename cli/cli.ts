@@ -1,8 +1,9 @@
 /**
  * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
  * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `job JOB_ID` (cli/job.ts), `dlq list|redrive`
- * (cli/dlq.ts), `offboarding list` (cli/offboarding.ts) and `webhook-example PROVIDER`
- * (cli/webhook-example.ts). Exit codes: cli/exit-codes.ts.
+ * (cli/dlq.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep` (cli/sweep.ts), `offboarding list`
+ * (cli/offboarding.ts) and `webhook-example PROVIDER` (cli/webhook-example.ts). Exit codes:
+ * cli/exit-codes.ts.
  */
 import { readFileSync } from 'node:fs';
 import { BULK_USAGE, bulkInvite } from './bulk-invite';
@@ -10,6 +11,8 @@ import { DLQ_USAGE, dlq } from './dlq';
 import { EXIT_CODES_HELP } from './exit-codes';
 import { JOB_USAGE, job } from './job';
 import { OFFBOARDING_USAGE, offboarding } from './offboarding';
+import { RECONCILE_USAGE, reconcile } from './reconcile';
+import { SWEEP_USAGE, sweep } from './sweep';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
 
 const USAGE = `Usage: openai-invites COMMAND [options]
@@ -18,6 +21,8 @@ Commands:
   bulk-invite FILE          check a CSV or JSONL file of invites and send it as bulk jobs (--wait: watch them)
   job JOB_ID                a bulk job's progress and failures (--watch: until it completes)
   dlq list|redrive          the dead-letter queue: list it, or move it back to the bulk queue
+  reconcile ROSTER          plan (and with --apply make) the organization match a roster
+  sweep                     re-invite expired invites now (npm start; deployed: on a schedule)
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
   offboarding list          list leavers still in the OpenAI organization, awaiting a person
 
@@ -31,6 +36,10 @@ ${BULK_USAGE}
 ${JOB_USAGE}
 
 ${DLQ_USAGE}
+
+${RECONCILE_USAGE}
+
+${SWEEP_USAGE}
 
 ${WEBHOOK_USAGE}
 
@@ -46,6 +55,8 @@ const main = async (argv: string[]): Promise<number> => {
   if (command === 'job') return job(rest);
   if (command === 'dlq') return dlq(rest);
   if (command === 'webhook-example') return webhookExample(rest);
+  if (command === 'reconcile') return reconcile(rest);
+  if (command === 'sweep') return sweep(rest);
   if (command === 'offboarding') return offboarding(rest);
   if (command === '--version' || command === '-v' || command === 'version') {
     console.log(`openai-invites ${version()}`);

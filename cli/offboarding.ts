@@ -10,6 +10,7 @@ import { DynamoDbLedger } from '../lib/ledger/dynamodb-ledger';
 import type { InviteRecord } from '../lib/ledger/types';
 import { LOCAL_OFFBOARDING_PATH } from '../local/offboarding-route';
 import { gatewayUnreachable } from './failures';
+import { gatewayFrom } from './gateway';
 
 export const OFFBOARDING_USAGE = `Usage: openai-invites offboarding list [options]
 
@@ -24,8 +25,6 @@ Options:
                    http://127.0.0.1:3000/v1); it answers GET /local/offboarding
   --json           print the records as JSON
   -h, --help`;
-
-const DEFAULT_GATEWAY = 'http://127.0.0.1:3000/v1';
 
 /** The local route sits beside the stage, on the gateway's origin. */
 const fromGateway = async (base: string): Promise<InviteRecord[]> => {
@@ -83,7 +82,7 @@ export const offboarding = async (args: string[]): Promise<number> => {
   try {
     records = tableName
       ? await new DynamoDbLedger(tableName).listNeedingAction()
-      : await fromGateway(values.gateway ?? (process.env.INVITES_API_URL?.trim() || DEFAULT_GATEWAY));
+      : await fromGateway(gatewayFrom(values.gateway));
   } catch (error) {
     console.error(`openai-invites: cannot list offboarding: ${(error as Error).message}`);
     return 1;

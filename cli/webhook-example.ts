@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { localDevelopmentWebhookSecrets } from '../lib/webhooks/providers/registry';
 import { type ExampleEvent, PROVIDER_EXAMPLES } from './webhook-examples';
+import { gatewayFrom } from './gateway';
 
 /** The registered providers that have an example payload here. */
 const EXAMPLE_PROVIDERS = Object.keys(PROVIDER_EXAMPLES);
@@ -67,10 +68,7 @@ export const webhookExample = (args: string[], now = Date.now()): number => {
   };
   const body = JSON.stringify(example.payload(input));
   const headers = { 'Content-Type': 'application/json', ...example.headers(body, secret, input) };
-  const base = (values.gateway ?? process.env.INVITES_API_URL ?? 'http://127.0.0.1:3000/v1').replace(
-    /\/+$/,
-    '',
-  );
+  const base = gatewayFrom(values.gateway);
   console.log(
     [
       `curl -s -w ' HTTP %{http_code}\\n' ${shellQuote(`${base}/webhooks/${provider}`)}`,

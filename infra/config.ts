@@ -53,6 +53,12 @@ export interface StackConfig {
   /** Reserved concurrency of each API function, of the webhook function (the worker's is its maximum concurrency). */
   readonly apiReservedConcurrency: number;
   readonly webhookReservedConcurrency: number;
+  /** When the invite sweeper runs: an EventBridge `rate(…)` or `cron(…)` expression. */
+  readonly sweepSchedule: string;
+  /** REINVITE_EXPIRED of the sweeper: false = it only reports expired invites. */
+  readonly reinviteExpired: boolean;
+  /** REINVITE_MAX_TIMES of the sweeper: re-invites per email, ever. */
+  readonly reinviteMaxTimes: number;
   /** Sets API Gateway's account-wide CloudWatch role (one per account and region); default off. */
   readonly setApiGatewayAccountRole: boolean;
   /** Source maps in the deployed bundles (`--enable-source-maps`); off: faster cold starts. */
@@ -80,6 +86,9 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   webhookThrottlingBurstLimit: 10,
   apiReservedConcurrency: 10,
   webhookReservedConcurrency: 5,
+  sweepSchedule: 'rate(1 day)',
+  reinviteExpired: true,
+  reinviteMaxTimes: 2,
   setApiGatewayAccountRole: false,
   sourceMaps: false,
 };
@@ -143,6 +152,19 @@ const list = (raw: Raw, key: string): string[] => {
     throw new StackConfigError(`Context ${key} must be a list of strings.`);
   }
   return items.map((item: string) => item.trim()).filter((item) => item !== '');
+};
+
+/** EventBridge's forms: `rate(1 day)`, `rate(12 hours)` (singular unit for 1 only), `cron(6 fields)`. */
+const schedule = (raw: Raw, key: string, fallback: string): string => {
+  const value = text(raw, key) ?? fallback;
+  const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(value);
+  const validRate = rate !== null && Number(rate[1]) >= 1 && (Number(rate[1]) === 1) === (rate[3] === '');
+  if (!validRate && !/^cron\(\S+( \S+){5}\)$/.test(value)) {
+    throw new StackConfigError(
+      `Context ${key} must be an EventBridge schedule such as "rate(1 day)", "rate(6 hours)" or "cron(0 7 * * ? *)".`,
+    );
+  }
+  return value;
 };
 
 /** Reads and checks the configuration; `raw` returns one context value (or undefined). */
@@ -273,6 +295,9 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       1,
       1_000,
     ),
+    sweepSchedule: schedule(raw, 'sweepSchedule', defaults.sweepSchedule),
+    reinviteExpired: flag(raw, 'reinviteExpired', defaults.reinviteExpired),
+    reinviteMaxTimes: integer(raw, 'reinviteMaxTimes', defaults.reinviteMaxTimes, 0, 20),
     offboardMembers: flag(raw, 'offboardMembers', defaults.offboardMembers),
     setApiGatewayAccountRole: flag(raw, 'setApiGatewayAccountRole', defaults.setApiGatewayAccountRole),
     sourceMaps: flag(raw, 'sourceMaps', defaults.sourceMaps),

@@ -52,6 +52,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   'bulk-job-status': { callsOpenAI: false, readsLedger: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
   'bulk-invite-worker': { sendsToInviteQueue: true, writesLedger: true },
+  // Reads every invite and re-invites expired ones (the Admin key), claiming each in the ledger.
+  'invite-sweeper': { writesLedger: true },
   // Verifies HR webhooks and enqueues invites and revocations: never the Admin key.
   'hr-webhook': {
     callsOpenAI: false,
@@ -75,3 +77,26 @@ export interface WorkerSpec {
 export const WORKERS: readonly WorkerSpec[] = [{ functionName: 'bulk-invite-worker' }];
 
 export const WORKER_DEFAULTS = { timeout: Duration.seconds(60), memorySize: 256 } as const;
+
+/** A function run on a schedule by an EventBridge rule (no route, no queue). */
+export interface ScheduledSpec {
+  /** File name under `functions/`, without `.ts`. */
+  readonly functionName: string;
+  readonly description: string;
+  /** The stack configuration's schedule expression for it. */
+  readonly schedule: (config: { readonly sweepSchedule: string }) => string;
+  readonly timeout?: Duration;
+  readonly memorySize?: number;
+}
+
+/** The invite sweeper: reads all invites and re-invites, paced, so minutes rather than seconds. */
+export const SCHEDULED: readonly ScheduledSpec[] = [
+  {
+    functionName: 'invite-sweeper',
+    description: 'Re-invites expired invites the product made',
+    schedule: (config) => config.sweepSchedule,
+    timeout: Duration.minutes(5),
+  },
+];
+
+export const SCHEDULED_DEFAULTS = { timeout: Duration.minutes(5), memorySize: 256 } as const;

@@ -24,6 +24,8 @@ import {
   API_FUNCTION_DEFAULTS,
   FUNCTION_NEEDS,
   type FunctionNeeds,
+  SCHEDULED,
+  type ScheduledSpec,
   WORKER_DEFAULTS,
   WORKERS,
   usesLedger,
@@ -39,6 +41,8 @@ export interface InvitesStackProps extends StackProps {
   readonly routes?: readonly Route[];
   /** Default: `WORKERS` (infra/functions.ts). */
   readonly workers?: readonly WorkerSpec[];
+  /** Default: `SCHEDULED` (infra/functions.ts). */
+  readonly scheduled?: readonly ScheduledSpec[];
   /** Merged over `FUNCTION_NEEDS` (infra/functions.ts). */
   readonly functionNeeds?: Readonly<Record<string, FunctionNeeds>>;
 }
@@ -107,6 +111,7 @@ export class InvitesStack extends Stack {
       );
     }
     for (const worker of workers) functions.addWorker(worker, needsOf(worker.functionName));
+    for (const spec of props.scheduled ?? SCHEDULED) functions.addScheduled(spec, needsOf(spec.functionName));
     const authorizerFunction = config.authMode === 'token' ? functions.addTokenAuthorizer() : undefined;
 
     this.api = new InvitesApi(this, 'InvitesApi', {

@@ -8,7 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { asInvitesError } from '../lib/commons/errors';
-import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from '../lib/http/errors';
+import {
+  InvalidRequestError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+} from '../lib/http/errors';
 import { errorResponse } from '../lib/http/messages';
 import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
 import { LOCAL_PREFIX, type LocalQueues, serveDeadLetters } from './dead-letter-routes';
@@ -25,8 +30,13 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway's integration timeout. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
 
+/** A local-only action, `POST /local/<name>` with a JSON body: what has no route in the stack. */
+export type LocalAction = (body: unknown) => Promise<unknown>;
+
 export interface LocalGatewayOptions {
   routes?: readonly Route[];
+  /** Served outside `/v1` (no OpenAI client reaches them by accident), behind the same guard. */
+  localActions?: Readonly<Record<string, LocalAction>>;
   /** Loads a function's handler by its file name under `functions/`. */
   loadHandler?: (functionName: string) => Promise<ProxyHandler>;
   /** In-process queues whose dead letters `/local/dead-letters` serves (none: no such routes). */
@@ -92,6 +102,7 @@ export class LocalGateway {
   readonly #routes: readonly Route[];
   readonly #loadHandler: (functionName: string) => Promise<ProxyHandler>;
   readonly #deadLetters?: LocalQueues;
+  readonly #localActions: Readonly<Record<string, LocalAction>>;
   #server?: Server;
   #url = '';
   #port = 0;
@@ -100,6 +111,7 @@ export class LocalGateway {
     this.#routes = options.routes ?? ROUTES;
     this.#loadHandler = options.loadHandler ?? loadFunctionHandler;
     this.#deadLetters = options.deadLetters;
+    this.#localActions = options.localActions ?? {};
   }
 
   /** `http://127.0.0.1:PORT/v1`. */
@@ -145,6 +157,25 @@ export class LocalGateway {
   }
 
   async #dispatch(req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
+    const local = /^\/local\/([a-z-]+)$/.exec(url.pathname);
+    const action =
+      local && Object.hasOwn(this.#localActions, local[1]!) ? this.#localActions[local[1]!] : undefined;
+    if (local && action) {
+      if (method !== 'POST') throw new MethodNotAllowedError(method, ['POST']);
+      const text = (await readBody(req)).toString('utf8');
+      let body: unknown;
+      try {
+        body = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        throw new InvalidRequestError('The body is not valid JSON.');
+      }
+      const result = await action(body);
+      return {
+        statusCode: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(result),
+      };
+    }
     if (url.pathname === LOCAL_OFFBOARDING_PATH) {
       if (method !== 'GET') throw new MethodNotAllowedError(method, ['GET']);
       return offboardingAnswer();

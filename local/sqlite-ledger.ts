@@ -5,7 +5,7 @@
  * SQLite transaction, so concurrent deliveries of one item serialise as DynamoDB's conditional
  * writes make them.
  */
-import { DEFAULT_FAILURE_LIMIT, type Ledger, timeOf } from '../lib/ledger/ledger';
+import { DEFAULT_FAILURE_LIMIT, type Ledger, reinviteRefusalOf, timeOf } from '../lib/ledger/ledger';
 import { transitionOf } from '../lib/ledger/outcomes';
 import {
   type InviteEvent,
@@ -16,6 +16,8 @@ import {
   type JobSnapshot,
   needsAction,
   normaliseEmail,
+  type ReinviteClaim,
+  type ReinviteClaimRequest,
   type StartJob,
   zeroCounts,
 } from '../lib/ledger/types';
@@ -112,6 +114,29 @@ export class SqliteLedger implements Ledger {
     return this.#invite(normaliseEmail(email));
   }
 
+  async claimReinvite(request: ReinviteClaimRequest): Promise<ReinviteClaim> {
+    // One transaction: of two sweeps claiming the same expired invite, one wins.
+    return this.store.transaction(() => {
+      const record = this.#invite(normaliseEmail(request.email));
+      const refusal = reinviteRefusalOf(record, request);
+      if (refusal || !record) return refusal ?? { claimed: false, reason: 'unknown' };
+      const claimed = { ...record, reinviteCount: (record.reinviteCount ?? 0) + 1 };
+      claimed.reinvitedFrom = request.expiredInviteId;
+      this.#putInvite(claimed);
+      return { claimed: true, count: claimed.reinviteCount };
+    });
+  }
+
+  async releaseReinvite(email: string, expiredInviteId: string): Promise<void> {
+    this.store.transaction(() => {
+      const record = this.#invite(normaliseEmail(email));
+      if (record?.reinvitedFrom !== expiredInviteId) return;
+      const released = { ...record, reinviteCount: Math.max(0, (record.reinviteCount ?? 1) - 1) };
+      delete released.reinvitedFrom;
+      this.#putInvite(released);
+    });
+  }
+
   /** Reads every email record: `npm start`'s ledger holds a few thousand at most. */
   async listNeedingAction(): Promise<InviteRecord[]> {
     const rows = this.store.db.prepare('SELECT record FROM ledger_invites').all() as { record: string }[];
@@ -156,9 +181,13 @@ export class SqliteLedger implements Ledger {
       delete next.failureCode;
       delete next.failureMessage;
     }
+    this.#putInvite(next);
+  }
+
+  #putInvite(record: InviteRecord): void {
     this.store.db
       .prepare('INSERT OR REPLACE INTO ledger_invites (email, record) VALUES (?, ?)')
-      .run(email, JSON.stringify(next));
+      .run(record.email, JSON.stringify(record));
   }
 
   #invite(email: string): InviteRecord | undefined {

@@ -21,6 +21,7 @@ import { getLedger, setLedger } from '../lib/ledger/runtime';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
+import { runSweep, setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 import { SqliteSimulatorInvites } from './simulator-invites';
 import { SqliteLedger } from './sqlite-ledger';
@@ -219,16 +220,27 @@ const main = async () => {
     `bulk worker  ${workerConfig.maxConcurrency} pollers, ${workerConfig.rateLimitRps} requests/s to the upstream in all`,
   );
 
+  setSweepClientConfig(config);
   // `openai-invites dlq` reads an in-process DLQ through the gateway; an SQS one it reads itself.
-  const gateway = new LocalGateway({ deadLetters: local });
+  // `openai-invites sweep` under npm start: the stack runs it on a schedule instead.
+  const gateway = new LocalGateway({
+    deadLetters: local,
+    localActions: {
+      sweep: (body) => runSweep({ dryRun: (body as { dry_run?: unknown } | null)?.dry_run === true }),
+    },
+  });
   const url = await gateway.start(port).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? new PortInUseError(port, 'PORT') : error;
   });
   const routes = ROUTES.map(
     (route) => `  ${route.method.padEnd(6)} ${url}${route.path}  → functions/${route.functionName}.ts`,
   );
+  const origin = new URL(url).origin;
+  routes.push(`  POST   ${origin}/local/sweep  → one invite sweep (openai-invites sweep)`);
+  routes.push(
+    `  GET    ${origin}/local/offboarding  → leavers awaiting a person (openai-invites offboarding list)`,
+  );
   if (local) {
-    const origin = new URL(url).origin;
     routes.push(
       `  GET    ${origin}/local/dead-letters[?job_id=]  → the in-process DLQ (openai-invites dlq list)`,
       `  POST   ${origin}/local/dead-letters/redrive  → back to the bulk queue (openai-invites dlq redrive)`,

@@ -4,6 +4,8 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -11,7 +13,14 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ENV } from '../../lib/commons/env';
 import type { StackConfig } from '../config';
-import { type FunctionNeeds, usesLedger, WORKER_DEFAULTS, type WorkerSpec } from '../functions';
+import {
+  type FunctionNeeds,
+  SCHEDULED_DEFAULTS,
+  type ScheduledSpec,
+  usesLedger,
+  WORKER_DEFAULTS,
+  type WorkerSpec,
+} from '../functions';
 import { ResourceGroup } from '../logical-ids';
 import { importSecret } from '../secrets';
 import { InvitesFunction } from './invites-function';
@@ -161,6 +170,37 @@ export class InvitesFunctions extends ResourceGroup {
         maxConcurrency: config.workerMaxConcurrency,
       }),
     );
+    return fn;
+  }
+
+  /**
+   * A function an EventBridge rule runs on its schedule (the invite sweeper). Paced like one worker
+   * container; one run at a time (a second, say from the CLI, is throttled rather than racing).
+   */
+  addScheduled(spec: ScheduledSpec, needs: FunctionNeeds): InvitesFunction {
+    const { config } = this.props;
+    const fn = this.add(
+      spec.functionName,
+      spec.description,
+      {
+        timeout: spec.timeout ?? SCHEDULED_DEFAULTS.timeout,
+        memorySize: spec.memorySize ?? SCHEDULED_DEFAULTS.memorySize,
+        reservedConcurrency: 1,
+      },
+      needs,
+      {
+        [ENV.rateLimitRps]: String(config.openAiRateLimitRps),
+        [ENV.workerMaxConcurrency]: String(config.workerMaxConcurrency),
+        [ENV.reinviteExpired]: String(config.reinviteExpired),
+        [ENV.reinviteMaxTimes]: String(config.reinviteMaxTimes),
+      },
+    );
+    new Rule(this, `${pascalCase(spec.functionName)}Schedule`, {
+      description: `Runs functions/${spec.functionName}.ts`,
+      schedule: Schedule.expression(spec.schedule(config)),
+      // A missed run is caught up by the next one: no retries of a sweep.
+      targets: [new LambdaFunction(fn, { event: RuleTargetInput.fromObject({}), retryAttempts: 0 })],
+    });
     return fn;
   }
 

@@ -37,6 +37,9 @@ export const ENV = {
   bambooHrApiBaseUrl: 'BAMBOOHR_API_BASE_URL',
   // The invite ledger
   inviteLedgerTable: 'INVITE_LEDGER_TABLE',
+  // Lifecycle: the invite sweeper
+  reinviteExpired: 'REINVITE_EXPIRED',
+  reinviteMaxTimes: 'REINVITE_MAX_TIMES',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */

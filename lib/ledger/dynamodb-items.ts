@@ -81,6 +81,8 @@ export const inviteRecordOf = (item: Item): InviteRecord =>
     lastOutcome: str(item, 'last_outcome') as Outcome,
     failureCode: str(item, 'failure_code'),
     failureMessage: str(item, 'failure_message'),
+    reinviteCount: num(item, 'reinvite_count'),
+    reinvitedFrom: str(item, 'reinvited_from'),
     createdAt: str(item, 'created_at')!,
     updatedAt: str(item, 'updated_at')!,
   });

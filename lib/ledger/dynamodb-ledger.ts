@@ -42,7 +42,7 @@ import {
   isRetryableWrite,
   MAX_WRITE_ATTEMPTS,
 } from './dynamodb-client';
-import { DEFAULT_FAILURE_LIMIT, type Ledger, timeOf } from './ledger';
+import { DEFAULT_FAILURE_LIMIT, type Ledger, reinviteRefusalOf, timeOf } from './ledger';
 import { transitionOf } from './outcomes';
 import {
   type InviteEvent,
@@ -54,6 +54,8 @@ import {
   needsAction,
   normaliseEmail,
   type Outcome,
+  type ReinviteClaim,
+  type ReinviteClaimRequest,
   type StartJob,
 } from './types';
 
@@ -225,6 +227,60 @@ export class DynamoDbLedger implements Ledger {
       new GetItemCommand({ TableName: this.tableName, Key: emailKey(normaliseEmail(email)) }),
     );
     return answer.Item && inviteRecordOf(answer.Item);
+  }
+
+  async claimReinvite(request: ReinviteClaimRequest): Promise<ReinviteClaim> {
+    const email = normaliseEmail(request.email);
+    try {
+      const answer = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: emailKey(email),
+          UpdateExpression: 'ADD #count :one SET #from = :expired',
+          // The rule of reinviteRefusalOf, as one condition: two sweeps cannot both pass it.
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :revoked) AND ' +
+            '#last_outcome <> :revoked AND (attribute_not_exists(#from) OR #from <> :expired) AND ' +
+            '(attribute_not_exists(#count) OR #count < :max)',
+          ExpressionAttributeNames: {
+            '#count': 'reinvite_count',
+            '#from': 'reinvited_from',
+            '#status': 'status',
+            '#last_outcome': 'last_outcome',
+          },
+          ExpressionAttributeValues: {
+            ':one': n(1),
+            ':expired': s(request.expiredInviteId),
+            ':revoked': s('revoked'),
+            ':max': n(request.max),
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return { claimed: true, count: Number(answer.Attributes?.reinvite_count?.N ?? 1) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Refused: the record says why (a sweep that raced us shows as already_claimed).
+      const record = await this.getInvite(email);
+      return reinviteRefusalOf(record, request) ?? { claimed: false, reason: 'already_claimed' };
+    }
+  }
+
+  async releaseReinvite(email: string, expiredInviteId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: emailKey(normaliseEmail(email)),
+          UpdateExpression: 'ADD #count :minusOne REMOVE #from',
+          ConditionExpression: '#from = :expired AND #count > :zero',
+          ExpressionAttributeNames: { '#count': 'reinvite_count', '#from': 'reinvited_from' },
+          ExpressionAttributeValues: { ':minusOne': n(-1), ':expired': s(expiredInviteId), ':zero': n(0) },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error; // not ours to release any more
+    }
   }
 
   async listNeedingAction(): Promise<InviteRecord[]> {

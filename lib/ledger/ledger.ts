@@ -3,7 +3,15 @@
  * reads. `DynamoDbLedger` (AWS), `MemoryLedger` (unit tests) and `SqliteLedger` (`npm start`,
  * local/) behave alike; all apply the rules of outcomes.ts, so a redelivered outcome never counts twice.
  */
-import type { InviteEvent, InviteRecord, ItemOutcome, JobSnapshot, StartJob } from './types';
+import type {
+  InviteEvent,
+  InviteRecord,
+  ItemOutcome,
+  JobSnapshot,
+  ReinviteClaim,
+  ReinviteClaimRequest,
+  StartJob,
+} from './types';
 
 export interface Ledger {
   /** Where the records live, for `npm start`'s banner and logs. */
@@ -28,6 +36,16 @@ export interface Ledger {
   getInvite(email: string): Promise<InviteRecord | undefined>;
 
   /**
+   * Claims the re-invite of an expired invite before OpenAI is called, atomically: it succeeds
+   * only when the email's record exists, is not revoked, has fewer than `max` re-invites and has
+   * not claimed this expired invite already. Two sweeps at once: exactly one is granted.
+   */
+  claimReinvite(request: ReinviteClaimRequest): Promise<ReinviteClaim>;
+
+  /** Gives back a claim whose re-invite failed, so the next sweep may try again. */
+  releaseReinvite(email: string, expiredInviteId: string): Promise<void>;
+
+  /**
    * Email records whose latest outcome is a failure a person must settle (NEEDS_ACTION_CODES in
    * types.ts), newest first. A later outcome for the email (offboarded, invited again) ends it.
    */
@@ -41,3 +59,16 @@ export const DEFAULT_FAILURE_LIMIT = 100;
 
 /** ISO-8601 of now, or of the event's own time. */
 export const timeOf = (at: string | undefined, now: () => Date): string => at ?? now().toISOString();
+
+/** The refusal a record gives a claim (the same rule in every ledger), or undefined: granted. */
+export const reinviteRefusalOf = (
+  record: InviteRecord | undefined,
+  { expiredInviteId, max }: { expiredInviteId: string; max: number },
+): ReinviteClaim | undefined => {
+  if (!record) return { claimed: false, reason: 'unknown' };
+  if (record.status === 'revoked' || record.lastOutcome === 'revoked')
+    return { claimed: false, reason: 'revoked' };
+  if (record.reinvitedFrom === expiredInviteId) return { claimed: false, reason: 'already_claimed' };
+  if ((record.reinviteCount ?? 0) >= max) return { claimed: false, reason: 'limit_reached' };
+  return undefined;
+};

@@ -3,7 +3,7 @@
  * SQLite: local/sqlite-ledger.ts). Same rules as DynamoDbLedger (outcomes.ts), same answers; records are copied in
  * and out so a caller can never change them behind the ledger's back.
  */
-import { DEFAULT_FAILURE_LIMIT, type Ledger, timeOf } from './ledger';
+import { DEFAULT_FAILURE_LIMIT, type Ledger, reinviteRefusalOf, timeOf } from './ledger';
 import { transitionOf } from './outcomes';
 import {
   type InviteEvent,
@@ -14,6 +14,8 @@ import {
   type JobSnapshot,
   needsAction,
   normaliseEmail,
+  type ReinviteClaim,
+  type ReinviteClaimRequest,
   type StartJob,
   zeroCounts,
 } from './types';
@@ -95,6 +97,23 @@ export class MemoryLedger implements Ledger {
   async getInvite(email: string): Promise<InviteRecord | undefined> {
     const record = this.#invites.get(normaliseEmail(email));
     return record && copy(record);
+  }
+
+  async claimReinvite(request: ReinviteClaimRequest): Promise<ReinviteClaim> {
+    // Read and write without an await between them: one claim wins, as DynamoDB's condition does.
+    const record = this.#invites.get(normaliseEmail(request.email));
+    const refusal = reinviteRefusalOf(record, request);
+    if (refusal || !record) return refusal ?? { claimed: false, reason: 'unknown' };
+    record.reinviteCount = (record.reinviteCount ?? 0) + 1;
+    record.reinvitedFrom = request.expiredInviteId;
+    return { claimed: true, count: record.reinviteCount };
+  }
+
+  async releaseReinvite(email: string, expiredInviteId: string): Promise<void> {
+    const record = this.#invites.get(normaliseEmail(email));
+    if (record?.reinvitedFrom !== expiredInviteId) return;
+    record.reinviteCount = Math.max(0, (record.reinviteCount ?? 1) - 1);
+    delete record.reinvitedFrom;
   }
 
   async listNeedingAction(): Promise<InviteRecord[]> {

@@ -28,6 +28,10 @@ export interface InviteRecord {
   lastOutcome: Outcome;
   failureCode?: string;
   failureMessage?: string;
+  /** Re-invites of an expired invite the sweeper claimed for this email (lib/lifecycle/). */
+  reinviteCount?: number;
+  /** The expired invite the last claimed re-invite replaces: one claim per expired invite. */
+  reinvitedFrom?: string;
   /** ISO-8601: when the ledger first heard of this email. */
   createdAt: string;
   /** ISO-8601: the event this record reflects; an older event never overwrites a newer one. */
@@ -55,6 +59,18 @@ export interface ItemOutcome extends InviteEvent {
   jobId: string;
   index: number;
 }
+
+/** Asks to re-invite `email`, whose invite `expiredInviteId` expired, as its `max`-th time at most. */
+export interface ReinviteClaimRequest {
+  email: string;
+  expiredInviteId: string;
+  max: number;
+}
+
+/** Why a re-invite was not claimed: no record, revoked, `max` reached, or another sweep has it. */
+export type ReinviteRefusal = 'unknown' | 'revoked' | 'limit_reached' | 'already_claimed';
+
+export type ReinviteClaim = { claimed: true; count: number } | { claimed: false; reason: ReinviteRefusal };
 
 export type OutcomeCounts = Record<Outcome, number>;
 

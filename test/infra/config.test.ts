@@ -14,6 +14,21 @@ describe('parseStackConfig', () => {
     });
   });
 
+  it('takes the sweeper’s EventBridge schedule and switches, and refuses what EventBridge would', () => {
+    expect(
+      from({ sweepSchedule: 'rate(6 hours)', reinviteExpired: 'false', reinviteMaxTimes: '0' }),
+    ).toMatchObject({
+      sweepSchedule: 'rate(6 hours)',
+      reinviteExpired: false,
+      reinviteMaxTimes: 0,
+    });
+    expect(from({ sweepSchedule: 'cron(0 7 * * ? *)' }).sweepSchedule).toBe('cron(0 7 * * ? *)');
+    for (const sweepSchedule of ['rate(1 days)', 'rate(2 day)', 'rate(0 hours)', 'daily', 'cron(0 7 * *)']) {
+      expect(() => from({ sweepSchedule }), sweepSchedule).toThrow(StackConfigError);
+    }
+    expect(() => from({ reinviteMaxTimes: 21 })).toThrow(/reinviteMaxTimes/);
+  });
+
   it('agrees with the defaults written in cdk.json', () => {
     const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
 

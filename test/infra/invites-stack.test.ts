@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
-import { FUNCTION_NEEDS, WORKERS } from '../../infra/functions';
+import { FUNCTION_NEEDS, SCHEDULED, WORKERS } from '../../infra/functions';
 import { openAIErrorTemplate } from '../../infra/constructs/gateway-responses';
 import { ROUTES, type Route } from '../../lib/http/routes';
 import {
@@ -106,7 +106,7 @@ describe('the route table and the template', () => {
   });
 
   it('makes one function per function file', () => {
-    const files = new Set([...ROUTES, ...WORKERS].map((spec) => spec.functionName));
+    const files = new Set([...ROUTES, ...WORKERS, ...SCHEDULED].map((spec) => spec.functionName));
 
     expect([...iam.stack.functions.keys()].sort()).toEqual([...files].sort());
     iam.template.resourceCountIs('AWS::Lambda::Function', files.size);
@@ -665,6 +665,54 @@ describe('alarms', () => {
       },
     });
     for (const alarm of alarmsOf(token.template)) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+});
+
+describe('the invite sweeper', () => {
+  const resources = iam.template.toJSON().Resources as Record<string, CfnResource>;
+  const sweeper = iam.stack.functions.get('invite-sweeper')!;
+  const sweeperId = logicalIdOf(iam.stack, sweeper);
+  const rules = (template: typeof iam.template) =>
+    Object.values(template.findResources('AWS::Events::Rule')) as CfnResource[];
+
+  it('runs once a day by default, and on the configured schedule', () => {
+    const [rule] = rules(iam.template);
+
+    expect(rules(iam.template)).toHaveLength(1);
+    expect(rule!.Properties).toMatchObject({
+      ScheduleExpression: 'rate(1 day)',
+      State: 'ENABLED',
+      Targets: [{ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }],
+    });
+    const custom = synthStack({ sweepSchedule: 'cron(0 7 * * ? *)' });
+    expect(rules(custom.template)[0]!.Properties.ScheduleExpression).toBe('cron(0 7 * * ? *)');
+  });
+
+  it('reads the Admin key and writes the ledger, nothing else, one run at a time', () => {
+    const properties = resources[sweeperId]!.Properties;
+    const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, sweeper.role as Role));
+    const ledgerId = logicalIdOf(iam.stack, iam.stack.ledgerTable!);
+
+    expect(properties).toMatchObject({ Timeout: 300, ReservedConcurrentExecutions: 1 });
+    const variables = properties.Environment.Variables as Record<string, unknown>;
+    expect(variables).toMatchObject({
+      OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key',
+      INVITE_LEDGER_TABLE: { Ref: ledgerId },
+      OPENAI_RATE_LIMIT_RPS: '5',
+      WORKER_MAX_CONCURRENCY: '2',
+      REINVITE_EXPIRED: 'true',
+      REINVITE_MAX_TIMES: '2',
+    });
+    // No queue, no webhook secrets: the product's own variables are exactly these.
+    expect(Object.keys(variables).filter((name) => !/^(POWERTOOLS_|NODE_|AWS_)/.test(name))).toHaveLength(6);
+    const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'xray']);
+    expect(
+      statements
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
+        .flatMap(actionsOf)
+        .sort(),
+    ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 });
 

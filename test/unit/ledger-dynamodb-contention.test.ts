@@ -5,6 +5,7 @@
  * (test/integration/ledger.test.ts).
  */
 import {
+  ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
   TransactionCanceledException,
@@ -80,5 +81,41 @@ describe('DynamoDbLedger.recordItem under contention', () => {
     dynamodb.on(TransactWriteItemsCommand).rejects(cancelled('TransactionConflict', 'None'));
     await expect(ledger.recordItem(created)).rejects.toBeInstanceOf(TransactionCanceledException);
     expect(dynamodb.commandCalls(TransactWriteItemsCommand)).toHaveLength(5);
+  });
+});
+
+describe('DynamoDbLedger.claimReinvite under contention', () => {
+  const claim = { email: 'ada@example.com', expiredInviteId: 'invite-1', max: 2 };
+  const lost = new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: {},
+  });
+
+  it('answers already_claimed when a concurrent sweep won the condition', async () => {
+    dynamodb.on(UpdateItemCommand).rejects(lost);
+    // What the winner left: this expired invite claimed, one re-invite counted.
+    dynamodb.on(GetItemCommand).resolves({
+      Item: {
+        email: { S: 'ada@example.com' },
+        source: { S: 'sweep' },
+        last_outcome: { S: 'created' },
+        reinvite_count: { N: '1' },
+        reinvited_from: { S: 'invite-1' },
+        created_at: { S: '2026-01-01T00:00:00.000Z' },
+        updated_at: { S: '2026-01-01T00:00:00.000Z' },
+      },
+    });
+
+    expect(await ledger.claimReinvite(claim)).toEqual({ claimed: false, reason: 'already_claimed' });
+    expect(dynamodb.commandCalls(UpdateItemCommand)).toHaveLength(1);
+  });
+
+  it('grants the claim with the count DynamoDB answers, in one conditional update', async () => {
+    dynamodb.on(UpdateItemCommand).resolves({ Attributes: { reinvite_count: { N: '2' } } });
+
+    expect(await ledger.claimReinvite(claim)).toEqual({ claimed: true, count: 2 });
+    const [update] = dynamodb.commandCalls(UpdateItemCommand);
+    expect(update!.args[0].input.ConditionExpression).toContain('#from <> :expired');
+    expect(update!.args[0].input.ConditionExpression).toContain('#count < :max');
   });
 });
