@@ -15,9 +15,9 @@ import { enqueueRevocation } from '../lib/bulk/producer';
 import { SqsQueue } from '../lib/bulk/queue';
 import { MAX_INVITES_PER_JOB } from '../lib/bulk/jobs';
 import { formatPlan, isEmptyPlan, planReconcile, type ReconcilePlan } from '../lib/lifecycle/reconcile-plan';
-import { OpenAIInvitesClient } from '../lib/openai/client';
+import { readClientConfig } from '../lib/openai/config';
+import { createInvitesClient } from '../lib/openai/runtime';
 import type { Invite, OrganizationUser } from '../lib/openai/types';
-import { StaticAdminKey } from '../lib/secrets/admin-key';
 import { readBulkFile } from './bulk-file';
 import { type Destination, gatewayDestination, queueDestination } from './destinations';
 import { SendFailedError } from './failures';
@@ -26,7 +26,8 @@ import { authFrom, authHeaders, type GatewayAuth, gatewayFrom } from './gateway'
 export const RECONCILE_USAGE = `Usage: openai-invites reconcile ROSTER [options]
 
 ROSTER is the bulk-invite file (CSV: email, role, projects; JSONL). Reads the organization's
-invites and members from OpenAI with OPENAI_ADMIN_KEY (at OPENAI_BASE_URL, default
+invites and members from OpenAI with the Admin key: OPENAI_ADMIN_KEY_SECRET_ID (the stack's
+secret, read with your AWS credentials) or OPENAI_ADMIN_KEY (at OPENAI_BASE_URL, default
 https://api.openai.com/v1; under npm start: OPENAI_BASE_URL=http://127.0.0.1:3001/v1
 OPENAI_ADMIN_KEY=sk-local-simulator) and prints what would make the organization match.
 
@@ -69,10 +70,11 @@ export const reconcile = async (args: string[]): Promise<number> => {
     console.log(RECONCILE_USAGE);
     return values.help ? 0 : 2;
   }
-  const adminKey = process.env.OPENAI_ADMIN_KEY?.trim();
-  if (!adminKey) {
+  // The deployed secret (with the operator's AWS credentials) or a key in the environment.
+  const clientConfig = readClientConfig();
+  if (!clientConfig.adminKeySecretId && !clientConfig.adminKey) {
     console.error(
-      'openai-invites: reconcile reads the organization with OPENAI_ADMIN_KEY, which is not set.',
+      'openai-invites: reconcile reads the organization with the Admin key: set OPENAI_ADMIN_KEY_SECRET_ID (the stack\'s secret, read with your AWS credentials) or OPENAI_ADMIN_KEY.',
     );
     return 2;
   }
@@ -94,7 +96,10 @@ export const reconcile = async (args: string[]): Promise<number> => {
   }
   const roster = lines.flatMap((line) => (line.invite ? [line.invite] : []));
 
-  const client = new OpenAIInvitesClient({ adminKey: new StaticAdminKey(adminKey) });
+  // Retries go to stderr, so `--json` on stdout stays one JSON document.
+  const client = createInvitesClient(clientConfig, {
+    onRetry: (notice) => console.error(`openai-invites: retrying an OpenAI call (${JSON.stringify(notice)})`),
+  });
   const [invites, members]: [Invite[], OrganizationUser[]] = await Promise.all([
     collect(client.listAllInvites()),
     collect(client.listAllUsers()),
