@@ -74,7 +74,7 @@ export const reconcile = async (args: string[]): Promise<number> => {
   const clientConfig = readClientConfig();
   if (!clientConfig.adminKeySecretId && !clientConfig.adminKey) {
     console.error(
-      'openai-invites: reconcile reads the organization with the Admin key: set OPENAI_ADMIN_KEY_SECRET_ID (the stack\'s secret, read with your AWS credentials) or OPENAI_ADMIN_KEY.',
+      "openai-invites: reconcile reads the organization with the Admin key: set OPENAI_ADMIN_KEY_SECRET_ID (the stack's secret, read with your AWS credentials) or OPENAI_ADMIN_KEY.",
     );
     return 2;
   }
