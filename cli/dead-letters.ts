@@ -15,6 +15,7 @@ import { ATTRIBUTE, redriveAttributes } from '../lib/bulk/messages';
 import { EXIT } from './exit-codes';
 import { queueFailure } from './failures';
 import { callGateway, CliFailure, type GatewayAuth, refused } from './gateway';
+import { LOCAL_PATHS } from '../local/local-routes';
 
 export interface DeadLetter {
   messageId: string;
@@ -55,16 +56,16 @@ export const localDeadLetters = (base: string, auth: GatewayAuth): DeadLetterSou
       EXIT.unreachable,
     );
   return {
-    describe: `${origin}/local/dead-letters (npm start's in-process queue)`,
+    describe: `${origin}${LOCAL_PATHS.deadLetters} (npm start's in-process queue)`,
     async list(jobId) {
-      const url = `${origin}/local/dead-letters${jobId ? `?job_id=${encodeURIComponent(jobId)}` : ''}`;
+      const url = `${origin}${LOCAL_PATHS.deadLetters}${jobId ? `?job_id=${encodeURIComponent(jobId)}` : ''}`;
       const answer = await callGateway(url, base, { auth });
       if (answer.status === 404) throw noRoutes();
       if (answer.status !== 200) throw refused(url, answer);
       return { letters: (answer.body as { data: DeadLetter[] }).data, truncated: false };
     },
     async redrive(jobId, dryRun) {
-      const url = `${origin}/local/dead-letters/redrive`;
+      const url = `${origin}${LOCAL_PATHS.redrive}`;
       const answer = await callGateway(url, base, {
         auth,
         method: 'POST',

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { DynamoDbLedger } from '../lib/ledger/dynamodb-ledger';
 import type { InviteRecord } from '../lib/ledger/types';
-import { LOCAL_OFFBOARDING_PATH } from '../local/offboarding-route';
+import { LOCAL_PATHS } from '../local/local-routes';
 import { gatewayUnreachable } from './failures';
 import { gatewayFrom } from './gateway';
 
@@ -28,7 +28,7 @@ Options:
 
 /** The local route sits beside the stage, on the gateway's origin. */
 const fromGateway = async (base: string): Promise<InviteRecord[]> => {
-  const url = `${new URL(base).origin}${LOCAL_OFFBOARDING_PATH}`;
+  const url = `${new URL(base).origin}${LOCAL_PATHS.offboarding}`;
   let response: Response;
   try {
     response = await fetch(url);

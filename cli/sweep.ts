@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { SweepSummary } from '../lib/lifecycle/sweeper';
 import { gatewayFrom } from './gateway';
+import { LOCAL_PATHS } from '../local/local-routes';
 
 export const SWEEP_USAGE = `Usage: openai-invites sweep [options]
 
@@ -50,7 +51,7 @@ export const sweep = async (args: string[]): Promise<number> => {
     return 0;
   }
   const gateway = gatewayFrom(values.gateway);
-  const url = `${gateway.replace(/\/v1$/, '')}/local/sweep`;
+  const url = `${new URL(gateway).origin}${LOCAL_PATHS.sweep}`;
   let response: Response;
   try {
     response = await fetch(url, {

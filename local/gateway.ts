@@ -1,25 +1,18 @@
 /**
  * The local API gateway: HTTP on 127.0.0.1 → API Gateway REST (v1) proxy events → the same
- * function handlers the stack deploys → HTTP. It serves the route table under `/v1`, and local-only
- * routes outside it: the dead-letter routes under `/local` with in-process queues
- * (local/dead-letter-routes.ts) and `GET /local/offboarding` (offboarding-route.ts).
+ * function handlers the stack deploys → HTTP. It serves the route table under `/v1`, and the
+ * local-only routes it is given under `/local` (local-routes.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { asInvitesError } from '../lib/commons/errors';
-import {
-  InvalidRequestError,
-  MethodNotAllowedError,
-  PayloadTooLargeError,
-  RouteNotFoundError,
-} from '../lib/http/errors';
-import { errorResponse } from '../lib/http/messages';
+import { MethodNotAllowedError, PayloadTooLargeError, RouteNotFoundError } from '../lib/http/errors';
+import { errorResponse, jsonResponse } from '../lib/http/messages';
 import { matchRoute, ROUTES, type Route } from '../lib/http/routes';
-import { LOCAL_PREFIX, type LocalQueues, serveDeadLetters } from './dead-letter-routes';
 import { lambdaContext } from './lambda-context';
+import { LOCAL_PREFIX, localBodyOf, type LocalRoute } from './local-routes';
 import { close, drain, listen } from './loopback-server';
-import { LOCAL_OFFBOARDING_PATH, offboardingAnswer } from './offboarding-route';
 import { type ProxyRequest, STAGE, toProxyEvent } from './proxy-event';
 import { answerClientErrors, checkLocalRequest } from './request-guard';
 
@@ -30,17 +23,12 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 /** API Gateway's integration timeout. */
 const INTEGRATION_TIMEOUT_MS = 29_000;
 
-/** A local-only action, `POST /local/<name>` with a JSON body: what has no route in the stack. */
-export type LocalAction = (body: unknown) => Promise<unknown>;
-
 export interface LocalGatewayOptions {
   routes?: readonly Route[];
-  /** Served outside `/v1` (no OpenAI client reaches them by accident), behind the same guard. */
-  localActions?: Readonly<Record<string, LocalAction>>;
+  /** Served under `/local`, outside `/v1`, behind the same guard (local-routes.ts). */
+  localRoutes?: readonly LocalRoute[];
   /** Loads a function's handler by its file name under `functions/`. */
   loadHandler?: (functionName: string) => Promise<ProxyHandler>;
-  /** In-process queues whose dead letters `/local/dead-letters` serves (none: no such routes). */
-  deadLetters?: LocalQueues;
 }
 
 const loadFunctionHandler = async (functionName: string): Promise<ProxyHandler> =>
@@ -101,8 +89,7 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResult): void =
 export class LocalGateway {
   readonly #routes: readonly Route[];
   readonly #loadHandler: (functionName: string) => Promise<ProxyHandler>;
-  readonly #deadLetters?: LocalQueues;
-  readonly #localActions: Readonly<Record<string, LocalAction>>;
+  readonly #localRoutes: readonly LocalRoute[];
   #server?: Server;
   #url = '';
   #port = 0;
@@ -110,8 +97,7 @@ export class LocalGateway {
   constructor(options: LocalGatewayOptions = {}) {
     this.#routes = options.routes ?? ROUTES;
     this.#loadHandler = options.loadHandler ?? loadFunctionHandler;
-    this.#deadLetters = options.deadLetters;
-    this.#localActions = options.localActions ?? {};
+    this.#localRoutes = options.localRoutes ?? [];
   }
 
   /** `http://127.0.0.1:PORT/v1`. */
@@ -156,34 +142,21 @@ export class LocalGateway {
     writeResult(res, result);
   }
 
+  async #dispatchLocal(req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
+    const atPath = this.#localRoutes.filter((route) => route.path === url.pathname);
+    if (atPath.length === 0) throw new RouteNotFoundError(method, url.pathname);
+    const route = atPath.find((candidate) => candidate.method === method);
+    if (!route)
+      throw new MethodNotAllowedError(
+        method,
+        atPath.map((candidate) => candidate.method),
+      );
+    const body = route.method === 'POST' ? localBodyOf(await readBody(req)) : {};
+    return jsonResponse(200, await route.handle({ url, body }));
+  }
+
   async #dispatch(req: IncomingMessage, method: string, url: URL): Promise<APIGatewayProxyResult> {
-    const local = /^\/local\/([a-z-]+)$/.exec(url.pathname);
-    const action =
-      local && Object.hasOwn(this.#localActions, local[1]!) ? this.#localActions[local[1]!] : undefined;
-    if (local && action) {
-      if (method !== 'POST') throw new MethodNotAllowedError(method, ['POST']);
-      const text = (await readBody(req)).toString('utf8');
-      let body: unknown;
-      try {
-        body = text.trim() === '' ? {} : JSON.parse(text);
-      } catch {
-        throw new InvalidRequestError('The body is not valid JSON.');
-      }
-      const result = await action(body);
-      return {
-        statusCode: 200,
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(result),
-      };
-    }
-    if (url.pathname === LOCAL_OFFBOARDING_PATH) {
-      if (method !== 'GET') throw new MethodNotAllowedError(method, ['GET']);
-      return offboardingAnswer();
-    }
-    if (this.#deadLetters && url.pathname.startsWith(`${LOCAL_PREFIX}/`)) {
-      const local = serveDeadLetters(this.#deadLetters, method, url, await readBody(req));
-      if (local) return local;
-    }
+    if (url.pathname.startsWith(`${LOCAL_PREFIX}/`)) return this.#dispatchLocal(req, method, url);
     const stagePrefix = `/${STAGE}`;
     const inStage = url.pathname === stagePrefix || url.pathname.startsWith(`${stagePrefix}/`);
     const match = inStage

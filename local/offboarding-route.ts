@@ -1,16 +1,14 @@
 /**
- * `GET /local/offboarding` on the npm start gateway: the ledger's emails awaiting a person, for
- * `openai-invites offboarding list` (a deployed stack is read straight from DynamoDB instead).
- * Outside `/v1` on purpose: it is no route of the deployed API, and no OpenAI client reaches it.
+ * `GET /local/offboarding`: the ledger's emails awaiting a person, for `openai-invites offboarding
+ * list` under `npm start` (a deployed stack's table is read straight from DynamoDB instead).
+ * Answers `{object: "list", data: InviteRecord[]}`, newest first.
  */
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { getLedger } from '../lib/ledger/runtime';
+import { LOCAL_PATHS, type LocalRoute } from './local-routes';
 
-export const LOCAL_OFFBOARDING_PATH = '/local/offboarding';
-
-/** `{object: "list", data: InviteRecord[]}`, newest first. */
-export const offboardingAnswer = async (): Promise<APIGatewayProxyResult> => ({
-  statusCode: 200,
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify({ object: 'list', data: await getLedger().listNeedingAction() }),
-});
+export const offboardingRoute: LocalRoute = {
+  method: 'GET',
+  path: LOCAL_PATHS.offboarding,
+  describe: 'leavers awaiting a person (openai-invites offboarding list)',
+  handle: async () => ({ object: 'list', data: await getLedger().listNeedingAction() }),
+};

@@ -21,7 +21,10 @@ import { getLedger, setLedger } from '../lib/ledger/runtime';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
-import { runSweep, setSweepClientConfig } from '../lib/lifecycle/runtime';
+import { deadLetterRoutes } from './dead-letter-routes';
+import { offboardingRoute } from './offboarding-route';
+import { sweepRoute } from './sweep-route';
+import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 import { SqliteSimulatorInvites } from './simulator-invites';
 import { SqliteLedger } from './sqlite-ledger';
@@ -221,14 +224,9 @@ const main = async () => {
   );
 
   setSweepClientConfig(config);
-  // `openai-invites dlq` reads an in-process DLQ through the gateway; an SQS one it reads itself.
-  // `openai-invites sweep` under npm start: the stack runs it on a schedule instead.
-  const gateway = new LocalGateway({
-    deadLetters: local,
-    localActions: {
-      sweep: (body) => runSweep({ dryRun: (body as { dry_run?: unknown } | null)?.dry_run === true }),
-    },
-  });
+  // What the CLI reaches under `npm start` and a deployed stack offers another way (local-routes.ts).
+  const localRoutes = [sweepRoute, offboardingRoute, ...(local ? deadLetterRoutes(local) : [])];
+  const gateway = new LocalGateway({ localRoutes });
   const url = await gateway.start(port).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? new PortInUseError(port, 'PORT') : error;
   });
@@ -236,16 +234,8 @@ const main = async () => {
     (route) => `  ${route.method.padEnd(6)} ${url}${route.path}  → functions/${route.functionName}.ts`,
   );
   const origin = new URL(url).origin;
-  routes.push(`  POST   ${origin}/local/sweep  → one invite sweep (openai-invites sweep)`);
-  routes.push(
-    `  GET    ${origin}/local/offboarding  → leavers awaiting a person (openai-invites offboarding list)`,
-  );
-  if (local) {
-    routes.push(
-      `  GET    ${origin}/local/dead-letters[?job_id=]  → the in-process DLQ (openai-invites dlq list)`,
-      `  POST   ${origin}/local/dead-letters/redrive  → back to the bulk queue (openai-invites dlq redrive)`,
-    );
-  }
+  for (const route of localRoutes)
+    routes.push(`  ${route.method.padEnd(6)} ${origin}${route.path}  → ${route.describe}`);
   console.log([`Local gateway on ${url}`, ...routes, ...lines, 'Ctrl-C stops it.'].join('\n'));
 
   let stoppingSince: number | undefined;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sweep } from '../../cli/sweep';
 import { setLedger } from '../../lib/ledger/runtime';
-import { runSweep, setSweepClientConfig } from '../../lib/lifecycle/runtime';
+import { setSweepClientConfig } from '../../lib/lifecycle/runtime';
 import { readClientConfig } from '../../lib/openai/config';
 import { LocalGateway } from '../../local/gateway';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
@@ -22,6 +22,7 @@ import { capturedLogLines } from '../support/captured-output';
 import { createLedgerTable, dynamodb } from '../support/dynamodb';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { useSimulator } from '../support/simulator';
+import { sweepRoute } from '../../local/sweep-route';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
 useSimulator(simulator);
@@ -230,9 +231,7 @@ describe('two sweeps at once', () => {
 });
 
 describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => {
-  const gateway = new LocalGateway({
-    localActions: { sweep: (body) => runSweep({ dryRun: (body as { dry_run?: unknown }).dry_run === true }) },
-  });
+  const gateway = new LocalGateway({ localRoutes: [sweepRoute] });
   let gatewayUrl: string;
   const ledger = new MemoryLedger();
 

@@ -23,6 +23,7 @@ import { createQueuePair, drain } from '../support/queues';
 import { useSimulator } from '../support/simulator';
 import { sqsRecord } from '../support/sqs-records';
 import { startWorkers, waitFor } from '../support/workers';
+import { deadLetterRoutes } from '../../local/dead-letter-routes';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
 useSimulator(simulator);
@@ -46,15 +47,15 @@ let queue: LocalQueue;
 let ledger: MemoryLedger;
 let source: QueueEventSource | undefined;
 const gateway = new LocalGateway({
-  // The queues change per test; the gateway reads them through these getters.
-  deadLetters: {
+  // The queues change per test; the routes read them through these getters.
+  localRoutes: deadLetterRoutes({
     get queue() {
       return queue;
     },
     get deadLetterQueue() {
       return deadLetterQueue;
     },
-  },
+  }),
 });
 /** A gateway with no in-process queues, as deployed or under npm start with SQS. */
 const plainGateway = new LocalGateway();

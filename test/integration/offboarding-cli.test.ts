@@ -11,6 +11,7 @@ import { setLedger } from '../../lib/ledger/runtime';
 import { LocalGateway } from '../../local/gateway';
 import { createLedgerTable, dynamodb } from '../support/dynamodb';
 import { freePort } from '../support/moto';
+import { offboardingRoute } from '../../local/offboarding-route';
 
 const cli = (
   args: string[],
@@ -61,7 +62,7 @@ const seed = async (ledger: Ledger) => {
 };
 
 describe('openai-invites offboarding list', () => {
-  const gateway = new LocalGateway();
+  const gateway = new LocalGateway({ localRoutes: [offboardingRoute] });
   let base: string;
 
   beforeAll(async () => {
