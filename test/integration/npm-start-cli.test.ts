@@ -74,7 +74,9 @@ describe('the CLI against npm start', () => {
       }),
     });
     expect(fault.status).toBe(200);
-    expect(output).toContain(`GET    http://127.0.0.1:${new URL(gateway).port}/local/dead-letters[?job_id=]`);
+    expect(output).toContain(
+      `GET    http://127.0.0.1:${new URL(gateway).port}/local/dead-letters  → the in-process DLQ`,
+    );
 
     const sent = await runCli(['bulk-invite', file, '--job-id', 'start-1', '--wait', '--interval', '0.3'], {
       INVITES_API_URL: gateway,
