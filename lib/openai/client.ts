@@ -43,6 +43,7 @@ import type {
 } from './types';
 import { type BackoffOptions, backoffDelayMs, DEFAULT_BACKOFF, isRetryableStatus } from './retry-policy';
 import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from './upstream-answers';
+import type { Page } from './upstream-shape';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
@@ -140,6 +141,23 @@ type AttemptOutcome =
       retryAfterMs?: number;
       requestId?: string;
     };
+
+/** Every item of a cursor-paged list: following `last_id` while `has_more`, refusing a cursor that does not move. */
+async function* allPages<T extends { id: string }>(
+  pageAfter: (after: string | undefined) => Promise<Page<T>>,
+): AsyncGenerator<T> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await pageAfter(after);
+    yield* page.data;
+    if (!page.has_more) return;
+    const next = page.last_id ?? page.data.at(-1)?.id;
+    if (!next || next === after) {
+      throw new UpstreamMalformedResponseError('has_more is true but the page gives no new cursor.');
+    }
+    after = next;
+  }
+}
 
 /** Query parameters; an array is sent repeated (`emails=a&emails=b`), as OpenAI's spec asks. */
 type Query = Record<string, string | number | string[] | undefined>;
@@ -314,17 +332,7 @@ export class OpenAIInvitesClient {
 
   /** Every invite, reading pages of 100 and following `last_id` while `has_more`. */
   async *listAllInvites(options: CallOptions = {}): AsyncGenerator<Invite> {
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.listInvites({ limit: LIST_ALL_PAGE_SIZE, after }, options);
-      yield* page.data;
-      if (!page.has_more) return;
-      const next = page.last_id ?? page.data.at(-1)?.id;
-      if (!next || next === after) {
-        throw new UpstreamMalformedResponseError('has_more is true but the page gives no new cursor.');
-      }
-      after = next;
-    }
+    yield* allPages((after) => this.listInvites({ limit: LIST_ALL_PAGE_SIZE, after }, options));
   }
 
   /** The live pending invite for an email (compared case-insensitively), if there is one. */
@@ -386,17 +394,7 @@ export class OpenAIInvitesClient {
     params: Pick<ListUsersParams, 'emails'> = {},
     options: CallOptions = {},
   ): AsyncGenerator<OrganizationUser> {
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.listUsers({ ...params, limit: LIST_ALL_PAGE_SIZE, after }, options);
-      yield* page.data;
-      if (!page.has_more) return;
-      const next = page.last_id ?? page.data.at(-1)?.id;
-      if (!next || next === after) {
-        throw new UpstreamMalformedResponseError('has_more is true but the page gives no new cursor.');
-      }
-      after = next;
-    }
+    yield* allPages((after) => this.listUsers({ ...params, limit: LIST_ALL_PAGE_SIZE, after }, options));
   }
 
   /**

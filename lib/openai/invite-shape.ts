@@ -9,6 +9,7 @@
  */
 import * as z from 'zod/mini';
 import { UpstreamMalformedResponseError } from './errors';
+import { checked, readDeleted, readPage } from './upstream-shape';
 import type { Invite, InviteDeleteResponse, InviteListResponse } from './types';
 
 const unixSeconds = z.optional(z.nullable(z.number()));
@@ -27,30 +28,6 @@ const upstreamInviteSchema = z.looseObject({
   projects: z.optional(z.nullable(z.array(z.looseObject({ id: z.string(), role: z.string() })))),
 });
 type UpstreamInvite = z.infer<typeof upstreamInviteSchema>;
-
-const upstreamListSchema = z.looseObject({
-  object: z.optional(z.literal('list')),
-  data: z.array(z.unknown()),
-  first_id: z.optional(z.nullable(z.string())),
-  last_id: z.optional(z.nullable(z.string())),
-  // Pagination depends on it: a page that does not say whether more follow is refused.
-  has_more: z.boolean(),
-});
-
-const upstreamDeletedSchema = z.looseObject({
-  object: z.optional(z.literal('organization.invite.deleted')),
-  id: z.string(),
-  deleted: z.boolean(),
-});
-
-/** The body read by `schema`, or a 502 naming the first field that is not as expected. */
-export const checked = <T>(schema: z.ZodMiniType<T>, body: unknown, where: string, requestId?: string): T => {
-  const result = schema.safeParse(body);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path.length ? `${where}.${issue.path.join('.')}` : where;
-  throw new UpstreamMalformedResponseError(`unexpected ${path}.`, requestId);
-};
 
 const toInvite = (raw: UpstreamInvite, where: string, requestId?: string): Invite => {
   const sentAt = raw.created_at ?? raw.invited_at;
@@ -74,19 +51,8 @@ export const readInvite = (body: unknown, requestId?: string, where = 'invite'):
   toInvite(checked(upstreamInviteSchema, body, where, requestId), where, requestId);
 
 /** A page of invites; `first_id`/`last_id` filled from the data when OpenAI leaves them out. */
-export const readInviteList = (body: unknown, requestId?: string): InviteListResponse => {
-  const page = checked(upstreamListSchema, body, 'list', requestId);
-  const data = page.data.map((item, index) => readInvite(item, requestId, `data.${index}`));
-  return {
-    ...page,
-    object: 'list',
-    data,
-    first_id: page.first_id ?? data[0]?.id ?? null,
-    last_id: page.last_id ?? data.at(-1)?.id ?? null,
-  };
-};
+export const readInviteList = (body: unknown, requestId?: string): InviteListResponse =>
+  readPage(body, requestId, readInvite);
 
-export const readInviteDeleted = (body: unknown, requestId?: string): InviteDeleteResponse => ({
-  ...checked(upstreamDeletedSchema, body, 'body', requestId),
-  object: 'organization.invite.deleted',
-});
+export const readInviteDeleted = (body: unknown, requestId?: string): InviteDeleteResponse =>
+  readDeleted('organization.invite.deleted', body, requestId);

@@ -4,7 +4,7 @@
  * absent, and unknown fields and roles are kept.
  */
 import * as z from 'zod/mini';
-import { checked } from './invite-shape';
+import { checked, readDeleted, readPage } from './upstream-shape';
 import type { OrganizationUser, UserDeleteResponse, UserListResponse } from './types';
 
 const upstreamUserSchema = z.looseObject({
@@ -17,20 +17,6 @@ const upstreamUserSchema = z.looseObject({
   added_at: z.optional(z.nullable(z.number())),
 });
 
-const upstreamListSchema = z.looseObject({
-  object: z.optional(z.literal('list')),
-  data: z.array(z.unknown()),
-  first_id: z.optional(z.nullable(z.string())),
-  last_id: z.optional(z.nullable(z.string())),
-  has_more: z.boolean(),
-});
-
-const upstreamDeletedSchema = z.looseObject({
-  object: z.optional(z.literal('organization.user.deleted')),
-  id: z.string(),
-  deleted: z.boolean(),
-});
-
 /** One user from OpenAI in the product's shape; a 502 when it lacks what the product uses. */
 export const readUser = (body: unknown, requestId?: string, where = 'user'): OrganizationUser => {
   const raw = checked(upstreamUserSchema, body, where, requestId);
@@ -38,19 +24,8 @@ export const readUser = (body: unknown, requestId?: string, where = 'user'): Org
 };
 
 /** A page of users; `first_id`/`last_id` filled from the data when OpenAI leaves them out. */
-export const readUserList = (body: unknown, requestId?: string): UserListResponse => {
-  const page = checked(upstreamListSchema, body, 'list', requestId);
-  const data = page.data.map((item, index) => readUser(item, requestId, `data.${index}`));
-  return {
-    ...page,
-    object: 'list',
-    data,
-    first_id: page.first_id ?? data[0]?.id ?? null,
-    last_id: page.last_id ?? data.at(-1)?.id ?? null,
-  };
-};
+export const readUserList = (body: unknown, requestId?: string): UserListResponse =>
+  readPage(body, requestId, readUser);
 
-export const readUserDeleted = (body: unknown, requestId?: string): UserDeleteResponse => ({
-  ...checked(upstreamDeletedSchema, body, 'body', requestId),
-  object: 'organization.user.deleted',
-});
+export const readUserDeleted = (body: unknown, requestId?: string): UserDeleteResponse =>
+  readDeleted('organization.user.deleted', body, requestId);
