@@ -1,7 +1,8 @@
 /**
  * The runbook's "the DLQ has messages" through `npm start` itself, with the CLI as the operator
  * runs it: a bulk job watched to the end with one invite refused, the dead letter listed, redriven
- * once the cause is gone, and the job completed with nothing failed.
+ * once the cause is gone, and the job completed with nothing failed. And issue 14's job of 200 with
+ * 5 invalid items through 429s and 5xx: `job --watch` ends with exact counts and every failure.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ beforeAll(async () => {
       OPENAI_ADMIN_KEY: '',
       INVITE_QUEUE_URL: '',
       INVITE_DLQ_URL: '',
+      // The 200-invite job below in seconds: the simulator has no rate limit of its own here.
+      OPENAI_RATE_LIMIT_RPS: '100',
       // Its own state, once npm start keeps one (LOCAL_STATE_DIR): nothing left from another run.
       LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'npm-start-cli-state-')),
     },
@@ -104,4 +107,67 @@ describe('the CLI against npm start', () => {
       'Job start-1: completed, 3 of 3 invites settled (created 3, already_invited 0, revoked 0, failed 0, pending 0).',
     );
   }, 90_000);
+
+  it('a job of 200 with 5 invalid items, through 429s and 5xx: job --watch ends with exact counts and every failure by index', async () => {
+    const emails = Array.from({ length: 200 }, (_, index) => `w${index}@example.com`);
+    const file = join(mkdtempSync(join(tmpdir(), 'npm-start-cli-')), 'wave-200.csv');
+    writeFileSync(file, ['email,role', ...emails.map((email) => `${email},reader`)].join('\n'));
+    const inject = async (fault: object) => {
+      const answer = await fetch(`${simulator}/_simulator/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(fault),
+      });
+      expect(answer.status).toBe(200);
+    };
+    const refusal = { message: 'Project proj_x not found.', type: 'invalid_request_error', param: null };
+    // Five creates refused for good; ten throttled (no Retry-After, as OpenAI); ten upstream errors.
+    await inject({
+      kind: 'status',
+      method: 'POST',
+      pathPrefix: '/organization/invites',
+      status: 400,
+      times: 5,
+      body: { error: { ...refusal, code: 'project_not_found' } },
+    });
+    await inject({
+      kind: 'status',
+      method: 'POST',
+      pathPrefix: '/organization/invites',
+      status: 429,
+      times: 10,
+      body: {
+        error: { message: 'Rate limit reached.', type: 'requests', param: null, code: 'rate_limit_exceeded' },
+      },
+    });
+    await inject({
+      kind: 'status',
+      method: 'POST',
+      pathPrefix: '/organization/invites',
+      status: 503,
+      times: 10,
+    });
+
+    const sent = await runCli(['bulk-invite', file, '--job-id', 'wave-200'], { INVITES_API_URL: gateway });
+    expect(sent.code).toBe(0);
+    const watched = await runCli(['job', 'wave-200', '--watch', '--interval', '0.5'], {
+      INVITES_API_URL: gateway,
+    });
+
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toContain(
+      'Job wave-200: completed, 200 of 200 invites settled (created 195, already_invited 0, revoked 0, failed 5, pending 0).',
+    );
+    const failures = watched.stdout.match(
+      / {2}#\d+ w\d+@example\.com {2}project_not_found: Project proj_x not found\./g,
+    );
+    expect(failures).toHaveLength(5);
+    // Each invite exists once at the simulator, whatever was retried or redelivered.
+    const state = (await (await fetch(`${simulator}/_simulator/state`)).json()) as {
+      invites: { email: string }[];
+    };
+    const made = state.invites.filter((invite) => invite.email.startsWith('w')).map((invite) => invite.email);
+    expect(new Set(made).size).toBe(made.length);
+    expect(made).toHaveLength(195);
+  }, 120_000);
 });
