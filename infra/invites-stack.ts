@@ -147,6 +147,14 @@ export class InvitesStack extends Stack {
       value: this.deadLetterQueue.queueUrl,
       description: 'Bulk invites that failed for good',
     });
+    // For `openai-invites sweep --function NAME`: one sweep now, outside the schedule.
+    const sweeper = functions.byName.get('invite-sweeper');
+    if (sweeper) {
+      new CfnOutput(this, 'InviteSweeperFunctionName', {
+        value: sweeper.functionName,
+        description: 'The invite sweeper (openai-invites sweep --function)',
+      });
+    }
   }
 
   /** CDK's rule on the construct path, without the constructs' own ids (infra/logical-ids.ts). */

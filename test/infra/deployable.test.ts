@@ -306,6 +306,7 @@ describe('outputs and functions', () => {
     expect(Object.keys(plain.template.toJSON().Outputs).sort()).toEqual([
       'ApiUrl',
       'DeadLetterQueueUrl',
+      'InviteSweeperFunctionName',
       'QueueUrl',
     ]);
   });

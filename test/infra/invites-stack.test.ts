@@ -717,7 +717,7 @@ describe('the invite sweeper', () => {
 });
 
 describe('outputs', () => {
-  it('are the API URL, the queue URL and the DLQ URL', () => {
+  it('are the API URL, the queue URL, the DLQ URL and the sweeper’s name (for openai-invites sweep --function)', () => {
     const outputs = iam.template.toJSON().Outputs;
 
     expect(flatten(outputs.ApiUrl.Value)).toMatch(
@@ -726,6 +726,9 @@ describe('outputs', () => {
     expect(outputs.QueueUrl.Value).toEqual({ Ref: logicalIdOf(iam.stack, iam.stack.queue) });
     expect(outputs.DeadLetterQueueUrl.Value).toEqual({
       Ref: logicalIdOf(iam.stack, iam.stack.deadLetterQueue),
+    });
+    expect(outputs.InviteSweeperFunctionName.Value).toEqual({
+      Ref: logicalIdOf(iam.stack, iam.stack.functions.get('invite-sweeper')!),
     });
   });
 });

@@ -3,7 +3,11 @@
  * DynamoDB and in memory: expired invites the product made are re-invited with their terms, up to
  * REINVITE_MAX_TIMES; others are only reported; two sweeps at once re-invite once.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { handler as sweeperHandler } from '../../functions/invite-sweeper';
 import { sweep } from '../../cli/sweep';
 import { setLedger } from '../../lib/ledger/runtime';
 import { setSweepClientConfig } from '../../lib/lifecycle/runtime';
@@ -299,5 +303,97 @@ describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => 
       ).status,
     ).toBe(404);
     expect(simulator.requests).toHaveLength(0);
+  });
+});
+
+describe('openai-invites sweep --function (a deployed sweeper, through Lambda’s Invoke API)', () => {
+  const ledger = new MemoryLedger();
+  const invoked: { name: string; payload: unknown }[] = [];
+  let failNext = false;
+  // Lambda's Invoke API on 127.0.0.1, running the function's real handler as Lambda would.
+  const lambda = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const name = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/.exec(req.url ?? '')?.[1];
+      const payload: unknown = JSON.parse(body || '{}');
+      invoked.push({ name: decodeURIComponent(name ?? ''), payload });
+      if (failNext) {
+        failNext = false;
+        res.writeHead(200, { 'Content-Type': 'application/json', 'X-Amz-Function-Error': 'Unhandled' });
+        res.end(JSON.stringify({ errorType: 'Error', errorMessage: 'The Admin key could not be read.' }));
+        return;
+      }
+      void sweeperHandler(
+        payload as { dryRun?: boolean },
+        { getRemainingTimeInMillis: () => 300_000 } as Context,
+      ).then((summary) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(summary));
+      });
+    });
+  });
+  const saved = { endpoint: process.env.AWS_ENDPOINT_URL_LAMBDA, region: process.env.AWS_REGION };
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => lambda.listen(0, '127.0.0.1', resolve));
+    process.env.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;
+    process.env.AWS_REGION ??= 'us-east-1';
+    setLedger(ledger);
+    setSweepClientConfig({ ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY });
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => lambda.close(resolve));
+    if (saved.endpoint === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
+    else process.env.AWS_ENDPOINT_URL_LAMBDA = saved.endpoint;
+    setLedger(undefined);
+    setSweepClientConfig(undefined);
+  });
+
+  const run = async (args: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
+    const error = vi
+      .spyOn(console, 'error')
+      .mockImplementation((line: unknown) => void err.push(String(line)));
+    try {
+      return { code: await sweep(args), text: out.join('\n'), errors: err.join('\n') };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+    }
+  };
+
+  it('invokes the named function with the dry-run flag and prints the summary it answers', async () => {
+    const email = 'deployed-sweep@example.com';
+    const invite = simulator.seed(email, 'reader', PROJECTS);
+    await ledger.recordInvite({
+      email,
+      outcome: 'created',
+      source: 'api',
+      inviteId: invite.id,
+      role: 'reader',
+    });
+    simulator.expire(invite.id);
+
+    const dry = await run(['--function', 'stack-InviteSweeper-abc', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(invoked.at(-1)).toEqual({ name: 'stack-InviteSweeper-abc', payload: { dryRun: true } });
+    expect(dry.text).toContain('Sweep (dry run): 1 invites read, 1 expired, 0 re-invited');
+
+    const swept = await run(['--function', 'stack-InviteSweeper-abc']);
+    expect(swept.code).toBe(0);
+    expect(invoked.at(-1)?.payload).toEqual({ dryRun: false });
+    expect(swept.text).toMatch(new RegExp(`reinvited +${email} \\(${invite.id}\\) -> invite-`));
+  });
+
+  it('exits 1 and says why when the function fails', async () => {
+    failNext = true;
+    const failed = await run(['--function', 'stack-InviteSweeper-abc']);
+    expect(failed.code).toBe(1);
+    expect(failed.errors).toContain('The sweep failed (Unhandled): ');
+    expect(failed.errors).toContain('The Admin key could not be read.');
+    expect(failed.text).toBe('');
   });
 });
