@@ -92,14 +92,18 @@ export interface SimulatedInvite {
 }
 
 /**
- * Where the organization's invites outlive the process (`npm start`: local/simulator-invites.ts);
- * without one they live in memory only. Told of every change, in list order.
+ * Where the organization (invites and members) outlives the process (`npm start`:
+ * local/simulator-organization.ts); without one it lives in memory only. Told of every change, in
+ * list order.
  */
-export interface SimulatorInviteStore {
+export interface SimulatorStore {
   load(): SimulatedInvite[];
   /** A new invite (appended to the list) or a changed one (keeps its place). */
   save(invite: SimulatedInvite): void;
   remove(inviteId: string): void;
+  loadUsers(): SimulatedUser[];
+  saveUser(user: SimulatedUser): void;
+  removeUser(userId: string): void;
   clear(): void;
 }
 
@@ -213,7 +217,7 @@ export class InvitesSimulator {
   options: SimulatorOptions;
   /** What the simulator was started with: `reset()` returns to it. */
   readonly #initialOptions: SimulatorOptions;
-  readonly #inviteStore?: SimulatorInviteStore;
+  readonly #store?: SimulatorStore;
   #faults: InjectedFault[] = [];
   #bucket?: TokenBucket;
   #server?: Server;
@@ -221,15 +225,17 @@ export class InvitesSimulator {
 
   constructor(
     options: SimulatorOptions = {},
-    /** Default: none, the invites live in memory only. */
-    inviteStore?: SimulatorInviteStore,
+    /** Default: none, the organization lives in memory only. */
+    store?: SimulatorStore,
   ) {
     this.#initialOptions = { inviteShape: inviteShapeFrom(process.env), ...options };
     this.options = { ...this.#initialOptions };
     this.setRateLimit(options.rateLimit);
-    this.#inviteStore = inviteStore;
-    this.invites.push(...(inviteStore?.load() ?? []));
-    for (const user of options.users ?? []) this.seedUser(user);
+    this.#store = store;
+    this.invites.push(...(store?.load() ?? []));
+    this.users.push(...(store?.loadUsers() ?? []));
+    // Seeds join once: a restarted `npm start` finds them already in its store.
+    for (const user of options.users ?? []) if (!this.#userOf(user.email)) this.seedUser(user);
   }
 
   /** `http://127.0.0.1:PORT/v1`, the base URL to give a client. */
@@ -276,7 +282,7 @@ export class InvitesSimulator {
     if (!invite) throw new Error(`No invite ${inviteId}`);
     invite.status = 'accepted';
     invite.accepted_at = Math.floor(Date.now() / 1000);
-    this.#inviteStore?.save(invite);
+    this.#store?.save(invite);
     // Accepting is joining: the invite's email becomes a member with the invite's role.
     if (!this.#userOf(invite.email)) this.seedUser({ email: invite.email, role: invite.role });
   }
@@ -292,6 +298,7 @@ export class InvitesSimulator {
       added_at: Math.floor(Date.now() / 1000),
     };
     this.users.push(user);
+    this.#store?.saveUser(user);
     return user;
   }
 
@@ -304,7 +311,7 @@ export class InvitesSimulator {
     if (!invite) throw new Error(`No invite ${inviteId}`);
     if (invite.status === 'accepted') throw new Error(`Invite ${inviteId} was accepted`);
     invite.expires_at = Math.floor(Date.now() / 1000) - 1;
-    this.#inviteStore?.save(invite);
+    this.#store?.save(invite);
     this.#refreshExpiry();
     return invite;
   }
@@ -320,7 +327,7 @@ export class InvitesSimulator {
    */
   reset(): void {
     this.invites.length = 0;
-    this.#inviteStore?.clear();
+    this.#store?.clear();
     this.users.length = 0;
     this.requests.length = 0;
     this.clearFaults();
@@ -345,7 +352,7 @@ export class InvitesSimulator {
       projects,
     };
     this.invites.push(invite);
-    this.#inviteStore?.save(invite);
+    this.#store?.save(invite);
     return invite;
   }
 
@@ -355,7 +362,7 @@ export class InvitesSimulator {
     for (const invite of this.invites) {
       if (invite.status === 'pending' && invite.expires_at <= now) {
         invite.status = 'expired';
-        this.#inviteStore?.save(invite);
+        this.#store?.save(invite);
       }
     }
   }
@@ -616,6 +623,7 @@ export class InvitesSimulator {
       return [400, errorBody('Cannot remove the last owner of an organization.', 'invalid_request_error')];
     }
     this.users.splice(index, 1);
+    this.#store?.removeUser(id);
     const answer: UserDeleteResponse = { object: 'organization.user.deleted', id, deleted: true };
     return [200, answer];
   }
@@ -636,7 +644,7 @@ export class InvitesSimulator {
       ];
     }
     this.invites.splice(index, 1);
-    this.#inviteStore?.remove(id);
+    this.#store?.remove(id);
     const answer: InviteDeleteResponse = { object: 'organization.invite.deleted', id, deleted: true };
     return [200, answer];
   }

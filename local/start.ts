@@ -26,7 +26,7 @@ import { offboardingRoute } from './offboarding-route';
 import { sweepRoute } from './sweep-route';
 import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
-import { SqliteSimulatorInvites } from './simulator-invites';
+import { SqliteSimulatorOrganization } from './simulator-organization';
 import { SqliteLedger } from './sqlite-ledger';
 import { DEFAULT_STATE_DIR, StateStore } from './state-store';
 import { ENV } from '../lib/commons/env';
@@ -124,7 +124,7 @@ const startUpstream = async (
     );
     return { config };
   }
-  const simulator = new InvitesSimulator(simulatorOptionsFromEnv(), new SqliteSimulatorInvites(store));
+  const simulator = new InvitesSimulator(simulatorOptionsFromEnv(), new SqliteSimulatorOrganization(store));
   const url = await startSimulator(simulator);
   lines.push(
     `upstream     OpenAI invites simulator at ${url} (control: ${url.replace(/\/v1$/, CONTROL_PREFIX)}/state), ${simulator.invites.length} invites kept`,

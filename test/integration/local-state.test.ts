@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../local/local-queue';
 import { InvitesSimulator } from '../../local/openai-simulator';
-import { SqliteSimulatorInvites } from '../../local/simulator-invites';
+import { SqliteSimulatorOrganization } from '../../local/simulator-organization';
 import { SqliteLedger } from '../../local/sqlite-ledger';
 import { StateDirInUseError, StateStore } from '../../local/state-store';
 import { tempStateDir } from '../support/npm-start';
@@ -159,7 +159,7 @@ describe('SqliteLedger in a state folder', () => {
 describe('the simulator’s organization in a state folder', () => {
   it('finds its invites, in list order and with their statuses, after a restart; reset empties it', async () => {
     let store = open(tempStateDir());
-    const simulator = new InvitesSimulator({}, new SqliteSimulatorInvites(store));
+    const simulator = new InvitesSimulator({}, new SqliteSimulatorOrganization(store));
     const [first, second, third] = ['x@example.com', 'y@example.com', 'z@example.com'].map((email) =>
       simulator.seed(email),
     );
@@ -174,7 +174,7 @@ describe('the simulator’s organization in a state folder', () => {
     expect(deleted.status).toBe(200);
 
     store = reopen(store);
-    const restarted = new InvitesSimulator({}, new SqliteSimulatorInvites(store));
+    const restarted = new InvitesSimulator({}, new SqliteSimulatorOrganization(store));
 
     expect(restarted.invites).toEqual(simulator.invites);
     expect(restarted.invites.map((invite) => [invite.email, invite.status])).toEqual([
@@ -182,6 +182,40 @@ describe('the simulator’s organization in a state folder', () => {
       ['z@example.com', 'expired'],
     ]);
     restarted.reset();
-    expect(new InvitesSimulator({}, new SqliteSimulatorInvites(reopen(store))).invites).toEqual([]);
+    expect(new InvitesSimulator({}, new SqliteSimulatorOrganization(reopen(store))).invites).toEqual([]);
+  });
+
+  it('keeps its members (an accepted invite, a seeded owner) across a restart, removals included', async () => {
+    let store = open(tempStateDir());
+    const simulator = new InvitesSimulator(
+      { users: [{ email: 'boss@example.com', role: 'owner' }] },
+      new SqliteSimulatorOrganization(store),
+    );
+    simulator.accept(simulator.seed('joined@example.com').id);
+    const leaver = simulator.seedUser({ email: 'leaver@example.com' });
+    const url = await simulator.start();
+    const removed = await fetch(`${url}/organization/users/${leaver.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: 'Bearer sk-test' },
+    });
+    await simulator.stop();
+    expect(removed.status).toBe(200);
+
+    store = reopen(store);
+    // The same seed again, as `npm start` passes it at every start: the owner joins once.
+    const restarted = new InvitesSimulator(
+      { users: [{ email: 'boss@example.com', role: 'owner' }] },
+      new SqliteSimulatorOrganization(store),
+    );
+
+    expect(restarted.users).toEqual(simulator.users);
+    expect(restarted.users.map((user) => [user.email, user.role])).toEqual([
+      ['boss@example.com', 'owner'],
+      ['joined@example.com', 'reader'],
+    ]);
+    // Reset is back to how it was created: only the seeded owner.
+    restarted.reset();
+    const afterReset = new InvitesSimulator({}, new SqliteSimulatorOrganization(reopen(store)));
+    expect(afterReset.users.map((user) => user.email)).toEqual(['boss@example.com']);
   });
 });
