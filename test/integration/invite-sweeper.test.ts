@@ -42,6 +42,20 @@ const LEDGERS: [string, () => Ledger][] = [
 ];
 
 const PROJECTS: InviteProject[] = [{ id: 'proj_a', role: 'member' }];
+
+/** `openai-invites sweep` in-process: its exit code, what it printed and what it said on stderr. */
+const sweepCli = async (args: string[]) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
+  const error = vi.spyOn(console, 'error').mockImplementation((line: unknown) => void err.push(String(line)));
+  try {
+    return { code: await sweep(args), text: out.join('\n'), errors: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+};
 let people = 0;
 
 describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
@@ -250,15 +264,7 @@ describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => 
     setSweepClientConfig(undefined);
   });
 
-  const run = async (args: string[]) => {
-    const out: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
-    try {
-      return { code: await sweep([...args, '--gateway', gatewayUrl]), text: out.join('\n') };
-    } finally {
-      log.mockRestore();
-    }
-  };
+  const run = (args: string[]) => sweepCli([...args, '--gateway', gatewayUrl]);
 
   it('prints the summary; --dry-run changes nothing, a sweep re-invites', async () => {
     const email = 'local-sweep@example.com';
@@ -350,20 +356,7 @@ describe('openai-invites sweep --function (a deployed sweeper, through Lambda’
     setSweepClientConfig(undefined);
   });
 
-  const run = async (args: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const log = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void out.push(String(line)));
-    const error = vi
-      .spyOn(console, 'error')
-      .mockImplementation((line: unknown) => void err.push(String(line)));
-    try {
-      return { code: await sweep(args), text: out.join('\n'), errors: err.join('\n') };
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-    }
-  };
+  const run = sweepCli;
 
   it('invokes the named function with the dry-run flag and prints the summary it answers', async () => {
     const email = 'deployed-sweep@example.com';
