@@ -185,7 +185,10 @@ export class BulkInviteWorker {
    * needing offboarding in OpenAI and counted as handled.
    */
   async #revoke(record: SQSRecord, email: string, meta: MessageMeta, deadline: number): Promise<Outcome> {
-    const revocation = await revokeInvite(this.#options.client, email, { deadline });
+    const revocation = await revokeInvite(this.#options.client, email, {
+      deadline,
+      knownInvites: inviteLookupOf(this.#options.ledger, meta.source, this.#options.metrics),
+    });
     // A member may have joined without an invite of ours still listed: only offboarding asks.
     const offboarded =
       this.#options.offboardMembers && revocation.outcome !== 'revoked'

@@ -235,4 +235,34 @@ describe('the worker', () => {
     ]);
     expect((await workerLedger.getJob('wave-9'))?.job.counts.already_invited).toBe(2);
   });
+
+  it(`revokes a ledger-known pending invite among ${ORGANIZATION_SIZE} invites in 2 calls; an unknown one by listing`, async () => {
+    const { queue, deadLetterQueue } = await createQueuePair();
+    const workerLedger = new MemoryLedger();
+    const worker = new BulkInviteWorker({ client, queue, deadLetterQueue, ledger: workerLedger });
+    const revoke = (email: string) =>
+      sqsEvent(sqsRecord({ email }, { attributes: { action: 'revoke', source: 'okta' } }));
+    const known = simulator.invites[1500]!;
+    await workerLedger.recordInvite({
+      email: known.email,
+      outcome: 'created',
+      source: 'cli',
+      inviteId: known.id,
+    });
+
+    const knownCalls = await upstreamCalls(() => worker.handle(revoke(known.email), lambdaContext()));
+    expect(knownCalls).toEqual([
+      `GET /organization/invites/${known.id}`,
+      `DELETE /organization/invites/${known.id}`,
+    ]);
+    expect(simulator.invites.some((invite) => invite.id === known.id)).toBe(false);
+    expect((await workerLedger.getInvite(known.email))?.status).toBe('revoked');
+
+    // Not in the ledger: the listing finds it (pages up to it, then the delete).
+    const unknown = simulator.invites[2500]!;
+    const unknownCalls = await upstreamCalls(() => worker.handle(revoke(unknown.email), lambdaContext()));
+    expect(unknownCalls.at(-1)).toBe(`DELETE /organization/invites/${unknown.id}`);
+    expect(unknownCalls.length).toBeGreaterThan(2);
+    expect(simulator.invites.some((invite) => invite.id === unknown.id)).toBe(false);
+  });
 });
