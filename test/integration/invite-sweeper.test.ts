@@ -43,6 +43,22 @@ const LEDGERS: [string, () => Ledger][] = [
 
 const PROJECTS: InviteProject[] = [{ id: 'proj_a', role: 'member' }];
 
+/** An invite the product made (the ledger knows it, with its terms), expired at OpenAI. */
+const expiredInviteWeMade = async (ledger: Ledger, email: string) => {
+  const invite = simulator.seed(email, 'reader', PROJECTS);
+  await ledger.recordInvite({
+    email,
+    outcome: 'created',
+    source: 'api',
+    inviteId: invite.id,
+    status: 'pending',
+    role: 'reader',
+    projects: PROJECTS,
+  });
+  simulator.expire(invite.id);
+  return invite;
+};
+
 /** `openai-invites sweep` in-process: its exit code, what it printed and what it said on stderr. */
 const sweepCli = async (args: string[]) => {
   const out: string[] = [];
@@ -76,28 +92,14 @@ describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
   const sweep = (extra: Partial<SweepOptions> = {}) =>
     sweepInvites({ ...readSweepConfig({}), client, ledger, ...extra });
 
-  /** An invite the product made (the ledger knows it), expired. */
-  const expiredInviteWeMade = async (address = email) => {
-    const invite = simulator.seed(address, 'reader', PROJECTS);
-    await ledger.recordInvite({
-      email: address,
-      outcome: 'created',
-      source: 'api',
-      inviteId: invite.id,
-      status: 'pending',
-      role: 'reader',
-      projects: PROJECTS,
-    });
-    simulator.expire(invite.id);
-    return invite;
-  };
+  const expiredInviteOfOurs = (address = email) => expiredInviteWeMade(ledger, address);
 
   const posts = () => simulator.requests.filter((request) => request.method === 'POST').length;
   const pendingOf = (address: string) =>
     simulator.invites.filter((invite) => invite.email === address && invite.status === 'pending');
 
   it('re-invites an expired invite it made, with its terms, once per sweep up to REINVITE_MAX_TIMES', async () => {
-    const first = await expiredInviteWeMade();
+    const first = await expiredInviteOfOurs();
 
     const one = await sweep();
     expect(one).toMatchObject({ expiredSeen: 1, reinvited: 1, failed: 0 });
@@ -163,7 +165,7 @@ describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
   });
 
   it('does not re-invite one the ledger says was revoked', async () => {
-    await expiredInviteWeMade();
+    await expiredInviteOfOurs();
     await ledger.recordInvite({ email, outcome: 'revoked', source: 'api', status: 'revoked' });
 
     expect(await sweep()).toMatchObject({ reinvited: 0, skipped: { revoked: 1 } });
@@ -171,7 +173,7 @@ describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
   });
 
   it('with REINVITE_EXPIRED=false, or as a dry run, changes nothing', async () => {
-    await expiredInviteWeMade();
+    await expiredInviteOfOurs();
     const recordBefore = await ledger.getInvite(email);
     const config = readSweepConfig({ REINVITE_EXPIRED: 'false' });
 
@@ -183,7 +185,7 @@ describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
   });
 
   it('gives the claim back when OpenAI fails, so the next sweep re-invites', async () => {
-    await expiredInviteWeMade();
+    await expiredInviteOfOurs();
     simulator.inject({
       kind: 'status',
       method: 'POST',
@@ -203,7 +205,7 @@ describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
   });
 
   it('grants one claim per expired invite, however often it is asked', async () => {
-    const invite = await expiredInviteWeMade();
+    const invite = await expiredInviteOfOurs();
     const claim = { email, expiredInviteId: invite.id, max: 2 };
 
     expect(await ledger.claimReinvite(claim)).toEqual({ claimed: true, count: 1 });
@@ -225,16 +227,7 @@ describe('two sweeps at once', () => {
       baseUrl: simulator.url,
     });
     const email = 'twice@example.com';
-    const invite = simulator.seed(email, 'reader', PROJECTS);
-    await ledger.recordInvite({
-      email,
-      outcome: 'created',
-      source: 'api',
-      inviteId: invite.id,
-      role: 'reader',
-      projects: PROJECTS,
-    });
-    simulator.expire(invite.id);
+    await expiredInviteWeMade(ledger, email);
 
     const [a, b] = await Promise.all([
       sweepInvites({ ...readSweepConfig({}), client, ledger }),
@@ -268,16 +261,7 @@ describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => 
 
   it('prints the summary; --dry-run changes nothing, a sweep re-invites', async () => {
     const email = 'local-sweep@example.com';
-    const invite = simulator.seed(email, 'reader', PROJECTS);
-    await ledger.recordInvite({
-      email,
-      outcome: 'created',
-      source: 'cli',
-      inviteId: invite.id,
-      role: 'reader',
-      projects: PROJECTS,
-    });
-    simulator.expire(invite.id);
+    const invite = await expiredInviteWeMade(ledger, email);
 
     const dry = await run(['--dry-run']);
     expect(dry.code).toBe(0);
@@ -360,15 +344,7 @@ describe('openai-invites sweep --function (a deployed sweeper, through Lambda’
 
   it('invokes the named function with the dry-run flag and prints the summary it answers', async () => {
     const email = 'deployed-sweep@example.com';
-    const invite = simulator.seed(email, 'reader', PROJECTS);
-    await ledger.recordInvite({
-      email,
-      outcome: 'created',
-      source: 'api',
-      inviteId: invite.id,
-      role: 'reader',
-    });
-    simulator.expire(invite.id);
+    const invite = await expiredInviteWeMade(ledger, email);
 
     const dry = await run(['--function', 'stack-InviteSweeper-abc', '--dry-run']);
     expect(dry.code).toBe(0);
