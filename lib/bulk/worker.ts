@@ -22,7 +22,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { InvitesError } from '../commons/errors';
-import { logger } from '../commons/logger';
+import { audit, logger } from '../commons/logger';
 import type { OpenAIInvitesClient } from '../openai/client';
 import { DeadLetterWriter } from './dead-letter';
 import { classify, type FailurePolicyOptions } from './failure-policy';
@@ -66,6 +66,9 @@ type Outcome =
 
 /** Thrown for a record to be retried; carries nothing secret. */
 class RetryLater extends Error {}
+
+const NEEDS_OFFBOARDING_REASON =
+  'The invite was already accepted: remove the user from the OpenAI organization.';
 
 /** SQS's longest visibility timeout is 12 hours. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
@@ -165,14 +168,7 @@ export class BulkInviteWorker {
         await this.#recorder.invited(decoded.meta, decoded.request, invite);
         if (!invite) return 'deduplicated';
         const { jobId, source } = decoded.meta;
-        const audit = {
-          action: 'invite.created',
-          caller: `bulk:${source}`,
-          jobId,
-          email: invite.email,
-          inviteId: invite.id,
-        };
-        logger.info('audit', { audit });
+        audit('invite.created', `bulk:${source}`, { jobId, email: invite.email, inviteId: invite.id });
         return 'created';
       }
     }
@@ -208,26 +204,18 @@ export class BulkInviteWorker {
         jobId: meta.jobId,
         email,
         inviteId: revocation.inviteId,
-        reason: 'The invite was already accepted: remove the user from the OpenAI organization.',
+        reason: NEEDS_OFFBOARDING_REASON,
       });
-      await this.#recorder.failed(
-        meta,
-        email,
-        'revoke_needs_offboarding',
-        'The invite was already accepted: remove the user from the OpenAI organization.',
-      );
+      await this.#recorder.failed(meta, email, 'revoke_needs_offboarding', NEEDS_OFFBOARDING_REASON);
       return 'revoke_needs_offboarding';
     }
     this.#count('InvitesRevoked');
     await this.#recorder.revoked(meta, email, revocation.inviteId);
-    const audit = {
-      action: 'invite.revoked',
-      caller: `bulk:${meta.source}`,
+    audit('invite.revoked', `bulk:${meta.source}`, {
       jobId: meta.jobId,
       email,
       inviteId: revocation.inviteId,
-    };
-    logger.info('audit', { audit });
+    });
     return 'revoked';
   }
 
@@ -241,15 +229,12 @@ export class BulkInviteWorker {
     const { user } = offboarding;
     this.#count('MembersOffboarded');
     await this.#recorder.offboarded(meta, email);
-    const audit = {
-      action: 'user.removed',
-      caller: `bulk:${meta.source}`,
+    audit('user.removed', `bulk:${meta.source}`, {
       jobId: meta.jobId,
       email,
       userId: user.id,
       role: user.role,
-    };
-    logger.info('audit', { audit });
+    });
     return 'offboarded';
   }
 

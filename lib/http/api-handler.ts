@@ -6,7 +6,7 @@
  * the client, Secrets Manager or Powertools parameters in its bundle.
  */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { logger } from '../commons/logger';
+import { audit } from '../commons/logger';
 import { MethodNotAllowedError } from './errors';
 import { type HttpAnswer, httpHandler, type RequestRecord } from './http-handler';
 import { type RouteId, routeById } from './routes';
@@ -47,8 +47,8 @@ export const apiHandler = (routeId: RouteId, operation: Operation) => {
     if (event.httpMethod?.toUpperCase() !== route.method) {
       throw new MethodNotAllowedError(event.httpMethod, [route.method]);
     }
-    const audit = (action: string, fields: AuditFields) =>
-      logger.info('audit', { audit: { action, caller, requestId: record.requestId, ...fields } });
-    return operation({ event, context, record, caller, audit });
+    const auditThis = (action: string, fields: AuditFields) =>
+      audit(action, caller, { requestId: record.requestId, ...fields });
+    return operation({ event, context, record, caller, audit: auditThis });
   });
 };

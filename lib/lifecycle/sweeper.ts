@@ -7,7 +7,7 @@
  * OpenAI is called, so only one sweep sends it; a failed call gives its claim back.
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logger } from '../commons/logger';
+import { audit, logger } from '../commons/logger';
 import type { OpenAIInvitesClient } from '../openai/client';
 import { UserAlreadyExistsError } from '../openai/errors';
 import { isExpiredInvite, isLivePendingInvite } from '../openai/invite-terms';
@@ -170,15 +170,11 @@ const reinvite = async (
       inviteId: fresh.id,
       count: claim.count,
     });
-    logger.info('audit', {
-      audit: {
-        action: 'invite.reinvited',
-        caller: SWEEP_ACTOR,
-        email,
-        inviteId: fresh.id,
-        expiredInviteId: invite.id,
-        reinviteCount: claim.count,
-      },
+    audit('invite.reinvited', SWEEP_ACTOR, {
+      email,
+      inviteId: fresh.id,
+      expiredInviteId: invite.id,
+      reinviteCount: claim.count,
     });
     await recordSafely(
       () =>

@@ -6,7 +6,7 @@
  */
 import { enqueueInvites, enqueueRevocation } from '../bulk/producer';
 import { getInviteQueue } from '../bulk/runtime';
-import { logger } from '../commons/logger';
+import { audit, logger } from '../commons/logger';
 import { recordJobStart } from '../ledger/runtime';
 import { WebhookEventInProgressError } from './errors';
 import { getDedupeStore, getWebhookConfig } from './runtime';
@@ -90,14 +90,11 @@ export const enqueueOnce = async (events: WebhookEvent[], provider: ProviderName
     }
   });
   for (const event of claimed) {
-    logger.info('audit', {
-      audit: {
-        action: event.kind === 'invite' ? 'webhook.invite.enqueued' : 'webhook.revoke.enqueued',
-        caller: `webhook:${provider}`,
-        eventId: event.id,
-        email: event.email,
-      },
-    });
+    audit(
+      event.kind === 'invite' ? 'webhook.invite.enqueued' : 'webhook.revoke.enqueued',
+      `webhook:${provider}`,
+      { eventId: event.id, email: event.email },
+    );
   }
   if (inProgress.length > 0) {
     throw new WebhookEventInProgressError(
