@@ -4,8 +4,7 @@
  * offboarding in OpenAI can undo. With a lookup (the ledger) that knows the email's invite, that
  * invite is retrieved instead of listing them all: 2 calls in all, whatever the organization's size.
  */
-import { NotFoundError } from '../http/errors';
-import { InviteAlreadyAcceptedError, UpstreamApiError } from '../openai/errors';
+import { InviteAlreadyAcceptedError } from '../openai/errors';
 import type { CallOptions, OpenAIInvitesClient } from '../openai/client';
 import type { InviteLookup } from '../openai/invite-lookup';
 
@@ -24,26 +23,18 @@ interface Held {
 }
 
 /**
- * The known invite when it settles the question (this email's, pending or accepted); undefined
- * when the lookup knows none, or its invite is gone, another email's or expired: a newer invite
- * made elsewhere may then be pending, which only a listing finds.
+ * The known invite when it settles the question (pending or accepted); undefined when the lookup
+ * knows none, or its invite is stale or expired: a newer invite made elsewhere may then be
+ * pending, which only a listing finds.
  */
 const heldByKnownInvite = async (
   client: OpenAIInvitesClient,
-  wanted: string,
+  email: string,
   options: RevokeOptions,
 ): Promise<Held | undefined> => {
-  const inviteId = await options.knownInvites?.inviteIdOf(wanted);
-  if (!inviteId) return undefined;
-  const invite = await client.retrieveInvite(inviteId, options).catch((error: unknown) => {
-    // Gone, or an id OpenAI no longer accepts: the listing decides.
-    if (error instanceof NotFoundError || (error instanceof UpstreamApiError && error.status === 400))
-      return undefined;
-    throw error;
-  });
-  if (!invite || invite.email.toLowerCase() !== wanted) return undefined;
-  if (invite.status === 'pending') return { pending: invite.id };
-  if (invite.status === 'accepted') return { accepted: invite.id };
+  const invite = await client.knownInviteOf(email, options.knownInvites, options);
+  if (invite?.status === 'pending') return { pending: invite.id };
+  if (invite?.status === 'accepted') return { accepted: invite.id };
   return undefined;
 };
 

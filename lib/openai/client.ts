@@ -282,25 +282,38 @@ export class OpenAIInvitesClient {
   }
 
   /**
+   * The invite `lookup` knows for this email, as OpenAI has it now, in one retrieve; undefined when
+   * the lookup knows none or its record is stale (the invite deleted, an id OpenAI does not
+   * know, another email's): the caller then lists.
+   */
+  async knownInviteOf(
+    email: string,
+    lookup: InviteLookup | undefined,
+    options: CallOptions = {},
+  ): Promise<Invite | undefined> {
+    const inviteId = await lookup?.inviteIdOf(email).catch(() => undefined);
+    if (!inviteId) return undefined;
+    let invite: Invite;
+    try {
+      invite = await this.retrieveInvite(inviteId, options);
+    } catch (error) {
+      if (error instanceof NotFoundError || (error instanceof UpstreamApiError && error.status === 400)) {
+        return undefined;
+      }
+      throw error;
+    }
+    return invite.email.toLowerCase() === email.toLowerCase() ? invite : undefined;
+  }
+
+  /**
    * The invite `knownInvites` names for this email when it alone settles a refused create: this
    * email's, and accepted (a member) or live pending (of the same terms, or of other terms that
    * are refused). Undefined when unknown, gone, another email's, expired or to be replaced: those
    * need a listing (a clearing round deletes every invite in the way, not only the known one).
    */
   async #settlingKnownInvite(request: InviteRequest, options: CreateOptions): Promise<Invite | undefined> {
-    const inviteId = await options.knownInvites?.inviteIdOf(request.email).catch(() => undefined);
-    if (!inviteId) return undefined;
-    let invite: Invite;
-    try {
-      invite = await this.retrieveInvite(inviteId, options);
-    } catch (error) {
-      // A stale record (the invite was deleted, or the id is not one OpenAI knows): list instead.
-      if (error instanceof NotFoundError || (error instanceof UpstreamApiError && error.status === 400)) {
-        return undefined;
-      }
-      throw error;
-    }
-    if (invite.email.toLowerCase() !== request.email.toLowerCase()) return undefined;
+    const invite = await this.knownInviteOf(request.email, options.knownInvites, options);
+    if (!invite) return undefined;
     if (invite.status === 'accepted') return invite;
     const settles = isLivePendingInvite(invite) && (hasSameTerms(invite, request) || !options.replacePending);
     return settles ? invite : undefined;
