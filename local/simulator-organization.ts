@@ -6,62 +6,61 @@
 import type { SimulatedInvite, SimulatedUser, SimulatorStore } from './openai-simulator';
 import type { StateStore } from './state-store';
 
-export class SqliteSimulatorOrganization implements SimulatorStore {
-  constructor(private readonly store: StateStore) {
-    // seq keeps the list order OpenAI pages in; an update keeps its row, so its place.
-    store.db.exec(`
-      CREATE TABLE IF NOT EXISTS simulator_invites (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        invite TEXT NOT NULL
-      );
-      CREATE TABLE IF NOT EXISTS simulator_users (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        user TEXT NOT NULL
-      );
-    `);
+/** Objects with an id, as JSON rows in list order: `seq` keeps the order OpenAI pages in, and an update keeps its row, so its place. */
+class OrderedRows<T extends { id: string }> {
+  constructor(
+    private readonly store: StateStore,
+    private readonly table: string,
+  ) {
+    store.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      id TEXT NOT NULL UNIQUE,
+      body TEXT NOT NULL
+    )`);
   }
 
-  load(): SimulatedInvite[] {
-    const rows = this.store.db.prepare('SELECT invite FROM simulator_invites ORDER BY seq').all() as {
-      invite: string;
+  all(): T[] {
+    const rows = this.store.db.prepare(`SELECT body FROM ${this.table} ORDER BY seq`).all() as {
+      body: string;
     }[];
-    return rows.map((row) => JSON.parse(row.invite) as SimulatedInvite);
+    return rows.map((row) => JSON.parse(row.body) as T);
   }
 
-  save(invite: SimulatedInvite): void {
+  put(item: T): void {
     this.store.db
       .prepare(
-        'INSERT INTO simulator_invites (id, invite) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET invite = excluded.invite',
+        `INSERT INTO ${this.table} (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`,
       )
-      .run(invite.id, JSON.stringify(invite));
+      .run(item.id, JSON.stringify(item));
   }
 
-  remove(inviteId: string): void {
-    this.store.db.prepare('DELETE FROM simulator_invites WHERE id = ?').run(inviteId);
-  }
-
-  loadUsers(): SimulatedUser[] {
-    const rows = this.store.db.prepare('SELECT user FROM simulator_users ORDER BY seq').all() as {
-      user: string;
-    }[];
-    return rows.map((row) => JSON.parse(row.user) as SimulatedUser);
-  }
-
-  saveUser(user: SimulatedUser): void {
-    this.store.db
-      .prepare(
-        'INSERT INTO simulator_users (id, user) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET user = excluded.user',
-      )
-      .run(user.id, JSON.stringify(user));
-  }
-
-  removeUser(userId: string): void {
-    this.store.db.prepare('DELETE FROM simulator_users WHERE id = ?').run(userId);
+  delete(id: string): void {
+    this.store.db.prepare(`DELETE FROM ${this.table} WHERE id = ?`).run(id);
   }
 
   clear(): void {
-    this.store.db.exec('DELETE FROM simulator_invites; DELETE FROM simulator_users;');
+    this.store.db.exec(`DELETE FROM ${this.table}`);
+  }
+}
+
+export class SqliteSimulatorOrganization implements SimulatorStore {
+  readonly #invites: OrderedRows<SimulatedInvite>;
+  readonly #users: OrderedRows<SimulatedUser>;
+
+  constructor(store: StateStore) {
+    this.#invites = new OrderedRows(store, 'simulator_invites');
+    this.#users = new OrderedRows(store, 'simulator_users');
+  }
+
+  load = (): SimulatedInvite[] => this.#invites.all();
+  save = (invite: SimulatedInvite): void => this.#invites.put(invite);
+  remove = (inviteId: string): void => this.#invites.delete(inviteId);
+  loadUsers = (): SimulatedUser[] => this.#users.all();
+  saveUser = (user: SimulatedUser): void => this.#users.put(user);
+  removeUser = (userId: string): void => this.#users.delete(userId);
+
+  clear(): void {
+    this.#invites.clear();
+    this.#users.clear();
   }
 }
