@@ -5,6 +5,7 @@
  * `InvalidRequestError` whose `param` names the first offending field, as OpenAI does.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../commons/lazy';
 import { InvalidRequestError } from './errors';
 import type { InviteRequest, ListInvitesParams } from '../openai/types';
 import { REPLACE_PENDING_HEADER } from '../openai/errors';
@@ -19,25 +20,26 @@ const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const MIN_LIST_LIMIT = 1;
 export const MAX_LIST_LIMIT = 100;
 
-const idSchema = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.regex(ID_PATTERN));
-
-const emailSchema = z.pipe(
-  z.string().check(z.trim()),
-  z.string().check(
-    z.maxLength(MAX_EMAIL_LENGTH),
-    z.email(),
-    z.refine((email) => email.split('@')[0]!.length <= MAX_EMAIL_LOCAL_PART_LENGTH, {
-      message: `the part before @ must be at most ${MAX_EMAIL_LOCAL_PART_LENGTH} characters`,
-    }),
-  ),
-);
-
-const projectSchema = z.strictObject({ id: idSchema, role: z.enum(['member', 'owner']) });
-
-const inviteRequestSchema = z.strictObject({
-  email: emailSchema,
-  role: z.enum(['reader', 'owner']),
-  projects: z.optional(z.array(projectSchema).check(z.maxLength(MAX_PROJECTS_PER_INVITE))),
+/** Built on first use (lib/commons/lazy.ts): most invocations need one of these, or none. */
+const schemas = lazy(() => {
+  const id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.regex(ID_PATTERN));
+  const email = z.pipe(
+    z.string().check(z.trim()),
+    z.string().check(
+      z.maxLength(MAX_EMAIL_LENGTH),
+      z.email(),
+      z.refine((value) => value.split('@')[0]!.length <= MAX_EMAIL_LOCAL_PART_LENGTH, {
+        message: `the part before @ must be at most ${MAX_EMAIL_LOCAL_PART_LENGTH} characters`,
+      }),
+    ),
+  );
+  const project = z.strictObject({ id, role: z.enum(['member', 'owner']) });
+  const inviteRequest = z.strictObject({
+    email,
+    role: z.enum(['reader', 'owner']),
+    projects: z.optional(z.array(project).check(z.maxLength(MAX_PROJECTS_PER_INVITE))),
+  });
+  return { id, inviteRequest };
 });
 
 /** `projects[2].role` for the path `['projects', 2, 'role']`. */
@@ -89,7 +91,7 @@ const toInvalidRequest = (error: z.core.$ZodError, input: unknown): InvalidReque
 
 /** Validates a parsed JSON body as an InviteRequest (unknown fields refused, email trimmed). */
 export const parseInviteRequest = (body: unknown): InviteRequest => {
-  const result = inviteRequestSchema.safeParse(body);
+  const result = schemas().inviteRequest.safeParse(body);
   if (!result.success) throw toInvalidRequest(result.error, body);
   const request = result.data;
   const seen = new Set<string>();
@@ -107,7 +109,7 @@ export const parseInviteRequest = (body: unknown): InviteRequest => {
 
 /** Validates an invite id taken from the path. */
 export const parseInviteId = (raw: string | undefined | null): string => {
-  const result = idSchema.safeParse(raw ?? '');
+  const result = schemas().id.safeParse(raw ?? '');
   if (!result.success) {
     throw new InvalidRequestError(
       `Invalid invite id: expected 1 to ${MAX_ID_LENGTH} letters, digits, '-' or '_'.`,
@@ -156,7 +158,7 @@ export const parseListParams = (
   }
   const after = query?.after;
   if (after !== undefined) {
-    if (!idSchema.safeParse(after).success) {
+    if (!schemas().id.safeParse(after).success) {
       throw new InvalidRequestError(
         `Invalid value for 'after': expected an invite id of 1 to ${MAX_ID_LENGTH} letters, digits, '-' or '_'.`,
         'after',

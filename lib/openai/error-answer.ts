@@ -5,18 +5,21 @@
  */
 import * as z from 'zod/mini';
 import { type InvitesError } from '../commons/errors';
+import { lazy } from '../commons/lazy';
 import { NotFoundError } from '../http/errors';
 import { UpstreamApiError, UpstreamRateLimitError } from './errors';
 import { upstreamWaitMs } from './retry-policy';
 
-const errorBodySchema = z.object({
-  error: z.looseObject({
-    message: z.optional(z.nullable(z.string())),
-    type: z.optional(z.nullable(z.string())),
-    code: z.optional(z.nullable(z.union([z.string(), z.number()]))),
-    param: z.optional(z.nullable(z.string())),
+const errorBodySchema = lazy(() =>
+  z.object({
+    error: z.looseObject({
+      message: z.optional(z.nullable(z.string())),
+      type: z.optional(z.nullable(z.string())),
+      code: z.optional(z.nullable(z.union([z.string(), z.number()]))),
+      param: z.optional(z.nullable(z.string())),
+    }),
   }),
-});
+);
 
 /** Upstream answers can quote a masked key ("Incorrect API key provided: sk-admin-****"). */
 export const redactKeys = (text: string): string => text.replace(/sk-[A-Za-z0-9_*.-]+/g, 'sk-***');
@@ -29,9 +32,9 @@ export interface ErrorAnswer {
   retryAfterMs?: number;
 }
 
-const readErrorBody = (text: string): z.infer<typeof errorBodySchema>['error'] | undefined => {
+const readErrorBody = (text: string): z.infer<ReturnType<typeof errorBodySchema>>['error'] | undefined => {
   try {
-    const result = errorBodySchema.safeParse(JSON.parse(text));
+    const result = errorBodySchema().safeParse(JSON.parse(text));
     return result.success ? result.data.error : undefined;
   } catch {
     return undefined;

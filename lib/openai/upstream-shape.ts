@@ -4,6 +4,7 @@
  * deletion receipts.
  */
 import * as z from 'zod/mini';
+import { lazy } from '../commons/lazy';
 import { UpstreamMalformedResponseError } from './errors';
 
 /** The body read by `schema`, or a 502 naming the first field that is not as expected. */
@@ -15,14 +16,16 @@ export const checked = <T>(schema: z.ZodMiniType<T>, body: unknown, where: strin
   throw new UpstreamMalformedResponseError(`unexpected ${path}.`, requestId);
 };
 
-const upstreamListSchema = z.looseObject({
-  object: z.optional(z.literal('list')),
-  data: z.array(z.unknown()),
-  first_id: z.optional(z.nullable(z.string())),
-  last_id: z.optional(z.nullable(z.string())),
-  // Pagination depends on it: a page that does not say whether more follow is refused.
-  has_more: z.boolean(),
-});
+const upstreamListSchema = lazy(() =>
+  z.looseObject({
+    object: z.optional(z.literal('list')),
+    data: z.array(z.unknown()),
+    first_id: z.optional(z.nullable(z.string())),
+    last_id: z.optional(z.nullable(z.string())),
+    // Pagination depends on it: a page that does not say whether more follow is refused.
+    has_more: z.boolean(),
+  }),
+);
 
 /** A cursor page as OpenAI answers lists (invites, users). */
 export interface Page<T> {
@@ -40,7 +43,7 @@ export const readPage = <T extends { id: string }>(
   requestId: string | undefined,
   readItem: (item: unknown, requestId: string | undefined, where: string) => T,
 ): Page<T> => {
-  const page = checked(upstreamListSchema, body, 'list', requestId);
+  const page = checked(upstreamListSchema(), body, 'list', requestId);
   const data = page.data.map((item, index) => readItem(item, requestId, `data.${index}`));
   return {
     ...page,
