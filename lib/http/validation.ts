@@ -20,8 +20,15 @@ const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 export const MIN_LIST_LIMIT = 1;
 export const MAX_LIST_LIMIT = 100;
 
-/** Built on first use (lib/commons/lazy.ts): most invocations need one of these, or none. */
-const schemas = lazy(() => {
+/** Whether `value` is an invite or project id: plain code, so the routes that only read ids carry no zod. */
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= MAX_ID_LENGTH && ID_PATTERN.test(value);
+
+/**
+ * An invite request's schema, built on first use (lib/commons/lazy.ts): of the functions that
+ * bundle it, most invocations never validate a request.
+ */
+const inviteRequestSchema = /* @__PURE__ */ lazy(() => {
   const id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.regex(ID_PATTERN));
   const email = z.pipe(
     z.string().check(z.trim()),
@@ -34,12 +41,11 @@ const schemas = lazy(() => {
     ),
   );
   const project = z.strictObject({ id, role: z.enum(['member', 'owner']) });
-  const inviteRequest = z.strictObject({
+  return z.strictObject({
     email,
     role: z.enum(['reader', 'owner']),
     projects: z.optional(z.array(project).check(z.maxLength(MAX_PROJECTS_PER_INVITE))),
   });
-  return { id, inviteRequest };
 });
 
 /** `projects[2].role` for the path `['projects', 2, 'role']`. */
@@ -91,7 +97,7 @@ const toInvalidRequest = (error: z.core.$ZodError, input: unknown): InvalidReque
 
 /** Validates a parsed JSON body as an InviteRequest (unknown fields refused, email trimmed). */
 export const parseInviteRequest = (body: unknown): InviteRequest => {
-  const result = schemas().inviteRequest.safeParse(body);
+  const result = inviteRequestSchema().safeParse(body);
   if (!result.success) throw toInvalidRequest(result.error, body);
   const request = result.data;
   const seen = new Set<string>();
@@ -109,14 +115,13 @@ export const parseInviteRequest = (body: unknown): InviteRequest => {
 
 /** Validates an invite id taken from the path. */
 export const parseInviteId = (raw: string | undefined | null): string => {
-  const result = schemas().id.safeParse(raw ?? '');
-  if (!result.success) {
+  if (!isId(raw)) {
     throw new InvalidRequestError(
       `Invalid invite id: expected 1 to ${MAX_ID_LENGTH} letters, digits, '-' or '_'.`,
       'invite_id',
     );
   }
-  return result.data;
+  return raw;
 };
 
 /**
@@ -158,7 +163,7 @@ export const parseListParams = (
   }
   const after = query?.after;
   if (after !== undefined) {
-    if (!schemas().id.safeParse(after).success) {
+    if (!isId(after)) {
       throw new InvalidRequestError(
         `Invalid value for 'after': expected an invite id of 1 to ${MAX_ID_LENGTH} letters, digits, '-' or '_'.`,
         'after',

@@ -3,23 +3,30 @@
  * param kept, anything that looks like a key redacted from every one of them, and the wait a
  * 429 asks for (headers, else the message) capped.
  */
-import * as z from 'zod/mini';
 import { type InvitesError } from '../commons/errors';
-import { lazy } from '../commons/lazy';
 import { NotFoundError } from '../http/errors';
 import { UpstreamApiError, UpstreamRateLimitError } from './errors';
 import { upstreamWaitMs } from './retry-policy';
+import { fits, maybeString, maybeStringOrNumber, objectOf, type Shape } from './upstream-shape';
 
-const errorBodySchema = lazy(() =>
-  z.object({
-    error: z.looseObject({
-      message: z.optional(z.nullable(z.string())),
-      type: z.optional(z.nullable(z.string())),
-      code: z.optional(z.nullable(z.union([z.string(), z.number()]))),
-      param: z.optional(z.nullable(z.string())),
-    }),
+interface UpstreamErrorBody {
+  error: {
+    message?: string | null;
+    type?: string | null;
+    code?: string | number | null;
+    param?: string | null;
+  };
+}
+
+/** OpenAI's error envelope; a field of another type makes the whole body unreadable (the status still speaks). */
+const errorBodyShape: Shape = {
+  error: objectOf({
+    message: maybeString,
+    type: maybeString,
+    code: maybeStringOrNumber,
+    param: maybeString,
   }),
-);
+};
 
 /** Upstream answers can quote a masked key ("Incorrect API key provided: sk-admin-****"). */
 export const redactKeys = (text: string): string => text.replace(/sk-[A-Za-z0-9_*.-]+/g, 'sk-***');
@@ -32,10 +39,10 @@ export interface ErrorAnswer {
   retryAfterMs?: number;
 }
 
-const readErrorBody = (text: string): z.infer<ReturnType<typeof errorBodySchema>>['error'] | undefined => {
+const readErrorBody = (text: string): UpstreamErrorBody['error'] | undefined => {
   try {
-    const result = errorBodySchema().safeParse(JSON.parse(text));
-    return result.success ? result.data.error : undefined;
+    const body: unknown = JSON.parse(text);
+    return fits<UpstreamErrorBody>(body, errorBodyShape) ? body.error : undefined;
   } catch {
     return undefined;
   }

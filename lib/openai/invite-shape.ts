@@ -7,29 +7,46 @@
  * of the two timestamps; everything else may be null or absent, and unknown fields and statuses
  * are kept. What we answer always carries both timestamps (see `Invite` in types.ts).
  */
-import * as z from 'zod/mini';
-import { lazy } from '../commons/lazy';
 import { UpstreamMalformedResponseError } from './errors';
-import { checked, readDeleted, readPage } from './upstream-shape';
+import {
+  absentOr,
+  checked,
+  maybeArrayOf,
+  maybeNumber,
+  nonEmptyString,
+  readDeleted,
+  readPage,
+  type Shape,
+  string,
+} from './upstream-shape';
 import type { Invite, InviteDeleteResponse, InviteListResponse } from './types';
 
-const upstreamInviteSchema = lazy(() => {
-  const unixSeconds = z.optional(z.nullable(z.number()));
-  return z.looseObject({
-    // Absent is tolerated; another object type is not an invite.
-    object: z.optional(z.literal('organization.invite')),
-    id: z.string().check(z.minLength(1)),
-    email: z.string().check(z.minLength(1)),
-    role: z.string(),
-    status: z.string().check(z.minLength(1)),
-    created_at: unixSeconds,
-    invited_at: unixSeconds,
-    expires_at: unixSeconds,
-    accepted_at: unixSeconds,
-    projects: z.optional(z.nullable(z.array(z.looseObject({ id: z.string(), role: z.string() })))),
-  });
-});
-type UpstreamInvite = z.infer<ReturnType<typeof upstreamInviteSchema>>;
+const upstreamInviteShape: Shape = {
+  // Absent is tolerated; another object type is not an invite.
+  object: absentOr('organization.invite'),
+  id: nonEmptyString,
+  email: nonEmptyString,
+  role: string,
+  status: nonEmptyString,
+  created_at: maybeNumber,
+  invited_at: maybeNumber,
+  expires_at: maybeNumber,
+  accepted_at: maybeNumber,
+  projects: maybeArrayOf({ id: string, role: string }),
+};
+
+interface UpstreamInvite {
+  id: string;
+  email: string;
+  role: string;
+  status: string;
+  created_at?: number | null;
+  invited_at?: number | null;
+  expires_at?: number | null;
+  accepted_at?: number | null;
+  projects?: { id: string; role: string }[] | null;
+  [field: string]: unknown;
+}
 
 const toInvite = (raw: UpstreamInvite, where: string, requestId?: string): Invite => {
   const sentAt = raw.created_at ?? raw.invited_at;
@@ -50,7 +67,7 @@ const toInvite = (raw: UpstreamInvite, where: string, requestId?: string): Invit
 
 /** One invite from OpenAI in the product's shape; a 502 when it lacks what the product uses. */
 export const readInvite = (body: unknown, requestId?: string, where = 'invite'): Invite =>
-  toInvite(checked(upstreamInviteSchema(), body, where, requestId), where, requestId);
+  toInvite(checked<UpstreamInvite>(body, upstreamInviteShape, where, requestId), where, requestId);
 
 /** A page of invites; `first_id`/`last_id` filled from the data when OpenAI leaves them out. */
 export const readInviteList = (body: unknown, requestId?: string): InviteListResponse =>

@@ -3,26 +3,40 @@
  * `id`, `email` and `role` (to never remove an owner); `name` and `added_at` may be null or
  * absent, and unknown fields and roles are kept.
  */
-import * as z from 'zod/mini';
-import { lazy } from '../commons/lazy';
-import { checked, readDeleted, readPage } from './upstream-shape';
+import {
+  absentOr,
+  checked,
+  maybeNumber,
+  maybeString,
+  nonEmptyString,
+  readDeleted,
+  readPage,
+  type Shape,
+} from './upstream-shape';
 import type { OrganizationUser, UserDeleteResponse, UserListResponse } from './types';
 
-const upstreamUserSchema = lazy(() =>
-  z.looseObject({
-    // Absent is tolerated; another object type is not a user.
-    object: z.optional(z.literal('organization.user')),
-    id: z.string().check(z.minLength(1)),
-    email: z.string().check(z.minLength(1)),
-    name: z.optional(z.nullable(z.string())),
-    role: z.string().check(z.minLength(1)),
-    added_at: z.optional(z.nullable(z.number())),
-  }),
-);
+const upstreamUserShape: Shape = {
+  // Absent is tolerated; another object type is not a user.
+  object: absentOr('organization.user'),
+  id: nonEmptyString,
+  email: nonEmptyString,
+  name: maybeString,
+  role: nonEmptyString,
+  added_at: maybeNumber,
+};
+
+interface UpstreamUser {
+  id: string;
+  email: string;
+  name?: string | null;
+  role: string;
+  added_at?: number | null;
+  [field: string]: unknown;
+}
 
 /** One user from OpenAI in the product's shape; a 502 when it lacks what the product uses. */
 export const readUser = (body: unknown, requestId?: string, where = 'user'): OrganizationUser => {
-  const raw = checked(upstreamUserSchema(), body, where, requestId);
+  const raw = checked<UpstreamUser>(body, upstreamUserShape, where, requestId);
   return { ...raw, object: 'organization.user', name: raw.name ?? '', added_at: raw.added_at ?? null };
 };
 

@@ -56,6 +56,18 @@ describe('the invite routes’ bundles', () => {
   });
 });
 
+describe('zod', () => {
+  it('is bundled where a caller’s invite request is validated, and not in list or retrieve', async () => {
+    // ZodMiniObject is the class of the invite request's schema; OpenAI's answers are read by hand.
+    for (const name of ['create-invite', 'bulk-invite-worker']) {
+      expect(await bundleText(name), name).toContain('ZodMiniObject');
+    }
+    for (const name of ['list-invites', 'retrieve-invite']) {
+      expect(await bundleText(name), name).not.toContain('ZodMini');
+    }
+  });
+});
+
 describe('every function bundle', () => {
   it('leaves out npm start’s SQLite state (better-sqlite3 is a devDependency, compiled for this machine)', async () => {
     const functions = readdirSync(new URL('../../functions/', import.meta.url)).filter((name) =>

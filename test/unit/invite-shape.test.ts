@@ -61,6 +61,14 @@ describe('readInvite', () => {
     ],
     ['another object', { object: 'organization.user', ...base, created_at: 1 }, 'invite.object'],
     ['neither timestamp', { ...base }, 'neither created_at nor invited_at'],
+    [
+      'a project without a role',
+      { ...base, created_at: 1, projects: [{ id: 'proj_1' }] },
+      'invite.projects.0.role',
+    ],
+    ['a timestamp as text', { ...base, created_at: '1700000000' }, 'invite.created_at'],
+    ['a null object type', { ...base, object: null, created_at: 1 }, 'invite.object'],
+    ['an array for a body', [base], 'unexpected invite.'],
   ])('refuses an invite with %s as a 502', (_case, body, detail) => {
     const error = thrownBy(() => readInvite(body, 'req_1'), UpstreamMalformedResponseError);
 
