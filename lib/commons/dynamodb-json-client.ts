@@ -62,7 +62,11 @@ export interface ResponseMetadata {
 export type WithMetadata<T> = T & { $metadata: ResponseMetadata };
 
 /** Errors DynamoDB answers with that ask the caller to slow down: retried with backoff. */
-const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded']);
+const THROTTLING = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+]);
 
 /**
  * An error answer of DynamoDB. `name` is its error type (`ConditionalCheckFailedException`,
@@ -78,7 +82,12 @@ export class DynamoDbServiceError extends Error {
   /** ConditionalCheckFailedException with ReturnValuesOnConditionCheckFailure: the item as it was. */
   readonly Item?: GetItemOutput['Item'];
 
-  constructor(name: string, message: string, metadata: ResponseMetadata, fields: Record<string, unknown> = {}) {
+  constructor(
+    name: string,
+    message: string,
+    metadata: ResponseMetadata,
+    fields: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = name;
     this.$metadata = metadata;
@@ -265,7 +274,9 @@ const serviceErrorOf = (
   const message =
     (typeof body?.message === 'string' && body.message) ||
     (typeof body?.Message === 'string' && body.Message) ||
-    (status >= 200 && status < 300 ? 'DynamoDB answered with a body that is not JSON.' : `DynamoDB answered ${status}.`);
+    (status >= 200 && status < 300
+      ? 'DynamoDB answered with a body that is not JSON.'
+      : `DynamoDB answered ${status}.`);
   return new DynamoDbServiceError(name, message, metadata, body ?? {});
 };
 
