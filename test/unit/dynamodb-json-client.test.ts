@@ -28,6 +28,15 @@ afterAll(() => dynamodb.close());
 beforeEach(() => dynamodb.reset());
 afterEach(() => vi.unstubAllEnvs());
 
+/** The error a call rejects with (a call that succeeds fails the test). */
+const rejection = (call: Promise<unknown>): Promise<DynamoDbServiceError> =>
+  call.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error as DynamoDbServiceError,
+  );
+
 const key = { pk: { S: 'EMAIL#ada@example.com' }, sk: { S: 'INVITE' } };
 
 const sha256Hex = (data: string) => createHash('sha256').update(data).digest('hex');
@@ -144,10 +153,11 @@ describe('DynamoDbJsonClient errors', () => {
       }),
     );
 
-    const error = await dynamodb
-      .client()
-      .putItem({ TableName: 't', Item: key, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })
-      .catch((thrown: unknown) => thrown as DynamoDbServiceError);
+    const error = await rejection(
+      dynamodb
+        .client()
+        .putItem({ TableName: 't', Item: key, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+    );
 
     expect(error).toBeInstanceOf(DynamoDbServiceError);
     expect(error).toBeInstanceOf(Error);
@@ -165,10 +175,7 @@ describe('DynamoDbJsonClient errors', () => {
   it('keeps a cancelled transaction’s reasons and its capitalised Message', async () => {
     dynamodb.on('TransactWriteItems', cancelled('None', 'ConditionalCheckFailed'));
 
-    const error = await dynamodb
-      .client()
-      .transactWriteItems({ TransactItems: [] })
-      .catch((thrown: unknown) => thrown as DynamoDbServiceError);
+    const error = await rejection(dynamodb.client().transactWriteItems({ TransactItems: [] }));
 
     expect(error.name).toBe('TransactionCanceledException');
     expect(error.message).toMatch(/^Transaction cancelled/);
@@ -209,10 +216,7 @@ describe('DynamoDbJsonClient errors', () => {
   it('puts neither the secret key nor the signature in an error', async () => {
     dynamodb.on('GetItem', fault('ValidationException', 'One or more parameter values were invalid'));
 
-    const error = await dynamodb
-      .client()
-      .getItem({ TableName: 't', Key: key })
-      .catch((thrown: unknown) => thrown as DynamoDbServiceError);
+    const error = await rejection(dynamodb.client().getItem({ TableName: 't', Key: key }));
 
     const signature = /Signature=([0-9a-f]+)/.exec(String(dynamodb.requests[0]!.headers.authorization))![1]!;
     const shown = [
