@@ -1,33 +1,31 @@
 /**
  * The ledger's DynamoDB client, with bounded timeouts, and which failed writes are worth another try.
  */
+import type { CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  type DynamoDBClientConfig,
-  type TransactionCanceledException,
-} from '@aws-sdk/client-dynamodb';
+  DynamoDbJsonClient,
+  type DynamoDbJsonClientOptions,
+  type DynamoDbServiceError,
+} from '../commons/dynamodb-json-client';
 
 /**
  * DynamoDB answers in milliseconds; these bound a call that hangs (a cold connection, a network
- * fault) so a ledger write can never use up a function's time. Without `throwOnRequestTimeout`
- * the SDK only logs a warning when `requestTimeout` passes and keeps waiting.
+ * fault) so a ledger write can never use up a function's time. A request timeout throws (it does
+ * not only warn, as @smithy/node-http-handler does without `throwOnRequestTimeout`).
  */
 export const LEDGER_CLIENT_TIMEOUTS = {
   connectionTimeout: 1_000,
   requestTimeout: 2_000,
-  throwOnRequestTimeout: true,
 } as const;
 
 /** Two attempts: one retry of throttling or a timeout, then the caller decides (recordSafely). */
-export const createLedgerClient = (overrides: DynamoDBClientConfig = {}): DynamoDBClient =>
-  new DynamoDBClient({ maxAttempts: 2, requestHandler: LEDGER_CLIENT_TIMEOUTS, ...overrides });
+export const createLedgerClient = (overrides: DynamoDbJsonClientOptions = {}): DynamoDbJsonClient =>
+  new DynamoDbJsonClient({ maxAttempts: 2, ...LEDGER_CLIENT_TIMEOUTS, ...overrides });
 
 /** Concurrent deliveries of the same item, or transactions on the same job, retried this often. */
 export const MAX_WRITE_ATTEMPTS = 5;
 
 export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof ConditionalCheckFailedException ||
   (error as Error)?.name === 'ConditionalCheckFailedException';
 
 /** Cancellation reasons that no retry can settle: the request itself is wrong. */
@@ -41,7 +39,10 @@ const PERMANENT_REASONS = new Set(['ValidationError', 'ItemCollectionSizeLimitEx
  */
 export const isRetryableWrite = (error: unknown): boolean => {
   if (isConditionFailure(error)) return true;
-  const failure = error as TransactionCanceledException & { $response?: { statusCode?: number } };
+  const failure = error as Partial<DynamoDbServiceError> & {
+    CancellationReasons?: CancellationReason[];
+    $response?: { statusCode?: number };
+  };
   if (failure?.name === 'TransactionCanceledException') {
     const codes = (failure.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
     return !codes.some((code) => PERMANENT_REASONS.has(code));

@@ -9,15 +9,8 @@
  * a person are listed through a sparse index (dynamodb-items.ts NEEDS_ACTION_INDEX) rather than
  * a Scan: the index holds only them, so listing costs what it returns.
  */
-import {
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  QueryCommand,
-  TransactWriteItemsCommand,
-  type TransactWriteItem,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbJsonClient } from '../commons/dynamodb-json-client';
 import {
   emailKey,
   expiresAtFor,
@@ -64,7 +57,7 @@ export class DynamoDbLedger implements Ledger {
 
   constructor(
     readonly tableName: string,
-    private readonly client: DynamoDBClient = createLedgerClient(),
+    private readonly client: DynamoDbJsonClient = createLedgerClient(),
     private readonly now: () => Date = () => new Date(),
   ) {
     this.description = `DynamoDB table ${tableName}`;
@@ -80,27 +73,23 @@ export class DynamoDbLedger implements Ledger {
       .set('created_at', s(time), true)
       .set('updated_at', s(time), true)
       .set(TTL_ATTRIBUTE, expiresAtFor(this.now()));
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: jobKey(jobId),
-        UpdateExpression: update.expression,
-        ExpressionAttributeNames: update.names,
-        ExpressionAttributeValues: update.values,
-      }),
-    );
+    await this.client.updateItem({
+      TableName: this.tableName,
+      Key: jobKey(jobId),
+      UpdateExpression: update.expression,
+      ExpressionAttributeNames: update.names,
+      ExpressionAttributeValues: update.values,
+    });
   }
 
   async recordItem(outcome: ItemOutcome): Promise<void> {
     const time = timeOf(outcome.at, this.now);
     for (let attempt = 1; ; attempt += 1) {
-      const previous = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: itemKey(outcome.jobId, outcome.index),
-          ConsistentRead: true,
-        }),
-      );
+      const previous = await this.client.getItem({
+        TableName: this.tableName,
+        Key: itemKey(outcome.jobId, outcome.index),
+        ConsistentRead: true,
+      });
       const previousOutcome = previous.Item?.outcome?.S as Outcome | undefined;
       const transition = transitionOf(previousOutcome, outcome.outcome);
       if (transition.kind === 'keep') {
@@ -152,7 +141,7 @@ export class DynamoDbLedger implements Ledger {
     };
     if (!move) {
       // Only the reason of a failure changes: no counter moves, no transaction needed.
-      await this.client.send(new PutItemCommand(put));
+      await this.client.putItem(put);
       return;
     }
     const counters = [`#to :one`, ...(move.from ? ['#from :minusOne'] : [])].join(', ');
@@ -178,9 +167,7 @@ export class DynamoDbLedger implements Ledger {
         ':ttl': expiresAtFor(this.now()),
       },
     };
-    await this.client.send(
-      new TransactWriteItemsCommand({ TransactItems: [{ Put: put }, { Update: jobUpdate }] }),
-    );
+    await this.client.transactWriteItems({ TransactItems: [{ Put: put }, { Update: jobUpdate }] });
   }
 
   async recordInvite(event: InviteEvent & { jobId?: string; index?: number }): Promise<void> {
@@ -206,57 +193,54 @@ export class DynamoDbLedger implements Ledger {
     if (failed && needsAction(event.code)) update.set(NEEDS_ACTION_ATTRIBUTE, s(event.code!));
     else update.remove(NEEDS_ACTION_ATTRIBUTE);
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: emailKey(normaliseEmail(event.email)),
-          UpdateExpression: update.expression,
-          // An older event (a late redelivery) never overwrites a newer one.
-          ConditionExpression: 'attribute_not_exists(pk) OR #updated_at <= :updated_at',
-          ExpressionAttributeNames: update.names,
-          ExpressionAttributeValues: update.values,
-        }),
-      );
+      await this.client.updateItem({
+        TableName: this.tableName,
+        Key: emailKey(normaliseEmail(event.email)),
+        UpdateExpression: update.expression,
+        // An older event (a late redelivery) never overwrites a newer one.
+        ConditionExpression: 'attribute_not_exists(pk) OR #updated_at <= :updated_at',
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
+      });
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
   }
 
   async getInvite(email: string): Promise<InviteRecord | undefined> {
-    const answer = await this.client.send(
-      new GetItemCommand({ TableName: this.tableName, Key: emailKey(normaliseEmail(email)) }),
-    );
+    const answer = await this.client.getItem({
+      TableName: this.tableName,
+      Key: emailKey(normaliseEmail(email)),
+    });
     return answer.Item && inviteRecordOf(answer.Item);
   }
 
   async claimReinvite(request: ReinviteClaimRequest): Promise<ReinviteClaim> {
     const email = normaliseEmail(request.email);
     try {
-      const answer = await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: emailKey(email),
-          UpdateExpression: 'ADD #count :one SET #from = :expired',
-          // The rule of reinviteRefusalOf, as one condition: two sweeps cannot both pass it.
-          ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :revoked) AND ' +
-            '#last_outcome <> :revoked AND (attribute_not_exists(#from) OR #from <> :expired) AND ' +
-            '(attribute_not_exists(#count) OR #count < :max)',
-          ExpressionAttributeNames: {
-            '#count': 'reinvite_count',
-            '#from': 'reinvited_from',
-            '#status': 'status',
-            '#last_outcome': 'last_outcome',
-          },
-          ExpressionAttributeValues: {
-            ':one': n(1),
-            ':expired': s(request.expiredInviteId),
-            ':revoked': s('revoked'),
-            ':max': n(request.max),
-          },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
+      const answer = await this.client.updateItem({
+        TableName: this.tableName,
+        Key: emailKey(email),
+        UpdateExpression: 'ADD #count :one SET #from = :expired',
+        // The rule of reinviteRefusalOf, as one condition: two sweeps cannot both pass it.
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :revoked) AND ' +
+          '#last_outcome <> :revoked AND (attribute_not_exists(#from) OR #from <> :expired) AND ' +
+          '(attribute_not_exists(#count) OR #count < :max)',
+        ExpressionAttributeNames: {
+          '#count': 'reinvite_count',
+          '#from': 'reinvited_from',
+          '#status': 'status',
+          '#last_outcome': 'last_outcome',
+        },
+        ExpressionAttributeValues: {
+          ':one': n(1),
+          ':expired': s(request.expiredInviteId),
+          ':revoked': s('revoked'),
+          ':max': n(request.max),
+        },
+        ReturnValues: 'UPDATED_NEW',
+      });
       return { claimed: true, count: Number(answer.Attributes?.reinvite_count?.N ?? 1) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -268,16 +252,14 @@ export class DynamoDbLedger implements Ledger {
 
   async releaseReinvite(email: string, expiredInviteId: string): Promise<void> {
     try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: emailKey(normaliseEmail(email)),
-          UpdateExpression: 'ADD #count :minusOne REMOVE #from',
-          ConditionExpression: '#from = :expired AND #count > :zero',
-          ExpressionAttributeNames: { '#count': 'reinvite_count', '#from': 'reinvited_from' },
-          ExpressionAttributeValues: { ':minusOne': n(-1), ':expired': s(expiredInviteId), ':zero': n(0) },
-        }),
-      );
+      await this.client.updateItem({
+        TableName: this.tableName,
+        Key: emailKey(normaliseEmail(email)),
+        UpdateExpression: 'ADD #count :minusOne REMOVE #from',
+        ConditionExpression: '#from = :expired AND #count > :zero',
+        ExpressionAttributeNames: { '#count': 'reinvite_count', '#from': 'reinvited_from' },
+        ExpressionAttributeValues: { ':minusOne': n(-1), ':expired': s(expiredInviteId), ':zero': n(0) },
+      });
     } catch (error) {
       if (!isConditionFailure(error)) throw error; // not ours to release any more
     }
@@ -288,17 +270,15 @@ export class DynamoDbLedger implements Ledger {
     for (const code of NEEDS_ACTION_CODES) {
       let startKey: Item | undefined;
       do {
-        const page = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: NEEDS_ACTION_INDEX,
-            KeyConditionExpression: '#needs = :code',
-            ExpressionAttributeNames: { '#needs': NEEDS_ACTION_ATTRIBUTE },
-            ExpressionAttributeValues: { ':code': s(code) },
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-          }),
-        );
+        const page = await this.client.query({
+          TableName: this.tableName,
+          IndexName: NEEDS_ACTION_INDEX,
+          KeyConditionExpression: '#needs = :code',
+          ExpressionAttributeNames: { '#needs': NEEDS_ACTION_ATTRIBUTE },
+          ExpressionAttributeValues: { ':code': s(code) },
+          ScanIndexForward: false,
+          ExclusiveStartKey: startKey,
+        });
         records.push(...(page.Items ?? []).map(inviteRecordOf));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
@@ -308,26 +288,24 @@ export class DynamoDbLedger implements Ledger {
 
   async getJob(jobId: string, options: { failureLimit?: number } = {}): Promise<JobSnapshot | undefined> {
     const limit = options.failureLimit ?? DEFAULT_FAILURE_LIMIT;
-    const job = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: jobKey(jobId) }));
+    const job = await this.client.getItem({ TableName: this.tableName, Key: jobKey(jobId) });
     if (!job.Item) return undefined;
     const failures: JobItemRecord[] = [];
     let startKey: Item | undefined;
     // Items come by index (zero-padded sort keys); stop once the first `limit` failures are in.
     do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          FilterExpression: '#outcome = :failed',
-          ExpressionAttributeNames: { '#outcome': 'outcome' },
-          ExpressionAttributeValues: {
-            ':pk': s(`JOB#${jobId}`),
-            ':prefix': s(ITEM_PREFIX),
-            ':failed': s('failed'),
-          },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      const page = await this.client.query({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: '#outcome = :failed',
+        ExpressionAttributeNames: { '#outcome': 'outcome' },
+        ExpressionAttributeValues: {
+          ':pk': s(`JOB#${jobId}`),
+          ':prefix': s(ITEM_PREFIX),
+          ':failed': s('failed'),
+        },
+        ExclusiveStartKey: startKey,
+      });
       failures.push(...(page.Items ?? []).map(jobItemRecordOf));
       startKey = page.LastEvaluatedKey;
     } while (startKey && failures.length < limit);

@@ -11,13 +11,7 @@
  * seconds, is the table's TTL attribute and is also checked on the put, since TTL deletion lags;
  * `state` is `pending` or `done`; the function needs only PutItem and DeleteItem). Without a table (npm start) they live in this process's memory.
  */
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { boundedAwsClientConfig } from '../commons/aws-clients';
+import { DynamoDbJsonClient, type DynamoDbServiceError } from '../commons/dynamodb-json-client';
 
 /** `claimed`: this call holds the lease; `duplicate`: confirmed earlier; `in_progress`: leased by another attempt. */
 export type ClaimResult = 'claimed' | 'duplicate' | 'in_progress';
@@ -37,7 +31,8 @@ export class DynamoDbDedupeStore implements DedupeStore {
 
   constructor(
     readonly tableName: string,
-    private readonly client: DynamoDBClient = new DynamoDBClient(boundedAwsClientConfig()),
+    // Bounded timeouts and two attempts by default (lib/commons/aws-clients.ts).
+    private readonly client: DynamoDbJsonClient = new DynamoDbJsonClient(),
     private readonly now: () => number = Date.now,
   ) {
     this.description = `DynamoDB table ${tableName}`;
@@ -60,36 +55,27 @@ export class DynamoDbDedupeStore implements DedupeStore {
 
   async claim(key: string, leaseSeconds: number): Promise<ClaimResult> {
     try {
-      await this.client.send(
-        new PutItemCommand({
-          ...this.#put(key, 'pending', leaseSeconds),
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
-          // The refusal carries the existing claim, so no GetItem (nor its permission) is needed.
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+      await this.client.putItem({
+        ...this.#put(key, 'pending', leaseSeconds),
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+        ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
+        // The refusal carries the existing claim, so no GetItem (nor its permission) is needed.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      });
       return 'claimed';
     } catch (error) {
-      if (
-        !(error instanceof ConditionalCheckFailedException) &&
-        (error as Error)?.name !== 'ConditionalCheckFailedException'
-      ) {
-        throw error;
-      }
+      if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
       // Claims written before leases existed have no state: they were final.
-      return (error as ConditionalCheckFailedException).Item?.state?.S === 'pending'
-        ? 'in_progress'
-        : 'duplicate';
+      return (error as DynamoDbServiceError).Item?.state?.S === 'pending' ? 'in_progress' : 'duplicate';
     }
   }
 
   async confirm(key: string, windowSeconds: number): Promise<void> {
-    await this.client.send(new PutItemCommand(this.#put(key, 'done', windowSeconds)));
+    await this.client.putItem(this.#put(key, 'done', windowSeconds));
   }
 
   async release(key: string): Promise<void> {
-    await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: { pk: { S: key } } }));
+    await this.client.deleteItem({ TableName: this.tableName, Key: { pk: { S: key } } });
   }
 }
 

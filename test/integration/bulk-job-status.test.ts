@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
 import { setLedger } from '../../lib/ledger/runtime';
 import { LocalGateway } from '../../local/gateway';
-import { createLedgerTable, dynamodb } from '../support/dynamodb';
+import { createLedgerTable, ledgerClient } from '../support/dynamodb';
 import type { Json } from '../support/invoke';
 
 const gateway = new LocalGateway();
@@ -21,7 +21,7 @@ const getJob = async (jobId: string): Promise<{ status: number; body: Json }> =>
 beforeAll(async () => {
   const table = await createLedgerTable();
   process.env.INVITE_LEDGER_TABLE = table;
-  seeding = new DynamoDbLedger(table, dynamodb);
+  seeding = new DynamoDbLedger(table, ledgerClient);
   base = await gateway.start();
 });
 afterEach(() => {
@@ -120,7 +120,7 @@ describe('GET /organization/invites/bulk/{job_id}', () => {
   );
 
   it('answers 503 ledger_unavailable when the table cannot be read, naming no table', async () => {
-    setLedger(new DynamoDbLedger('no-such-ledger-table', dynamodb));
+    setLedger(new DynamoDbLedger('no-such-ledger-table', ledgerClient));
 
     const { status, body } = await getJob('wave-1');
 

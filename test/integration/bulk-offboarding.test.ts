@@ -13,7 +13,7 @@ import { setLedger } from '../../lib/ledger/runtime';
 import type { QueueEventSource } from '../../local/event-source';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines } from '../support/captured-output';
-import { createLedgerTable, dynamodb } from '../support/dynamodb';
+import { createLedgerTable, ledgerClient } from '../support/dynamodb';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair, drain } from '../support/queues';
 import { useSimulator } from '../support/simulator';
@@ -66,7 +66,7 @@ const audits = () =>
     .map((line) => line.audit as Record<string, unknown>);
 
 beforeAll(async () => {
-  ledger = new DynamoDbLedger(await createLedgerTable(), dynamodb);
+  ledger = new DynamoDbLedger(await createLedgerTable(), ledgerClient);
   setLedger(ledger);
 });
 afterAll(() => {

@@ -23,7 +23,7 @@ import type { InviteProject } from '../../lib/openai/types';
 import { StaticAdminKey } from '../../lib/secrets/admin-key';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines } from '../support/captured-output';
-import { createLedgerTable, dynamodb } from '../support/dynamodb';
+import { createLedgerTable, ledgerClient } from '../support/dynamodb';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { useSimulator } from '../support/simulator';
 import { sweepRoute } from '../../local/sweep-route';
@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 const LEDGERS: [string, () => Ledger][] = [
-  ['DynamoDbLedger (moto)', () => new DynamoDbLedger(table, dynamodb)],
+  ['DynamoDbLedger (moto)', () => new DynamoDbLedger(table, ledgerClient)],
   ['MemoryLedger', () => new MemoryLedger()],
 ];
 

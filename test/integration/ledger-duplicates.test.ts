@@ -16,7 +16,7 @@ import { InvitePendingWithDifferentTermsError, UserAlreadyExistsError } from '..
 import { setInvitesClient } from '../../lib/openai/runtime';
 import { StaticAdminKey } from '../../lib/secrets/admin-key';
 import { InvitesSimulator } from '../../local/openai-simulator';
-import { createLedgerTable, dynamodb } from '../support/dynamodb';
+import { createLedgerTable, ledgerClient } from '../support/dynamodb';
 import { invoke, jsonHeaders, lambdaContext } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createQueuePair } from '../support/queues';
@@ -40,7 +40,7 @@ afterAll(() => {
   setLedger(undefined);
 });
 beforeEach(() => {
-  ledger = new DynamoDbLedger(table, dynamodb);
+  ledger = new DynamoDbLedger(table, ledgerClient);
   setLedger(ledger);
   for (let n = 0; n < ORGANIZATION_SIZE; n += 1) simulator.seed(`member${n}@example.com`);
 });
@@ -128,7 +128,7 @@ describe('API create and delete', () => {
   });
 
   it('still creates, and answers, when the ledger is down', async () => {
-    setLedger(new DynamoDbLedger('no-such-ledger-table', dynamodb));
+    setLedger(new DynamoDbLedger('no-such-ledger-table', ledgerClient));
     const email = newEmail();
 
     expect((await createInvite({ email, role: 'reader' })).statusCode).toBe(200);

@@ -14,7 +14,7 @@ import { jobProgress } from '../../lib/ledger/progress';
 import type { ItemOutcome, Outcome } from '../../lib/ledger/types';
 import { SqliteLedger } from '../../local/sqlite-ledger';
 import { StateStore } from '../../local/state-store';
-import { createLedgerTable, dynamodb } from '../support/dynamodb';
+import { createLedgerTable, dynamodb, ledgerClient } from '../support/dynamodb';
 
 let table: string;
 beforeAll(async () => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
  * DynamoDB's answers to concurrent writes.
  */
 const LEDGERS: [string, () => Ledger, number][] = [
-  ['DynamoDbLedger (moto)', () => new DynamoDbLedger(table, dynamodb), 1],
+  ['DynamoDbLedger (moto)', () => new DynamoDbLedger(table, ledgerClient), 1],
   ['MemoryLedger', () => new MemoryLedger(), 20],
   ['SqliteLedger', () => new SqliteLedger(StateStore.inMemory()), 20],
 ];
@@ -212,7 +212,7 @@ describe.each(LEDGERS)('%s', (_name, makeLedger, concurrency) => {
 
 describe('DynamoDbLedger items', () => {
   it('expire jobs and their items after the retention, and keep an email’s record', async () => {
-    const ledger = new DynamoDbLedger(table, dynamodb);
+    const ledger = new DynamoDbLedger(table, ledgerClient);
     const jobId = newJobId();
     await ledger.startJob({ jobId, total: 1, source: 'greenhouse' });
     await ledger.recordItem(item(jobId, 42, 'created', { email: 'ttl@example.com', source: 'greenhouse' }));

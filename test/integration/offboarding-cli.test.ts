@@ -9,7 +9,7 @@ import type { Ledger } from '../../lib/ledger/ledger';
 import { MemoryLedger } from '../../lib/ledger/memory-ledger';
 import { setLedger } from '../../lib/ledger/runtime';
 import { LocalGateway } from '../../local/gateway';
-import { createLedgerTable, dynamodb } from '../support/dynamodb';
+import { createLedgerTable, ledgerClient } from '../support/dynamodb';
 import { freePort } from '../support/moto';
 import { offboardingRoute } from '../../local/offboarding-route';
 
@@ -78,7 +78,7 @@ describe('openai-invites offboarding list', () => {
 
   it('reads the ledger table straight from DynamoDB with --table, newest first', async () => {
     const table = await createLedgerTable();
-    await seed(new DynamoDbLedger(table, dynamodb));
+    await seed(new DynamoDbLedger(table, ledgerClient));
 
     const { code, stdout } = await cli(['offboarding', 'list', '--table', table]);
 

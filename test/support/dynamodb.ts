@@ -1,9 +1,15 @@
-/** DynamoDB tables in the test run's moto_server, as the stack makes the webhook replay table. */
+/**
+ * DynamoDB tables in the test run's moto_server, as the stack makes the webhook replay table.
+ * `ledgerClient` is what the code under test talks through (the lean client the functions use);
+ * the SDK's `dynamodb` is test tooling only: creating tables, reading items back.
+ */
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createLedgerClient } from '../../lib/ledger/dynamodb-client';
 import { NEEDS_ACTION_ATTRIBUTE, NEEDS_ACTION_INDEX } from '../../lib/ledger/dynamodb-items';
 
 export const dynamodb = new DynamoDBClient({});
+export const ledgerClient = createLedgerClient();
 
 export const createDedupeTable = async (): Promise<string> => {
   const name = `webhook-events-${randomUUID().slice(0, 8)}`;
