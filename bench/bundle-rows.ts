@@ -13,7 +13,7 @@ const kb = (bytes: number) => (bytes / 1024).toFixed(1);
 const interval = (ratio: PairedRatio) =>
   `95 % interval ${ratio.low.toFixed(2)}–${ratio.high.toFixed(2)} ×, ${ratio.rounds} rounds`;
 
-/** The bulk worker against its own floor (SQS, Secrets Manager and DynamoDB clients only). */
+/** The bulk worker against its own floor (the SQS and Secrets Manager clients only). */
 const workerRows = (
   workerFloor: BundleFigure & { workerRatio: PairedRatio },
   worker: BundleFigure,
@@ -21,7 +21,7 @@ const workerRows = (
   const ratio = workerFloor.workerRatio;
   return [
     {
-      figure: 'worker floor: a handler importing only the SQS, Secrets Manager and DynamoDB clients',
+      figure: 'worker floor: a handler importing only the SQS and Secrets Manager clients',
       result: `${kb(workerFloor.bytes)} KB, cold load ${workerFloor.coldLoadMs.toFixed(0)} ms`,
       target: '',
       met: null,

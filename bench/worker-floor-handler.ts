@@ -1,14 +1,14 @@
 /**
- * The bulk worker's floor for bundle size and cold load (issue 13): a bare handler importing only
- * the AWS clients the worker's job cannot do without. The issue names SQS (re-sends, dead
- * letters) and Secrets Manager (the admin key); DynamoDB is in too, because as deployed the worker
- * records every outcome in the invite ledger (job progress): that client is its job, not overhead.
+ * The bulk worker's floor for bundle size and cold load, as issue 13 defines it: a bare handler
+ * importing only the SQS client (re-sends, dead letters) and the Secrets Manager client (the
+ * admin key). The worker's other AWS service, DynamoDB (the invite ledger), is spoken through
+ * lib/commons/dynamodb-json-client.ts over the signer and HTTP handler these clients already
+ * bring, so it adds only that module.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
-const clients = [new SQSClient({}), new SecretsManagerClient({}), new DynamoDBClient({})];
+const clients = [new SQSClient({}), new SecretsManagerClient({})];
 
 export const handler = async () => ({
   batchItemFailures: [],
