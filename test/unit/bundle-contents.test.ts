@@ -1,20 +1,25 @@
 /** What a function's bundle carries: only what its route needs (the bulk producer never calls OpenAI). */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { BUNDLING } from '../../infra/bundling';
 
+/** The stack's bundling, unminified so the markers below stay readable. */
+const BUNDLE_OPTIONS = {
+  bundle: true,
+  write: false,
+  platform: 'node',
+  target: BUNDLING.target,
+  format: 'esm',
+  mainFields: [...BUNDLING.mainFields],
+  logLevel: 'error',
+} satisfies BuildOptions;
+
 const bundleText = async (functionName: string): Promise<string> => {
   const result = await build({
+    ...BUNDLE_OPTIONS,
     entryPoints: [fileURLToPath(new URL(`../../functions/${functionName}.ts`, import.meta.url))],
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: BUNDLING.target,
-    format: 'esm',
-    mainFields: [...BUNDLING.mainFields],
-    logLevel: 'error',
   });
   return result.outputFiles[0]!.text;
 };
@@ -71,14 +76,8 @@ describe('zod', () => {
 /** A bundle of the given module text, resolved from the project. */
 const bundleOf = async (contents: string): Promise<string> => {
   const result = await build({
+    ...BUNDLE_OPTIONS,
     stdin: { contents, resolveDir: fileURLToPath(new URL('../..', import.meta.url)), loader: 'ts' },
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: BUNDLING.target,
-    format: 'esm',
-    mainFields: [...BUNDLING.mainFields],
-    logLevel: 'error',
   });
   return result.outputFiles[0]!.text;
 };
