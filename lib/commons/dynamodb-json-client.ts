@@ -34,7 +34,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { HttpRequest } from '@smithy/core/transport';
 import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { AWS_CONNECTION_TIMEOUT_MS, AWS_MAX_ATTEMPTS, AWS_REQUEST_TIMEOUT_MS } from './aws-clients';
+import { boundedAwsClientConfig } from './aws-clients';
 import { ConfigurationError } from './errors';
 
 type AwsCredentialIdentityProvider = ReturnType<typeof defaultProvider>;
@@ -153,12 +153,12 @@ export class DynamoDbJsonClient {
 
   constructor(options: DynamoDbJsonClientOptions = {}) {
     this.#options = options;
-    this.maxAttempts = Math.max(1, options.maxAttempts ?? AWS_MAX_ATTEMPTS);
+    const bounded = boundedAwsClientConfig();
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? bounded.maxAttempts);
     this.#handler = new NodeHttpHandler({
-      connectionTimeout: options.connectionTimeout ?? AWS_CONNECTION_TIMEOUT_MS,
-      requestTimeout: options.requestTimeout ?? AWS_REQUEST_TIMEOUT_MS,
-      // Since @smithy/node-http-handler 4.x a request timeout only logs a warning unless this is set.
-      throwOnRequestTimeout: true,
+      ...bounded.requestHandler,
+      connectionTimeout: options.connectionTimeout ?? bounded.requestHandler.connectionTimeout,
+      requestTimeout: options.requestTimeout ?? bounded.requestHandler.requestTimeout,
     });
   }
 

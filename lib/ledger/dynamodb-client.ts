@@ -9,18 +9,12 @@ import {
 } from '../commons/dynamodb-json-client';
 
 /**
- * DynamoDB answers in milliseconds; these bound a call that hangs (a cold connection, a network
- * fault) so a ledger write can never use up a function's time. A request timeout throws (it does
- * not only warn, as @smithy/node-http-handler does without `throwOnRequestTimeout`).
+ * The ledger's client: the bounded calls of every AWS client here (lib/commons/aws-clients.ts: 1 s
+ * to connect, 2 s of silence, 2 attempts), so a hanging DynamoDB never uses up a function's
+ * time; after that the caller decides (recordSafely).
  */
-export const LEDGER_CLIENT_TIMEOUTS = {
-  connectionTimeout: 1_000,
-  requestTimeout: 2_000,
-} as const;
-
-/** Two attempts: one retry of throttling or a timeout, then the caller decides (recordSafely). */
-export const createLedgerClient = (overrides: DynamoDbJsonClientOptions = {}): DynamoDbJsonClient =>
-  new DynamoDbJsonClient({ maxAttempts: 2, ...LEDGER_CLIENT_TIMEOUTS, ...overrides });
+export const createLedgerClient = (options: DynamoDbJsonClientOptions = {}): DynamoDbJsonClient =>
+  new DynamoDbJsonClient(options);
 
 /** Concurrent deliveries of the same item, or transactions on the same job, retried this often. */
 export const MAX_WRITE_ATTEMPTS = 5;
