@@ -1,10 +1,12 @@
 /**
- * EventBridge schedule (or a direct invoke with `{ "dryRun": true }`) → one sweep of expired
- * invites; answers the summary (logic in lib/lifecycle/sweeper.ts).
+ * EventBridge schedule → one reconciler run (the sweep); a direct invoke may ask for a dry run
+ * (`{ "dryRun": true }`) or a roster run (`openai-invites reconcile --function`). Answers the
+ * report (logic in lib/lifecycle/).
  */
 import type { Context } from 'aws-lambda';
-import { runSweep, type SweepRequest } from '../lib/lifecycle/runtime';
-import type { SweepSummary } from '../lib/lifecycle/sweeper';
+import type { ReconcileInvocation } from '../lib/lifecycle/invocation';
+import type { ReconcileReport } from '../lib/lifecycle/reconcile-run';
+import { runSweep } from '../lib/lifecycle/runtime';
 
-export const handler = (event: SweepRequest | undefined, context: Context): Promise<SweepSummary> =>
-  runSweep({ dryRun: event?.dryRun === true }, context.getRemainingTimeInMillis());
+export const handler = (event: ReconcileInvocation | undefined, context: Context): Promise<ReconcileReport> =>
+  runSweep(event, context.getRemainingTimeInMillis());

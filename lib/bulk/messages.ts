@@ -68,6 +68,12 @@ export interface MessageMeta {
   attempt: number;
   /** Replace a pending invite of other terms instead of refusing it. */
   replacePending: boolean;
+  /** The event's id (a webhook event's); job items are `job:index`. */
+  eventId?: string;
+  /** ISO-8601: the event's own signed time, else when the product received it. */
+  eventAt?: string;
+  /** A roster revocation declared with --offboard: authority to remove a member. */
+  offboard?: boolean;
 }
 
 export type DecodedRecord =

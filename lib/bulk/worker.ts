@@ -33,8 +33,14 @@ import { type DecodedRecord, decodeRecord, encodeThrottledResend, type MessageMe
 import { OutcomeRecorder } from './outcome-recorder';
 import type { EndpointPacers } from './endpoint-pacers';
 import type { MessageQueue } from './queue';
-import { offboardMember } from './offboard-member';
-import { revokeInvite } from './revoke-invite';
+import { declareAndReconcile } from '../lifecycle/one-person';
+import { recordSafely } from '../ledger/record-safely';
+import { hasSameTerms, isLivePendingInvite, describeTerms } from '../openai/invite-terms';
+import type { InviteRequest } from '../openai/types';
+import { intentOf } from '../people/intent';
+import { MemoryPersonStore } from '../people/memory-store';
+import type { PersonStore } from '../people/store';
+import type { Declaration, Intent, Person } from '../people/types';
 
 export interface BulkWorkerOptions {
   client: OpenAIInvitesClient;
@@ -50,6 +56,8 @@ export interface BulkWorkerOptions {
   ledger?: Ledger;
   /** Remove leavers who are already members (OFFBOARD_MEMBERS); default false. */
   offboardMembers?: boolean;
+  /** Where each message's intent is declared (people/); none = a store of this container's own. */
+  people?: PersonStore;
 }
 
 type Outcome =
@@ -62,13 +70,11 @@ type Outcome =
   | 'revoked'
   | 'revoke_no_pending_invite'
   | 'revoke_needs_offboarding'
-  | 'offboarded';
+  | 'offboarded'
+  | 'refused';
 
 /** Thrown for a record to be retried; carries nothing secret. */
 class RetryLater extends Error {}
-
-const NEEDS_OFFBOARDING_REASON =
-  'The invite was already accepted: remove the user from the OpenAI organization.';
 
 /** SQS's longest visibility timeout is 12 hours. */
 const MAX_VISIBILITY_SECONDS = 12 * 3600;
@@ -78,9 +84,11 @@ export class BulkInviteWorker {
   readonly #deadLetters: DeadLetterWriter;
   readonly #recorder: OutcomeRecorder;
   readonly #processor = new BatchProcessor(EventType.SQS);
+  readonly #people: PersonStore;
 
   constructor(options: BulkWorkerOptions) {
     this.#options = options;
+    this.#people = options.people ?? new MemoryPersonStore();
     this.#deadLetters = new DeadLetterWriter(options.deadLetterQueue);
     this.#recorder = new OutcomeRecorder(options.ledger, options.metrics);
   }
@@ -157,21 +165,93 @@ export class BulkInviteWorker {
         return this.#fanOut(record, decoded.body, decoded.meta);
       case 'revoke':
         return this.#revoke(record, decoded.email, decoded.meta, deadline);
-      case 'invite': {
-        const invite = await this.#options.client.createInviteIfAbsent(decoded.request, {
-          deadline,
-          replacePending: decoded.meta.replacePending,
-          // A duplicate the ledger knows costs one retrieve, not a listing of every invite.
-          knownInvites: inviteLookupOf(this.#options.ledger, decoded.meta.source, this.#options.metrics),
-        });
-        this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
-        await this.#recorder.invited(decoded.meta, decoded.request, invite);
-        if (!invite) return 'deduplicated';
-        const { jobId, source } = decoded.meta;
-        audit('invite.created', `bulk:${source}`, { jobId, email: invite.email, inviteId: invite.id });
-        return 'created';
-      }
+      case 'invite':
+        return this.#invite(decoded.request, decoded.meta, record, deadline);
     }
+  }
+
+  /**
+   * An invite: the person's `present` is declared first (an older event than the person's
+   * newest, or a joiner replayed after a leaver, invites nobody); an intent already met by a
+   * pending invite the product made gets no second create (a resubmitted job, a redelivery).
+   */
+  async #invite(
+    request: InviteRequest,
+    meta: MessageMeta,
+    record: SQSRecord,
+    deadline: number,
+  ): Promise<Outcome> {
+    const { outcome: declared, person } = await this.#people.declare(
+      declarationOf(record, meta, request.email, intentOf(request)),
+    );
+    if (declared === 'superseded' || declared === 'replayed')
+      return this.#refused(meta, request.email, declared);
+    const lookup = inviteLookupOf(this.#options.ledger, meta.source, this.#options.metrics);
+    if (await this.#intentMet(person, request, deadline)) {
+      this.#count('InvitesDeduplicated');
+      await this.#recorder.invited(meta, request, undefined);
+      return 'deduplicated';
+    }
+    const invite = await this.#options.client.createInviteIfAbsent(request, {
+      deadline,
+      replacePending: meta.replacePending,
+      // A duplicate the ledger knows costs one retrieve, not a listing of every invite.
+      knownInvites: lookup,
+    });
+    this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
+    await this.#recorder.invited(meta, request, invite);
+    if (!invite) return 'deduplicated';
+    const { jobId, source } = meta;
+    audit('invite.created', `bulk:${source}`, { jobId, email: invite.email, inviteId: invite.id });
+    const at = new Date().toISOString();
+    await recordSafely(
+      async () =>
+        void (await this.#people.update(
+          request.email,
+          {
+            productInvite: { id: invite.id, at },
+            observed: {
+              invite: {
+                id: invite.id,
+                status: invite.status,
+                role: invite.role,
+                projects: invite.projects,
+                createdAt: invite.created_at,
+                expiresAt: invite.expires_at,
+              },
+              seenAt: at,
+            },
+          },
+          [
+            {
+              kind: 'invited',
+              at,
+              actor: `bulk:${source}`,
+              inviteId: invite.id,
+              detail: describeTerms(request),
+              ...(jobId ? { reason: `job ${jobId}` } : {}),
+            },
+          ],
+        )),
+      { what: { action: 'person.invited', inviteId: invite.id }, metrics: this.#options.metrics },
+    );
+    return 'created';
+  }
+
+  /** The person already holds a live pending invite the product made with these terms (one retrieve to be sure). */
+  async #intentMet(person: Person, request: InviteRequest, deadline: number): Promise<boolean> {
+    const known = person.observed?.invite;
+    if (!known || known.status !== 'pending' || !person.productInviteIds.includes(known.id)) return false;
+    const invite = await this.#options.client.retrieveInvite(known.id, { deadline }).catch(() => undefined);
+    return invite !== undefined && isLivePendingInvite(invite) && hasSameTerms(invite, request);
+  }
+
+  /** A declaration a newer one overrides: nothing is done, the job says why, the history keeps it. */
+  async #refused(meta: MessageMeta, email: string, outcome: 'superseded' | 'replayed'): Promise<Outcome> {
+    const [code, reason] = REFUSALS[outcome];
+    logger.warn('declaration refused', { jobId: meta.jobId, source: meta.source, email, code });
+    await this.#recorder.failed(meta, email, code, reason);
+    return 'refused';
   }
 
   /**
@@ -181,61 +261,54 @@ export class BulkInviteWorker {
    * needing offboarding in OpenAI and counted as handled.
    */
   async #revoke(record: SQSRecord, email: string, meta: MessageMeta, deadline: number): Promise<Outcome> {
-    const revocation = await revokeInvite(this.#options.client, email, {
-      deadline,
-      knownInvites: inviteLookupOf(this.#options.ledger, meta.source, this.#options.metrics),
-    });
-    // A member may have joined without an invite of ours still listed: only offboarding asks.
-    const offboarded =
-      this.#options.offboardMembers && revocation.outcome !== 'revoked'
-        ? await this.#offboard(email, meta, deadline)
-        : undefined;
-    if (offboarded) return offboarded;
-    // Offboarding found no member (an accepted invite's user already gone): nothing is left to do.
-    if (revocation.outcome === 'no_pending_invite' || offboarded === null) {
-      this.#count('RevocationsWithoutInvite');
-      await this.#recorder.revoked(meta, email);
-      return 'revoke_no_pending_invite';
+    const { declared, action, result } = await declareAndReconcile(
+      declarationOf(record, meta, email, { state: 'absent' }),
+      {
+        client: this.#options.client,
+        store: this.#people,
+        ledger: this.#options.ledger,
+        knownInvites: inviteLookupOf(this.#options.ledger, meta.source, this.#options.metrics),
+        actor: `bulk:${meta.source}`,
+        offboardMembers: this.#options.offboardMembers ?? false,
+        deadline,
+      },
+    );
+    if (declared.outcome === 'superseded' || declared.outcome === 'replayed')
+      return this.#refused(meta, email, declared.outcome);
+    const done = result?.status === 'done';
+    if (action?.kind === 'revoke' && done) {
+      this.#count('InvitesRevoked');
+      await this.#recorder.revoked(meta, email, action.inviteId);
+      return 'revoked';
     }
-    if (revocation.outcome === 'needs_offboarding') {
+    if (action?.kind === 'offboard' && done) {
+      this.#count('MembersOffboarded');
+      await this.#recorder.offboarded(meta, email);
+      return 'offboarded';
+    }
+    // A member the product may not remove (or not now): listed for a person, never counted revoked.
+    const awaiting =
+      action?.kind === 'await_person'
+        ? action.code
+        : action?.userId
+          ? declared.person.awaiting?.code
+          : undefined;
+    if (action && awaiting) {
       this.#count('RevocationsNeedingOffboarding');
       logger.warn('revocation needs offboarding', {
         messageId: record.messageId,
         jobId: meta.jobId,
         email,
-        inviteId: revocation.inviteId,
-        reason: NEEDS_OFFBOARDING_REASON,
+        code: awaiting,
+        reason: action.reason,
       });
-      await this.#recorder.failed(meta, email, 'revoke_needs_offboarding', NEEDS_OFFBOARDING_REASON);
+      await this.#recorder.failed(meta, email, awaiting, action.reason);
       return 'revoke_needs_offboarding';
     }
-    this.#count('InvitesRevoked');
-    await this.#recorder.revoked(meta, email, revocation.inviteId);
-    audit('invite.revoked', `bulk:${meta.source}`, {
-      jobId: meta.jobId,
-      email,
-      inviteId: revocation.inviteId,
-    });
-    return 'revoked';
-  }
-
-  /**
-   * Removes the member with this email; null when there is none. An owner throws
-   * `OwnerNotRemovedError`: the failure policy dead-letters it.
-   */
-  async #offboard(email: string, meta: MessageMeta, deadline: number): Promise<Outcome | null> {
-    const offboarding = await offboardMember(this.#options.client, email, { deadline });
-    if (offboarding.outcome === 'not_a_member') return null;
-    const { user } = offboarding;
-    this.#count('MembersOffboarded');
-    await this.#recorder.offboarded(meta, email);
-    audit('user.removed', `bulk:${meta.source}`, {
-      jobId: meta.jobId,
-      email,
-      userId: user.id,
-      role: user.role,
-    });
-    return 'offboarded';
+    // Nothing of theirs in OpenAI (or it went meanwhile): the leaver's intent is met.
+    this.#count('RevocationsWithoutInvite');
+    await this.#recorder.revoked(meta, email);
+    return 'revoke_no_pending_invite';
   }
 
   async #fanOut(record: SQSRecord, body: object, meta: MessageMeta): Promise<Outcome> {
@@ -282,6 +355,32 @@ export class BulkInviteWorker {
     if (value > 0) this.#options.metrics?.addMetric(name, MetricUnit.Count, value);
   }
 }
+
+const REFUSALS = {
+  superseded: [
+    'intent_superseded',
+    'A newer declaration for this person stands (an older event never overrides it): nothing was done. GET /v1/people/{email} shows it.',
+  ],
+  replayed: [
+    'replayed_event',
+    'This joiner event was seen before and arrived again after the person left: a replay never undoes a leaver. An operator may declare them again.',
+  ],
+} as const;
+
+/** A message's declaration: its event's id (`job:index`, else the message's) and time (signed, else sent). */
+const declarationOf = (record: SQSRecord, meta: MessageMeta, email: string, intent: Intent): Declaration => ({
+  email,
+  intent,
+  source: meta.source,
+  eventId: meta.eventId ?? (meta.jobId !== undefined ? `${meta.jobId}:${meta.index ?? 0}` : record.messageId),
+  at: meta.eventAt ?? sentAtOf(record),
+  ...(meta.offboard ? { offboard: true } : {}),
+});
+
+const sentAtOf = (record: SQSRecord): string => {
+  const sent = Number(record.attributes?.SentTimestamp);
+  return new Date(Number.isFinite(sent) && sent > 0 ? sent : Date.now()).toISOString();
+};
 
 /** The person a record is about, when it names one. */
 const emailOf = (decoded: DecodedRecord): string | undefined =>

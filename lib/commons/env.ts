@@ -40,6 +40,8 @@ export const ENV = {
   // Lifecycle: the invite sweeper
   reinviteExpired: 'REINVITE_EXPIRED',
   reinviteMaxTimes: 'REINVITE_MAX_TIMES',
+  /** The most people one reconcile or sweep may revoke or remove before it stops (brakes). */
+  reconcileMaxRemovals: 'RECONCILE_MAX_REMOVALS',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */

@@ -1,22 +1,25 @@
 /**
- * The sweeper as a container runs it: a client paced like a worker container's (its own pacer at
- * the container's share of OPENAI_RATE_LIMIT_RPS, one pacer an endpoint), the configured ledger and metrics.
+ * The reconciler as a container runs it (the sweeper function, `npm start`'s local route): a
+ * client paced like a worker container's (its own pacer at the container's share of
+ * OPENAI_RATE_LIMIT_RPS, one pacer an endpoint), the configured ledger, people and metrics.
  */
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { readWorkerConfig } from '../bulk/config';
 import { EndpointPacers, pacedFetch } from '../bulk/endpoint-pacers';
 import { ENV } from '../commons/env';
-import { getLedger } from '../ledger/runtime';
+import { findLedger } from '../ledger/runtime';
 import type { OpenAIInvitesClient } from '../openai/client';
 import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
+import { getPersonStore } from '../people/runtime';
 import { readSweepConfig } from './config';
-import { sweepInvites, type SweepSummary } from './sweeper';
+import { type ReconcileInvocation, reconcileRequestOf } from './invocation';
+import { type ReconcileReport, runReconcile } from './reconcile-run';
 
-/** What an invocation may ask: `{ "dryRun": true }`; a scheduled event carries neither. */
-export interface SweepRequest {
-  dryRun?: boolean;
-}
+/** The actor of a scheduled (or invoked) sweep's history events and audit lines. */
+export const SWEEP_ACTOR = 'sweep';
+/** The actor of a roster run. */
+export const ROSTER_ACTOR = 'roster';
 
 let pacedClient: { client: OpenAIInvitesClient; pacer: EndpointPacers } | undefined;
 
@@ -37,27 +40,36 @@ const pacedClientOf = () => {
   return pacedClient;
 };
 
-/** Points the sweeper at another upstream (`npm start`'s simulator, tests); undefined = the environment's. */
+/** Points the reconciler at another upstream (`npm start`'s simulator, tests); undefined = the environment's. */
 export const setSweepClientConfig = (config: ClientConfig | undefined): void => {
   pacedClient = config && pacedClientFor(config);
 };
 
-/** One sweep, ending before `remainingMs` (the invocation's time left) runs out. */
-export const runSweep = async (request: SweepRequest = {}, remainingMs?: number): Promise<SweepSummary> => {
+/** One run, ending before `remainingMs` (the invocation's time left) runs out. */
+export const runSweep = async (
+  event?: ReconcileInvocation | null,
+  remainingMs?: number,
+): Promise<ReconcileReport> => {
+  const request = reconcileRequestOf(event);
   const { client, pacer } = pacedClientOf();
   const deadline = remainingMs === undefined ? undefined : Date.now() + remainingMs - 5_000;
   const metrics = new Metrics({
     namespace: process.env[ENV.metricsNamespace] ?? 'OpenAIInvites',
     serviceName: process.env[ENV.serviceName] ?? 'openai-invites',
   });
+  const config = readSweepConfig();
   pacer.setDeadline(deadline);
   try {
-    return await sweepInvites({
-      ...readSweepConfig(),
+    return await runReconcile(request, {
       client,
-      ledger: getLedger(),
+      store: getPersonStore(),
+      ledger: findLedger(),
       metrics,
-      dryRun: request.dryRun === true,
+      actor: request.roster ? ROSTER_ACTOR : SWEEP_ACTOR,
+      offboardMembers: config.offboardMembers,
+      reinviteExpired: config.reinviteExpired,
+      maxReinvites: config.maxTimes,
+      maxRemovals: config.maxRemovals,
       deadline,
     });
   } finally {

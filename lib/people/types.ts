@@ -115,6 +115,8 @@ export interface Person {
   /** ISO-8601 of the product's latest invite for this email. */
   lastInvitedAt?: string;
   awaiting?: Awaiting;
+  /** ISO-8601: an operator recorded that a person handled what the product could not do. */
+  handledAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -143,6 +145,8 @@ export interface PersonPatch {
   productInvite?: { id: string; at: string };
   /** Waiting for a person (set), or no longer (null). */
   awaiting?: Awaiting | null;
+  /** An operator handled it (`openai-invites offboarding done`): awaiting cleared, `handledAt` set. */
+  handledAt?: string;
 }
 
 /** History newest first, at most `limit`, and whether older events exist. */
