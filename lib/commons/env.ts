@@ -37,6 +37,8 @@ export const ENV = {
   bambooHrApiBaseUrl: 'BAMBOOHR_API_BASE_URL',
   // The invite ledger
   inviteLedgerTable: 'INVITE_LEDGER_TABLE',
+  // People (on the ledger table): how long each person's history events are kept
+  personHistoryDays: 'PERSON_HISTORY_DAYS',
   // Lifecycle: the invite sweeper
   reinviteExpired: 'REINVITE_EXPIRED',
   reinviteMaxTimes: 'REINVITE_MAX_TIMES',

@@ -279,7 +279,8 @@ export class DynamoDbLedger implements Ledger {
           ScanIndexForward: false,
           ExclusiveStartKey: startKey,
         });
-        records.push(...(page.Items ?? []).map(inviteRecordOf));
+        // An email only the people store wrote (no outcome recorded) is no InviteRecord: people list it.
+        records.push(...(page.Items ?? []).filter((item) => item.last_outcome).map(inviteRecordOf));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     }
