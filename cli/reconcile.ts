@@ -1,54 +1,39 @@
 /**
- * `openai-invites reconcile ROSTER.csv [--apply] [--offboard] [--json]`: holds the organization
- * against a roster (the bulk CLI's file). Reads the organization's invites and members straight
- * from OpenAI with the Admin key (OPENAI_ADMIN_KEY; under `npm start`, its simulator), plans with
- * lib/lifecycle/reconcile-plan.ts and prints the plan. Without --apply nothing changes. With it:
- * invites, re-invites and replacements go as one bulk job (replace_pending) to the gateway or the
- * queue; revocations are DELETEs through the gateway, or revoke messages on the queue; offboarding
- * (--offboard) is a revoke message on the queue, which the worker carries out only with
- * OFFBOARD_MEMBERS=true. Exit codes: 0 done (or nothing to do), 1 something not applied, 2 usage.
+ * `openai-invites reconcile ROSTER [--apply] [--offboard] [--max-removals N] [--json]`: declares
+ * the roster as each person's intent, then plans (and with --apply carries out) what makes OpenAI
+ * match, with the same reconciler as the scheduled sweep (lib/lifecycle/). It runs where the
+ * product runs: a deployed stack's sweeper function (`--function`, with your AWS credentials: the
+ * function holds the Admin key and the people table), or `npm start` (its local route). Without
+ * --apply nothing is written or sent. Exit codes: 0 done (or nothing to do), 1 something not
+ * applied or stopped by the brakes, 2 usage or a roster with bad lines.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { enqueueRevocation } from '../lib/bulk/producer';
-import { SqsQueue } from '../lib/bulk/queue';
-import { MAX_INVITES_PER_JOB } from '../lib/bulk/jobs';
-import { formatPlan, isEmptyPlan, planReconcile, type ReconcilePlan } from '../lib/lifecycle/reconcile-plan';
-import { readClientConfig } from '../lib/openai/config';
-import { createInvitesClient } from '../lib/openai/runtime';
-import type { Invite, OrganizationUser } from '../lib/openai/types';
+import { formatReport } from '../lib/lifecycle/format';
 import { readBulkFile } from './bulk-file';
-import { type Destination, gatewayDestination, queueDestination } from './destinations';
-import { SendFailedError } from './failures';
-import { authFrom, authHeaders, type GatewayAuth, gatewayFrom } from './gateway';
+import { gatewayFrom } from './gateway';
+import { invokeReconciler } from './reconciler-invoke';
 
 export const RECONCILE_USAGE = `Usage: openai-invites reconcile ROSTER [options]
 
-ROSTER is the bulk-invite file (CSV: email, role, projects; JSONL). Reads the organization's
-invites and members from OpenAI with the Admin key: OPENAI_ADMIN_KEY_SECRET_ID (the stack's
-secret, read with your AWS credentials) or OPENAI_ADMIN_KEY (at OPENAI_BASE_URL, default
-https://api.openai.com/v1; under npm start: OPENAI_BASE_URL=http://127.0.0.1:3001/v1
-OPENAI_ADMIN_KEY=sk-local-simulator) and prints what would make the organization match.
+ROSTER is the bulk-invite file (CSV: email, role, projects; JSONL). Declares it as the intent of
+everyone it names (present) and of everyone else holding an invite (absent), then prints what
+would make the OpenAI organization match: invites, replacements, revocations, removals (with
+--offboard), and what is left for a person. Runs on a deployed stack's sweeper (--function) or on
+npm start's gateway.
 
 Options:
-  --offboard         also plan removing members who are not on the roster (owners: never)
-  --json             print the plan as JSON instead of text
-  --apply            carry the plan out: invites as one bulk job, revocations, offboarding
-  --gateway URL      apply through this API (default: INVITES_API_URL, else http://127.0.0.1:3000/v1)
-  --queue-url URL    apply straight onto the bulk queue (default: INVITE_QUEUE_URL); the only
-                     way to offboard (the worker removes members only with OFFBOARD_MEMBERS=true)
-  --token TOKEN      bearer token for a gateway in token mode (default: INVITES_API_TOKEN)
-  --job-id ID        the job's id (default: reconcile- and a random suffix)
+  --apply              declare the roster and carry the plan out (without it nothing changes)
+  --offboard           also declare members not on the roster absent, with the authority to remove
+                       them (removed only when the stack has OFFBOARD_MEMBERS=true; owners never)
+  --max-removals N     stop before acting if more than N people would be revoked or removed
+                       (default: the stack's RECONCILE_MAX_REMOVALS, 25)
+  --json               print the report as JSON
+  --function NAME      a deployed stack's sweeper (InviteSweeperFunctionName output; default:
+                       INVITE_SWEEPER_FUNCTION), invoked with your AWS credentials
+  --gateway URL        without --function: the npm start gateway (default: INVITES_API_URL, else
+                       http://127.0.0.1:3000/v1)
   -h, --help`;
-
-const SOURCE = 'reconcile';
-
-const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-};
 
 export const reconcile = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
@@ -58,10 +43,9 @@ export const reconcile = async (args: string[]): Promise<number> => {
       apply: { type: 'boolean', default: false },
       offboard: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      'max-removals': { type: 'string' },
+      function: { type: 'string' },
       gateway: { type: 'string' },
-      'queue-url': { type: 'string' },
-      token: { type: 'string' },
-      'job-id': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -70,12 +54,9 @@ export const reconcile = async (args: string[]): Promise<number> => {
     console.log(RECONCILE_USAGE);
     return values.help ? 0 : 2;
   }
-  // The deployed secret (with the operator's AWS credentials) or a key in the environment.
-  const clientConfig = readClientConfig();
-  if (!clientConfig.adminKeySecretId && !clientConfig.adminKey) {
-    console.error(
-      "openai-invites: reconcile reads the organization with the Admin key: set OPENAI_ADMIN_KEY_SECRET_ID (the stack's secret, read with your AWS credentials) or OPENAI_ADMIN_KEY.",
-    );
+  const maxRemovals = values['max-removals'] === undefined ? undefined : Number(values['max-removals']);
+  if (maxRemovals !== undefined && (!Number.isInteger(maxRemovals) || maxRemovals < 0)) {
+    console.error('openai-invites: --max-removals takes a whole number, 0 or more.');
     return 2;
   }
   let text: string;
@@ -88,122 +69,36 @@ export const reconcile = async (args: string[]): Promise<number> => {
   const { lines, fileError } = readBulkFile(file, text);
   const rejected = lines.filter((line) => line.error);
   if (fileError || rejected.length > 0) {
-    // A roster with a bad line would plan that person's removal: refuse the whole roster.
+    // A roster with a bad line would declare that person absent: refuse the whole roster.
     if (fileError) console.error(`${file}: ${fileError}`);
     for (const line of rejected) console.error(`${file}:${line.line}: ${line.error}`);
     console.error('Nothing was planned: fix the roster first.');
     return 2;
   }
   const roster = lines.flatMap((line) => (line.invite ? [line.invite] : []));
-
-  // Retries go to stderr, so `--json` on stdout stays one JSON document.
-  const client = createInvitesClient(clientConfig, {
-    onRetry: (notice) => console.error(`openai-invites: retrying an OpenAI call (${JSON.stringify(notice)})`),
-  });
-  const [invites, members]: [Invite[], OrganizationUser[]] = await Promise.all([
-    collect(client.listAllInvites()),
-    collect(client.listAllUsers()),
-  ]);
-  const plan = planReconcile(roster, invites, members, { offboard: values.offboard });
-  if (values.json) console.log(JSON.stringify(plan, null, 2));
-  else console.log(formatPlan(plan).join('\n'));
-  if (!values.apply) {
-    if (!values.json)
-      console.log(isEmptyPlan(plan) ? 'Nothing to do.' : 'Nothing changed (add --apply to carry it out).');
-    return 0;
+  if (roster.length === 0) {
+    console.error(
+      `${file}: the roster names nobody; an empty roster would declare everyone absent. Nothing was planned.`,
+    );
+    return 2;
   }
-  if (isEmptyPlan(plan)) {
-    console.log('Nothing to do.');
-    return 0;
-  }
-  return applyPlan(plan, {
-    queueUrl: values['queue-url'] ?? (values.gateway ? undefined : process.env.INVITE_QUEUE_URL),
-    gateway: gatewayFrom(values.gateway),
-    token: values.token,
-    jobId: values['job-id'] ?? `reconcile-${randomUUID().slice(0, 8)}`,
-  });
-};
-
-interface ApplyOptions {
-  queueUrl?: string;
-  gateway: string;
-  token?: string;
-  jobId: string;
-}
-
-/** Sends the plan; prints what was sent and what was not. 0 when all of it went. */
-const applyPlan = async (plan: ReconcilePlan, options: ApplyOptions): Promise<number> => {
-  // A token when given (or INVITES_API_TOKEN), else SigV4 for an API in IAM mode, as `bulk-invite`.
-  const auth = authFrom(options.gateway, { token: options.token });
-  const jobOptions = { source: SOURCE, replacePending: true };
-  const destination: Destination = options.queueUrl
-    ? queueDestination(options.queueUrl, jobOptions)
-    : gatewayDestination(options.gateway, jobOptions, auth);
-  const invites = plan.lines.flatMap((line) =>
-    (line.action === 'invite' || line.action === 'reinvite' || line.action === 'replace') && line.wanted
-      ? [line.wanted]
-      : [],
+  const report = await invokeReconciler(
+    {
+      roster,
+      offboard: values.offboard,
+      apply: values.apply,
+      ...(maxRemovals !== undefined ? { maxRemovals } : {}),
+    },
+    {
+      functionName: values.function ?? process.env.INVITE_SWEEPER_FUNCTION?.trim(),
+      gateway: gatewayFrom(values.gateway),
+    },
   );
-  const failures: string[] = [];
-  const jobIds: string[] = [];
-  for (let start = 0; start < invites.length; start += MAX_INVITES_PER_JOB) {
-    const jobId =
-      invites.length > MAX_INVITES_PER_JOB
-        ? `${options.jobId}-${start / MAX_INVITES_PER_JOB + 1}`
-        : options.jobId;
-    try {
-      await destination.send(jobId, invites.slice(start, start + MAX_INVITES_PER_JOB));
-      jobIds.push(jobId);
-    } catch (error) {
-      if (!(error instanceof SendFailedError)) throw error;
-      failures.push(`job ${jobId}: ${error.message}`);
-    }
+  if (!report) return 1;
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(formatReport(report).join('\n'));
+    if (report.dryRun && !report.refused) console.log('Nothing changed (add --apply to carry it out).');
   }
-  const queue = options.queueUrl ? new SqsQueue(options.queueUrl) : undefined;
-  let revoked = 0;
-  for (const line of plan.lines.filter((candidate) => candidate.action === 'revoke')) {
-    try {
-      if (queue) await enqueueRevocation(queue, line.email, { jobId: options.jobId, source: SOURCE });
-      else await deleteThroughGateway(options.gateway, line.inviteId!, auth);
-      revoked += 1;
-    } catch (error) {
-      failures.push(`revoke ${line.email}: ${(error as Error).message}`);
-    }
-  }
-  let offboarded = 0;
-  for (const line of plan.lines.filter((candidate) => candidate.action === 'offboard')) {
-    if (!queue) {
-      failures.push(
-        `offboard ${line.email}: needs --queue-url (the worker offboards with OFFBOARD_MEMBERS=true)`,
-      );
-      continue;
-    }
-    try {
-      await enqueueRevocation(queue, line.email, { jobId: options.jobId, source: SOURCE });
-      offboarded += 1;
-    } catch (error) {
-      failures.push(`offboard ${line.email}: ${(error as Error).message}`);
-    }
-  }
-  for (const failure of failures) console.error(`Not applied: ${failure}`);
-  const via = queue ? options.queueUrl : options.gateway;
-  console.log(
-    `Applied through ${via}: ${invites.length} invite(s) in ${jobIds.length ? `job ${jobIds.join(', ')}` : 'no job'}` +
-      `, ${revoked} revocation(s), ${offboarded} offboarding(s) queued.` +
-      (jobIds.length ? ` Progress: openai-invites job ${jobIds[0]}` : ''),
-  );
-  return failures.length > 0 ? 1 : 0;
-};
-
-/** `DELETE /organization/invites/{id}` on the gateway: the API revokes and audits it at once. */
-const deleteThroughGateway = async (gateway: string, inviteId: string, auth: GatewayAuth): Promise<void> => {
-  const url = `${gateway.replace(/\/+$/, '')}/organization/invites/${encodeURIComponent(inviteId)}`;
-  const response = await fetch(url, {
-    method: 'DELETE',
-    headers: await authHeaders(url, auth, { method: 'DELETE' }),
-  });
-  // 404: already gone, which is what the plan wanted.
-  if (!response.ok && response.status !== 404) {
-    throw new Error(`HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
-  }
+  return report.refused || report.failed > 0 ? 1 : 0;
 };

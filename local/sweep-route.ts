@@ -1,18 +1,19 @@
 /**
- * `POST /local/sweep` `{"dry_run"?}`: one invite sweep now, for `openai-invites sweep` under
- * `npm start` (the stack runs the sweeper on a schedule instead). Answers the sweep's summary.
+ * `POST /local/sweep`: one reconciler run now, for `openai-invites sweep` and `reconcile` under
+ * `npm start` (the stack runs its sweeper on a schedule, and the CLI invokes it). The body is the
+ * sweeper function's event (lib/lifecycle/invocation.ts); `{"dry_run": true}` is also taken.
+ * Answers the run's report.
  */
+import type { ReconcileInvocation } from '../lib/lifecycle/invocation';
 import { runSweep } from '../lib/lifecycle/runtime';
-import { InvalidRequestError } from '../lib/http/errors';
 import { LOCAL_PATHS, type LocalRoute } from './local-routes';
 
 export const sweepRoute: LocalRoute = {
   method: 'POST',
   path: LOCAL_PATHS.sweep,
-  describe: 'one invite sweep (openai-invites sweep)',
+  describe: 'one reconciler run: the sweep, or a roster (openai-invites sweep, reconcile)',
   handle: ({ body }) => {
-    const { dry_run: dryRun = false } = body as { dry_run?: unknown };
-    if (typeof dryRun !== 'boolean') throw new InvalidRequestError('dry_run must be a boolean.', 'dry_run');
-    return runSweep({ dryRun });
+    const { dry_run: dryRun, ...invocation } = body as ReconcileInvocation & { dry_run?: unknown };
+    return runSweep(dryRun === undefined ? invocation : { ...invocation, dryRun: dryRun as boolean });
   },
 };

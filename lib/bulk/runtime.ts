@@ -8,6 +8,7 @@ import { boundedAwsClientConfig } from '../commons/aws-clients';
 import { ENV } from '../commons/env';
 import { ConfigurationError } from '../commons/errors';
 import { findLedger } from '../ledger/runtime';
+import { findPersonStore } from '../people/runtime';
 import { logger } from '../commons/logger';
 import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
@@ -74,6 +75,7 @@ export const createBulkWorker = (
     failurePolicy: { retryBaseSeconds: workerConfig.retryBaseSeconds },
     ledger: findLedger(),
     offboardMembers: workerConfig.offboardMembers ?? false,
+    people: findPersonStore(),
   });
 };
 

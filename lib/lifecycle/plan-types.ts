@@ -3,8 +3,14 @@
  * Like `terraform plan`, a plan changes nothing; apply.ts carries it out.
  */
 import type { Invite, InviteRequest } from '../openai/types';
-import type { OrganizationMember } from './reconcile-plan';
 import type { Person } from '../people/types';
+
+/** An organization member as `GET /organization/users` lists it (the fields the rules read). */
+export interface OrganizationMember {
+  id: string;
+  email: string;
+  role: string;
+}
 
 export const ACTION_KINDS = [
   'offboard',

@@ -6,7 +6,7 @@
 import { normaliseEmail } from '../people/types';
 import type { Invite } from '../openai/types';
 import type { Person } from '../people/types';
-import type { OrganizationMember } from './reconcile-plan';
+import type { OrganizationMember } from './plan-types';
 import {
   ACTING_KINDS,
   ACTION_KINDS,

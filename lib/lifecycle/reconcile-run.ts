@@ -13,7 +13,7 @@ import { logger } from '../commons/logger';
 import type { Ledger } from '../ledger/ledger';
 import type { OpenAIInvitesClient } from '../openai/client';
 import type { Invite, InviteRequest, OrganizationUser } from '../openai/types';
-import { decideDeclaration, personAfter } from '../people/ordering';
+import { declarationChange } from '../people/changes';
 import type { PersonStore } from '../people/store';
 import { normaliseEmail, type Person } from '../people/types';
 import { type ActionResult, applyAction } from './apply';
@@ -145,10 +145,7 @@ export const runReconcile = async (
   const proposed = new Map(people);
   for (const declaration of roster?.declarations ?? []) {
     const current = proposed.get(declaration.email);
-    proposed.set(
-      declaration.email,
-      personAfter(current, declaration, decideDeclaration(current, declaration), declaration.email),
-    );
+    proposed.set(declaration.email, declarationChange(current, declaration, at).person!);
   }
   const options = planOptions(deps, request, nowSeconds);
   const plan = planPeople(statesOf(proposed, invites, members), options);

@@ -7,7 +7,7 @@
 import type { Invite, InviteRequest } from '../openai/types';
 import { intentOf } from '../people/intent';
 import { type Declaration, normaliseEmail } from '../people/types';
-import type { OrganizationMember } from './reconcile-plan';
+import type { OrganizationMember } from './plan-types';
 
 export const ROSTER_SOURCE = 'roster';
 

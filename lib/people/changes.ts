@@ -98,6 +98,10 @@ export const patchedPerson = (
   }
   if (patch.awaiting === null) delete next.awaiting;
   else if (patch.awaiting !== undefined) next.awaiting = patch.awaiting;
+  if (patch.handledAt !== undefined) {
+    next.handledAt = patch.handledAt;
+    delete next.awaiting;
+  }
   return next;
 };
 

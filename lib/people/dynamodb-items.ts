@@ -160,6 +160,7 @@ export const personOfItem = (item: Item | undefined): Person | undefined => {
     productInviteIds: item.product_invite_ids?.L?.map((id) => id.S!) ?? [],
     ...(item.last_invited_at?.S !== undefined ? { lastInvitedAt: item.last_invited_at.S } : {}),
     ...(awaiting ? { awaiting } : {}),
+    ...(item.handled_at?.S !== undefined ? { handledAt: item.handled_at.S } : {}),
     createdAt: item.person_created_at!.S!,
     updatedAt: item.person_updated_at!.S!,
   };
@@ -185,6 +186,7 @@ export const personUpdate = (person: Person, version: number): UpdateBuilder => 
   optionalSet('declared_at', optional(person.declaredBy?.at, s));
   optionalSet('observed', optional(person.observed, observedValue));
   optionalSet('last_invited_at', optional(person.lastInvitedAt, s));
+  optionalSet('handled_at', optional(person.handledAt, s));
   optionalSet(NEEDS_ACTION_ATTRIBUTE, optional(person.awaiting?.code, s));
   optionalSet('awaiting_reason', optional(person.awaiting?.reason, s));
   optionalSet('awaiting_since', optional(person.awaiting?.since, s));

@@ -55,30 +55,3 @@ export const eventIdsAfter = (person: Person | undefined, declaration: Declarati
   if (declaration.eventId === undefined || ids.includes(declaration.eventId)) return ids;
   return [...ids, declaration.eventId].slice(-DECLARED_EVENT_IDS_KEPT);
 };
-
-/**
- * The person after `declaration` was decided `outcome`: what a store writes, and what a plan
- * made before writing (a roster's dry run) assumes.
- */
-export const personAfter = (
-  person: Person | undefined,
-  declaration: Declaration,
-  outcome: DeclareOutcome,
-  email: string,
-): Person => {
-  const base: Person = person ?? {
-    email,
-    declaredEventIds: [],
-    productInviteIds: [],
-    createdAt: declaration.at,
-    updatedAt: declaration.at,
-  };
-  if (outcome !== 'applied') return base;
-  return {
-    ...base,
-    intent: declaration.intent,
-    declaredBy: declaredByOf(declaration),
-    declaredEventIds: eventIdsAfter(person, declaration),
-    updatedAt: declaration.at,
-  };
-};
