@@ -160,10 +160,13 @@ const applyPlan = async (plan: ReconcilePlan, options: ApplyOptions): Promise<nu
     }
   }
   const queue = options.queueUrl ? new SqsQueue(options.queueUrl) : undefined;
+  // One run, one time: when the roster was applied (the people layer orders intent by it).
+  const eventAt = new Date().toISOString();
   let revoked = 0;
   for (const line of plan.lines.filter((candidate) => candidate.action === 'revoke')) {
     try {
-      if (queue) await enqueueRevocation(queue, line.email, { jobId: options.jobId, source: SOURCE });
+      if (queue)
+        await enqueueRevocation(queue, line.email, { jobId: options.jobId, source: SOURCE, eventAt });
       else await deleteThroughGateway(options.gateway, line.inviteId!, auth);
       revoked += 1;
     } catch (error) {
@@ -179,7 +182,13 @@ const applyPlan = async (plan: ReconcilePlan, options: ApplyOptions): Promise<nu
       continue;
     }
     try {
-      await enqueueRevocation(queue, line.email, { jobId: options.jobId, source: SOURCE });
+      // Declared with --offboard: the roster's authority to remove a member travels with it.
+      await enqueueRevocation(queue, line.email, {
+        jobId: options.jobId,
+        source: SOURCE,
+        eventAt,
+        offboard: true,
+      });
       offboarded += 1;
     } catch (error) {
       failures.push(`offboard ${line.email}: ${(error as Error).message}`);

@@ -128,7 +128,13 @@ describe('standard (Standard Webhooks)', () => {
     expect(await messages()).toEqual([
       {
         body: { email: 'ada@example.com', role: 'owner' },
-        attributes: { job_id: 'msg_invite_1', source: 'standard', index: '0', replace_pending: 'true' },
+        attributes: {
+          job_id: 'msg_invite_1',
+          source: 'standard',
+          index: '0',
+          replace_pending: 'true',
+          event_at: expect.any(String),
+        },
       },
     ]);
   });
@@ -295,6 +301,7 @@ describe('standard (Standard Webhooks)', () => {
           action: 'revoke',
           job_id: 'msg_revoke',
           source: 'standard',
+          event_at: expect.any(String),
         },
       },
     ]);
@@ -380,7 +387,13 @@ describe('greenhouse', () => {
           role: 'reader',
           projects: [{ id: 'proj_eng', role: 'member' }],
         },
-        attributes: { job_id: 'gh-hire-1', source: 'greenhouse', index: '0', replace_pending: 'true' },
+        attributes: {
+          job_id: 'gh-hire-1',
+          source: 'greenhouse',
+          index: '0',
+          replace_pending: 'true',
+          event_at: expect.any(String),
+        },
       },
     ]);
   });
