@@ -129,6 +129,7 @@ describe('a stalled enqueue cannot strand its event (issue 16, item 2)', () => {
           action: 'revoke',
           job_id: 'msg_stalled',
           source: 'standard',
+          event_id: 'msg_stalled',
           event_at: expect.any(String),
         },
       },
