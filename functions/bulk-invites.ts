@@ -2,7 +2,7 @@
 import { apiHandler } from '../lib/http/api-handler';
 import { MAX_BULK_BODY_BYTES, parseBulkRequest } from '../lib/bulk/jobs';
 import { enqueueInvites } from '../lib/bulk/producer';
-import { readJsonBody } from '../lib/http/messages';
+import { readJsonBody, receivedAt } from '../lib/http/messages';
 import { getInviteQueue } from '../lib/bulk/runtime';
 import { recordJobStart } from '../lib/ledger/runtime';
 
@@ -14,6 +14,7 @@ export const handler = apiHandler('bulkInvites', async ({ event, audit }) => {
     jobId: job.jobId,
     source,
     replacePending: job.replacePending,
+    eventAt: receivedAt(event),
   });
   audit('invite.bulk.enqueued', { jobId: job.jobId, count, source });
   return { statusCode: 202, body: { object: 'organization.invite.bulk_job', job_id: job.jobId, count } };

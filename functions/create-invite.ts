@@ -1,23 +1,28 @@
 /**
  * POST /organization/invites: creates an invite, or returns the pending one of the same terms for
  * that email; a pending one of other terms is a 409 unless `x-invite-replace-pending: true`.
- * The outcome is recorded in the ledger, which also resolves duplicates without listing.
+ * The caller's intent (present, these terms) is declared first; the outcome is recorded in the
+ * ledger, which also resolves duplicates without listing, and in the person's record.
  */
 import { invitesApiHandler } from '../lib/http/invites-api-handler';
-import { headerValue, readJsonBody } from '../lib/http/messages';
+import { headerValue, readJsonBody, receivedAt } from '../lib/http/messages';
 import { parseInviteRequest, parseReplacePending } from '../lib/http/validation';
 import { inviteLookupOf } from '../lib/ledger/invite-lookup';
 import { findLedger, recordInviteOutcome } from '../lib/ledger/runtime';
 import { REPLACE_PENDING_HEADER } from '../lib/openai/errors';
+import { declareApiCreate, recordApiCreate } from '../lib/people/api-intent';
 
-export const handler = invitesApiHandler('createInvite', async ({ event, client, call, audit }) => {
+export const handler = invitesApiHandler('createInvite', async ({ event, record, client, call, audit }) => {
   const request = parseInviteRequest(readJsonBody(event));
   const replacePending = parseReplacePending(headerValue(event.headers, REPLACE_PENDING_HEADER));
-  const { invite, created, replaced } = await client.createInvite(request, {
+  const stamp = { requestId: record.requestId, at: receivedAt(event) };
+  await declareApiCreate(request, stamp);
+  const result = await client.createInvite(request, {
     ...call,
     replacePending,
     knownInvites: inviteLookupOf(findLedger(), 'api'),
   });
+  const { invite, created, replaced } = result;
   audit(created ? 'invite.created' : 'invite.create.deduplicated', {
     email: invite.email,
     inviteId: invite.id,
@@ -33,6 +38,7 @@ export const handler = invitesApiHandler('createInvite', async ({ event, client,
     role: invite.role,
     projects: invite.projects,
   });
+  await recordApiCreate(request, result, stamp);
   // Same 200 and body either way, as OpenAI answers a create; the header tells the two apart.
   return { body: invite, headers: { 'x-invite-created': String(created) } };
 });

@@ -14,10 +14,9 @@ import {
   type PollableQueue,
   type ReceivedMessage,
 } from '../lib/bulk/queue';
+import { MAX_MESSAGE_BYTES, messageBytes } from '../lib/bulk/messages';
 import { StateStore } from './state-store';
 
-/** SQS's largest message. */
-const MAX_MESSAGE_BYTES = 256 * 1024;
 const POLL_INTERVAL_MS = 10;
 
 export interface LocalQueueOptions {
@@ -156,7 +155,8 @@ export class LocalQueue implements MessageQueue, PollableQueue {
     const failed: FailedEntry[] = [];
     this.#store.transaction(() => {
       for (const entry of entries) {
-        if (Buffer.byteLength(entry.body) > MAX_MESSAGE_BYTES) {
+        // As SQS counts it: the body and the attributes together.
+        if (messageBytes(entry) > MAX_MESSAGE_BYTES) {
           failed.push({
             id: entry.id,
             code: 'InvalidParameterValue',

@@ -10,6 +10,7 @@
  *   is still safe (invites are idempotent), merely wasteful.
  */
 import type { SQSRecord } from 'aws-lambda';
+import { isoTimeFromSeconds } from '../commons/iso-time';
 import { logger } from '../commons/logger';
 import { type FailurePolicyOptions, retryDelaySeconds } from './failure-policy';
 import { checkJob } from './jobs';
@@ -21,6 +22,13 @@ import type { MessageQueue } from './queue';
 export type FanOutResult =
   | { outcome: 'fanned_out' | 'fanned_out_in_part' }
   | { outcome: 'invalid'; code: 'invalid_job'; reason: string; status: 400 };
+
+/**
+ * When SQS received a whole job that says no `event_at` (another system enqueued it): the time its
+ * items' intent is ordered by. Undefined when the record has no usable SentTimestamp.
+ */
+const sentAt = (record: SQSRecord): string | undefined =>
+  isoTimeFromSeconds(Number(record.attributes?.SentTimestamp) / 1000);
 
 export const fanOutJob = async (
   record: SQSRecord,
@@ -50,10 +58,12 @@ export const fanOutJob = async (
   const items = job.valid.map((item) => ({ index: places[item.index]!, invite: item.invite }));
   // Known with its total before any item settles; a remainder job repeats this harmlessly.
   await recorder?.jobStarted(job.jobId, places.length, meta.source);
+  const stamp = { eventAt: meta.eventAt ?? sentAt(record) };
   const { unsent, failure } = await sendInvites(queue, items, {
     jobId: job.jobId,
     source: meta.source,
     replacePending: job.replacePending,
+    ...stamp,
   });
   logger.info('bulk job fanned out', {
     jobId: job.jobId,
@@ -61,7 +71,7 @@ export const fanOutJob = async (
     unsent: unsent.length,
   });
   if (unsent.length === 0) return { outcome: 'fanned_out' };
-  const remainder = encodeRemainderJob(job.jobId, unsent, meta.source, job.replacePending);
+  const remainder = encodeRemainderJob(job.jobId, unsent, meta.source, job.replacePending, stamp);
   await queue.send({ ...remainder, delaySeconds: retryDelaySeconds(1, failurePolicy) }).catch(() => {
     throw failure;
   });

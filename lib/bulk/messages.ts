@@ -5,7 +5,11 @@
  * - Invite: body = one InviteRequest JSON; attributes `job_id`, `source`, `index`, and
  *   `replace_pending=true` when a pending invite of other terms is to be replaced (webhooks, jobs
  *   that say `"replace_pending": true`).
- * - Revocation: body `{"email"}`; attribute `action=revoke` (plus `job_id`, `source`).
+ * - Revocation: body `{"email"}`; attribute `action=revoke` (plus `job_id`, `source`), and
+ *   `offboard=true` for a roster's leaver declared with `--offboard` (authority to remove a member).
+ * - Every message of a person's intent says which event it carries: `event_id` (a webhook event's
+ *   id; absent for a job's items, which are `job:index`) and `event_at` (ISO-8601: the event's own
+ *   time where the sender signs one, else when the product received it). People are ordered by it.
  * - Whole job: body `{"invites": [InviteRequest…], "job_id"?, "replace_pending"?}`, which the
  *   worker fans out.
  * - A record the worker re-sends because OpenAI throttled carries `attempt` (1, 2, …): it is a
@@ -16,6 +20,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import type { InvitesError } from '../commons/errors';
+import { canonicalIsoTime } from '../commons/iso-time';
 import { parseInviteRequest } from '../http/validation';
 import type { InviteRequest } from '../openai/types';
 import type { OutgoingMessage } from './queue';
@@ -34,6 +39,12 @@ export const ATTRIBUTE = {
   indexes: 'indexes',
   /** `true`: a pending invite of other terms is deleted and the new one made (else dead-lettered). */
   replacePending: 'replace_pending',
+  /** The event this message carries (a webhook event's id); absent for a job's items. */
+  eventId: 'event_id',
+  /** ISO-8601: the event's own signed time, else when the product received it. */
+  eventAt: 'event_at',
+  /** `true` on a revocation: declared with `--offboard`, so it may remove a member. */
+  offboard: 'offboard',
 } as const;
 
 export const REVOKE_ACTION = 'revoke';
@@ -59,6 +70,19 @@ export const redriveAttributes = (attributes: Record<string, string>): Record<st
 /** SQS's limit on a message, body and attributes together. */
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
+/** The longest `event_id` read back: a longer one is ignored (webhook ids are at most 128). */
+export const MAX_EVENT_ID_LENGTH = 256;
+
+/**
+ * A message's size as SQS counts it against MAX_MESSAGE_BYTES: the body, and each attribute's
+ * name, data type (`String`) and value, in UTF-8 bytes.
+ */
+export const messageBytes = (message: { body: string; attributes?: Record<string, string> }): number =>
+  Object.entries(message.attributes ?? {}).reduce(
+    (total, [name, value]) => total + Buffer.byteLength(name) + 'String'.length + Buffer.byteLength(value),
+    Buffer.byteLength(message.body),
+  );
+
 export interface MessageMeta {
   jobId?: string;
   /** Who enqueued it (`api`, a webhook provider, …); `queue` when unnamed. */
@@ -68,13 +92,29 @@ export interface MessageMeta {
   attempt: number;
   /** Replace a pending invite of other terms instead of refusing it. */
   replacePending: boolean;
-  /** The event's id (a webhook event's); job items are `job:index`. */
+  /** The event's id (a webhook event's); undefined for a job's items: the worker uses `job:index`. */
   eventId?: string;
-  /** ISO-8601: the event's own signed time, else when the product received it. */
+  /** ISO-8601 (canonical UTC): the event's own signed time, else when the product received it. */
   eventAt?: string;
-  /** A roster revocation declared with --offboard: authority to remove a member. */
+  /** A revocation declared with `--offboard`: authority to remove a member. */
   offboard?: boolean;
 }
+
+/** Which event a message carries, as producers pass it (every field optional). */
+export interface EventStamp {
+  eventId?: string;
+  /** ISO-8601 with a zone (a signed time, or when the request arrived); one that is not is left out. */
+  eventAt?: string;
+}
+
+/** The `event_id` / `event_at` attributes of a stamp (only those it has; `event_at` canonical UTC). */
+const stampAttributes = ({ eventId, eventAt }: EventStamp): Record<string, string> => {
+  const at = canonicalIsoTime(eventAt);
+  return {
+    ...(eventId !== undefined ? { [ATTRIBUTE.eventId]: eventId } : {}),
+    ...(at !== undefined ? { [ATTRIBUTE.eventAt]: at } : {}),
+  };
+};
 
 export type DecodedRecord =
   | { kind: 'invite'; request: InviteRequest; meta: MessageMeta }
@@ -95,7 +135,7 @@ type Message = Omit<OutgoingMessage, 'id'>;
 /** One invite a message. */
 export const encodeInvite = (
   invite: InviteRequest,
-  options: { jobId: string; source: string; index: number; replacePending?: boolean },
+  options: { jobId: string; source: string; index: number; replacePending?: boolean } & EventStamp,
 ): Message => ({
   body: JSON.stringify(invite),
   attributes: {
@@ -103,16 +143,27 @@ export const encodeInvite = (
     [ATTRIBUTE.source]: options.source,
     [ATTRIBUTE.index]: String(options.index),
     ...(options.replacePending ? { [ATTRIBUTE.replacePending]: 'true' } : {}),
+    ...stampAttributes(options),
   },
 });
 
+/** What a revocation says besides its email. */
+export interface RevocationOptions extends EventStamp {
+  jobId: string;
+  source: string;
+  /** Declared with `--offboard` (a roster): may remove a member. */
+  offboard?: boolean;
+}
+
 /** A revocation: the worker deletes the pending invite for the email. */
-export const encodeRevocation = (email: string, options: { jobId: string; source: string }): Message => ({
+export const encodeRevocation = (email: string, options: RevocationOptions): Message => ({
   body: JSON.stringify({ email }),
   attributes: {
     [ATTRIBUTE.action]: REVOKE_ACTION,
     [ATTRIBUTE.jobId]: options.jobId,
     [ATTRIBUTE.source]: options.source,
+    ...(options.offboard ? { [ATTRIBUTE.offboard]: 'true' } : {}),
+    ...stampAttributes(options),
   },
 });
 
@@ -122,6 +173,7 @@ export const encodeRemainderJob = (
   items: { index: number; invite: InviteRequest }[],
   source: string,
   replacePending = false,
+  stamp: EventStamp = {},
 ): Message => ({
   body: JSON.stringify({
     job_id: jobId,
@@ -132,6 +184,7 @@ export const encodeRemainderJob = (
     [ATTRIBUTE.jobId]: jobId,
     [ATTRIBUTE.source]: source,
     [ATTRIBUTE.indexes]: items.map((item) => item.index).join(','),
+    ...stampAttributes(stamp),
   },
 });
 
@@ -156,6 +209,17 @@ export const originalIndexes = (record: SQSRecord, count: number): number[] => {
   return Array.from({ length: count }, (_, index) => index);
 };
 
+/** The event's id and time, read leniently: a bad or oversized value is left out, never poison. */
+const stampOf = (attribute: (name: string) => string | undefined): Partial<MessageMeta> => {
+  const eventId = attribute(ATTRIBUTE.eventId)?.trim();
+  const eventAt = canonicalIsoTime(attribute(ATTRIBUTE.eventAt));
+  return {
+    ...(eventId && eventId.length <= MAX_EVENT_ID_LENGTH ? { eventId } : {}),
+    ...(eventAt ? { eventAt } : {}),
+    ...(attribute(ATTRIBUTE.offboard) === 'true' ? { offboard: true } : {}),
+  };
+};
+
 const metaOf = (record: SQSRecord): MessageMeta => {
   const attribute = (name: string) => record.messageAttributes[name]?.stringValue;
   const index = Number(attribute(ATTRIBUTE.index));
@@ -166,6 +230,7 @@ const metaOf = (record: SQSRecord): MessageMeta => {
     index: attribute(ATTRIBUTE.index) !== undefined && Number.isInteger(index) ? index : undefined,
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 0,
     replacePending: attribute(ATTRIBUTE.replacePending) === 'true',
+    ...stampOf(attribute),
   };
 };
 

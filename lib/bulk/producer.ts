@@ -5,10 +5,13 @@
  */
 import { EnqueueFailedError } from './errors';
 import type { InviteRequest } from '../openai/types';
-import { encodeInvite, encodeRevocation } from './messages';
+import { encodeInvite, encodeRevocation, type EventStamp, type RevocationOptions } from './messages';
 import { type FailedEntry, MAX_BATCH_ENTRIES, type MessageQueue, type OutgoingMessage } from './queue';
 
-export interface EnqueueOptions {
+/** When the product received it: what a producer stamps unless it knows the event's signed time. */
+export const receivedNow = (): string => new Date().toISOString();
+
+export interface EnqueueOptions extends EventStamp {
   jobId: string;
   source: string;
   /** Each message asks the worker to replace a pending invite of other terms. */
@@ -64,6 +67,7 @@ export const sendInvites = async (
   invites: { index: number; invite: InviteRequest }[],
   options: EnqueueOptions,
 ): Promise<SendOutcome> => {
+  const eventAt = options.eventAt ?? receivedNow();
   const batches: OutgoingMessage[][] = [];
   for (let start = 0; start < invites.length; start += MAX_BATCH_ENTRIES) {
     batches.push(
@@ -74,6 +78,8 @@ export const sendInvites = async (
           source: options.source,
           index,
           replacePending: options.replacePending,
+          eventId: options.eventId,
+          eventAt,
         }),
       })),
     );
@@ -94,7 +100,10 @@ export const sendInvites = async (
   return { unsent: invites.filter(({ index }) => unsentIds.has(String(index))), failure };
 };
 
-/** Every invite on the queue, or 503 `enqueue_failed` (the bulk route, webhooks, the CLI). */
+/**
+ * Every invite on the queue, or 503 `enqueue_failed` (the bulk route, webhooks, the CLI). Each
+ * message's `event_at` is `options.eventAt` (a signed time, or when the request arrived), else now.
+ */
 export const enqueueInvites = async (
   queue: MessageQueue,
   invites: { index: number; invite: InviteRequest }[],
@@ -105,14 +114,17 @@ export const enqueueInvites = async (
   return invites.length;
 };
 
-/** A revocation message (the HR webhook's leavers), or 503 `enqueue_failed`. */
+/**
+ * A revocation message (the HR webhook's leavers, `reconcile`), or 503 `enqueue_failed`. Its
+ * `event_at` is `options.eventAt` (a signed time), else now: when the product received it.
+ */
 export const enqueueRevocation = async (
   queue: MessageQueue,
   email: string,
-  options: { jobId: string; source: string },
+  options: RevocationOptions,
 ): Promise<void> => {
   try {
-    await queue.send(encodeRevocation(email, options));
+    await queue.send(encodeRevocation(email, { ...options, eventAt: options.eventAt ?? receivedNow() }));
   } catch (error) {
     throw new EnqueueFailedError(1, (error as Error)?.name ?? 'Error', error);
   }

@@ -21,6 +21,17 @@ export const headerValue = (
   return undefined;
 };
 
+/**
+ * When the request arrived, ISO-8601: API Gateway's `requestTimeEpoch` (the local gateway sets it
+ * too), else now. The time a person's intent is ordered by when the caller signs no time of its own.
+ */
+export const receivedAt = (event: Pick<APIGatewayProxyEvent, 'requestContext'>): string => {
+  const epochMs = event.requestContext?.requestTimeEpoch;
+  return new Date(
+    typeof epochMs === 'number' && Number.isFinite(epochMs) ? epochMs : Date.now(),
+  ).toISOString();
+};
+
 /** The body's bytes exactly as the client sent them (base64 undone). */
 export const rawBody = (event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): Buffer =>
   Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');

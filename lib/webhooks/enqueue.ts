@@ -3,6 +3,12 @@
  * claim (a short lease), enqueue, then confirm (lib/webhooks/dedupe.ts). A failed enqueue
  * releases its leases, so the sender's retry goes through; an event another delivery is still
  * working on is answered 503 (retry), never "duplicate".
+ *
+ * Every message carries its event: `event_id` (the id a replay carries too: the signed replay key
+ * where there is one) and `event_at` (the sender's signed time, else when the delivery arrived).
+ * A leaver whose sender signs no time (Greenhouse, BambooHR) is not deduplicated: a second
+ * identical deactivation cannot be told from a replay, and revocations are idempotent, so it
+ * always reaches the worker and the people layer decides.
  */
 import { enqueueInvites, enqueueRevocation } from '../bulk/producer';
 import { getInviteQueue } from '../bulk/runtime';
@@ -26,8 +32,15 @@ export interface Receipt {
 const claimKey = (provider: ProviderName, event: WebhookEvent): string =>
   `${provider}:${event.replayKey ?? event.id}`;
 
+/**
+ * Is this event claimed once per dedupe window? Invites always (a replayed joiner must not
+ * re-invite); leavers only when their sender signs their time, so a replay is recognisable.
+ */
+export const isDeduplicated = (event: WebhookEvent): boolean => event.kind === 'invite' || event.timeSigned;
+
 /** Sends one event's message: an invite, or a revocation (`action=revoke`). */
-const send = async (event: WebhookEvent, provider: ProviderName): Promise<unknown> => {
+const send = async (event: WebhookEvent, provider: ProviderName, receivedAt: string): Promise<unknown> => {
+  const stamp = { eventId: event.replayKey ?? event.id, eventAt: event.occurredAt ?? receivedAt };
   const queue = getInviteQueue();
   // One event, one job (its id the event's): its progress is readable on the job route.
   await recordJobStart({ jobId: event.id, total: 1, source: provider });
@@ -45,20 +58,34 @@ const send = async (event: WebhookEvent, provider: ProviderName): Promise<unknow
           },
         ],
         // The HR system's current truth: a pending invite of other terms is replaced.
-        { jobId: event.id, source: provider, replacePending: true },
+        { jobId: event.id, source: provider, replacePending: true, ...stamp },
       )
-    : enqueueRevocation(queue, event.email, { jobId: event.id, source: provider });
+    : enqueueRevocation(queue, event.email, { jobId: event.id, source: provider, ...stamp });
 };
 
-/** Claims, enqueues and confirms; releases the claims again when enqueueing failed. */
-export const enqueueOnce = async (events: WebhookEvent[], provider: ProviderName): Promise<Receipt[]> => {
+/**
+ * Claims, enqueues and confirms; releases the claims again when enqueueing failed.
+ *
+ * @param receivedAt ISO-8601: when the delivery arrived, the `event_at` of events without a signed time.
+ */
+export const enqueueOnce = async (
+  events: WebhookEvent[],
+  provider: ProviderName,
+  receivedAt: string,
+): Promise<Receipt[]> => {
   const store = getDedupeStore();
   const { dedupeWindowSeconds, claimLeaseSeconds } = getWebhookConfig();
   const claimed: WebhookEvent[] = [];
+  const unclaimed: WebhookEvent[] = [];
   const inProgress: WebhookEvent[] = [];
   const receipts: Receipt[] = [];
   try {
     for (const event of events) {
+      if (!isDeduplicated(event)) {
+        unclaimed.push(event);
+        receipts.push({ id: event.id, kind: event.kind, outcome: 'enqueued' });
+        continue;
+      }
       const claim = await store.claim(claimKey(provider, event), claimLeaseSeconds);
       if (claim === 'in_progress') inProgress.push(event);
       else {
@@ -70,7 +97,7 @@ export const enqueueOnce = async (events: WebhookEvent[], provider: ProviderName
         });
       }
     }
-    await Promise.all(claimed.map((event) => send(event, provider)));
+    await Promise.all([...claimed, ...unclaimed].map((event) => send(event, provider, receivedAt)));
   } catch (error) {
     await Promise.allSettled(claimed.map((event) => store.release(claimKey(provider, event))));
     throw error;
@@ -89,7 +116,7 @@ export const enqueueOnce = async (events: WebhookEvent[], provider: ProviderName
       });
     }
   });
-  for (const event of claimed) {
+  for (const event of [...claimed, ...unclaimed]) {
     audit(
       event.kind === 'invite' ? 'webhook.invite.enqueued' : 'webhook.revoke.enqueued',
       `webhook:${provider}`,

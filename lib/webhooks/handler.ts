@@ -18,7 +18,7 @@ import {
   WebhookProviderNotFoundError,
   WebhookSignatureError,
 } from './errors';
-import { headerValue, rawBody } from '../http/messages';
+import { headerValue, rawBody, receivedAt } from '../http/messages';
 import { httpHandler } from '../http/http-handler';
 import { logger } from '../commons/logger';
 import { toInviteEvent, toRevokeEvent } from './mapping';
@@ -126,7 +126,7 @@ const handle = async (
       firstInvalid.param,
     );
   }
-  receipts.push(...(await enqueueOnce(events, name)));
+  receipts.push(...(await enqueueOnce(events, name, receivedAt(event))));
   const enqueued = receipts.some((receipt) => receipt.outcome === 'enqueued');
   return {
     statusCode: enqueued ? 202 : 200,

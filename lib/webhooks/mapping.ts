@@ -9,7 +9,11 @@ import type { WebhookConfig } from './config';
 import { InvitesError } from '../commons/errors';
 import { UnprocessableWebhookEventError } from './errors';
 import { parseInviteRequest } from '../http/validation';
-import type { InviteDraft, ProviderName, RevokeDraft, WebhookEvent } from './types';
+import type { EventTime, EventTiming, InviteDraft, ProviderName, RevokeDraft, WebhookEvent } from './types';
+
+/** The draft's signed time, if any, and whether there is one. */
+const timingOf = ({ occurredAt }: EventTime): EventTiming =>
+  occurredAt !== undefined ? { occurredAt, timeSigned: true } : { timeSigned: false };
 
 /**
  * The email is not a field the sender wrote but one read from the vendor's payload: an error about
@@ -50,11 +54,11 @@ export const toInviteEvent = (
       ...(projects ? { projects } : {}),
     }),
   );
-  return { kind: 'invite', id: draft.id, replayKey: draft.replayKey, source, ...request };
+  return { kind: 'invite', id: draft.id, replayKey: draft.replayKey, source, ...request, ...timingOf(draft) };
 };
 
 export const toRevokeEvent = (draft: RevokeDraft, source: ProviderName): WebhookEvent => {
   // The invite schema checks the email as the API would; the role is only there to satisfy it.
   const { email } = checked(draft, () => parseInviteRequest({ email: draft.email, role: 'reader' }));
-  return { kind: 'revoke', id: draft.id, replayKey: draft.replayKey, email, source };
+  return { kind: 'revoke', id: draft.id, replayKey: draft.replayKey, email, source, ...timingOf(draft) };
 };

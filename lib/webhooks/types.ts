@@ -16,7 +16,7 @@ export interface WebhookRequest {
 }
 
 /** An invite before the role/projects mapping and validation are applied. */
-export interface InviteDraft {
+export interface InviteDraft extends EventTime {
   kind: 'invite';
   /** The event's own id: the bulk job id, and the dedupe key unless `replayKey` is given. */
   id: string;
@@ -31,7 +31,16 @@ export interface InviteDraft {
   department?: string;
 }
 
-export interface RevokeDraft {
+/**
+ * The event's own time, canonical ISO-8601 UTC, set only where the sender signs or authenticates
+ * it (Standard Webhooks: the body's `timestamp` or the `webhook-timestamp` header; Okta: each
+ * event's `eventTime`). Greenhouse and BambooHR send none: their events are timed by arrival.
+ */
+export interface EventTime {
+  occurredAt?: string;
+}
+
+export interface RevokeDraft extends EventTime {
   kind: 'revoke';
   id: string;
   replayKey?: string;
@@ -49,18 +58,28 @@ export interface IgnoredEvent {
 
 export type DraftEvent = InviteDraft | RevokeDraft | IgnoredEvent;
 
+/** When an event happened, as the handler knows it. */
+export interface EventTiming {
+  /** The event's own time, signed or authenticated by its sender (see `EventTime`). */
+  occurredAt?: string;
+  /** True when `occurredAt` is the sender's signed time; false: only the arrival time is known. */
+  timeSigned: boolean;
+}
+
 /** The normalised events the handler enqueues. */
-export type WebhookEvent =
-  | {
-      kind: 'invite';
-      id: string;
-      replayKey?: string;
-      email: string;
-      role: OrganizationRole;
-      projects?: InviteProject[];
-      source: ProviderName;
-    }
-  | { kind: 'revoke'; id: string; replayKey?: string; email: string; source: ProviderName };
+export type WebhookEvent = EventTiming &
+  (
+    | {
+        kind: 'invite';
+        id: string;
+        replayKey?: string;
+        email: string;
+        role: OrganizationRole;
+        projects?: InviteProject[];
+        source: ProviderName;
+      }
+    | { kind: 'revoke'; id: string; replayKey?: string; email: string; source: ProviderName }
+  );
 
 /** BambooHR's API credentials, kept in the webhook secret under "bamboohrApi". */
 export interface BambooHrApiCredentials {

@@ -80,6 +80,24 @@ describe('the bulk route', () => {
     });
   });
 
+  it('stamps every message with event_at, when the request arrived, and no event_id', async () => {
+    const before = new Date().toISOString();
+    const answer = await postBulk({
+      job_id: 'wave-at',
+      invites: emails(3).map((email) => ({ email, role: 'reader' })),
+    });
+    const after = new Date().toISOString();
+
+    expect(answer.statusCode).toBe(202);
+    const messages = await drain(queue);
+    expect(messages).toHaveLength(3);
+    const stamps = new Set(messages.map((message) => message.attributes.event_at));
+    expect(stamps.size).toBe(1);
+    const [eventAt] = [...stamps];
+    expect(eventAt! >= before.slice(0, 19) && eventAt! <= after).toBe(true);
+    expect(messages.every((message) => message.attributes.event_id === undefined)).toBe(true);
+  });
+
   it('refuses a job with bad items, naming each index, and enqueues nothing', async () => {
     const invites = emails(10).map((email) => ({ email, role: 'reader' }));
     invites[3] = { email: 'nope', role: 'reader' };

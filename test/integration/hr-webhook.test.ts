@@ -128,7 +128,14 @@ describe('standard (Standard Webhooks)', () => {
     expect(await messages()).toEqual([
       {
         body: { email: 'ada@example.com', role: 'owner' },
-        attributes: { job_id: 'msg_invite_1', source: 'standard', index: '0', replace_pending: 'true' },
+        attributes: {
+          job_id: 'msg_invite_1',
+          source: 'standard',
+          index: '0',
+          replace_pending: 'true',
+          event_id: 'msg_invite_1',
+          event_at: expect.any(String),
+        },
       },
     ]);
   });
@@ -295,6 +302,8 @@ describe('standard (Standard Webhooks)', () => {
           action: 'revoke',
           job_id: 'msg_revoke',
           source: 'standard',
+          event_id: 'msg_revoke',
+          event_at: expect.any(String),
         },
       },
     ]);
@@ -380,7 +389,15 @@ describe('greenhouse', () => {
           role: 'reader',
           projects: [{ id: 'proj_eng', role: 'member' }],
         },
-        attributes: { job_id: 'gh-hire-1', source: 'greenhouse', index: '0', replace_pending: 'true' },
+        attributes: {
+          job_id: 'gh-hire-1',
+          source: 'greenhouse',
+          index: '0',
+          replace_pending: 'true',
+          // The signed body's digest, not the unsigned Greenhouse-Event-ID header.
+          event_id: expect.stringMatching(/^greenhouse-[0-9a-f]{32}$/),
+          event_at: expect.any(String),
+        },
       },
     ]);
   });
@@ -619,6 +636,127 @@ describe('bamboohr', () => {
 
     expect([stale.statusCode, tampered.statusCode, wrong.statusCode]).toEqual([401, 401, 401]);
     expect(bamboo.requests).toEqual([]);
+  });
+});
+
+describe('event times and repeated leavers (issue 23)', () => {
+  const secondsAgo = (seconds: number) => Math.floor(Date.now() / 1000) - seconds;
+  const isoOf = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+  it('stamps a Standard Webhooks event with its signed timestamp and id, not the arrival time', async () => {
+    const occurredAt = new Date(Date.now() - 90_000).toISOString();
+    const body = JSON.stringify({
+      type: 'invite.requested',
+      timestamp: occurredAt,
+      data: { email: 'at@example.com' },
+    });
+
+    const answer = await post(
+      'standard',
+      body,
+      standardHeaders(body, { id: 'msg_at_1', timestamp: secondsAgo(30) }),
+    );
+
+    expect(answer.statusCode).toBe(202);
+    expect((await messages())[0]?.attributes).toMatchObject({ event_id: 'msg_at_1', event_at: occurredAt });
+  });
+
+  it('takes the signed webhook-timestamp when the body has no timestamp, or one from the future', async () => {
+    const headerTime = secondsAgo(120);
+    const without = JSON.stringify({ type: 'invite.revoked', data: { email: 'plain@example.com' } });
+    const future = JSON.stringify({
+      type: 'invite.revoked',
+      timestamp: new Date(Date.now() + 86_400_000).toISOString(),
+      data: { email: 'future@example.com' },
+    });
+
+    await post('standard', without, standardHeaders(without, { id: 'msg_no_ts', timestamp: headerTime }));
+    await post('standard', future, standardHeaders(future, { id: 'msg_future', timestamp: headerTime }));
+
+    const stamps = (await messages()).map((message) => [message.body.email, message.attributes.event_at]);
+    expect(stamps.sort()).toEqual([
+      ['future@example.com', isoOf(headerTime)],
+      ['plain@example.com', isoOf(headerTime)],
+    ]);
+  });
+
+  it('stamps each Okta event with its own published time and uuid', async () => {
+    const delivery = JSON.parse(
+      oktaEvent([
+        { uuid: 'okta-at-1', eventType: 'user.lifecycle.create', login: 'one@example.com' },
+        { uuid: 'okta-at-2', eventType: 'user.lifecycle.deactivate', login: 'two@example.com' },
+      ]),
+    );
+    delivery.data.events[0].published = '2026-12-01T09:00:00.000Z';
+    delivery.data.events[1].published = '2026-12-02T10:30:00.000Z';
+
+    expect((await post('okta', JSON.stringify(delivery), oktaHeaders())).statusCode).toBe(202);
+
+    const stamps = (await messages()).map((message) => message.attributes);
+    expect(stamps).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ event_id: 'okta-at-1', event_at: '2026-12-01T09:00:00.000Z' }),
+        expect.objectContaining({
+          event_id: 'okta-at-2',
+          event_at: '2026-12-02T10:30:00.000Z',
+          action: 'revoke',
+        }),
+      ]),
+    );
+  });
+
+  it('enqueues a second identical Greenhouse unhire within the window, but still a repeated hire once', async () => {
+    const unhire = greenhouseEvent('unhire_candidate', [{ value: 'twice@example.com', type: 'work' }]);
+    const hire = greenhouseEvent('hire_candidate', [{ value: 'hired@example.com', type: 'work' }]);
+    const before = new Date().toISOString();
+
+    const unhires = [
+      await post('greenhouse', unhire, greenhouseHeaders(unhire, { eventId: 'gh-unhire-1' })),
+      await post('greenhouse', unhire, greenhouseHeaders(unhire, { eventId: 'gh-unhire-1' })),
+    ];
+    const hires = [
+      await post('greenhouse', hire, greenhouseHeaders(hire, { eventId: 'gh-hire-9' })),
+      await post('greenhouse', hire, greenhouseHeaders(hire, { eventId: 'gh-hire-9' })),
+    ];
+
+    expect(unhires.map((answer) => [answer.statusCode, answer.body.events[0].outcome])).toEqual([
+      [202, 'enqueued'],
+      [202, 'enqueued'],
+    ]);
+    expect(hires.map((answer) => answer.statusCode)).toEqual([202, 200]);
+    const sent = await messages();
+    const revocations = sent.filter((message) => message.attributes.action === 'revoke');
+    expect(revocations.map((message) => message.body.email)).toEqual([
+      'twice@example.com',
+      'twice@example.com',
+    ]);
+    expect(sent.filter((message) => message.body.email === 'hired@example.com')).toHaveLength(1);
+    // No signed time: stamped on arrival; the id is the signed body's digest, the same both times.
+    for (const { attributes } of revocations) {
+      expect(attributes.event_at! >= before).toBe(true);
+      expect(attributes.event_id).toMatch(/^greenhouse-[0-9a-f]{32}$/);
+    }
+    expect(new Set(revocations.map((message) => message.attributes.event_id)).size).toBe(1);
+  });
+
+  it('enqueues a second identical BambooHR deactivation within the window', async () => {
+    bamboo.employees.set('51', { workEmail: 'inactive@example.com', status: 'Inactive' });
+    const body = JSON.stringify({
+      type: 'employee.updated',
+      timestamp: new Date().toISOString(),
+      data: { companyId: '1', employeeId: '51', changedFields: ['status'] },
+    });
+
+    const first = await post('bamboohr', body, bambooHrHeaders(body));
+    const second = await post('bamboohr', body, bambooHrHeaders(body));
+
+    expect([first.statusCode, second.statusCode]).toEqual([202, 202]);
+    expect(second.body.events).toEqual([expect.objectContaining({ kind: 'revoke', outcome: 'enqueued' })]);
+    const sent = await messages();
+    expect(sent.map((message) => [message.body.email, message.attributes.action])).toEqual([
+      ['inactive@example.com', 'revoke'],
+      ['inactive@example.com', 'revoke'],
+    ]);
   });
 });
 

@@ -125,7 +125,13 @@ describe('a stalled enqueue cannot strand its event (issue 16, item 2)', () => {
     expect(await drain(queue)).toEqual([
       {
         body: JSON.stringify({ email: 'leaver@example.com' }),
-        attributes: { action: 'revoke', job_id: 'msg_stalled', source: 'standard' },
+        attributes: {
+          action: 'revoke',
+          job_id: 'msg_stalled',
+          source: 'standard',
+          event_id: 'msg_stalled',
+          event_at: expect.any(String),
+        },
       },
     ]);
   }, 30_000);

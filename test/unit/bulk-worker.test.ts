@@ -197,14 +197,27 @@ describe('the bulk worker', () => {
 
   it('fans a job out into one-invite messages with their places, keeping a missing job id stable', async () => {
     const record = sqsRecord({ invites: [invite('a@example.com'), invite('b@example.com')] });
+    // A job another system enqueued without event_at: its items are stamped with when SQS got it.
+    const eventAt = new Date(Number(record.attributes.SentTimestamp)).toISOString();
 
     const response = await run(workerWith(), record);
 
     expect(response.batchItemFailures).toEqual([]);
     expect(queue.peek().map(({ attributes }) => attributes)).toEqual([
-      { job_id: `job_${record.messageId}`, source: 'queue', index: '0' },
-      { job_id: `job_${record.messageId}`, source: 'queue', index: '1' },
+      { job_id: `job_${record.messageId}`, source: 'queue', index: '0', event_at: eventAt },
+      { job_id: `job_${record.messageId}`, source: 'queue', index: '1', event_at: eventAt },
     ]);
+  });
+
+  it("fans a job out with the job's own event_at on every item", async () => {
+    const record = sqsRecord(
+      { job_id: 'wave-at', invites: [invite('a@example.com')] },
+      { attributes: { event_at: '2026-12-04T16:00:00.000Z' } },
+    );
+
+    await run(workerWith(), record);
+
+    expect(queue.peek().map(({ attributes }) => attributes.event_at)).toEqual(['2026-12-04T16:00:00.000Z']);
   });
 
   it('re-sends only the items SQS did not take, as a smaller job with their original places', async () => {

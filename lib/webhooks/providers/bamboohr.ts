@@ -13,7 +13,9 @@
  * - updated with `status` among the changed fields and the employee now `Inactive` → revoke;
  * - deleted → revoke when the payload holds the work email (a deleted employee cannot be looked
  *   up), else acknowledged and ignored; anything else → acknowledged and ignored.
- * Payloads carry no event id: the id is a digest of the body and the employee id.
+ * Payloads carry no event id: the id is a digest of the body and the employee id. Events are
+ * timed by their arrival (X-BambooHR-Timestamp is when the delivery was signed, not when the
+ * change happened), and their leavers are never deduplicated (lib/webhooks/enqueue.ts).
  */
 import { InvalidRequestError } from '../../http/errors';
 import { UnprocessableWebhookEventError, WebhookSignatureError } from '../errors';

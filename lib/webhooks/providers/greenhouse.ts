@@ -10,6 +10,8 @@
  *   `payload.application.jobs[].departments[].name` (the deprecated `job` is read too).
  * - `unhire_candidate` → revoke, the same email.
  * - `ping` (sent when the hook is saved) and every other action → acknowledged, ignored.
+ * The body carries no time of the event: it is timed by its arrival, and its leavers are never
+ * deduplicated (lib/webhooks/enqueue.ts).
  */
 import { InvalidRequestError } from '../../http/errors';
 import { WebhookSignatureError } from '../errors';

@@ -7,9 +7,12 @@
  * - Events: POST, body `{"eventType": "com.okta.event_hook", "data": {"events": [...]}}`; each
  *   event has its own `uuid` (the dedupe key) and `eventType`:
  *   `user.lifecycle.create` → invite, `user.lifecycle.deactivate` → revoke; the email is the
- *   `alternateId` (the login) of the event's `target[]` entry of `type: "User"`.
+ *   `alternateId` (the login) of the event's `target[]` entry of `type: "User"`; its time is the
+ *   event's own `published` (a System Log event's time), else the hook's `eventTime`: both in the
+ *   body the shared secret authenticates.
  *   Any other event type is acknowledged and ignored.
  */
+import { canonicalIsoTime } from '../../commons/iso-time';
 import { InvalidRequestError } from '../../http/errors';
 import { WebhookSignatureError } from '../errors';
 import { constantTimeEqualText } from '../signatures';
@@ -56,10 +59,12 @@ const normalise: WebhookProvider['normalise'] = async ({ body }) => {
     if (!id) throw new InvalidRequestError('Every Okta event has a "uuid".', `data.events[${index}].uuid`);
     const type = asString(pick(event, 'eventType')) ?? 'unknown';
     const emailPath = `data.events[${index}].target[type=User].alternateId`;
+    const occurredAt =
+      canonicalIsoTime(pick(event, 'published')) ?? canonicalIsoTime(pick(body, 'eventTime'));
     if (type === 'user.lifecycle.create')
-      return { kind: 'invite', id, email: targetUserLogin(event), emailPath };
+      return { kind: 'invite', id, email: targetUserLogin(event), emailPath, occurredAt };
     if (type === 'user.lifecycle.deactivate')
-      return { kind: 'revoke', id, email: targetUserLogin(event), emailPath };
+      return { kind: 'revoke', id, email: targetUserLogin(event), emailPath, occurredAt };
     return { kind: 'ignored', id, type, reason: 'not an event type this endpoint acts on' };
   });
 };

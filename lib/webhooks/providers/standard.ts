@@ -4,13 +4,16 @@
  * (space-separated `v1,<base64 HMAC-SHA256>` entries; any one matching is enough). The signed
  * content is `${id}.${timestamp}.${body}`; the key is the base64 part of the `whsec_…` secret.
  * Events: `invite.requested` (data: email, role?, projects?, department?) and
- * `invite.revoked` (data: email).
+ * `invite.revoked` (data: email). The event's time (`occurredAt`) is the body's `timestamp`, when
+ * it is ISO-8601 and not later than the signed header allows, else `webhook-timestamp`: both are
+ * signed, and the body's stays the same on the sender's retries.
  */
 import { ConfigurationError } from '../../commons/errors';
 import { InvalidRequestError } from '../../http/errors';
 import { WebhookSignatureError } from '../errors';
 import type { InviteProject, OrganizationRole } from '../../openai/types';
-import { checkTimestamp, constantTimeEqual, hmacSha256 } from '../signatures';
+import { canonicalIsoTime, isoTimeFromSeconds } from '../../commons/iso-time';
+import { checkTimestamp, constantTimeEqual, hmacSha256, TIMESTAMP_TOLERANCE_SECONDS } from '../signatures';
 import { asString, type DraftEvent, pick, type WebhookProvider, type WebhookRequest } from '../types';
 
 const MAX_ID_LENGTH = 128;
@@ -52,8 +55,22 @@ const verify = (request: WebhookRequest, secret: string, nowMs: number): void =>
   }
 };
 
+/**
+ * When the event happened: the body's `timestamp`, unless it is missing, not ISO-8601, or later
+ * than the signed `webhook-timestamp` by more than the clock tolerance (an event from the future
+ * would outrank every later one); then `webhook-timestamp` itself.
+ */
+export const standardEventTime = (body: unknown, request: WebhookRequest): string | undefined => {
+  const header = isoTimeFromSeconds(Number(request.header('webhook-timestamp')));
+  const own = canonicalIsoTime(pick(body, 'timestamp'));
+  if (!header) return own;
+  const latest = Date.parse(header) + TIMESTAMP_TOLERANCE_SECONDS * 1000;
+  return own !== undefined && Date.parse(own) <= latest ? own : header;
+};
+
 const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
   const id = request.header('webhook-id')!;
+  const occurredAt = standardEventTime(body, request);
   const type = asString(pick(body, 'type'));
   const data = pick(body, 'data');
   if (!type || typeof data !== 'object' || data === null) {
@@ -74,6 +91,7 @@ const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
         role: pick(data, 'role') as OrganizationRole | undefined,
         projects: pick(data, 'projects') as InviteProject[] | undefined,
         department: asString(pick(data, 'department')),
+        occurredAt,
       });
       break;
     case 'invite.revoked':
@@ -82,6 +100,7 @@ const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
         id,
         email: typeof email === 'string' ? email : '',
         emailPath: 'data.email',
+        occurredAt,
       });
       break;
     default:
