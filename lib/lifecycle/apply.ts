@@ -206,7 +206,7 @@ const invited = async (
   await update(
     deps,
     action.email,
-    { observed, ...(kind ? { productInvite: { id: made.id, at } } : {}) },
+    { observed, ...(kind ? { productInvite: { id: made.id, at, reinvite: kind === 'reinvited' } } : {}) },
     kind
       ? {
           kind,

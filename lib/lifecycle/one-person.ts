@@ -70,6 +70,7 @@ export const declareAndReconcile = async (
   const action = planPerson(state, {
     offboardMembers: deps.offboardMembers,
     reinviteExpired: false,
+    maxReinvites: 0,
     inviteDeclared: false,
     now,
   });

@@ -69,6 +69,8 @@ export interface RuleOptions {
   offboardMembers: boolean;
   /** REINVITE_EXPIRED: expired invites the product made are re-sent. */
   reinviteExpired: boolean;
+  /** REINVITE_MAX_TIMES: re-sends per declaration. */
+  maxReinvites: number;
   /**
    * Invite people whose declaration nothing has acted on yet (a roster run). The scheduled sweep
    * leaves them to the queue that carries their declaration.

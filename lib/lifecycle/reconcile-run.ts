@@ -189,6 +189,7 @@ export const runReconcile = async (
 const planOptions = (deps: ReconcileDeps, request: ReconcileRequest, now: number) => ({
   offboardMembers: deps.offboardMembers,
   reinviteExpired: deps.reinviteExpired,
+  maxReinvites: deps.maxReinvites,
   inviteDeclared: request.roster !== undefined,
   now,
 });

@@ -125,7 +125,11 @@ export const memberMeetsIntent = (state: PersonState): PlannedAction | undefined
         }
     : undefined;
 
-/** A live pending invite: of the intent's terms, nothing to do; of others, replaced only for a newer declaration. */
+/**
+ * A live pending invite: of the intent's terms, nothing to do; of others, replaced by a run that
+ * declares (a roster) when its declaration is newer; else drift, left for a person (the queue's
+ * own message decided it: replaced with `replace_pending`, else dead-lettered with the reason).
+ */
 export const pendingInvite = (
   state: PersonState,
   intent: PresentIntent,
@@ -143,7 +147,7 @@ export const pendingInvite = (
       reason: 'pending invite of the intended terms',
       current,
     };
-  if (declaredAfter(state, live))
+  if (declaredAfter(state, live) && options.inviteDeclared)
     return {
       kind: 'replace',
       email: state.email,
@@ -198,6 +202,15 @@ export const expiredInvite = (
       email: state.email,
       inviteId: expired.id,
       reason: 'the expired invite has other terms than the intent: not re-issued',
+      current,
+    };
+  const count = state.person?.reinviteCount ?? 0;
+  if (count >= options.maxReinvites)
+    return {
+      kind: 'unchanged',
+      email: state.email,
+      inviteId: expired.id,
+      reason: `expired; re-invited ${count} time(s) already (REINVITE_MAX_TIMES=${options.maxReinvites})`,
       current,
     };
   if (!options.reinviteExpired)

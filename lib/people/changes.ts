@@ -75,6 +75,7 @@ export const declarationChange = (
       intent: declaration.intent,
       declaredBy: declaredByOf(declaration),
       declaredEventIds: ids,
+      reinviteCount: 0,
       updatedAt: now,
     },
     write: true,
@@ -95,6 +96,7 @@ export const patchedPerson = (
     const { id, at } = patch.productInvite;
     if (!next.productInviteIds.includes(id)) next.productInviteIds = [...next.productInviteIds, id];
     if (next.lastInvitedAt === undefined || at > next.lastInvitedAt) next.lastInvitedAt = at;
+    if (patch.productInvite.reinvite) next.reinviteCount = (next.reinviteCount ?? 0) + 1;
   }
   if (patch.awaiting === null) delete next.awaiting;
   else if (patch.awaiting !== undefined) next.awaiting = patch.awaiting;

@@ -161,6 +161,9 @@ export const personOfItem = (item: Item | undefined): Person | undefined => {
     ...(item.last_invited_at?.S !== undefined ? { lastInvitedAt: item.last_invited_at.S } : {}),
     ...(awaiting ? { awaiting } : {}),
     ...(item.handled_at?.S !== undefined ? { handledAt: item.handled_at.S } : {}),
+    ...(item.person_reinvite_count?.N !== undefined
+      ? { reinviteCount: Number(item.person_reinvite_count.N) }
+      : {}),
     createdAt: item.person_created_at!.S!,
     updatedAt: item.person_updated_at!.S!,
   };
@@ -187,6 +190,7 @@ export const personUpdate = (person: Person, version: number): UpdateBuilder => 
   optionalSet('observed', optional(person.observed, observedValue));
   optionalSet('last_invited_at', optional(person.lastInvitedAt, s));
   optionalSet('handled_at', optional(person.handledAt, s));
+  optionalSet('person_reinvite_count', optional(person.reinviteCount, n));
   optionalSet(NEEDS_ACTION_ATTRIBUTE, optional(person.awaiting?.code, s));
   optionalSet('awaiting_reason', optional(person.awaiting?.reason, s));
   optionalSet('awaiting_since', optional(person.awaiting?.since, s));

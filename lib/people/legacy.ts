@@ -65,6 +65,7 @@ export const personFromLegacy = (record: InviteRecord): Person => {
     ...(observed ? { observed } : {}),
     productInviteIds: made ? [record.inviteId!] : [],
     ...(made ? { lastInvitedAt: record.updatedAt } : {}),
+    ...(record.reinviteCount ? { reinviteCount: record.reinviteCount } : {}),
     ...(awaiting
       ? {
           awaiting: {

@@ -114,6 +114,8 @@ export interface Person {
   productInviteIds: string[];
   /** ISO-8601 of the product's latest invite for this email. */
   lastInvitedAt?: string;
+  /** Expired invites re-sent since the current declaration (REINVITE_MAX_TIMES bounds it). */
+  reinviteCount?: number;
   awaiting?: Awaiting;
   /** ISO-8601: an operator recorded that a person handled what the product could not do. */
   handledAt?: string;
@@ -142,7 +144,7 @@ export interface PersonPatch {
   /** What OpenAI showed now; `null` leaves it, undefined leaves it. */
   observed?: Observed;
   /** An invite the product made: added to `productInviteIds`, and `lastInvitedAt` set. */
-  productInvite?: { id: string; at: string };
+  productInvite?: { id: string; at: string; reinvite?: boolean };
   /** Waiting for a person (set), or no longer (null). */
   awaiting?: Awaiting | null;
   /** An operator handled it (`openai-invites offboarding done`): awaiting cleared, `handledAt` set. */
