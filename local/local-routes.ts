@@ -12,6 +12,7 @@ export const LOCAL_PATHS = {
   deadLetters: `${LOCAL_PREFIX}/dead-letters`,
   redrive: `${LOCAL_PREFIX}/dead-letters/redrive`,
   offboarding: `${LOCAL_PREFIX}/offboarding`,
+  offboardingDone: `${LOCAL_PREFIX}/offboarding/done`,
   sweep: `${LOCAL_PREFIX}/sweep`,
 } as const;
 

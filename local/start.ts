@@ -22,7 +22,7 @@ import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
 import { deadLetterRoutes } from './dead-letter-routes';
-import { offboardingRoute } from './offboarding-route';
+import { offboardingDoneRoute, offboardingRoute } from './offboarding-route';
 import { sweepRoute } from './sweep-route';
 import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
@@ -225,7 +225,12 @@ const main = async () => {
 
   setSweepClientConfig(config);
   // What the CLI reaches under `npm start` and a deployed stack offers another way (local-routes.ts).
-  const localRoutes = [sweepRoute, offboardingRoute, ...(local ? deadLetterRoutes(local) : [])];
+  const localRoutes = [
+    sweepRoute,
+    offboardingRoute,
+    offboardingDoneRoute,
+    ...(local ? deadLetterRoutes(local) : []),
+  ];
   const gateway = new LocalGateway({ localRoutes });
   const url = await gateway.start(port).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? new PortInUseError(port, 'PORT') : error;

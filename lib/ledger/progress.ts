@@ -3,6 +3,7 @@
  * so the route, the CLI and tests compute progress the same way.
  */
 import { DEFAULT_FAILURE_LIMIT } from './ledger';
+import { personPath } from '../people/paths';
 import type { JobSnapshot, OutcomeCounts } from './types';
 
 export interface JobFailure {
@@ -10,6 +11,8 @@ export interface JobFailure {
   email: string;
   code: string;
   message: string;
+  /** The person's record and history: `GET /v1/people/{email}` (relative to the API's base URL). */
+  person: string;
 }
 
 export interface JobProgress {
@@ -54,6 +57,7 @@ export const jobProgress = (
         email: item.email,
         code: item.code ?? 'failed',
         message: item.message ?? '',
+        person: personPath(item.email),
       })),
     created_at: unixSeconds(job.createdAt),
     updated_at: unixSeconds(job.updatedAt),

@@ -40,6 +40,9 @@ const pacedClientOf = () => {
   return pacedClient;
 };
 
+/** The reconciler's paced client (the offboarding list asks OpenAI through it too). */
+export const reconcilerClient = (): OpenAIInvitesClient => pacedClientOf().client;
+
 /** Points the reconciler at another upstream (`npm start`'s simulator, tests); undefined = the environment's. */
 export const setSweepClientConfig = (config: ClientConfig | undefined): void => {
   pacedClient = config && pacedClientFor(config);

@@ -1,7 +1,9 @@
 /**
- * The invite sweeper (issue 15, item 2) against the simulator over HTTP, with the ledger on moto's
- * DynamoDB and in memory: expired invites the product made are re-invited with their terms, up to
- * REINVITE_MAX_TIMES; others are only reported; two sweeps at once re-invite once.
+ * The reconciler's scheduled run, the sweep (issue 23), against the simulator over HTTP, with
+ * people and the ledger on moto's DynamoDB and in memory: an expired invite the product made is
+ * re-invited with the intent's terms, up to REINVITE_MAX_TIMES; one made elsewhere, or of other
+ * terms, is drift and never re-issued; nobody absent is invited; two sweeps at once re-invite once;
+ * the brakes stop a run that would remove too many people before it changes anything.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,9 +19,13 @@ import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
 import type { Ledger } from '../../lib/ledger/ledger';
 import { MemoryLedger } from '../../lib/ledger/memory-ledger';
 import { readSweepConfig } from '../../lib/lifecycle/config';
-import { sweepInvites, type SweepOptions } from '../../lib/lifecycle/sweeper';
+import { runReconcile, type ReconcileDeps } from '../../lib/lifecycle/reconcile-run';
 import { OpenAIInvitesClient } from '../../lib/openai/client';
 import type { InviteProject } from '../../lib/openai/types';
+import { DynamoDbPersonStore } from '../../lib/people/dynamodb-store';
+import { MemoryPersonStore } from '../../lib/people/memory-store';
+import { setPersonStore } from '../../lib/people/runtime';
+import type { PersonStore } from '../../lib/people/store';
 import { StaticAdminKey } from '../../lib/secrets/admin-key';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines } from '../support/captured-output';
@@ -36,25 +42,35 @@ beforeAll(async () => {
   table = await createLedgerTable();
 });
 
-const LEDGERS: [string, () => Ledger][] = [
-  ['DynamoDbLedger (moto)', () => new DynamoDbLedger(table, ledgerClient)],
-  ['MemoryLedger', () => new MemoryLedger()],
+const STORES: [string, () => { ledger: Ledger; store: PersonStore }][] = [
+  [
+    'DynamoDB (moto)',
+    () => ({
+      ledger: new DynamoDbLedger(table, ledgerClient),
+      store: new DynamoDbPersonStore(table, { client: ledgerClient }),
+    }),
+  ],
+  [
+    'memory',
+    () => {
+      const ledger = new MemoryLedger();
+      return { ledger, store: new MemoryPersonStore({ ledger }) };
+    },
+  ],
 ];
 
 const PROJECTS: InviteProject[] = [{ id: 'proj_a', role: 'member' }];
 
-/** An invite the product made (the ledger knows it, with its terms), expired at OpenAI. */
-const expiredInviteWeMade = async (ledger: Ledger, email: string) => {
-  const invite = simulator.seed(email, 'reader', PROJECTS);
-  await ledger.recordInvite({
-    email,
-    outcome: 'created',
-    source: 'api',
-    inviteId: invite.id,
-    status: 'pending',
-    role: 'reader',
-    projects: PROJECTS,
-  });
+/** A person the API declared present and invited, whose invite then expired at OpenAI. */
+const expiredInviteWeMade = async (
+  store: PersonStore,
+  email: string,
+  role: 'reader' | 'owner' = 'reader',
+) => {
+  const at = new Date(Date.now() - 60_000).toISOString();
+  await store.declare({ email, intent: { state: 'present', role, projects: PROJECTS }, source: 'api', at });
+  const invite = simulator.seed(email, role, PROJECTS);
+  await store.update(email, { productInvite: { id: invite.id, at } });
   simulator.expire(invite.id);
   return invite;
 };
@@ -74,45 +90,56 @@ const sweepCli = async (args: string[]) => {
 };
 let people = 0;
 
-describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
+describe.each(STORES)('the sweep with people in %s', (_name, makeStores) => {
   let ledger: Ledger;
-  let client: OpenAIInvitesClient;
+  let store: PersonStore;
+  let deps: ReconcileDeps;
   let email: string;
 
   beforeEach(() => {
-    ledger = makeLedger();
-    client = new OpenAIInvitesClient({
+    ({ ledger, store } = makeStores());
+    const client = new OpenAIInvitesClient({
       adminKey: new StaticAdminKey(TEST_ADMIN_KEY),
       baseUrl: simulator.url,
     });
+    const config = readSweepConfig({});
+    deps = {
+      client,
+      store,
+      ledger,
+      actor: 'sweep',
+      offboardMembers: false,
+      reinviteExpired: config.reinviteExpired,
+      maxReinvites: config.maxTimes,
+      maxRemovals: config.maxRemovals,
+    };
     // A fresh person per test: the moto table is shared by the tests of this file.
     email = `ada${(people += 1)}-${Date.now()}@example.com`;
   });
 
-  const sweep = (extra: Partial<SweepOptions> = {}) =>
-    sweepInvites({ ...readSweepConfig({}), client, ledger, ...extra });
-
-  const expiredInviteOfOurs = (address = email) => expiredInviteWeMade(ledger, address);
-
+  const sweepNow = (extra: Partial<ReconcileDeps> = {}, apply = true) =>
+    runReconcile({ apply }, { ...deps, ...extra });
   const posts = () => simulator.requests.filter((request) => request.method === 'POST').length;
   const pendingOf = (address: string) =>
     simulator.invites.filter((invite) => invite.email === address && invite.status === 'pending');
+  const actionOf = (report: Awaited<ReturnType<typeof sweepNow>>, address: string) =>
+    report.actions.find((action) => action.email === address);
 
-  it('re-invites an expired invite it made, with its terms, once per sweep up to REINVITE_MAX_TIMES', async () => {
-    const first = await expiredInviteOfOurs();
+  it("re-invites an expired invite it made, with the intent's terms, up to REINVITE_MAX_TIMES, each in the history", async () => {
+    const first = await expiredInviteWeMade(store, email);
 
-    const one = await sweep();
-    expect(one).toMatchObject({ expiredSeen: 1, reinvited: 1, failed: 0 });
+    const one = await sweepNow();
     const [second] = pendingOf(email);
     expect(second).toMatchObject({ role: 'reader', projects: PROJECTS });
-    expect(one.results).toEqual([
-      { email, expiredInviteId: first.id, action: 'reinvited', inviteId: second!.id, count: 1 },
-    ]);
-    expect(await ledger.getInvite(email)).toMatchObject({
+    expect(actionOf(one, email)).toMatchObject({
+      kind: 'reinvite',
+      inviteId: first.id,
+      result: { status: 'done', inviteId: second!.id },
+    });
+    expect((await store.history(email)).events[0]).toMatchObject({
+      kind: 'reinvited',
+      actor: 'sweep',
       inviteId: second!.id,
-      source: 'sweep',
-      lastOutcome: 'created',
-      reinviteCount: 1,
     });
     const audit = capturedLogLines().findLast((line) => line.message === 'audit');
     expect(audit?.audit).toMatchObject({
@@ -120,124 +147,142 @@ describe.each(LEDGERS)('the invite sweeper with %s', (_name, makeLedger) => {
       caller: 'sweep',
       email,
       inviteId: second!.id,
-      expiredInviteId: first.id,
     });
 
-    // The new invite is live: a sweep now leaves the email alone.
-    const idle = await sweep();
-    expect(idle).toMatchObject({ reinvited: 0, skipped: { superseded: 1 } });
+    // The new invite is live: a sweep now plans nothing for the email.
+    expect(actionOf(await sweepNow(), email)).toMatchObject({ kind: 'unchanged' });
 
     simulator.expire(second!.id);
-    expect(await sweep()).toMatchObject({ reinvited: 1 });
-    const [third] = pendingOf(email);
-    simulator.expire(third!.id);
+    expect(actionOf(await sweepNow(), email)?.kind).toBe('reinvite');
+    simulator.expire(pendingOf(email)[0]!.id);
     const before = posts();
-    const limited = await sweep();
-    expect(limited).toMatchObject({ reinvited: 0, skipped: { limit_reached: 1 } });
+    const limited = await sweepNow();
+    expect(actionOf(limited, email)).toMatchObject({ kind: 'unchanged' });
+    expect(actionOf(limited, email)?.reason).toContain('REINVITE_MAX_TIMES=2');
     expect(posts()).toBe(before);
-    expect((await ledger.getInvite(email))?.reinviteCount).toBe(2);
   });
 
-  it('only reports an expired invite made elsewhere, in its metrics and one summary line', async () => {
-    const elsewhere = simulator.seed(email, 'owner');
-    simulator.expire(elsewhere.id);
-    const metrics = { addMetric: vi.fn() };
-
-    const summary = await sweep({ metrics });
-
-    const counted = Object.fromEntries(metrics.addMetric.mock.calls.map(([name, , value]) => [name, value]));
-    expect(counted).toEqual({
-      ExpiredSeen: 1,
-      Reinvited: 0,
-      ReinviteFailed: 0,
-      Skipped: 1,
-      SkippedUnknown: 1,
+  it('reports an expired invite made elsewhere as drift, and never re-issues it', async () => {
+    await store.declare({
+      email,
+      intent: { state: 'present', role: 'reader' },
+      source: 'okta',
+      at: new Date(Date.now() - 60_000).toISOString(),
     });
-    const line = capturedLogLines().findLast((entry) => entry.message === 'invite sweep');
-    expect(line?.sweep).toMatchObject({ expiredSeen: 1, reinvited: 0, skipped: { unknown: 1 } });
-
-    expect(summary).toMatchObject({ expiredSeen: 1, reinvited: 0, skipped: { unknown: 1 } });
-    expect(summary.results).toEqual([
-      { email, expiredInviteId: elsewhere.id, action: 'skipped', reason: 'unknown' },
-    ]);
-    expect(posts()).toBe(0);
-    expect(await ledger.getInvite(email)).toBeUndefined();
+    simulator.expire(simulator.seed(email, 'reader').id);
+    const before = posts();
+    const report = await sweepNow();
+    expect(actionOf(report, email)).toMatchObject({
+      kind: 'drift',
+      reason: expect.stringContaining('did not make'),
+    });
+    expect(posts()).toBe(before);
   });
 
-  it('does not re-invite one the ledger says was revoked', async () => {
-    await expiredInviteOfOurs();
-    await ledger.recordInvite({ email, outcome: 'revoked', source: 'api', status: 'revoked' });
-
-    expect(await sweep()).toMatchObject({ reinvited: 0, skipped: { revoked: 1 } });
-    expect(posts()).toBe(0);
+  it('never re-issues an owner invite an admin replaced with a reader invite that expired (other terms: drift)', async () => {
+    const owner = await expiredInviteWeMade(store, email, 'owner');
+    simulator.invites.splice(
+      simulator.invites.indexOf(simulator.invites.find((invite) => invite.id === owner.id)!),
+      1,
+    );
+    simulator.expire(simulator.seed(email, 'reader', PROJECTS).id);
+    const before = posts();
+    const report = await sweepNow();
+    expect(actionOf(report, email)?.kind).toBe('drift');
+    expect(posts()).toBe(before);
+    expect(
+      simulator.invites.filter((invite) => invite.email === email && invite.role === 'owner'),
+    ).toHaveLength(0);
   });
 
-  it('with REINVITE_EXPIRED=false, or as a dry run, changes nothing', async () => {
-    await expiredInviteOfOurs();
-    const recordBefore = await ledger.getInvite(email);
-    const config = readSweepConfig({ REINVITE_EXPIRED: 'false' });
+  it('never invites someone whose intent is absent', async () => {
+    await expiredInviteWeMade(store, email);
+    await store.declare({
+      email,
+      intent: { state: 'absent' },
+      source: 'bamboohr',
+      at: new Date().toISOString(),
+    });
+    const before = posts();
+    expect(actionOf(await sweepNow(), email)?.kind).toBe('unchanged');
+    expect(posts()).toBe(before);
+  });
 
-    expect(await sweep(config)).toMatchObject({ expiredSeen: 1, reinvited: 0, skipped: { disabled: 1 } });
-    expect(await sweep({ dryRun: true })).toMatchObject({ reinvited: 0, skipped: { dry_run: 1 } });
-
-    expect(posts()).toBe(0);
-    expect(await ledger.getInvite(email)).toEqual(recordBefore);
+  it('as a dry run, or with REINVITE_EXPIRED=false, changes nothing', async () => {
+    await expiredInviteWeMade(store, email);
+    const before = posts();
+    expect(actionOf(await sweepNow({}, false), email)).toMatchObject({ kind: 'reinvite' });
+    expect(actionOf(await sweepNow({ reinviteExpired: false }), email)?.kind).toBe('unchanged');
+    expect(posts()).toBe(before);
+    expect(pendingOf(email)).toHaveLength(0);
   });
 
   it('gives the claim back when OpenAI fails, so the next sweep re-invites', async () => {
-    await expiredInviteOfOurs();
-    simulator.inject({
-      kind: 'status',
-      method: 'POST',
-      pathPrefix: '/organization/invites',
-      status: 400,
-      body: {
-        error: { message: 'Invalid project.', type: 'invalid_request_error', code: null, param: null },
-      },
-    });
-
-    const failed = await sweep();
-    expect(failed).toMatchObject({ reinvited: 0, failed: 1 });
-    expect((await ledger.getInvite(email))?.reinviteCount ?? 0).toBe(0);
-
-    expect(await sweep()).toMatchObject({ reinvited: 1 });
+    await expiredInviteWeMade(store, email);
+    simulator.inject({ kind: 'status', status: 400, times: 1, method: 'POST' });
+    const failed = await sweepNow();
+    expect(actionOf(failed, email)?.result).toMatchObject({ status: 'failed' });
+    expect(failed.failed).toBe(1);
+    expect((await store.history(email)).events[0]).toMatchObject({ kind: 'failed', actor: 'sweep' });
+    expect(actionOf(await sweepNow(), email)?.result).toMatchObject({ status: 'done' });
     expect(pendingOf(email)).toHaveLength(1);
   });
 
-  it('grants one claim per expired invite, however often it is asked', async () => {
-    const invite = await expiredInviteOfOurs();
-    const claim = { email, expiredInviteId: invite.id, max: 2 };
+  it('stops before acting when it would revoke or remove more people than the brake allows', async () => {
+    const leavers = [1, 2, 3].map((n) => `leaver${n}-${email}`);
+    for (const leaver of leavers) {
+      simulator.seed(leaver, 'reader');
+      await store.declare({
+        email: leaver,
+        intent: { state: 'absent' },
+        source: 'okta',
+        at: new Date().toISOString(),
+      });
+    }
+    const before = simulator.requests.filter((request) => request.method === 'DELETE').length;
+    const braked = await sweepNow({ maxRemovals: 2 });
+    expect(braked.refused).toMatchObject({ code: 'brake' });
+    expect(braked.refused?.message).toContain('3 people, more than the limit of 2');
+    expect(simulator.requests.filter((request) => request.method === 'DELETE').length).toBe(before);
+    for (const leaver of leavers) expect(pendingOf(leaver)).toHaveLength(1);
 
-    expect(await ledger.claimReinvite(claim)).toEqual({ claimed: true, count: 1 });
-    expect(await ledger.claimReinvite(claim)).toEqual({ claimed: false, reason: 'already_claimed' });
-    expect(await ledger.claimReinvite({ ...claim, email: 'nobody@example.com' })).toEqual({
-      claimed: false,
-      reason: 'unknown',
-    });
+    const applied = await sweepNow({ maxRemovals: 3 });
+    expect(applied.refused).toBeUndefined();
+    for (const leaver of leavers) expect(pendingOf(leaver)).toHaveLength(0);
   });
 });
 
 describe('two sweeps at once', () => {
   it('re-invite an expired invite once', async () => {
-    // MemoryLedger: moto does not isolate concurrent conditional writes (see ledger.test.ts);
-    // the DynamoDB condition is the one claim-per-invite rule tested above.
-    const ledger = new MemoryLedger();
+    const ledger = new DynamoDbLedger(table, ledgerClient);
+    const store = new DynamoDbPersonStore(table, { client: ledgerClient });
+    const email = `race-${Date.now()}@example.com`;
+    await expiredInviteWeMade(store, email);
     const client = new OpenAIInvitesClient({
       adminKey: new StaticAdminKey(TEST_ADMIN_KEY),
       baseUrl: simulator.url,
     });
-    const email = 'twice@example.com';
-    await expiredInviteWeMade(ledger, email);
-
-    const [a, b] = await Promise.all([
-      sweepInvites({ ...readSweepConfig({}), client, ledger }),
-      sweepInvites({ ...readSweepConfig({}), client, ledger }),
+    const deps: ReconcileDeps = {
+      client,
+      store,
+      ledger,
+      actor: 'sweep',
+      offboardMembers: false,
+      reinviteExpired: true,
+      maxReinvites: 2,
+      maxRemovals: 25,
+    };
+    const reports = await Promise.all([
+      runReconcile({ apply: true }, deps),
+      runReconcile({ apply: true }, deps),
     ]);
-
-    expect(a.reinvited + b.reinvited).toBe(1);
-    expect({ ...a.skipped, ...b.skipped }).toEqual({ already_claimed: 1 });
-    expect(simulator.invites.filter((candidate) => candidate.status === 'pending')).toHaveLength(1);
-    expect((await ledger.getInvite(email))?.reinviteCount).toBe(1);
+    const done = reports
+      .flatMap((report) => report.actions)
+      .filter((action) => action.email === email && action.result?.status === 'done');
+    expect(done).toHaveLength(1);
+    expect(
+      simulator.invites.filter((invite) => invite.email === email && invite.status === 'pending'),
+    ).toHaveLength(1);
   });
 });
 
@@ -245,34 +290,38 @@ describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => 
   const gateway = new LocalGateway({ localRoutes: [sweepRoute] });
   let gatewayUrl: string;
   const ledger = new MemoryLedger();
+  const store = new MemoryPersonStore({ ledger });
 
   beforeAll(async () => {
     gatewayUrl = await gateway.start();
     setLedger(ledger);
+    setPersonStore(store);
     setSweepClientConfig({ ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY });
   });
   afterAll(async () => {
     await gateway.stop();
     setLedger(undefined);
+    setPersonStore(undefined);
     setSweepClientConfig(undefined);
   });
 
   const run = (args: string[]) => sweepCli([...args, '--gateway', gatewayUrl]);
 
-  it('prints the summary; --dry-run changes nothing, a sweep re-invites', async () => {
+  it('prints the plan; --dry-run changes nothing, a sweep re-invites', async () => {
     const email = 'local-sweep@example.com';
-    const invite = await expiredInviteWeMade(ledger, email);
+    await expiredInviteWeMade(store, email);
 
     const dry = await run(['--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.text).toContain(
-      'Sweep (dry run): 1 invites read, 1 expired, 0 re-invited, 0 failed, skipped: 1 dry_run.',
-    );
+    expect(dry.text).toMatch(new RegExp(`\\+ reinvite +${email} \\(expired, role reader`));
+    expect(dry.text).toContain('Plan (sweep, 1 invites and 0 members read): 1 to re-invite.');
     expect(simulator.invites).toHaveLength(1);
 
     const swept = await run([]);
     const fresh = simulator.invites.find((candidate) => candidate.status === 'pending')!;
-    expect(swept.text).toContain(`reinvited ${email} (${invite.id}) -> ${fresh.id}, re-invite 1 of 2`);
+    expect(swept.code).toBe(0);
+    expect(swept.text).toContain(`[done ${fresh.id}]`);
+    expect(swept.text).toContain('1 applied, 0 failed.');
   });
 
   it('refuses a cross-site request and a non-POST, as the gateway does', async () => {
@@ -298,6 +347,7 @@ describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => 
 
 describe('openai-invites sweep --function (a deployed sweeper, through Lambda’s Invoke API)', () => {
   const ledger = new MemoryLedger();
+  const store = new MemoryPersonStore({ ledger });
   const invoked: { name: string; payload: unknown }[] = [];
   let failNext = false;
   // Lambda's Invoke API on 127.0.0.1, running the function's real handler as Lambda would.
@@ -330,6 +380,7 @@ describe('openai-invites sweep --function (a deployed sweeper, through Lambda’
     process.env.AWS_ENDPOINT_URL_LAMBDA = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;
     process.env.AWS_REGION ??= 'us-east-1';
     setLedger(ledger);
+    setPersonStore(store);
     setSweepClientConfig({ ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY });
   });
   afterAll(async () => {
@@ -337,31 +388,33 @@ describe('openai-invites sweep --function (a deployed sweeper, through Lambda’
     if (saved.endpoint === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
     else process.env.AWS_ENDPOINT_URL_LAMBDA = saved.endpoint;
     setLedger(undefined);
+    setPersonStore(undefined);
     setSweepClientConfig(undefined);
   });
 
   const run = sweepCli;
 
-  it('invokes the named function with the dry-run flag and prints the summary it answers', async () => {
+  it('invokes the named function with the dry-run flag and prints the report it answers', async () => {
     const email = 'deployed-sweep@example.com';
-    const invite = await expiredInviteWeMade(ledger, email);
+    const invite = await expiredInviteWeMade(store, email);
 
     const dry = await run(['--function', 'stack-InviteSweeper-abc', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(invoked.at(-1)).toEqual({ name: 'stack-InviteSweeper-abc', payload: { dryRun: true } });
-    expect(dry.text).toContain('Sweep (dry run): 1 invites read, 1 expired, 0 re-invited');
+    expect(dry.text).toContain('Plan (sweep, 1 invites and 0 members read): 1 to re-invite.');
 
     const swept = await run(['--function', 'stack-InviteSweeper-abc']);
     expect(swept.code).toBe(0);
     expect(invoked.at(-1)?.payload).toEqual({ dryRun: false });
-    expect(swept.text).toMatch(new RegExp(`reinvited +${email} \\(${invite.id}\\) -> invite-`));
+    expect(swept.text).toMatch(new RegExp(`reinvite +${email} .*\\[done invite-`));
+    expect(swept.text).not.toContain(invite.id + ']');
   });
 
   it('exits 1 and says why when the function fails', async () => {
     failNext = true;
     const failed = await run(['--function', 'stack-InviteSweeper-abc']);
     expect(failed.code).toBe(1);
-    expect(failed.errors).toContain('The sweep failed (Unhandled): ');
+    expect(failed.errors).toContain('The run failed (Unhandled): ');
     expect(failed.errors).toContain('The Admin key could not be read.');
     expect(failed.text).toBe('');
   });
