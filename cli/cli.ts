@@ -2,7 +2,8 @@
  * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
  * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `job JOB_ID` (cli/job.ts), `dlq list|redrive`
  * (cli/dlq.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep` (cli/sweep.ts), `offboarding list`
- * (cli/offboarding.ts) and `webhook-example PROVIDER` (cli/webhook-example.ts). Exit codes:
+ * (cli/offboarding.ts), `person EMAIL` (cli/person.ts) and `webhook-example PROVIDER`
+ * (cli/webhook-example.ts). Exit codes:
  * cli/exit-codes.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { DLQ_USAGE, dlq } from './dlq';
 import { EXIT_CODES_HELP } from './exit-codes';
 import { JOB_USAGE, job } from './job';
 import { OFFBOARDING_USAGE, offboarding } from './offboarding';
+import { PERSON_USAGE, person } from './person';
 import { RECONCILE_USAGE, reconcile } from './reconcile';
 import { SWEEP_USAGE, sweep } from './sweep';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
@@ -25,6 +27,7 @@ Commands:
   sweep                     re-invite expired invites now (npm start; deployed: on a schedule)
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
   offboarding list          list leavers still in the OpenAI organization, awaiting a person
+  person EMAIL              one person: intent, who declared it, what OpenAI shows, history (--json)
 
   --version, -v             print the version
   --help, -h                this help; COMMAND --help for a command's options
@@ -43,7 +46,9 @@ ${SWEEP_USAGE}
 
 ${WEBHOOK_USAGE}
 
-${OFFBOARDING_USAGE}`;
+${OFFBOARDING_USAGE}
+
+${PERSON_USAGE}`;
 
 const version = (): string =>
   (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -58,6 +63,7 @@ const main = async (argv: string[]): Promise<number> => {
   if (command === 'reconcile') return reconcile(rest);
   if (command === 'sweep') return sweep(rest);
   if (command === 'offboarding') return offboarding(rest);
+  if (command === 'person') return person(rest);
   if (command === '--version' || command === '-v' || command === 'version') {
     console.log(`openai-invites ${version()}`);
     return 0;

@@ -50,6 +50,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, writesLedger: true },
   // Reads a job's progress from the ledger: never the Admin key, never a write.
   'bulk-job-status': { callsOpenAI: false, readsLedger: true },
+  // Reads a person and their history from the ledger table: never the Admin key, never a write.
+  'get-person': { callsOpenAI: false, readsLedger: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
   'bulk-invite-worker': { sendsToInviteQueue: true, writesLedger: true },
   // Reads every invite and re-invites expired ones (the Admin key), claiming each in the ledger.

@@ -18,6 +18,8 @@ import { localDevelopmentWebhookSecrets } from '../lib/webhooks/providers/regist
 import { parseWebhookSecrets, StaticWebhookSecrets } from '../lib/webhooks/secrets';
 import { readLedgerConfig } from '../lib/ledger/config';
 import { getLedger, setLedger } from '../lib/ledger/runtime';
+import { readPeopleConfig } from '../lib/people/config';
+import { getPersonStore, setPersonStore } from '../lib/people/runtime';
 import { QueueEventSource } from './event-source';
 import { LocalGateway } from './gateway';
 import { LocalQueue } from './local-queue';
@@ -28,6 +30,7 @@ import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 import { SqliteSimulatorOrganization } from './simulator-organization';
 import { SqliteLedger } from './sqlite-ledger';
+import { SqlitePersonStore } from './sqlite-people';
 import { DEFAULT_STATE_DIR, StateStore } from './state-store';
 import { ENV } from '../lib/commons/env';
 
@@ -207,6 +210,10 @@ const main = async () => {
   // DynamoDB when INVITE_LEDGER_TABLE names a table (as in AWS), else SQLite in the state folder.
   if (!readLedgerConfig().tableName) setLedger(new SqliteLedger(store));
   lines.push(`ledger       ${getLedger().description}`);
+  // People live beside the ledger: on its DynamoDB table, or in the same SQLite database.
+  const people = readPeopleConfig();
+  if (!people.tableName) setPersonStore(new SqlitePersonStore(store, { historyDays: people.historyDays }));
+  lines.push(`people       ${getPersonStore().description}`);
 
   const workerConfig = readWorkerConfig();
   const worker = new QueueEventSource({

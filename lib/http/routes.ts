@@ -67,6 +67,14 @@ export const ROUTES = [
     auth: 'api',
   },
   {
+    // A person from the ledger table (intent, who declared it, what OpenAI showed, history); never calls OpenAI.
+    id: 'getPerson',
+    method: 'GET',
+    path: '/people/{email}',
+    functionName: 'get-person',
+    auth: 'api',
+  },
+  {
     id: 'hrWebhook',
     method: 'POST',
     path: '/webhooks/{provider}',

@@ -28,9 +28,9 @@ const isId = (value: unknown): value is string =>
  * An invite request's schema, built on first use (lib/commons/lazy.ts): of the functions that
  * bundle it, most invocations never validate a request.
  */
-const inviteRequestSchema = /* @__PURE__ */ lazy(() => {
-  const id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.regex(ID_PATTERN));
-  const email = z.pipe(
+/** An email address as invites take it (trimmed; RFC 5321's lengths), built on first use. */
+const emailSchema = /* @__PURE__ */ lazy(() =>
+  z.pipe(
     z.string().check(z.trim()),
     z.string().check(
       z.maxLength(MAX_EMAIL_LENGTH),
@@ -39,7 +39,12 @@ const inviteRequestSchema = /* @__PURE__ */ lazy(() => {
         message: `the part before @ must be at most ${MAX_EMAIL_LOCAL_PART_LENGTH} characters`,
       }),
     ),
-  );
+  ),
+);
+
+const inviteRequestSchema = /* @__PURE__ */ lazy(() => {
+  const id = z.string().check(z.minLength(1), z.maxLength(MAX_ID_LENGTH), z.regex(ID_PATTERN));
+  const email = emailSchema();
   const project = z.strictObject({ id, role: z.enum(['member', 'owner']) });
   return z.strictObject({
     email,
@@ -122,6 +127,30 @@ export const parseInviteId = (raw: string | undefined | null): string => {
     );
   }
   return raw;
+};
+
+/**
+ * Validates an email taken from the path (`/people/{email}`), by the rule invites' emails follow.
+ * `@` arrives as `%40` from some clients: an email always has an `@`, so a value without one is
+ * decoded once (the local gateway has decoded it already; API Gateway may not have).
+ */
+export const parseEmailParameter = (raw: string | undefined | null): string => {
+  let value = raw ?? '';
+  if (!value.includes('@')) {
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // not percent-encoded after all: validated as it came
+    }
+  }
+  const result = emailSchema().safeParse(value);
+  if (!result.success) {
+    throw new InvalidRequestError(
+      `Invalid email: expected an email address of at most ${MAX_EMAIL_LENGTH} characters.`,
+      'email',
+    );
+  }
+  return result.data;
 };
 
 /**

@@ -9,6 +9,8 @@
  *
  * Email records that wait for a person (types.ts NEEDS_ACTION_CODES) also carry `needs_action`
  * (their failure code): the key of the sparse index NEEDS_ACTION_INDEX, which holds only them.
+ * People (lib/people/dynamodb-items.ts) live on the same email item, beside these attributes, and
+ * their history in `EMAIL#<email>` / `EVENT#…` items.
  *
  * Item sort keys are zero-padded so a Query returns items by index. Attribute names are
  * snake_case, as the product's answers; `expiresAt` (Unix seconds) is the table's TTL attribute,

@@ -812,21 +812,26 @@ describe('the invite ledger', () => {
     }
   });
 
-  it('is read by the job route with GetItem and Query only, and no Admin key', () => {
-    const fn = iam.stack.functions.get('bulk-job-status')!;
-    const properties = resources[logicalIdOf(iam.stack, fn)]!.Properties;
-    const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role));
-    const dynamodb = statements.filter((statement) =>
-      actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
-    );
+  it.each(['bulk-job-status', 'get-person'])(
+    'is read by %s with GetItem and Query on the table only, and no Admin key',
+    (name) => {
+      const fn = iam.stack.functions.get(name)!;
+      const properties = resources[logicalIdOf(iam.stack, fn)]!.Properties;
+      const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role));
+      const dynamodb = statements.filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
+      );
 
-    expect(properties.Environment.Variables).toMatchObject({ INVITE_LEDGER_TABLE: { Ref: ledgerId } });
-    expect(properties.Environment.Variables.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
-    expect(dynamodb.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-    expect(
-      statements.some((statement) =>
-        actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
-      ),
-    ).toBe(false);
-  });
+      expect(properties.Environment.Variables).toMatchObject({ INVITE_LEDGER_TABLE: { Ref: ledgerId } });
+      expect(properties.Environment.Variables.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
+      expect(dynamodb.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      // The table itself: no index (the needs-action list is the operator's), no other table.
+      expect(dynamodb.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [ledgerId, 'Arn'] }]);
+      expect(
+        statements.some((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+        ),
+      ).toBe(false);
+    },
+  );
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../lib/http/errors';
-import { parseInviteId, parseInviteRequest, parseListParams } from '../../lib/http/validation';
+import {
+  parseEmailParameter,
+  parseInviteId,
+  parseInviteRequest,
+  parseListParams,
+} from '../../lib/http/validation';
 import { thrownBy } from '../support/thrown';
 
 const rejection = (act: () => unknown): InvalidRequestError => thrownBy(act, InvalidRequestError);
@@ -162,4 +167,30 @@ describe('parseInviteId', () => {
       expect(rejection(() => parseInviteId(id))).toMatchObject({ status: 400, param: 'invite_id' });
     },
   );
+});
+
+describe('parseEmailParameter', () => {
+  it('accepts an email as it came, or with @ percent-encoded, trimmed', () => {
+    expect(parseEmailParameter('Ada@Example.com')).toBe('Ada@Example.com');
+    expect(parseEmailParameter('ada%40example.com')).toBe('ada@example.com');
+    expect(parseEmailParameter(' ada@example.com ')).toBe('ada@example.com');
+    expect(parseEmailParameter('ada%2Bteam%40example.com')).toBe('ada+team@example.com');
+  });
+
+  it.each([
+    undefined,
+    null,
+    '',
+    'ada',
+    'ada%40',
+    '%E0%A4%A',
+    `${'a'.repeat(65)}@example.com`,
+    `a@${'b'.repeat(250)}.com`,
+  ])('refuses %j with param email', (raw) => {
+    expect(rejection(() => parseEmailParameter(raw))).toMatchObject({
+      status: 400,
+      param: 'email',
+      code: 'invalid_request',
+    });
+  });
 });
