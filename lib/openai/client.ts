@@ -14,11 +14,11 @@
  */
 import type { AdminKeySource } from '../secrets/admin-key';
 import { type InvitesError } from '../commons/errors';
-import { NotFoundError } from '../http/errors';
 import {
   AdminKeyRejectedError,
   InviteAlreadyAcceptedError,
   InvitePendingWithDifferentTermsError,
+  NotFoundError,
   UpstreamApiError,
   UpstreamConnectionError,
   UpstreamMalformedResponseError,
