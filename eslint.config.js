@@ -8,6 +8,24 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   // Plain Node scripts (the CLI's bin, examples/): Node's globals.
   { files: ['**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } } },
+  // A client's errors belong to the client: lib/openai/ imports nothing of the HTTP layer.
+  {
+    files: ['lib/openai/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/http', '**/http/*', '**/lib/http/**'],
+              message:
+                'lib/openai/ must not import lib/http/: give the client its own error (lib/openai/errors.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     rules: {
       // With noUncheckedIndexedAccess, `!` after a checked index is the clearest way to say so.

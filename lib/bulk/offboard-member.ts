@@ -3,7 +3,7 @@
  * is removed from the OpenAI organization. An owner never is (`OwnerNotRemovedError`); someone
  * who is not (or no longer) a member is nothing to do.
  */
-import { NotFoundError } from '../http/errors';
+import { NotFoundError } from '../openai/errors';
 import type { CallOptions, OpenAIInvitesClient } from '../openai/client';
 import type { OrganizationUser } from '../openai/types';
 import { OwnerNotRemovedError } from './errors';

@@ -8,18 +8,12 @@ export class InvalidRequestError extends InvitesError {
   }
 }
 
-/** 404: no route, or no invite with that id. */
-export class NotFoundError extends InvitesError {
-  constructor(message: string, options: { code?: string; param?: string; upstreamRequestId?: string } = {}) {
-    super(message, {
-      status: 404,
-      type: 'invalid_request_error',
-      code: options.code ?? 'not_found',
-      param: options.param ?? null,
-      upstreamRequestId: options.upstreamRequestId,
-    });
-  }
-}
+/**
+ * 404: no invite (or user) with that id, as OpenAI answered. The client's own error
+ * (lib/openai/errors.ts: the client imports nothing of the HTTP layer); re-exported here, the same
+ * class, so the API answers it with the same 404 body.
+ */
+export { NotFoundError } from '../openai/errors';
 
 /** 404: no route has this path, worded as OpenAI words it. */
 export class RouteNotFoundError extends InvitesError {

@@ -14,11 +14,11 @@
  */
 import type { AdminKeySource } from '../secrets/admin-key';
 import { type InvitesError } from '../commons/errors';
-import { NotFoundError } from '../http/errors';
 import {
   AdminKeyRejectedError,
   InviteAlreadyAcceptedError,
   InvitePendingWithDifferentTermsError,
+  NotFoundError,
   UpstreamApiError,
   UpstreamConnectionError,
   UpstreamMalformedResponseError,
@@ -235,22 +235,25 @@ export class OpenAIInvitesClient {
   }
 
   /**
-   * POST, and when OpenAI refuses it as "already invited", look at the email's invites (the one
-   * `knownInvites` names when that settles it, else a listing of all): a live
-   * pending one of the same terms is the answer; expired ones (and, with `replacePending`, a
-   * pending one of other terms) are deleted and the POST sent once more. Undefined: refused with
-   * nothing pending to return (the person is a member, or OpenAI will not say why).
+   * The invite `knownInvites` names is read first: when it has expired it is deleted before the
+   * POST (OpenAI may accept a create beside an expired invite and leave it in place). Then POST,
+   * and when OpenAI refuses it as "already invited", look at the email's invites (the known one
+   * when that settles it, else a listing of all): a live pending one of the same terms is the
+   * answer; expired ones (and, with `replacePending`, a pending one of other terms) are deleted
+   * and the POST sent once more. Undefined: refused with nothing pending to return (the person
+   * is a member, or OpenAI will not say why).
    */
   async #settleCreate(
     request: InviteRequest,
     options: CreateOptions,
   ): Promise<CreateInviteResult | undefined> {
     const replaced: string[] = [];
+    const known = await this.#knownLiveInvite(request, options, replaced);
     for (let round = 0; ; round += 1) {
       const invite = await this.#postInvite(request, options);
       if (invite) return { invite, created: true, replaced };
-      const known = round === 0 ? await this.#settlingKnownInvite(request, options) : undefined;
-      const held = known ? [known] : await this.#invitesOf(request.email, options);
+      const settling = round === 0 ? this.#settling(known, request, options) : undefined;
+      const held = settling ? [settling] : await this.#invitesOf(request.email, options);
       const live = held.find((candidate) => isLivePendingInvite(candidate));
       if (live && hasSameTerms(live, request)) return { invite: live, created: false, replaced };
       if (live && !options.replacePending) {
@@ -259,13 +262,31 @@ export class OpenAIInvitesClient {
       const inTheWay = held.filter((candidate) => candidate === live || isExpiredInvite(candidate));
       // One clearing round: if OpenAI still refuses, it is not these invites that block it.
       if (inTheWay.length === 0 || round > 0) return undefined;
-      for (const stale of inTheWay) {
-        await this.deleteInvite(stale.id, options).catch((error: unknown) => {
-          if (!(error instanceof NotFoundError)) throw error; // already gone is what we wanted
-        });
-        replaced.push(stale.id);
-      }
+      for (const stale of inTheWay) await this.#deleteInTheWay(stale.id, options, replaced);
     }
+  }
+
+  /**
+   * The invite `knownInvites` names for this email, as OpenAI has it now; an expired one is
+   * deleted here (and undefined answered), before any create.
+   */
+  async #knownLiveInvite(
+    request: InviteRequest,
+    options: CreateOptions,
+    replaced: string[],
+  ): Promise<Invite | undefined> {
+    const known = await this.knownInviteOf(request.email, options.knownInvites, options);
+    if (!known || !isExpiredInvite(known)) return known;
+    await this.#deleteInTheWay(known.id, options, replaced);
+    return undefined;
+  }
+
+  /** Deletes an invite in the way of a create; already gone (404) is what was wanted. */
+  async #deleteInTheWay(inviteId: string, options: CallOptions, replaced: string[]): Promise<void> {
+    await this.deleteInvite(inviteId, options).catch((error: unknown) => {
+      if (!(error instanceof NotFoundError)) throw error;
+    });
+    replaced.push(inviteId);
   }
 
   /** The created invite, or undefined when OpenAI refuses it as "already invited". */
@@ -306,17 +327,16 @@ export class OpenAIInvitesClient {
   }
 
   /**
-   * The invite `knownInvites` names for this email when it alone settles a refused create: this
-   * email's, and accepted (a member) or live pending (of the same terms, or of other terms that
-   * are refused). Undefined when unknown, gone, another email's, expired or to be replaced: those
-   * need a listing (a clearing round deletes every invite in the way, not only the known one).
+   * The known invite (already read) when it alone settles a refused create: accepted (a member)
+   * or live pending (of the same terms, or of other terms that are refused). Undefined when
+   * unknown or to be replaced: that needs a listing (a clearing round deletes every invite in the
+   * way, not only the known one).
    */
-  async #settlingKnownInvite(request: InviteRequest, options: CreateOptions): Promise<Invite | undefined> {
-    const invite = await this.knownInviteOf(request.email, options.knownInvites, options);
-    if (!invite) return undefined;
-    if (invite.status === 'accepted') return invite;
-    const settles = isLivePendingInvite(invite) && (hasSameTerms(invite, request) || !options.replacePending);
-    return settles ? invite : undefined;
+  #settling(known: Invite | undefined, request: InviteRequest, options: CreateOptions): Invite | undefined {
+    if (!known) return undefined;
+    if (known.status === 'accepted') return known;
+    const settles = isLivePendingInvite(known) && (hasSameTerms(known, request) || !options.replacePending);
+    return settles ? known : undefined;
   }
 
   /**

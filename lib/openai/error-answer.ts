@@ -4,8 +4,7 @@
  * 429 asks for (headers, else the message) capped.
  */
 import { type InvitesError } from '../commons/errors';
-import { NotFoundError } from '../http/errors';
-import { UpstreamApiError, UpstreamRateLimitError } from './errors';
+import { NotFoundError, UpstreamApiError, UpstreamRateLimitError } from './errors';
 import { upstreamWaitMs } from './retry-policy';
 import { fits, maybeString, maybeStringOrNumber, objectOf, type Shape } from './upstream-shape';
 

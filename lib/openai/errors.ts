@@ -7,6 +7,19 @@ import type { Invite, InviteRequest } from './types';
 /** Header of `POST /organization/invites` that asks to replace a pending invite of other terms. */
 export const REPLACE_PENDING_HEADER = 'x-invite-replace-pending';
 
+/** 404: OpenAI has no invite (or user) with that id (`not_found`, or OpenAI's own code). */
+export class NotFoundError extends InvitesError {
+  constructor(message: string, options: { code?: string; param?: string; upstreamRequestId?: string } = {}) {
+    super(message, {
+      status: 404,
+      type: 'invalid_request_error',
+      code: options.code ?? 'not_found',
+      param: options.param ?? null,
+      upstreamRequestId: options.upstreamRequestId,
+    });
+  }
+}
+
 /** 409: the invite was accepted, so OpenAI will not delete it. */
 export class InviteAlreadyAcceptedError extends InvitesError {
   constructor(inviteId: string, upstreamRequestId?: string) {

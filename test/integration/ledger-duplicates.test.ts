@@ -1,7 +1,8 @@
 /**
  * Duplicates resolved through the ledger (moto DynamoDB) against the simulator over HTTP: in an
- * organization of 3,000 invites, a duplicate create of an email the ledger knows costs POST + GET;
- * one it does not know falls back to listing, is recorded, and costs POST + GET the next time.
+ * organization of 3,000 invites, a duplicate create of an email the ledger knows costs GET + POST
+ * (the known invite is read first: an expired one is deleted before the create); one it does not
+ * know falls back to listing, is recorded, and costs GET + POST the next time.
  * Also what API create and delete leave in the ledger, and the worker's duplicates.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -82,7 +83,8 @@ describe('API create and delete', () => {
       expect(again).toMatchObject({ statusCode: 200, headers: { 'x-invite-created': 'false' } });
       expect(again.body.id).toBe(created.body.id);
     });
-    expect(calls).toEqual(['POST /organization/invites', `GET /organization/invites/${created.body.id}`]);
+    // The known invite is read first (an expired one would be deleted before the create).
+    expect(calls).toEqual([`GET /organization/invites/${created.body.id}`, 'POST /organization/invites']);
     expect(await ledger.getInvite(email)).toMatchObject({
       inviteId: created.body.id,
       lastOutcome: 'already_invited',
@@ -112,7 +114,7 @@ describe('API create and delete', () => {
       const answer = await createInvite({ email, role: 'reader', projects: [] });
       expect(answer.body.id).toBe(invite.id);
     });
-    expect(known).toEqual(['POST /organization/invites', `GET /organization/invites/${invite.id}`]);
+    expect(known).toEqual([`GET /organization/invites/${invite.id}`, 'POST /organization/invites']);
   });
 
   it('answers a member (accepted invite) with 409 in 2 calls once the ledger knows the invite', async () => {
@@ -152,7 +154,7 @@ describe('stale ledger records fall back to listing', () => {
     const calls = await upstreamCalls(() =>
       client.createInvite({ email, role: 'reader', projects: [] }, { knownInvites: lookup() }),
     );
-    expect(calls).toHaveLength(2 + PAGES); // POST, the stale GET, the listing
+    expect(calls).toHaveLength(2 + PAGES); // the stale GET, POST, the listing
     expect((await ledger.getInvite(email))?.inviteId).toBe(simulator.invites[1500]!.id);
   });
 
@@ -212,6 +214,81 @@ describe('stale ledger records fall back to listing', () => {
   });
 });
 
+describe('an expired invite in the way of a create is deleted first (issue 23)', () => {
+  const invitesOf = (email: string) => simulator.invites.filter((invite) => invite.email === email);
+
+  it('API: the ledger-known invite, expired, is deleted before the new one, where OpenAI would keep both', async () => {
+    const email = newEmail();
+    const first = await createInvite({ email, role: 'reader' });
+    simulator.expire(first.body.id); // the default: expired, and no longer blocking a new invite
+
+    const calls = await upstreamCalls(async () => {
+      const again = await createInvite({ email, role: 'reader' });
+      expect(again).toMatchObject({ statusCode: 200, headers: { 'x-invite-created': 'true' } });
+    });
+
+    expect(calls).toEqual([
+      `GET /organization/invites/${first.body.id}`,
+      `DELETE /organization/invites/${first.body.id}`,
+      'POST /organization/invites',
+    ]);
+    expect(invitesOf(email).map((invite) => invite.status)).toEqual(['pending']);
+    expect(invitesOf(email)[0]!.id).not.toBe(first.body.id);
+  });
+
+  it('API: one that still reads pending past its expires_at is deleted first too, without a listing', async () => {
+    simulator.options.expiredInvites = 'stay-pending';
+    const email = newEmail();
+    const first = await createInvite({ email, role: 'reader' });
+    simulator.expire(first.body.id);
+
+    const calls = await upstreamCalls(() => createInvite({ email, role: 'reader' }));
+
+    expect(calls).toHaveLength(3); // GET, DELETE, POST: no listing of 3,000 invites
+    expect(invitesOf(email)).toHaveLength(1);
+    expect(invitesOf(email)[0]!.id).not.toBe(first.body.id);
+  });
+
+  it('listing: an expired invite the ledger does not know, and which blocks the create, is deleted', async () => {
+    simulator.options.expiredInvites = 'block';
+    const email = 'member700@example.com';
+    const old = simulator.invites[700]!;
+    simulator.expire(old.id);
+
+    const answer = await createInvite({ email, role: 'reader' });
+
+    expect(answer).toMatchObject({ statusCode: 200, headers: { 'x-invite-created': 'true' } });
+    expect(invitesOf(email).map((invite) => invite.id)).toEqual([answer.body.id]);
+  });
+
+  it('worker: a bulk item for an email whose known invite expired deletes it, then invites', async () => {
+    const { queue, deadLetterQueue } = await createQueuePair();
+    const workerLedger = new MemoryLedger();
+    const worker = new BulkInviteWorker({ client, queue, deadLetterQueue, ledger: workerLedger });
+    const email = 'member900@example.com';
+    const old = simulator.invites[900]!;
+    await workerLedger.recordInvite({
+      email,
+      outcome: 'created',
+      source: 'cli',
+      inviteId: old.id,
+      status: 'pending',
+    });
+    simulator.expire(old.id);
+
+    await worker.handle(
+      sqsEvent(
+        sqsRecord({ email, role: 'reader' }, { attributes: { job_id: 'wave-x', source: 'cli', index: '0' } }),
+      ),
+      lambdaContext(),
+    );
+
+    expect(invitesOf(email)).toEqual([expect.objectContaining({ status: 'pending' })]);
+    expect(invitesOf(email)[0]!.id).not.toBe(old.id);
+    expect((await workerLedger.getJob('wave-x'))?.job.counts.created).toBe(1);
+  });
+});
+
 describe('the worker', () => {
   it('settles a ledger-known duplicate in 2 calls and counts it already invited', async () => {
     const { queue, deadLetterQueue } = await createQueuePair();
@@ -230,8 +307,8 @@ describe('the worker', () => {
     expect(first).toHaveLength(1 + PAGES);
     const second = await upstreamCalls(() => worker.handle(message(1), lambdaContext()));
     expect(second).toEqual([
-      'POST /organization/invites',
       `GET /organization/invites/${simulator.invites[2000]!.id}`,
+      'POST /organization/invites',
     ]);
     expect((await workerLedger.getJob('wave-9'))?.job.counts.already_invited).toBe(2);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../lib/commons/errors';
-import { NotFoundError } from '../../lib/http/errors';
+import { NotFoundError } from '../../lib/openai/errors';
 import { OwnerNotRemovedError, PacerPausedError } from '../../lib/bulk/errors';
 import { classify, FAILURE_DEFAULTS, retryDelaySeconds } from '../../lib/bulk/failure-policy';
 import {

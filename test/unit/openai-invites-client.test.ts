@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AdminKeySource } from '../../lib/secrets/admin-key';
-import { NotFoundError } from '../../lib/http/errors';
+import { NotFoundError } from '../../lib/openai/errors';
 import {
   AdminKeyRejectedError,
   InviteAlreadyAcceptedError,

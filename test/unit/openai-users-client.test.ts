@@ -1,6 +1,6 @@
 /** The client's Users API calls against the simulator over HTTP: same retries and errors as invites. */
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../../lib/http/errors';
+import { NotFoundError } from '../../lib/openai/errors';
 import { UpstreamApiError, UpstreamMalformedResponseError } from '../../lib/openai/errors';
 import { OpenAIInvitesClient } from '../../lib/openai/client';
 import { InvitesSimulator } from '../../local/openai-simulator';
