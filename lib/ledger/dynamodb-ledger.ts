@@ -225,7 +225,8 @@ export class DynamoDbLedger implements Ledger {
         // The rule of reinviteRefusalOf, as one condition: two sweeps cannot both pass it.
         ConditionExpression:
           'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :revoked) AND ' +
-          '#last_outcome <> :revoked AND (attribute_not_exists(#from) OR #from <> :expired) AND ' +
+          '(attribute_not_exists(#last_outcome) OR #last_outcome <> :revoked) AND ' +
+          '(attribute_not_exists(#from) OR #from <> :expired) AND ' +
           '(attribute_not_exists(#count) OR #count < :max)',
         ExpressionAttributeNames: {
           '#count': 'reinvite_count',

@@ -18,13 +18,20 @@ export const OWNER_NOT_REMOVED = 'owner_not_removed';
 const isoOf = (seconds: number): string => new Date(seconds * 1000).toISOString();
 const termsOf = (invite: Invite): string => describeTerms({ role: invite.role, projects: invite.projects });
 
-/** The live pending invite, and the newest expired one, of an email. */
+/**
+ * The live pending invite, the accepted one and the newest expired one of an email. OpenAI's
+ * times have whole seconds: of two expired invites of the same second, the one the product made
+ * later (its place in `productInviteIds`) is the newer.
+ */
 export const heldInvites = (state: PersonState, now: number) => {
+  const made = state.person?.productInviteIds ?? [];
+  const newer = (a: Invite, b: Invite): boolean =>
+    a.created_at > b.created_at || (a.created_at === b.created_at && made.indexOf(a.id) > made.indexOf(b.id));
   const live = state.invites.find((invite) => isLivePendingInvite(invite, now));
   const expired = state.invites
     .filter((invite) => isExpiredInvite(invite, now))
     .reduce<Invite | undefined>(
-      (newest, invite) => (!newest || invite.created_at > newest.created_at ? invite : newest),
+      (newest, invite) => (!newest || newer(invite, newest) ? invite : newest),
       undefined,
     );
   const accepted = state.invites.find((invite) => invite.status === 'accepted');

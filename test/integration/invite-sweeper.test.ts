@@ -63,7 +63,7 @@ const PROJECTS: InviteProject[] = [{ id: 'proj_a', role: 'member' }];
 
 /** A person the API declared present and invited, whose invite then expired at OpenAI. */
 const expiredInviteWeMade = async (
-  store: PersonStore,
+  { store, ledger }: { store: PersonStore; ledger: Ledger },
   email: string,
   role: 'reader' | 'owner' = 'reader',
 ) => {
@@ -71,6 +71,16 @@ const expiredInviteWeMade = async (
   await store.declare({ email, intent: { state: 'present', role, projects: PROJECTS }, source: 'api', at });
   const invite = simulator.seed(email, role, PROJECTS);
   await store.update(email, { productInvite: { id: invite.id, at } });
+  // As the API records it: the ledger's email record, which re-invite claims are made on.
+  await ledger.recordInvite({
+    email,
+    outcome: 'created',
+    source: 'api',
+    inviteId: invite.id,
+    status: 'pending',
+    role,
+    projects: PROJECTS,
+  });
   simulator.expire(invite.id);
   return invite;
 };
@@ -126,7 +136,7 @@ describe.each(STORES)('the sweep with people in %s', (_name, makeStores) => {
     report.actions.find((action) => action.email === address);
 
   it("re-invites an expired invite it made, with the intent's terms, up to REINVITE_MAX_TIMES, each in the history", async () => {
-    const first = await expiredInviteWeMade(store, email);
+    const first = await expiredInviteWeMade({ store, ledger }, email);
 
     const one = await sweepNow();
     const [second] = pendingOf(email);
@@ -153,7 +163,8 @@ describe.each(STORES)('the sweep with people in %s', (_name, makeStores) => {
     expect(actionOf(await sweepNow(), email)).toMatchObject({ kind: 'unchanged' });
 
     simulator.expire(second!.id);
-    expect(actionOf(await sweepNow(), email)?.kind).toBe('reinvite');
+    const third = await sweepNow();
+    expect(actionOf(third, email)).toMatchObject({ kind: 'reinvite', result: { status: 'done' } });
     simulator.expire(pendingOf(email)[0]!.id);
     const before = posts();
     const limited = await sweepNow();
@@ -180,7 +191,7 @@ describe.each(STORES)('the sweep with people in %s', (_name, makeStores) => {
   });
 
   it('never re-issues an owner invite an admin replaced with a reader invite that expired (other terms: drift)', async () => {
-    const owner = await expiredInviteWeMade(store, email, 'owner');
+    const owner = await expiredInviteWeMade({ store, ledger }, email, 'owner');
     simulator.invites.splice(
       simulator.invites.indexOf(simulator.invites.find((invite) => invite.id === owner.id)!),
       1,
@@ -196,7 +207,7 @@ describe.each(STORES)('the sweep with people in %s', (_name, makeStores) => {
   });
 
   it('never invites someone whose intent is absent', async () => {
-    await expiredInviteWeMade(store, email);
+    await expiredInviteWeMade({ store, ledger }, email);
     await store.declare({
       email,
       intent: { state: 'absent' },
@@ -209,7 +220,7 @@ describe.each(STORES)('the sweep with people in %s', (_name, makeStores) => {
   });
 
   it('as a dry run, or with REINVITE_EXPIRED=false, changes nothing', async () => {
-    await expiredInviteWeMade(store, email);
+    await expiredInviteWeMade({ store, ledger }, email);
     const before = posts();
     expect(actionOf(await sweepNow({}, false), email)).toMatchObject({ kind: 'reinvite' });
     expect(actionOf(await sweepNow({ reinviteExpired: false }), email)?.kind).toBe('unchanged');
@@ -218,7 +229,7 @@ describe.each(STORES)('the sweep with people in %s', (_name, makeStores) => {
   });
 
   it('gives the claim back when OpenAI fails, so the next sweep re-invites', async () => {
-    await expiredInviteWeMade(store, email);
+    await expiredInviteWeMade({ store, ledger }, email);
     simulator.inject({ kind: 'status', status: 400, times: 1, method: 'POST' });
     const failed = await sweepNow();
     expect(actionOf(failed, email)?.result).toMatchObject({ status: 'failed' });
@@ -257,7 +268,7 @@ describe('two sweeps at once', () => {
     const ledger = new DynamoDbLedger(table, ledgerClient);
     const store = new DynamoDbPersonStore(table, { client: ledgerClient });
     const email = `race-${Date.now()}@example.com`;
-    await expiredInviteWeMade(store, email);
+    await expiredInviteWeMade({ store, ledger }, email);
     const client = new OpenAIInvitesClient({
       adminKey: new StaticAdminKey(TEST_ADMIN_KEY),
       baseUrl: simulator.url,
@@ -309,7 +320,7 @@ describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => 
 
   it('prints the plan; --dry-run changes nothing, a sweep re-invites', async () => {
     const email = 'local-sweep@example.com';
-    await expiredInviteWeMade(store, email);
+    await expiredInviteWeMade({ store, ledger }, email);
 
     const dry = await run(['--dry-run']);
     expect(dry.code).toBe(0);
@@ -396,7 +407,7 @@ describe('openai-invites sweep --function (a deployed sweeper, through Lambda’
 
   it('invokes the named function with the dry-run flag and prints the report it answers', async () => {
     const email = 'deployed-sweep@example.com';
-    const invite = await expiredInviteWeMade(store, email);
+    const invite = await expiredInviteWeMade({ store, ledger }, email);
 
     const dry = await run(['--function', 'stack-InviteSweeper-abc', '--dry-run']);
     expect(dry.code).toBe(0);
