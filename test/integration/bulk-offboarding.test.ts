@@ -1,15 +1,18 @@
 /**
  * Leavers who are already members, end to end on real parts: revoke messages on SQS in moto →
- * the worker → the simulator's users over HTTP, outcomes in the ledger in moto's DynamoDB.
- * OFFBOARD_MEMBERS=true removes the member (never an owner); false removes nothing.
+ * the worker → the simulator's users over HTTP, outcomes in the ledger and people in moto's
+ * DynamoDB. OFFBOARD_MEMBERS=true removes the member when the leaver's source has the authority
+ * (an employee-of-record source, or a membership from the product's own invite), never an owner;
+ * otherwise the person is listed for someone to act, never counted revoked.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAILURE_ATTRIBUTE } from '../../lib/bulk/messages';
 import type { SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
 import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
 import { setLedger } from '../../lib/ledger/runtime';
+import { DynamoDbPersonStore } from '../../lib/people/dynamodb-store';
+import { setPersonStore } from '../../lib/people/runtime';
 import type { QueueEventSource } from '../../local/event-source';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { capturedLogLines } from '../support/captured-output';
@@ -40,14 +43,16 @@ const member = (email: string, role: 'reader' | 'owner' = 'reader') => {
   return invite;
 };
 
-const revoke = (...emails: string[]) =>
+const revokeFrom = (source: string, ...emails: string[]) =>
   queue.sendBatch(
     emails.map((email, index) => ({
       id: String(index),
       body: JSON.stringify({ email }),
-      attributes: { action: 'revoke', source: 'greenhouse' },
+      attributes: { action: 'revoke', source },
     })),
   );
+/** Okta's deactivation: an employee-of-record source, with the authority to remove a member. */
+const revoke = (...emails: string[]) => revokeFrom('okta', ...emails);
 
 const run = async (offboardMembers: boolean, records: number) => {
   ({ source, responses } = startWorkers({ queue, upstream: simulator.url, offboardMembers }));
@@ -65,13 +70,18 @@ const audits = () =>
     .filter((line) => line.message === 'audit')
     .map((line) => line.audit as Record<string, unknown>);
 
+let people: DynamoDbPersonStore;
 beforeAll(async () => {
-  ledger = new DynamoDbLedger(await createLedgerTable(), ledgerClient);
+  const table = await createLedgerTable();
+  ledger = new DynamoDbLedger(table, ledgerClient);
+  people = new DynamoDbPersonStore(table, { client: ledgerClient });
   setLedger(ledger);
+  setPersonStore(people);
 });
 afterAll(() => {
   setQueues({});
   setLedger(undefined);
+  setPersonStore(undefined);
 });
 beforeEach(async () => {
   ({ queue, deadLetterQueue } = await createQueuePair({ visibilityTimeoutSeconds: 5, maxReceiveCount: 3 }));
@@ -100,17 +110,45 @@ describe('offboarding leavers', () => {
       expect.arrayContaining([
         expect.objectContaining({
           action: 'user.removed',
-          caller: 'bulk:greenhouse',
+          caller: 'bulk:okta',
           email: 'ada@example.com',
         }),
-        expect.objectContaining({ action: 'user.removed', caller: 'bulk:greenhouse', userId: bob.id }),
+        expect.objectContaining({ action: 'user.removed', caller: 'bulk:okta', userId: bob.id }),
       ]),
     );
     expect(await ledger.getInvite('ada@example.com')).toMatchObject({
       lastOutcome: 'revoked',
       status: 'offboarded',
-      source: 'greenhouse',
     });
+    const history = (await people.history('ada@example.com')).events.map((event) => event.kind);
+    expect(history.slice(0, 2)).toEqual(['offboarded', 'observed_accepted']);
+    expect(history).toContain('declared');
+  }, 40_000);
+
+  it('never lets a Greenhouse unhire remove a member the product did not invite: listed for a person, not counted revoked', async () => {
+    member('colleague@example.com');
+    simulator.seedUser({ email: 'oldtimer@example.com' });
+    await revokeFrom('greenhouse', 'colleague@example.com', 'oldtimer@example.com');
+
+    const outcomes = await run(true, 2);
+
+    expect(outcomes).toEqual(['revoke_needs_offboarding', 'revoke_needs_offboarding']);
+    expect(userEmails()).toEqual(expect.arrayContaining(['colleague@example.com', 'oldtimer@example.com']));
+    expect(simulator.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
+    for (const email of ['colleague@example.com', 'oldtimer@example.com']) {
+      expect(await ledger.getInvite(email)).toMatchObject({
+        lastOutcome: 'failed',
+        failureCode: 'revoke_needs_offboarding',
+      });
+      const person = await people.get(email);
+      expect(person?.awaiting).toMatchObject({ code: 'revoke_needs_offboarding' });
+      expect(person?.awaiting?.reason).toContain(
+        'greenhouse may not remove a member the product did not invite',
+      );
+    }
+    expect((await people.listAwaiting()).map((person) => person.email)).toEqual(
+      expect.arrayContaining(['colleague@example.com', 'oldtimer@example.com']),
+    );
   }, 40_000);
 
   // Sent before the workers start, in one test each, so the record order is the test's.
@@ -135,28 +173,23 @@ describe('offboarding leavers', () => {
     40_000,
   );
 
-  it('never removes an owner: dead-lettered owner_not_removed with a reason, for a person to decide', async () => {
+  it('never removes an owner: listed owner_not_removed with a reason, for a person to decide', async () => {
     member('boss@example.com', 'owner');
     await revoke('boss@example.com', 'founder@example.com');
 
     const outcomes = await run(true, 2);
-    const dead = await drain(deadLetterQueue);
 
-    expect(outcomes).toEqual(['dead_lettered', 'dead_lettered']);
+    expect(outcomes).toEqual(['revoke_needs_offboarding', 'revoke_needs_offboarding']);
     expect(userEmails()).toEqual(['founder@example.com', 'boss@example.com']);
     expect(simulator.requests.filter((request) => request.method === 'DELETE')).toEqual([]);
-    expect(dead).toHaveLength(2);
-    for (const message of dead) {
-      expect(message.attributes).toMatchObject({
-        action: 'revoke',
-        [FAILURE_ATTRIBUTE.code]: 'owner_not_removed',
+    expect(await drain(deadLetterQueue)).toEqual([]);
+    for (const email of ['boss@example.com', 'founder@example.com']) {
+      expect(await ledger.getInvite(email)).toMatchObject({
+        lastOutcome: 'failed',
+        failureCode: 'owner_not_removed',
       });
-      expect(message.attributes[FAILURE_ATTRIBUTE.reason]).toContain('never removed automatically');
+      expect((await people.get(email))?.awaiting?.reason).toContain('never removed automatically');
     }
-    expect(await ledger.getInvite('boss@example.com')).toMatchObject({
-      lastOutcome: 'failed',
-      failureCode: 'owner_not_removed',
-    });
     expect(audits().some((audit) => audit.action === 'user.removed')).toBe(false);
   }, 40_000);
 });
