@@ -1,6 +1,7 @@
 /**
- * `openai-invites offboarding list` as an operator runs it (a child process): straight from the
- * ledger table in moto's DynamoDB, or from the npm start gateway's local route.
+ * `openai-invites offboarding list|done` as an operator runs it (a child process): straight from
+ * the ledger table in moto's DynamoDB (records written before people existed read as people), or
+ * from the npm start gateway's local routes, which ask the simulator who is still a member.
  */
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +9,16 @@ import { DynamoDbLedger } from '../../lib/ledger/dynamodb-ledger';
 import type { Ledger } from '../../lib/ledger/ledger';
 import { MemoryLedger } from '../../lib/ledger/memory-ledger';
 import { setLedger } from '../../lib/ledger/runtime';
+import { setSweepClientConfig } from '../../lib/lifecycle/runtime';
+import { readClientConfig } from '../../lib/openai/config';
+import { MemoryPersonStore } from '../../lib/people/memory-store';
+import { setPersonStore } from '../../lib/people/runtime';
 import { LocalGateway } from '../../local/gateway';
+import { InvitesSimulator } from '../../local/openai-simulator';
+import { TEST_ADMIN_KEY } from '../support/keys';
 import { createLedgerTable, ledgerClient } from '../support/dynamodb';
 import { freePort } from '../support/moto';
-import { offboardingRoute } from '../../local/offboarding-route';
+import { offboardingDoneRoute, offboardingRoute } from '../../local/offboarding-route';
 
 const cli = (
   args: string[],
@@ -62,18 +69,38 @@ const seed = async (ledger: Ledger) => {
 };
 
 describe('openai-invites offboarding list', () => {
-  const gateway = new LocalGateway({ localRoutes: [offboardingRoute] });
+  const gateway = new LocalGateway({ localRoutes: [offboardingRoute, offboardingDoneRoute] });
+  // OpenAI's truth: ada and boss are still members; a leaver removed in the dashboard is not.
+  const simulator = new InvitesSimulator({
+    apiKeys: [TEST_ADMIN_KEY],
+    users: [{ email: 'ada@example.com' }, { email: 'boss@example.com', role: 'owner' }],
+  });
   let base: string;
+  const memory = new MemoryLedger();
+  const people = new MemoryPersonStore({ ledger: memory });
 
   beforeAll(async () => {
-    const memory = new MemoryLedger();
     await seed(memory);
+    await memory.recordInvite({
+      email: 'dashboard@example.com',
+      outcome: 'failed',
+      source: 'okta',
+      code: 'revoke_needs_offboarding',
+      message: 'Offboarding is off.',
+      at: '2026-03-01T08:00:00.000Z',
+    });
     setLedger(memory);
+    setPersonStore(people);
+    await simulator.start();
+    setSweepClientConfig({ ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY });
     base = await gateway.start();
   });
   afterAll(async () => {
     await gateway.stop();
+    await simulator.stop();
     setLedger(undefined);
+    setPersonStore(undefined);
+    setSweepClientConfig(undefined);
   });
 
   it('reads the ledger table straight from DynamoDB with --table, newest first', async () => {
@@ -84,9 +111,9 @@ describe('openai-invites offboarding list', () => {
 
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^UPDATED\s+EMAIL\s+CODE\s+SOURCE\s+REASON$/);
+    expect(lines[0]).toMatch(/^SINCE\s+EMAIL\s+CODE\s+DECLARED BY\s+PERSON\s+REASON$/);
     expect(lines[1]).toMatch(
-      /^2026-03-02T10:00:00.000Z\s+boss@example.com\s+owner_not_removed\s+greenhouse\s+Owners/,
+      /^2026-03-02T10:00:00.000Z\s+boss@example.com\s+owner_not_removed\s+\S*\s*\/people\/boss%40example.com\s+Owners/,
     );
     expect(lines[2]).toMatch(/ada@example.com\s+revoke_needs_offboarding/);
     expect(stdout).not.toContain('gone@example.com');
@@ -94,19 +121,45 @@ describe('openai-invites offboarding list', () => {
     expect(lines.at(-1)).toBe('2 awaiting a person.');
   }, 60_000);
 
-  it('reads the npm start gateway’s local route without a table, as JSON with --json', async () => {
+  it('reads the npm start gateway’s local route as JSON; who left OpenAI leaves the list; done records a person handled it', async () => {
     const { code, stdout } = await cli(['offboarding', 'list', '--gateway', base, '--json']);
 
     expect(code).toBe(0);
-    expect(
-      (JSON.parse(stdout) as { email: string; failureCode: string }[]).map((record) => [
-        record.email,
-        record.failureCode,
-      ]),
-    ).toEqual([
+    const listed = JSON.parse(stdout) as { email: string; code: string; person: string }[];
+    expect(listed.map((entry) => [entry.email, entry.code])).toEqual([
       ['boss@example.com', 'owner_not_removed'],
       ['ada@example.com', 'revoke_needs_offboarding'],
     ]);
+    expect(listed[1]!.person).toBe('/people/ada%40example.com');
+    // Removed in OpenAI's dashboard: off the list, and its history says so.
+    expect((await people.get('dashboard@example.com'))?.awaiting).toBeUndefined();
+    expect((await people.history('dashboard@example.com')).events[0]).toMatchObject({
+      kind: 'observed_gone',
+    });
+
+    const done = await cli([
+      'offboarding',
+      'done',
+      'ada@example.com',
+      '--note',
+      'kept as a contractor',
+      '--gateway',
+      base,
+    ]);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('Recorded: ada@example.com was handled by a person.');
+    expect((await people.history('ada@example.com')).events[0]).toMatchObject({
+      kind: 'handled',
+      reason: 'handled by a person: kept as a contractor',
+    });
+    const after = await cli(['offboarding', 'list', '--gateway', base, '--json']);
+    expect((JSON.parse(after.stdout) as { email: string }[]).map((entry) => entry.email)).toEqual([
+      'boss@example.com',
+    ]);
+
+    const again = await cli(['offboarding', 'done', 'ada@example.com', '--gateway', base]);
+    expect(again.code).toBe(1);
+    expect(again.stdout).toContain('ada@example.com is not awaiting offboarding.');
   }, 60_000);
 
   it('says so when the ledger is empty', async () => {
