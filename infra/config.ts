@@ -57,8 +57,10 @@ export interface StackConfig {
   readonly sweepSchedule: string;
   /** REINVITE_EXPIRED of the sweeper: false = it only reports expired invites. */
   readonly reinviteExpired: boolean;
-  /** REINVITE_MAX_TIMES of the sweeper: re-invites per email, ever. */
+  /** REINVITE_MAX_TIMES of the sweeper: re-invites of an expired invite per declaration. */
   readonly reinviteMaxTimes: number;
+  /** RECONCILE_MAX_REMOVALS of the sweeper: the brakes on mass removal. */
+  readonly reconcileMaxRemovals: number;
   /** Sets API Gateway's account-wide CloudWatch role (one per account and region); default off. */
   readonly setApiGatewayAccountRole: boolean;
   /** Source maps in the deployed bundles (`--enable-source-maps`); off: faster cold starts. */
@@ -89,6 +91,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   sweepSchedule: 'rate(1 day)',
   reinviteExpired: true,
   reinviteMaxTimes: 2,
+  reconcileMaxRemovals: 25,
   setApiGatewayAccountRole: false,
   sourceMaps: false,
 };
@@ -298,6 +301,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     sweepSchedule: schedule(raw, 'sweepSchedule', defaults.sweepSchedule),
     reinviteExpired: flag(raw, 'reinviteExpired', defaults.reinviteExpired),
     reinviteMaxTimes: integer(raw, 'reinviteMaxTimes', defaults.reinviteMaxTimes, 0, 20),
+    reconcileMaxRemovals: integer(raw, 'reconcileMaxRemovals', defaults.reconcileMaxRemovals, 0, 100_000),
     offboardMembers: flag(raw, 'offboardMembers', defaults.offboardMembers),
     setApiGatewayAccountRole: flag(raw, 'setApiGatewayAccountRole', defaults.setApiGatewayAccountRole),
     sourceMaps: flag(raw, 'sourceMaps', defaults.sourceMaps),

@@ -132,6 +132,11 @@ export interface SimulatorOptions {
   /** Fraction (0–1) of requests answered 500/502/503 at random. */
   failureRate?: number;
   duplicateAnswer?: DuplicateAnswer;
+  /**
+   * `true`: a create for an email with a pending invite makes a second one, as an upstream might
+   * (what OpenAI answers is undocumented): the product must not rely on being refused.
+   */
+  acceptDuplicates?: boolean;
   /** Seconds an invite stays valid (OpenAI's are days). */
   inviteTtlSeconds?: number;
   /** Default: SIMULATOR_INVITE_SHAPE, else `current`. */
@@ -586,7 +591,8 @@ export class InvitesSimulator {
     const email = request.email.toLowerCase();
     const taken =
       this.#userOf(email) !== undefined ||
-      this.invites.some((invite) => invite.email.toLowerCase() === email && this.#blocks(invite));
+      (!this.options.acceptDuplicates &&
+        this.invites.some((invite) => invite.email.toLowerCase() === email && this.#blocks(invite)));
     if (taken) {
       const { status, code, message } = this.options.duplicateAnswer ?? DEFAULT_DUPLICATE_ANSWER;
       return [status, errorBody(message, 'invalid_request_error', code, 'email')];

@@ -47,7 +47,12 @@ export const ALARM_POLICY = {
    * (openAiRateLimitRps), so the worker is stuck or failing.
    */
   bulkBacklogAgeSeconds: { threshold: 3_600, datapoints: 2, periods: 2 },
+  /** A reconcile or sweep stopped by its brakes: someone must look at the plan before it acts. */
+  reconcileBrakeEngaged: { threshold: 1, datapoints: 1, periods: 1 },
 } as const;
+
+/** The reconciler's brakes (lib/lifecycle/reconcile-run.ts), as Powertools publishes it. */
+export const RECONCILE_BRAKE_METRIC = 'ReconcileBrakeEngaged';
 
 export interface InvitesAlarmsProps {
   /** Alarms notify this address; unset = alarms without notification. */
@@ -136,6 +141,18 @@ export class InvitesAlarms extends ResourceGroup {
         period: fiveMinutes,
       }),
       ALARM_POLICY.productServerErrors,
+    );
+    this.alarm(
+      'ReconcileBrakeEngaged',
+      'A sweep or roster reconcile would have revoked or removed more people than RECONCILE_MAX_REMOVALS and stopped before acting: read its plan.',
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: RECONCILE_BRAKE_METRIC,
+        dimensionsMap: { service: 'openai-invites' },
+        period: fiveMinutes,
+        statistic: Stats.SUM,
+      }),
+      ALARM_POLICY.reconcileBrakeEngaged,
     );
     this.alarm(
       'ApiLatencyP99',

@@ -193,6 +193,9 @@ export class InvitesFunctions extends ResourceGroup {
         [ENV.workerMaxConcurrency]: String(config.workerMaxConcurrency),
         [ENV.reinviteExpired]: String(config.reinviteExpired),
         [ENV.reinviteMaxTimes]: String(config.reinviteMaxTimes),
+        [ENV.reconcileMaxRemovals]: String(config.reconcileMaxRemovals),
+        // The reconciler removes a leaver who is a member only with this switch (and authority).
+        [ENV.offboardMembers]: String(config.offboardMembers),
       },
     );
     new Rule(this, `${pascalCase(spec.functionName)}Schedule`, {

@@ -238,11 +238,24 @@ export class BulkInviteWorker {
     return 'created';
   }
 
-  /** The person already holds a live pending invite the product made with these terms (one retrieve to be sure). */
+  /**
+   * The person already holds a live pending invite the product made with these terms, as the
+   * person record or the ledger's email record knows it (one retrieve to be sure).
+   */
   async #intentMet(person: Person, request: InviteRequest, deadline: number): Promise<boolean> {
-    const known = person.observed?.invite;
-    if (!known || known.status !== 'pending' || !person.productInviteIds.includes(known.id)) return false;
-    const invite = await this.#options.client.retrieveInvite(known.id, { deadline }).catch(() => undefined);
+    const observed = person.observed?.invite;
+    const fromPerson =
+      observed?.status === 'pending' && person.productInviteIds.includes(observed.id)
+        ? observed.id
+        : undefined;
+    const record = fromPerson
+      ? undefined
+      : await this.#options.ledger?.getInvite(request.email).catch(() => undefined);
+    const fromLedger =
+      record?.lastOutcome === 'created' && record.status === 'pending' ? record.inviteId : undefined;
+    const known = fromPerson ?? fromLedger;
+    if (!known) return false;
+    const invite = await this.#options.client.retrieveInvite(known, { deadline }).catch(() => undefined);
     return invite !== undefined && isLivePendingInvite(invite) && hasSameTerms(invite, request);
   }
 

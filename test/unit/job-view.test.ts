@@ -10,7 +10,15 @@ const progress = (created: number, failed: number, pending: number): JobProgress
   total: created + failed + pending,
   counts: { created, already_invited: 0, revoked: 0, failed, pending },
   failures: failed
-    ? [{ index: 7, email: 'bad@example.com\u001b[2J', code: 'rejected', message: 'No.\r\nfake line', person: '/people/bad' }]
+    ? [
+        {
+          index: 7,
+          email: 'bad@example.com\u001b[2J',
+          code: 'rejected',
+          message: 'No.\r\nfake line',
+          person: '/people/bad',
+        },
+      ]
     : [],
   created_at: 0,
   updated_at: 0,
