@@ -6,7 +6,6 @@
  */
 import { parseArgs } from 'node:util';
 import { formatReport } from '../lib/lifecycle/format';
-import type { ReconcileReport } from '../lib/lifecycle/reconcile-run';
 import { gatewayFrom } from './gateway';
 import { invokeReconciler } from './reconciler-invoke';
 
