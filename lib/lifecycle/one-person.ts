@@ -8,6 +8,7 @@
 import type { Ledger } from '../ledger/ledger';
 import type { CallOptions, OpenAIInvitesClient } from '../openai/client';
 import type { InviteLookup } from '../openai/invite-lookup';
+import { isLivePendingInvite } from '../openai/invite-terms';
 import type { Invite } from '../openai/types';
 import type { PersonStore } from '../people/store';
 import type { Declaration, DeclareResult } from '../people/types';
@@ -59,12 +60,12 @@ export const declareAndReconcile = async (
   if (declared.outcome === 'superseded' || declared.outcome === 'replayed') return { declared };
   const email = declared.person.email;
   const options = { deadline: deps.deadline };
-  const [invites, member] = await Promise.all([
-    invitesOfEmail(deps.client, email, deps.knownInvites, options),
-    deps.client.findUserByEmail(email, options),
-  ]);
-  const state: PersonState = { email, person: declared.person, invites, ...(member ? { member } : {}) };
+  const invites = await invitesOfEmail(deps.client, email, deps.knownInvites, options);
+  // A live pending invite means no membership yet: one call fewer at OpenAI's low limits.
   const now = Math.floor(Date.now() / 1000);
+  const pending = invites.some((invite) => isLivePendingInvite(invite, now));
+  const member = pending ? undefined : await deps.client.findUserByEmail(email, options);
+  const state: PersonState = { email, person: declared.person, invites, ...(member ? { member } : {}) };
   const change = observationChange(state, now, new Date().toISOString(), deps.actor);
   if (change) state.person = await deps.store.update(email, { observed: change.observed }, change.events);
   const action = planPerson(state, {

@@ -76,6 +76,7 @@ describe('GET /organization/invites/bulk/{job_id}', () => {
           email: 'bad@example.com',
           code: 'invite_rejected',
           message: 'OpenAI refused the invite.',
+          person: '/people/bad%40example.com',
         },
       ],
       created_at: expect.any(Number),

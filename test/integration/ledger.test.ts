@@ -101,7 +101,13 @@ describe.each(LEDGERS)('%s', (_name, makeLedger, concurrency) => {
 
     expect(before.counts).toEqual({ created: 0, already_invited: 1, revoked: 0, failed: 1, pending: 0 });
     expect(before.failures).toEqual([
-      { index: 0, email: 'user0@example.com', code: 'server_error', message: 'second' },
+      {
+        index: 0,
+        email: 'user0@example.com',
+        code: 'server_error',
+        message: 'second',
+        person: '/people/user0%40example.com',
+      },
     ]);
     const after = jobProgress((await ledger.getJob(jobId))!);
     expect(after.counts).toEqual({ created: 1, already_invited: 1, revoked: 0, failed: 0, pending: 0 });
@@ -205,6 +211,7 @@ describe.each(LEDGERS)('%s', (_name, makeLedger, concurrency) => {
         email: `user${index}@example.com`,
         code: 'invalid_invite',
         message: `invites[${index}].email: bad`,
+        person: `/people/user${index}%40example.com`,
       })),
     );
   }, 120_000);

@@ -121,7 +121,7 @@ describe('GET /v1/people/{email} through npm start', () => {
     });
   });
 
-  it('reads an invite made through the API before anyone declared anything as a person (the ledger alone)', async () => {
+  it('shows an invite made through the API: declared present by the API, then invited', async () => {
     const created = await fetch(`${gateway}/organization/invites`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -138,8 +138,16 @@ describe('GET /v1/people/{email} through npm start', () => {
       intent: { state: 'present', role: 'owner', projects: [] },
       declared_by: { source: 'api' },
       product_invite_ids: [invite.id],
-      history: [],
     });
+    expect(
+      (body as { history: { kind: string; actor: string }[] }).history.map((event) => [
+        event.kind,
+        event.actor,
+      ]),
+    ).toEqual([
+      ['invited', 'api'],
+      ['declared', 'api'],
+    ]);
   });
 
   it("answers 404 person_not_found in OpenAI's error shape for an email nobody declared", async () => {

@@ -44,7 +44,15 @@ describe('jobProgress', () => {
       status: 'in_progress',
       total: 10,
       counts: { created: 3, already_invited: 0, revoked: 0, failed: 1, pending: 6 },
-      failures: [{ index: 4, email: 'user4@example.com', code: 'invalid_invite', message: 'bad 4' }],
+      failures: [
+        {
+          index: 4,
+          email: 'user4@example.com',
+          code: 'invalid_invite',
+          message: 'bad 4',
+          person: '/people/user4%40example.com',
+        },
+      ],
       created_at: Date.parse(CREATED_AT) / 1000,
       updated_at: Date.parse(UPDATED_AT) / 1000,
     });
