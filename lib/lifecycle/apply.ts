@@ -10,7 +10,7 @@ import { audit, logger } from '../commons/logger';
 import type { Ledger } from '../ledger/ledger';
 import { recordSafely } from '../ledger/record-safely';
 import type { OpenAIInvitesClient } from '../openai/client';
-import { InviteAlreadyAcceptedError } from '../openai/errors';
+import { InviteAlreadyAcceptedError, NotFoundError } from '../openai/errors';
 import { describeTerms } from '../openai/invite-terms';
 import type { Invite } from '../openai/types';
 import type { PersonStore } from '../people/store';
@@ -103,7 +103,13 @@ const revoke: Applier = async (action, deps, at) => {
 };
 
 const offboard: Applier = async (action, deps, at) => {
-  await deps.client.deleteUser(action.userId!, { deadline: deps.deadline });
+  try {
+    await deps.client.deleteUser(action.userId!, { deadline: deps.deadline });
+  } catch (error) {
+    // Removed by someone else (another run, the dashboard) since the plan: what the intent wanted.
+    if (error instanceof NotFoundError) return { status: 'skipped', reason: 'already_removed' };
+    throw error;
+  }
   audit('user.removed', deps.actor, { email: action.email, userId: action.userId, reason: action.reason });
   await update(
     deps,
