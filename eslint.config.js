@@ -3,11 +3,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'dist/', '.tools/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Plain Node scripts (the CLI's bin, examples/): Node's globals.
-  { files: ['**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } } },
+  { files: ['**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } } },
   {
     rules: {
       // With noUncheckedIndexedAccess, `!` after a checked index is the clearest way to say so.
