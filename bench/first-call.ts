@@ -5,8 +5,8 @@
  * call the SDK way (read the admin key). The SDK's cost is mostly on the first call (middleware
  * stacks, endpoint rules, credentials), which module load alone does not see.
  */
-import { execFileSync } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,31 +14,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLING } from '../infra/bundling';
 import { lambdaContext } from '../local/lambda-context';
-import { InvitesSimulator } from '../local/openai-simulator';
 import { type FigureRow, median } from './report';
 import { interleavedRounds, type PairedRatio } from './rounds';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TARGET = 1.15;
-
-/** Secrets Manager, DynamoDB and SQS over their JSON protocols, answering every call with success. */
-const fakeAws = (): Server =>
-  createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      const target = String(request.headers['x-amz-target'] ?? '');
-      const body = target.startsWith('secretsmanager.')
-        ? {
-            ARN: 'arn:aws:secretsmanager:us-east-1:0:secret:bench',
-            Name: 'bench/admin-key',
-            SecretString: 'sk-admin-bench',
-            VersionId: 'v1',
-          }
-        : {};
-      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'bench' });
-      response.end(JSON.stringify(body));
-    });
-  });
 
 const events = {
   'create-invite': (n: number) => ({
@@ -91,10 +71,13 @@ export interface FirstCall {
 }
 
 export const measureFirstCall = async (): Promise<FirstCall> => {
-  const aws = fakeAws();
-  await new Promise<void>((resolve) => aws.listen(0, '127.0.0.1', resolve));
-  const simulator = new InvitesSimulator({});
-  const openai = await simulator.start();
+  // The fakes run in a process of their own: the measurements below block this one (execFileSync).
+  const fakes = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/first-call-fakes.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(fakes.stdout!, 'data')) as [Buffer];
+  const { aws, openai } = JSON.parse(line.toString()) as { aws: string; openai: string };
   const out = mkdtempSync(join(tmpdir(), 'invites-first-call-'));
   const entries: Record<string, string> = {
     floor: 'bench/first-call-floor-handler.ts',
@@ -115,7 +98,7 @@ export const measureFirstCall = async (): Promise<FirstCall> => {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_ENDPOINT_URL: `http://127.0.0.1:${(aws.address() as { port: number }).port}`,
+    AWS_ENDPOINT_URL: aws,
     OPENAI_BASE_URL: openai,
     OPENAI_ADMIN_KEY_SECRET_ID: 'bench/admin-key',
     INVITE_LEDGER_TABLE: 'bench-ledger',
@@ -135,11 +118,13 @@ export const measureFirstCall = async (): Promise<FirstCall> => {
       `const t = performance.now(); const m = await import(${JSON.stringify(pathToFileURL(files[name]!).href)});` +
       `const c = ${JSON.stringify(context)}; c.getRemainingTimeInMillis = () => 30000;` +
       `const r = await m.handler(${JSON.stringify(event)}, c); const ms = performance.now() - t;` +
-      `process.stdout.write(JSON.stringify({ ms, r: JSON.stringify(r).slice(0, 120) }));`;
+      `process.stdout.write(JSON.stringify({ ms, r: JSON.stringify(r).slice(0, 120) }), () => process.exit(0));`;
     // Inside the child, the Lambda-only cold-start metric line is not wanted on stdout.
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       env: { ...env, AWS_LAMBDA_FUNCTION_NAME: '' },
       encoding: 'utf8',
+      // Kept-alive sockets would hold the child open after its answer: it exits itself; this is a backstop.
+      timeout: 60_000,
     });
     const parsed = JSON.parse(output.slice(output.lastIndexOf('{"ms"'))) as { ms: number; r: string };
     answers[name] = parsed.r;
@@ -165,8 +150,7 @@ export const measureFirstCall = async (): Promise<FirstCall> => {
       answers,
     };
   } finally {
-    aws.close();
-    await simulator.stop();
+    fakes.kill();
   }
 };
 
