@@ -3,11 +3,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'dist/', '.tools/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Plain Node scripts (the CLI's bin, examples/): Node's globals.
-  { files: ['**/*.mjs'], languageOptions: { globals: { console: 'readonly', process: 'readonly' } } },
+  {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+  },
   // A client's errors belong to the client: lib/openai/ imports nothing of the HTTP layer.
   {
     files: ['lib/openai/**/*.ts'],

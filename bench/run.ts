@@ -14,12 +14,18 @@
  *    create at 100, 1,000 and 10,000 invites, without and with the ledger (bench/duplicates.ts).
  * 5. Bulk: 1000 and 10 000 invites through queue → worker → simulator limited to R requests/s.
  * 6. Pacing at OpenAI's real limits: over-configuration and a throttling episode (bench/pacing.ts).
+ * 7. The CLI's start: `openai-invites --version` and `--help`, compiled (bench/cli-start.ts).
+ * 8. Import + first call of create-invite and the worker against local fakes (bench/first-call.ts).
  * A module adds figures by returning FigureRow[]; add them to `sections` below.
+ * `npm run bench -- --only WORDS` runs the sections whose title contains WORDS (results.json is
+ * then left as it was: the README's figures stay those of one whole run).
  */
 import './quiet-env';
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { bulkRows, measureBulk } from './bulk';
+import { cliStartRows, measureCliStart } from './cli-start';
+import { firstCallRows, measureFirstCall } from './first-call';
 import { duplicateRows, measureDuplicates } from './duplicates';
 import { measurePacing, pacingRows } from './pacing';
 import { bundleRows, sourceMapRows } from './bundle-rows';
@@ -77,8 +83,19 @@ const main = async () => {
       "Pacing at OpenAI's real limits (2 workers, token-bucket fake with message-only 429s)",
       async () => pacingRows(kept('pacing', await measurePacing())),
     ],
+    [
+      'Cold start as import + first call (fresh process, local fakes), against the floors',
+      async () => firstCallRows(kept('firstCall', await measureFirstCall())),
+    ],
+    [
+      'CLI start (compiled, fresh process, wall time)',
+      async () => cliStartRows(kept('cliStart', await measureCliStart())),
+    ],
   ];
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1]?.toLowerCase() : undefined;
   for (const [title, measure] of sections) {
+    if (only && !title.toLowerCase().includes(only)) continue;
     const section = await measure();
     console.log(formatRows(title, section));
     for (const row of section.filter((each) => each.noise)) console.log(`  ${row.figure}: ${row.noise}`);
@@ -95,6 +112,10 @@ const main = async () => {
     rows,
     details,
   };
+  if (only) {
+    console.log(`\nOnly the sections matching "${only}": bench/results.json left as it was.`);
+    return;
+  }
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log(
     `\n${rows.filter((row) => row.met === true).length} targets met, ${missed.length} not met` +

@@ -1,5 +1,5 @@
 /**
- * `openai-invites`: the project's command line (cli/bin/openai-invites.mjs loads it with tsx).
+ * `openai-invites`: the project's command line, built by cli/build.mjs into dist/openai-invites.mjs.
  * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `job JOB_ID` (cli/job.ts), `dlq list|redrive`
  * (cli/dlq.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep` (cli/sweep.ts), `offboarding list`
  * (cli/offboarding.ts), `person EMAIL` (cli/person.ts) and `webhook-example PROVIDER`

@@ -1,6 +1,6 @@
 // The official `openai` SDK against this product: `node examples/sdk.mjs` with `npm start` running.
-// Tested with openai 6.49.0 on Node 20 (openai 7.x needs Node 22). Outside this project:
-// `npm install openai@6.49.0`, then run this file there. INVITES_API_URL aims it at a deployed
+// Tested with openai 7.60.0 (and 6.49.0) on Node 24. Outside this project:
+// `npm install openai@7.60.0`, then run this file there. INVITES_API_URL aims it at a deployed
 // API (its ApiUrl output), INVITES_API_TOKEN is then the token of a token-mode API.
 import OpenAI from 'openai';
 

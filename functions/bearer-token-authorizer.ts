@@ -1,11 +1,16 @@
 /** Lambda TOKEN authorizer of the `token` auth mode: a known bearer token → Allow, else 401. */
-import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent, Context } from 'aws-lambda';
 import { authorizeBearerToken, BearerTokenVerifier } from '../lib/auth/bearer-token-authorizer';
+import { startInvocation } from '../lib/commons/invocation';
 import { logger } from '../lib/commons/logger';
 
 let verifier: BearerTokenVerifier | undefined;
 
-export const handler = async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+export const handler = async (
+  event: APIGatewayTokenAuthorizerEvent,
+  context?: Context,
+): Promise<APIGatewayAuthorizerResult> => {
+  startInvocation(context);
   verifier ??= BearerTokenVerifier.fromEnvironment();
   try {
     const result = await authorizeBearerToken(event, verifier);

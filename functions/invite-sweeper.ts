@@ -4,9 +4,12 @@
  * report (logic in lib/lifecycle/).
  */
 import type { Context } from 'aws-lambda';
+import { withInvocation } from '../lib/commons/invocation';
 import type { ReconcileInvocation } from '../lib/lifecycle/invocation';
 import type { ReconcileReport } from '../lib/lifecycle/reconcile-run';
 import { runSweep } from '../lib/lifecycle/runtime';
 
-export const handler = (event: ReconcileInvocation | undefined, context: Context): Promise<ReconcileReport> =>
-  runSweep(event, context.getRemainingTimeInMillis());
+export const handler = withInvocation(
+  (event: ReconcileInvocation | undefined, context: Context): Promise<ReconcileReport> =>
+    runSweep(event, context.getRemainingTimeInMillis()),
+);

@@ -110,7 +110,7 @@ export class LocalQueue implements MessageQueue, PollableQueue {
   list(): QueuedMessage[] {
     const rows = this.#store.db
       .prepare('SELECT * FROM queue_messages WHERE queue = ? ORDER BY seq')
-      .all(this.#name) as Row[];
+      .all(this.#name) as unknown as Row[];
     return rows.map(snapshot);
   }
 
@@ -138,11 +138,12 @@ export class LocalQueue implements MessageQueue, PollableQueue {
    * waiting out their visibility timeout would only delay them. The count released.
    */
   releaseInFlight(): number {
-    return this.#store.db
+    const { changes } = this.#store.db
       .prepare(
         'UPDATE queue_messages SET visible_at = min(visible_at, ?), receipt_handle = NULL WHERE queue = ? AND receipt_handle IS NOT NULL',
       )
-      .run(Date.now(), this.#name).changes;
+      .run(Date.now(), this.#name);
+    return Number(changes);
   }
 
   async sendBatch(entries: OutgoingMessage[]): Promise<FailedEntry[]> {
@@ -233,7 +234,7 @@ export class LocalQueue implements MessageQueue, PollableQueue {
     const received: ReceivedMessage[] = [];
     // Each pass takes the oldest visible ones; those it dead-letters leave room for another pass.
     for (;;) {
-      const rows = visible.all(this.#name, now, maxMessages - received.length) as Row[];
+      const rows = visible.all(this.#name, now, maxMessages - received.length) as unknown as Row[];
       let deadLettered = false;
       for (const row of rows) {
         if (

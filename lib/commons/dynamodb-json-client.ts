@@ -10,9 +10,16 @@
  *
  * Types come from the SDK with `import type` only, which bundles nothing.
  *
- * Not supported (set AWS_ENDPOINT_URL_DYNAMODB instead): FIPS and dual-stack endpoints, the
- * shared config file's `region`/`endpoint_url`, endpoint discovery, account-based endpoints. Binary
- * attributes (B, BS) are sent and read as the SDK does (Uint8Array in, Uint8Array out).
+ * What the SDK does that this does too: a User-Agent (with AWS_SDK_UA_APP_ID), retries with
+ * backoff, and clock-skew correction (a clock more than 5 minutes off: the offset is taken from
+ * the `Date` of DynamoDB's answer, and a call refused for it, `InvalidSignatureException`
+ * "Signature expired" and its kin, is signed again with the corrected time, once).
+ *
+ * Not supported (set AWS_ENDPOINT_URL_DYNAMODB instead): FIPS and dual-stack endpoints, refused
+ * with that advice when AWS_USE_FIPS_ENDPOINT or AWS_USE_DUALSTACK_ENDPOINT asks for them rather
+ * than silently ignored; the shared config file's `region`/`endpoint_url`/`use_fips_endpoint`,
+ * endpoint discovery, account-based endpoints. Binary attributes (B, BS) are sent and read as the
+ * SDK does (Uint8Array in, Uint8Array out).
  */
 import type {
   CancellationReason,
@@ -99,6 +106,25 @@ export class DynamoDbServiceError extends Error {
   }
 }
 
+/** The error codes the SDK reads as a skewed clock (@smithy/service-error-classification). */
+const CLOCK_SKEW = new Set([
+  'AuthFailure',
+  'InvalidSignatureException',
+  'RequestExpired',
+  'RequestInTheFuture',
+  'RequestTimeTooSkewed',
+  'SignatureDoesNotMatch',
+]);
+
+/** How far the server's clock may be from ours before the offset is corrected, as the SDK: 5 min. */
+const CLOCK_SKEW_TOLERANCE_MS = 300_000;
+
+const USER_AGENT = (env: NodeJS.ProcessEnv = process.env): string =>
+  `openai-invites-dynamodb-json-client/1 md/nodejs#${process.versions.node} os/${process.platform}` +
+  (env.AWS_SDK_UA_APP_ID ? ` app/${env.AWS_SDK_UA_APP_ID}` : '');
+
+const isTrue = (value: string | undefined): boolean => value?.trim().toLowerCase() === 'true';
+
 /** `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException` → `ConditionalCheckFailedException`. */
 const errorNameOf = (type: string | undefined): string | undefined => {
   const name = type?.split('#').pop()?.split(':')[0]?.trim();
@@ -147,6 +173,8 @@ interface Resolved {
 
 export class DynamoDbJsonClient {
   readonly maxAttempts: number;
+  /** Server time minus ours, once an answer's `Date` showed them more than 5 minutes apart. */
+  systemClockOffsetMs = 0;
   readonly #options: DynamoDbJsonClientOptions;
   readonly #handler: NodeHttpHandler;
   #resolved?: Resolved;
@@ -195,7 +223,21 @@ export class DynamoDbJsonClient {
         'No AWS region for DynamoDB: set AWS_REGION (or AWS_DEFAULT_REGION) in the environment.',
       );
     }
-    const endpoint = this.#options.endpoint || dynamoDbEndpointOf(region);
+    const explicit =
+      this.#options.endpoint || process.env.AWS_ENDPOINT_URL_DYNAMODB || process.env.AWS_ENDPOINT_URL;
+    if (!explicit) {
+      for (const [variable, what] of [
+        ['AWS_USE_FIPS_ENDPOINT', 'FIPS'],
+        ['AWS_USE_DUALSTACK_ENDPOINT', 'dual-stack'],
+      ] as const) {
+        if (isTrue(process.env[variable])) {
+          throw new ConfigurationError(
+            `${variable}=true asks for DynamoDB's ${what} endpoint, which the ledger's DynamoDB client does not choose by itself: set AWS_ENDPOINT_URL_DYNAMODB to that endpoint (e.g. https://dynamodb${what === 'FIPS' ? '-fips' : ''}.${region}.${what === 'FIPS' ? 'amazonaws.com' : 'api.aws'}), or unset ${variable}.`,
+          );
+        }
+      }
+    }
+    const endpoint = explicit || dynamoDbEndpointOf(region);
     let url: URL;
     try {
       url = new URL(endpoint);
@@ -213,9 +255,20 @@ export class DynamoDbJsonClient {
     return this.#resolved;
   }
 
+  /** As the SDK: an answer's `Date` more than 5 minutes from our clock (plus offset) resets the offset. */
+  #correctClock(date: string | undefined): boolean {
+    const serverTime = date ? Date.parse(date) : Number.NaN;
+    if (Number.isNaN(serverTime)) return false;
+    const now = Date.now();
+    if (Math.abs(serverTime - (now + this.systemClockOffsetMs)) < CLOCK_SKEW_TOLERANCE_MS) return false;
+    this.systemClockOffsetMs = serverTime - now;
+    return true;
+  }
+
   async #call<T>(operation: string, input: object): Promise<WithMetadata<T>> {
     const { url, signer } = this.#resolve();
     const body = JSON.stringify(input, encodeBinary);
+    let skewRetried = false;
     for (let attempt = 1; ; attempt += 1) {
       const request = new HttpRequest({
         protocol: url.protocol,
@@ -228,18 +281,24 @@ export class DynamoDbJsonClient {
           'content-type': 'application/x-amz-json-1.0',
           'content-length': String(Buffer.byteLength(body)),
           'x-amz-target': `DynamoDB_20120810.${operation}`,
+          'user-agent': USER_AGENT(),
+          'x-amz-user-agent': USER_AGENT(),
         },
         body,
       });
       // Credential and signing failures are not retried: they throw from here.
-      const signed = await signer.sign(request);
+      const signed = await signer.sign(request, {
+        signingDate: new Date(Date.now() + this.systemClockOffsetMs),
+      });
       let failure: unknown;
+      let clockCorrected = false;
       try {
         const { response } = await this.#handler.handle(signed as HttpRequest);
         const text = Buffer.from(await streamCollector(response.body)).toString('utf8');
         const headers = Object.fromEntries(
           Object.entries(response.headers).map(([key, value]) => [key.toLowerCase(), value]),
         );
+        clockCorrected = this.#correctClock(headers.date);
         const metadata: ResponseMetadata = {
           httpStatusCode: response.statusCode,
           requestId: headers['x-amzn-requestid'],
@@ -253,6 +312,17 @@ export class DynamoDbJsonClient {
       } catch (error) {
         // Timeouts (TimeoutError), refused or reset connections: the request may not have arrived.
         failure = error;
+      }
+      // A call refused for a skewed clock whose answer corrected it: signed again once, at once,
+      // even past maxAttempts (the SDK retries it too; without it every call would fail).
+      if (
+        clockCorrected &&
+        !skewRetried &&
+        failure instanceof DynamoDbServiceError &&
+        CLOCK_SKEW.has(failure.name)
+      ) {
+        skewRetried = true;
+        continue;
       }
       if (attempt >= this.maxAttempts || !isTransient(failure)) throw failure;
       const base = failure instanceof DynamoDbServiceError && THROTTLING.has(failure.name) ? 100 : 25;

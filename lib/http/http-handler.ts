@@ -1,12 +1,14 @@
 /**
  * What every HTTP function does around its own work: time it, turn any error into OpenAI's error
- * shape, add `x-request-id`, and write one log line for the request (error level for 5xx, warn
+ * shape, add `x-request-id`, put the Lambda context on every log line (lib/commons/invocation.ts),
+ * and write one log line for the request (error level for 5xx, warn
  * for a refused signature, info otherwise). The API functions (api-handler.ts) and the webhook
  * (webhooks/handler.ts) are built on it.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { asInvitesError } from '../commons/errors';
 import { errorResponse, jsonResponse } from './messages';
+import { startInvocation } from '../commons/invocation';
 import { logger } from '../commons/logger';
 
 export interface HttpAnswer {
@@ -44,6 +46,7 @@ export const httpHandler =
   (message: string, operation: string, work: HttpWork) =>
   async (event: APIGatewayProxyEvent, context?: Context): Promise<APIGatewayProxyResult> => {
     const startedAt = performance.now();
+    startInvocation(context);
     const record: RequestRecord = {
       requestId: event.requestContext?.requestId ?? context?.awsRequestId ?? 'local',
       fields: {},

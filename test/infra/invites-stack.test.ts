@@ -268,7 +268,7 @@ describe('authorisation', () => {
 });
 
 describe('functions', () => {
-  it('run Node.js 24 on arm64 with X-Ray, no source maps, API-sized timeout and memory, capped concurrency', () => {
+  it('run Node.js 24 on arm64 without active X-Ray tracing (nothing instrumented), no source maps, API-sized timeout and memory, capped concurrency', () => {
     expect(plainApiFunctions().length).toBeGreaterThanOrEqual(4);
     for (const fn of plainApiFunctions()) {
       const properties = iam.template.toJSON().Resources[logicalIdOf(iam.stack, fn)].Properties;
@@ -276,12 +276,12 @@ describe('functions', () => {
       expect(properties).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
-        TracingConfig: { Mode: 'Active' },
         Timeout: 28,
         MemorySize: 256,
         ReservedConcurrentExecutions: 10,
         Environment: { Variables: { OPENAI_ADMIN_KEY_SECRET_ID: 'openai/admin-key' } },
       });
+      expect(properties.TracingConfig).toBeUndefined();
       // Source maps are off unless context sourceMaps says otherwise (deployable.test.ts).
       expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       expect(properties.Environment.Variables.OPENAI_BASE_URL).toBeUndefined();
@@ -337,12 +337,9 @@ describe('functions', () => {
         { 'Fn::GetAtt': [logicalIdOf(iam.stack, fn.logGroup), 'Arn'] },
       ]);
       expect(byAction('sqs:')).toEqual([]);
-      // The only `*` is X-Ray's, which has no resource-level permissions.
+      // No `*` at all (X-Ray's, the only one that had no resource-level permissions, is gone with active tracing).
       const wildcards = statements.filter((statement) => resourcesOf(statement).includes('*'));
-      expect(wildcards.flatMap(actionsOf).sort()).toEqual([
-        'xray:PutTelemetryRecords',
-        'xray:PutTraceSegments',
-      ]);
+      expect(wildcards.flatMap(actionsOf)).toEqual([]);
     }
   });
 
@@ -706,7 +703,7 @@ describe('the invite sweeper', () => {
     // No queue, no webhook secrets: the product's own variables are exactly these.
     expect(Object.keys(variables).filter((name) => !/^(POWERTOOLS_|NODE_|AWS_)/.test(name))).toHaveLength(6);
     const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager', 'xray']);
+    expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager']);
     expect(
       statements
         .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))

@@ -52,7 +52,7 @@ const cli = (
   new Promise((resolve) =>
     execFile(
       'node',
-      ['cli/bin/openai-invites.mjs', ...args],
+      ['dist/openai-invites.mjs', ...args],
       // Without the test setup's switch, as a user runs it: the CLI itself keeps the SDK's Node warning out.
       {
         timeout: 60_000,

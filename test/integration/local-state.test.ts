@@ -3,12 +3,20 @@
  * organization hold is there again when the folder is opened anew (as the next `npm start`
  * does), and one folder serves one process at a time.
  */
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocalQueue } from '../../local/local-queue';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { SqliteSimulatorOrganization } from '../../local/simulator-organization';
 import { SqliteLedger } from '../../local/sqlite-ledger';
-import { StateDirInUseError, StateStore } from '../../local/state-store';
+import {
+  STATE_LAYOUT_VERSION,
+  StateDirInUseError,
+  StateDirUnreadableError,
+  StateStore,
+} from '../../local/state-store';
 import { tempStateDir } from '../support/npm-start';
 
 const opened: StateStore[] = [];
@@ -42,6 +50,73 @@ describe('StateStore', () => {
     expect(() => StateStore.open(dir)).toThrow(`${dir}/state.db is in use by another \`npm start\``);
     store.close();
     expect(open(dir).location).toBe(dir);
+  });
+
+  it('opens a folder written by the better-sqlite3 version (Node 20) with everything in it', async () => {
+    const dir = tempStateDir();
+    copyFileSync(
+      fileURLToPath(new URL('../fixtures/state-better-sqlite3/state.db', import.meta.url)),
+      join(dir, 'state.db'),
+    );
+    const store = open(dir);
+    const { queue } = queuesIn(store);
+
+    expect(queue.list()).toMatchObject([
+      { body: '{"email":"queued@example.com","role":"reader"}', attributes: { job_id: 'wave-0' } },
+    ]);
+    expect(await new SqliteLedger(store).getJob('wave-0')).toMatchObject({
+      job: { total: 2, counts: { created: 1 } },
+    });
+    expect(new InvitesSimulator({}, new SqliteSimulatorOrganization(store)).invites).toMatchObject([
+      { email: 'done@example.com' },
+    ]);
+    expect(store.db.prepare('PRAGMA user_version').get()).toEqual({ user_version: STATE_LAYOUT_VERSION });
+  });
+
+  it('refuses a folder written by a newer layout, or not a database, and says what to do', () => {
+    const newer = open(tempStateDir());
+    newer.db.exec(`PRAGMA user_version = ${STATE_LAYOUT_VERSION + 1}`);
+    newer.close();
+    expect(() => StateStore.open(newer.location)).toThrow(StateDirUnreadableError);
+    expect(() => StateStore.open(newer.location)).toThrow(
+      `${newer.location}/state.db was written by a newer version of this project`,
+    );
+    expect(() => StateStore.open(newer.location)).toThrow(`mv ${newer.location} ${newer.location}.old`);
+
+    const garbage = tempStateDir();
+    writeFileSync(join(garbage, 'state.db'), 'not SQLite '.repeat(200));
+    expect(() => StateStore.open(garbage)).toThrow(`${garbage}/state.db is not an SQLite database`);
+  });
+
+  it('runs a transaction whole or not at all; a nested one that throws undoes its own writes only', () => {
+    const store = open(tempStateDir());
+    store.db.exec('CREATE TABLE t (v TEXT)');
+    const insert = (v: string) => store.db.prepare('INSERT INTO t (v) VALUES (?)').run(v);
+    const values = () =>
+      store.db
+        .prepare('SELECT v FROM t ORDER BY rowid')
+        .all()
+        .map((row) => row.v);
+
+    expect(() =>
+      store.transaction(() => {
+        insert('lost');
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    store.transaction(() => {
+      insert('outer');
+      expect(() =>
+        store.transaction(() => {
+          insert('inner');
+          throw new Error('inner boom');
+        }),
+      ).toThrow('inner boom');
+      store.transaction(() => insert('nested'));
+    });
+
+    expect(values()).toEqual(['outer', 'nested']);
+    expect(store.db.isTransaction).toBe(false);
   });
 
   it('keeps two folders apart', async () => {

@@ -27,7 +27,7 @@ const cli = (
   new Promise((resolve) =>
     execFile(
       'node',
-      ['cli/bin/openai-invites.mjs', ...args],
+      ['dist/openai-invites.mjs', ...args],
       {
         timeout: 60_000,
         env: { ...process.env, INVITE_LEDGER_TABLE: undefined, INVITES_API_URL: undefined, ...env },

@@ -1,10 +1,12 @@
 /**
- * The official `openai` SDK (6.x) as a drop-in client: pointed at the local gateway's `/v1`, it
+ * The official `openai` SDK (7.x) as a drop-in client: pointed at the local gateway's `/v1`, it
  * creates, retrieves, lists (for await over several pages), deletes, and gets the right error
- * classes, with the same functions the stack deploys behind it.
+ * classes, with the same functions the stack deploys behind it. 6.x, which users pin, is kept
+ * to one round trip (installed as `openai-v6`).
  */
 import { execFile } from 'node:child_process';
 import OpenAI from 'openai';
+import OpenAIv6 from 'openai-v6';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readClientConfig } from '../../lib/openai/config';
 import { createInvitesClient, setInvitesClient } from '../../lib/openai/runtime';
@@ -117,5 +119,32 @@ describe('the openai SDK against the local gateway', () => {
 
     expect(error).toBeInstanceOf(OpenAI.ConflictError);
     expect(error).toMatchObject({ code: 'invite_already_accepted' });
+  });
+});
+
+describe('openai 6.x (users pin it) against the local gateway', () => {
+  it('creates, lists and deletes an invite', async () => {
+    const v6 = new OpenAIv6({
+      adminAPIKey: 'sk-admin-test-caller-token',
+      baseURL: gatewayUrl,
+      maxRetries: 0,
+    });
+
+    const invite = await v6.admin.organization.invites.create({ email: 'v6@example.com', role: 'owner' });
+    const listed: string[] = [];
+    for await (const each of v6.admin.organization.invites.list({ limit: 100 })) listed.push(each.id);
+    const deleted = await v6.admin.organization.invites.delete(invite.id);
+    const missing = await v6.admin.organization.invites
+      .retrieve(invite.id)
+      .catch((caught: unknown) => caught);
+
+    expect(invite).toMatchObject({
+      object: 'organization.invite',
+      email: 'v6@example.com',
+      status: 'pending',
+    });
+    expect(listed).toContain(invite.id);
+    expect(deleted).toEqual({ object: 'organization.invite.deleted', id: invite.id, deleted: true });
+    expect(missing).toBeInstanceOf(OpenAIv6.NotFoundError);
   });
 });

@@ -16,7 +16,7 @@ export const runCli = (
   new Promise((resolve) => {
     const child = execFile(
       'node',
-      ['cli/bin/openai-invites.mjs', ...args],
+      ['dist/openai-invites.mjs', ...args],
       { timeout: 90_000, env: { ...process.env, ...env } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

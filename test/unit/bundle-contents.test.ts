@@ -94,7 +94,7 @@ describe('every function bundle', () => {
     }
   }, 60_000);
 
-  it('leaves out npm start’s SQLite state (better-sqlite3 is a devDependency, compiled for this machine)', async () => {
+  it('leaves out npm start’s SQLite state (node:sqlite, for local/ only)', async () => {
     const functions = readdirSync(new URL('../../functions/', import.meta.url)).filter((name) =>
       name.endsWith('.ts'),
     );
@@ -102,7 +102,8 @@ describe('every function bundle', () => {
 
     for (const name of functions) {
       const bundle = await bundleText(name.replace(/\.ts$/, ''));
-      expect(bundle, name).not.toContain('better-sqlite3');
+      expect(bundle, name).not.toContain('node:sqlite');
+      expect(bundle, name).not.toContain('DatabaseSync');
       expect(bundle, name).not.toContain('queue_messages');
     }
   }, 60_000);

@@ -380,3 +380,97 @@ describe('DynamoDbJsonClient endpoint and region', () => {
     expect(dynamodb.requests).toHaveLength(0);
   });
 });
+
+describe('DynamoDbJsonClient FIPS, dual-stack, User-Agent and clock skew', () => {
+  it('refuses FIPS or dual-stack endpoints it would not choose, naming the variable and the way out', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL', '');
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', '');
+    for (const [variable, advice] of [
+      ['AWS_USE_FIPS_ENDPOINT', 'https://dynamodb-fips.eu-west-1.amazonaws.com'],
+      ['AWS_USE_DUALSTACK_ENDPOINT', 'https://dynamodb.eu-west-1.api.aws'],
+    ] as const) {
+      vi.stubEnv('AWS_USE_FIPS_ENDPOINT', '');
+      vi.stubEnv('AWS_USE_DUALSTACK_ENDPOINT', '');
+      vi.stubEnv(variable, 'TRUE');
+
+      const error = await new DynamoDbJsonClient({ region: 'eu-west-1', credentials: CREDENTIALS })
+        .getItem({ TableName: 't', Key: key })
+        .catch((thrown: unknown) => thrown);
+
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect((error as Error).message).toContain(`${variable}=true`);
+      expect((error as Error).message).toContain(
+        `set AWS_ENDPOINT_URL_DYNAMODB to that endpoint (e.g. ${advice})`,
+      );
+    }
+    // An endpoint given outright is used as it is, as the SDK does.
+    vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamodb.url);
+    await new DynamoDbJsonClient({ region: 'eu-west-1', credentials: CREDENTIALS }).getItem({
+      TableName: 't',
+      Key: key,
+    });
+    expect(dynamodb.calls('GetItem')).toHaveLength(1);
+  });
+
+  it('sends a User-Agent naming itself, Node and the app id (AWS_SDK_UA_APP_ID)', async () => {
+    vi.stubEnv('AWS_SDK_UA_APP_ID', 'invites-prod');
+
+    await dynamodb.client().getItem({ TableName: 't', Key: key });
+
+    const [request] = dynamodb.calls('GetItem');
+    expect(request!.headers['user-agent']).toBe(
+      `openai-invites-dynamodb-json-client/1 md/nodejs#${process.versions.node} os/${process.platform} app/invites-prod`,
+    );
+    expect(request!.headers['x-amz-user-agent']).toBe(request!.headers['user-agent']);
+  });
+
+  it('corrects a clock 1 hour slow from the Date of a "Signature expired" answer, retries once, and keeps the offset', async () => {
+    const serverNow = new Date(Date.now() + 3_600_000);
+    dynamodb.on(
+      'GetItem',
+      {
+        ...fault(
+          'InvalidSignatureException',
+          'Signature expired: 20260101T000000Z is now earlier than 20260101T010000Z (20260101T011500Z - 15 min.)',
+        ),
+        headers: { date: serverNow.toUTCString() },
+      },
+      { body: { Item: key }, headers: { date: serverNow.toUTCString() } },
+    );
+    const client = dynamodb.client({ maxAttempts: 1 });
+
+    const first = await client.getItem({ TableName: 't', Key: key });
+    const second = await client.getItem({ TableName: 't', Key: key });
+
+    expect(first.Item).toEqual(key);
+    expect(second.Item).toEqual(key);
+    const signedAt = dynamodb
+      .calls('GetItem')
+      .map((request) =>
+        Date.parse(
+          String(request.headers['x-amz-date']).replace(
+            /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/,
+            '$1-$2-$3T$4:$5:$6Z',
+          ),
+        ),
+      );
+    expect(signedAt).toHaveLength(3);
+    // The first was signed with our clock, the retry and the next call with the server's.
+    expect(Math.abs(signedAt[0]! - Date.now())).toBeLessThan(60_000);
+    expect(Math.abs(signedAt[1]! - serverNow.getTime())).toBeLessThan(60_000);
+    expect(Math.abs(signedAt[2]! - serverNow.getTime())).toBeLessThan(60_000);
+    expect(client.systemClockOffsetMs).toBeGreaterThan(3_500_000);
+  });
+
+  it('does not retry a signature error when the clock was not the cause (Date within 5 minutes)', async () => {
+    dynamodb.on(
+      'GetItem',
+      fault('InvalidSignatureException', 'The request signature we calculated does not match'),
+    );
+
+    const error = await rejection(dynamodb.client({ maxAttempts: 3 }).getItem({ TableName: 't', Key: key }));
+
+    expect(error.name).toBe('InvalidSignatureException');
+    expect(dynamodb.calls('GetItem')).toHaveLength(1);
+  });
+});
