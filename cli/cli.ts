@@ -1,7 +1,7 @@
 /**
  * `openai-invites`: the project's command line, built by cli/build.mjs into dist/openai-invites.mjs.
  * Commands: `bulk-invite FILE` (cli/bulk-invite.ts), `job JOB_ID` (cli/job.ts), `dlq list|redrive`
- * (cli/dlq.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep` (cli/sweep.ts), `offboarding list`
+ * (cli/dlq.ts), `reconcile ROSTER` (cli/reconcile.ts), `sweep` (cli/sweep.ts), `offboarding list|done`
  * (cli/offboarding.ts), `person EMAIL` (cli/person.ts) and `webhook-example PROVIDER`
  * (cli/webhook-example.ts). Exit codes:
  * cli/exit-codes.ts.
@@ -23,10 +23,10 @@ Commands:
   bulk-invite FILE          check a CSV or JSONL file of invites and send it as bulk jobs (--wait: watch them)
   job JOB_ID                a bulk job's progress and failures (--watch: until it completes)
   dlq list|redrive          the dead-letter queue: list it, or move it back to the bulk queue
-  reconcile ROSTER          plan (and with --apply make) the organization match a roster
-  sweep                     re-invite expired invites now (npm start; deployed: on a schedule)
+  reconcile ROSTER          declare a roster as intent; plan (and with --apply make) OpenAI match it
+  sweep                     one reconciler run now (npm start; deployed: on a schedule)
   webhook-example PROVIDER  print a signed curl for an HR webhook (standard, greenhouse, okta, bamboohr)
-  offboarding list          list leavers still in the OpenAI organization, awaiting a person
+  offboarding list|done     leavers still in the OpenAI organization, awaiting a person; done EMAIL
   person EMAIL              one person: intent, who declared it, what OpenAI shows, history (--json)
 
   --version, -v             print the version

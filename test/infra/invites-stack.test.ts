@@ -632,7 +632,16 @@ describe('alarms', () => {
     }
     // The 5xx alarm is metric math: the API's 5xx less OpenAI's outages passed on.
     expect(JSON.stringify(alarms)).toContain('"MetricName":"5XXError","Namespace":"AWS/ApiGateway"');
-    expect(alarms).toHaveLength(2 + 2 * iam.stack.functions.size + 2);
+    // The reconciler's brakes: one stopped run is enough to look.
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        MetricName: 'ReconcileBrakeEngaged',
+        Namespace: 'OpenAIInvites',
+        Dimensions: [{ Name: 'service', Value: 'openai-invites' }],
+        Threshold: 1,
+      }),
+    );
+    expect(alarms).toHaveLength(2 + 2 * iam.stack.functions.size + 3);
     for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
     iam.template.resourceCountIs('AWS::SNS::Topic', 0);
   });
@@ -699,9 +708,11 @@ describe('the invite sweeper', () => {
       WORKER_MAX_CONCURRENCY: '2',
       REINVITE_EXPIRED: 'true',
       REINVITE_MAX_TIMES: '2',
+      RECONCILE_MAX_REMOVALS: '25',
+      OFFBOARD_MEMBERS: 'false',
     });
     // No queue, no webhook secrets: the product's own variables are exactly these.
-    expect(Object.keys(variables).filter((name) => !/^(POWERTOOLS_|NODE_|AWS_)/.test(name))).toHaveLength(6);
+    expect(Object.keys(variables).filter((name) => !/^(POWERTOOLS_|NODE_|AWS_)/.test(name))).toHaveLength(8);
     const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
     expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager']);
     expect(

@@ -24,8 +24,12 @@ const run = (file: string, args: string[], cwd: string) =>
   );
 
 describe('the compiled CLI', () => {
-  it('is what bin names, and npm ci builds it (prepare)', () => {
-    expect(packageJson.bin['openai-invites']).toBe('dist/openai-invites.mjs');
+  it('is what bin names (through a launcher at a path that never changes), and npm ci builds it (prepare)', () => {
+    // npx links a project's bin by its path once: a path that moved would leave it dangling.
+    expect(packageJson.bin['openai-invites']).toBe('cli/bin/openai-invites.mjs');
+    expect(readFileSync('cli/bin/openai-invites.mjs', 'utf8')).toContain(
+      "import '../../dist/openai-invites.mjs';",
+    );
     expect(packageJson.scripts.prepare).toBe('npm run build:cli');
     expect(packageJson.scripts['build:cli']).toBe('node cli/build.mjs');
     expect(readFileSync('dist/openai-invites.mjs', 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
@@ -49,10 +53,11 @@ describe('the compiled CLI', () => {
   it('answers --version and --help from a folder with no node_modules', async () => {
     const shipped = mkdtempSync(join(tmpdir(), 'invites-cli-'));
     cpSync('dist', join(shipped, 'dist'), { recursive: true });
+    cpSync('cli/bin', join(shipped, 'cli', 'bin'), { recursive: true });
     copyFileSync('package.json', join(shipped, 'package.json'));
     const elsewhere = mkdtempSync(join(tmpdir(), 'invites-cwd-'));
 
-    const version = await run(join(shipped, 'dist', 'openai-invites.mjs'), ['--version'], elsewhere);
+    const version = await run(join(shipped, 'cli', 'bin', 'openai-invites.mjs'), ['--version'], elsewhere);
     const help = await run(join(shipped, 'dist', 'openai-invites.mjs'), ['--help'], elsewhere);
 
     expect(version).toEqual({ code: 0, stdout: `openai-invites ${packageJson.version}\n`, stderr: '' });
