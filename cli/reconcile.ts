@@ -15,7 +15,8 @@ import { enqueueRevocation } from '../lib/bulk/producer';
 import { SqsQueue } from '../lib/bulk/queue';
 import { MAX_INVITES_PER_JOB } from '../lib/bulk/jobs';
 import { formatPlan, isEmptyPlan, planReconcile, type ReconcilePlan } from '../lib/lifecycle/reconcile-plan';
-import { readClientConfig } from '../lib/openai/config';
+import { ConfigurationError } from '../lib/commons/errors';
+import { type ClientConfig, readClientConfig } from '../lib/openai/config';
 import { createInvitesClient } from '../lib/openai/runtime';
 import type { Invite, OrganizationUser } from '../lib/openai/types';
 import { readBulkFile } from './bulk-file';
@@ -27,9 +28,10 @@ export const RECONCILE_USAGE = `Usage: openai-invites reconcile ROSTER [options]
 
 ROSTER is the bulk-invite file (CSV: email, role, projects; JSONL). Reads the organization's
 invites and members from OpenAI with the Admin key: OPENAI_ADMIN_KEY_SECRET_ID (the stack's
-secret, read with your AWS credentials) or OPENAI_ADMIN_KEY (at OPENAI_BASE_URL, default
-https://api.openai.com/v1; under npm start: OPENAI_BASE_URL=http://127.0.0.1:3001/v1
-OPENAI_ADMIN_KEY=sk-local-simulator) and prints what would make the organization match.
+secret, read with your AWS credentials) or OPENAI_ADMIN_KEY, at INVITES_UPSTREAM_URL (default
+https://api.openai.com/v1; https unless loopback; OPENAI_BASE_URL is not read; under npm start:
+INVITES_UPSTREAM_URL=http://127.0.0.1:3001/v1 OPENAI_ADMIN_KEY=sk-local-simulator) and prints
+what would make the organization match.
 
 Options:
   --offboard         also plan removing members who are not on the roster (owners: never)
@@ -70,8 +72,16 @@ export const reconcile = async (args: string[]): Promise<number> => {
     console.log(RECONCILE_USAGE);
     return values.help ? 0 : 2;
   }
-  // The deployed secret (with the operator's AWS credentials) or a key in the environment.
-  const clientConfig = readClientConfig();
+  // The deployed secret (with the operator's AWS credentials) or a key in the environment, sent
+  // only to INVITES_UPSTREAM_URL (https unless loopback; OPENAI_BASE_URL is never read).
+  let clientConfig: ClientConfig;
+  try {
+    clientConfig = readClientConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    console.error(`openai-invites: ${error.message}`);
+    return 2;
+  }
   if (!clientConfig.adminKeySecretId && !clientConfig.adminKey) {
     console.error(
       "openai-invites: reconcile reads the organization with the Admin key: set OPENAI_ADMIN_KEY_SECRET_ID (the stack's secret, read with your AWS credentials) or OPENAI_ADMIN_KEY.",
@@ -96,6 +106,12 @@ export const reconcile = async (args: string[]): Promise<number> => {
   }
   const roster = lines.flatMap((line) => (line.invite ? [line.invite] : []));
 
+  // A production key read from Secrets Manager: say where it goes before the first call (stderr).
+  if (clientConfig.adminKeySecretId) {
+    console.error(
+      `openai-invites: upstream ${clientConfig.baseUrl} (Admin key from secret ${clientConfig.adminKeySecretId})`,
+    );
+  }
   // Retries go to stderr, so `--json` on stdout stays one JSON document.
   const client = createInvitesClient(clientConfig, {
     onRetry: (notice) => console.error(`openai-invites: retrying an OpenAI call (${JSON.stringify(notice)})`),

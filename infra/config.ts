@@ -12,8 +12,8 @@ export type AuthMode = 'iam' | 'token';
 export interface StackConfig {
   /** Name or ARN of the Secrets Manager secret holding the Admin key. The stack never holds the key. */
   readonly adminKeySecretId: string;
-  /** OpenAI's API (or a simulator); unset = the functions' default, `https://api.openai.com/v1`. */
-  readonly openAiBaseUrl?: string;
+  /** INVITES_UPSTREAM_URL of the functions: OpenAI's API (https); unset = `https://api.openai.com/v1`. */
+  readonly upstreamUrl?: string;
   /** `iam`: SigV4-signed calls. `token`: `Authorization: Bearer <token>`, checked by a Lambda authorizer. */
   readonly authMode: AuthMode;
   /** Name or ARN of the secret with the API tokens' sha-256 hashes (`token` mode only). */
@@ -182,9 +182,11 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       );
     }
   }
-  const openAiBaseUrl = text(raw, 'openAiBaseUrl');
-  if (openAiBaseUrl !== undefined && !/^https:\/\/\S+$/.test(openAiBaseUrl)) {
-    throw new StackConfigError('Context openAiBaseUrl must be an https URL.');
+  // `openAiBaseUrl` is the key's older name, still read.
+  const upstreamKey = raw('upstreamUrl') !== undefined ? 'upstreamUrl' : 'openAiBaseUrl';
+  const upstreamUrl = text(raw, upstreamKey);
+  if (upstreamUrl !== undefined && !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(upstreamUrl)) {
+    throw new StackConfigError(`Context ${upstreamKey} must be an https URL.`);
   }
   const alarmEmail = text(raw, 'alarmEmail');
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
@@ -235,7 +237,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
   const webhookWafRateLimitValue = raw('webhookWafRateLimit');
   const config: StackConfig = {
     adminKeySecretId: secretId(raw, 'adminKeySecretId', defaults.adminKeySecretId),
-    openAiBaseUrl,
+    upstreamUrl,
     authMode,
     tokenSecretId: secretId(raw, 'tokenSecretId', defaults.tokenSecretId),
     allowedPrincipalArns,

@@ -78,7 +78,7 @@ export class InvitesFunctions extends ResourceGroup {
     const environment: Record<string, string> = { ...extraEnvironment };
     if (needs.callsOpenAI ?? true) {
       environment[ENV.adminKeySecretId] = config.adminKeySecretId;
-      if (config.openAiBaseUrl) environment[ENV.openaiBaseUrl] = config.openAiBaseUrl;
+      if (config.upstreamUrl) environment[ENV.invitesUpstreamUrl] = config.upstreamUrl;
     }
     if (needs.sendsToInviteQueue) environment[ENV.inviteQueueUrl] = queue.queueUrl;
     if (needs.readsWebhookSecrets) {

@@ -24,7 +24,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     webhookWafRateLimit: 300,
     setApiGatewayAccountRole: true,
     sourceMaps: true,
-    openAiBaseUrl: 'https://openai.example.com/v1',
+    upstreamUrl: 'https://openai.example.com/v1',
   },
   'token-alarm-email': {
     authMode: 'token',

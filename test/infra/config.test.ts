@@ -80,7 +80,9 @@ describe('parseStackConfig', () => {
     [{ maxReceiveCount: 'many' }, /maxReceiveCount/],
     [{ logRetentionDays: 31 }, /logRetentionDays must be one of/],
     [{ allowedPrincipalArns: ['*'] }, /allowedPrincipalArns/],
-    [{ openAiBaseUrl: 'http://openai.example.com' }, /https URL/],
+    [{ openAiBaseUrl: 'http://openai.example.com' }, /openAiBaseUrl must be an https URL/],
+    [{ upstreamUrl: 'http://openai.example.com' }, /upstreamUrl must be an https URL/],
+    [{ upstreamUrl: 'https://user:pass@openai.example.com' }, /upstreamUrl must be an https URL/],
     [{ alarmEmail: 'ops' }, /alarmEmail/],
     [{ adminKeySecretId: 42 }, /adminKeySecretId must be a string/],
     // A partial ARN (no 6-character suffix) would pass the synth and fail with AccessDenied at run time.

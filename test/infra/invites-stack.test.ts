@@ -285,6 +285,7 @@ describe('functions', () => {
       // Source maps are off unless context sourceMaps says otherwise (deployable.test.ts).
       expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       expect(properties.Environment.Variables.OPENAI_BASE_URL).toBeUndefined();
+      expect(properties.Environment.Variables.INVITES_UPSTREAM_URL).toBeUndefined();
       expect(properties.LoggingConfig.LogGroup).toEqual({ Ref: logicalIdOf(iam.stack, fn.logGroup) });
     }
   });
@@ -298,11 +299,11 @@ describe('functions', () => {
     }
   });
 
-  it('get OPENAI_BASE_URL and the Admin key’s ARN when configured so', () => {
+  it('get INVITES_UPSTREAM_URL (never OPENAI_BASE_URL) and the Admin key’s ARN when configured so', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:openai/admin-key-AbCdEf';
     const { stack, template } = synthStack({
       adminKeySecretId: arn,
-      openAiBaseUrl: 'https://openai.example.com/v1',
+      upstreamUrl: 'https://openai.example.com/v1',
     });
     const fn = stack.functions.get('create-invite')!;
 
@@ -310,8 +311,11 @@ describe('functions', () => {
       template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables,
     ).toMatchObject({
       OPENAI_ADMIN_KEY_SECRET_ID: arn,
-      OPENAI_BASE_URL: 'https://openai.example.com/v1',
+      INVITES_UPSTREAM_URL: 'https://openai.example.com/v1',
     });
+    expect(
+      template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables.OPENAI_BASE_URL,
+    ).toBeUndefined();
     const secretResources = statementsOfRole(template, logicalIdOf(stack, fn.role as Role))
       .filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')))
       .flatMap(resourcesOf);

@@ -29,6 +29,7 @@ beforeAll(async () => {
       SIMULATOR_PORT: String(simulatorPort),
       OPENAI_ADMIN_KEY_SECRET_ID: '',
       OPENAI_BASE_URL: '',
+      INVITES_UPSTREAM_URL: '',
       OPENAI_ADMIN_KEY: '',
       INVITE_QUEUE_URL: '',
       INVITE_DLQ_URL: '',

@@ -15,6 +15,8 @@ import { reconcile } from '../../cli/reconcile';
 import { LocalGateway } from '../../local/gateway';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { TEST_ADMIN_KEY } from '../support/keys';
+import { type Listener, startListener } from '../support/listener';
+import { createSecret } from '../support/secrets';
 import { createQueuePair } from '../support/queues';
 import { useSimulator } from '../support/simulator';
 import { type RunningWorkers, startWorkers, waitFor } from '../support/workers';
@@ -47,11 +49,13 @@ afterAll(async () => {
   setQueues({});
   setInvitesClient(undefined);
   delete process.env.OPENAI_ADMIN_KEY;
+  delete process.env.INVITES_UPSTREAM_URL;
   delete process.env.OPENAI_BASE_URL;
+  delete process.env.OPENAI_ADMIN_KEY_SECRET_ID;
 });
 beforeEach(async () => {
   process.env.OPENAI_ADMIN_KEY = TEST_ADMIN_KEY;
-  process.env.OPENAI_BASE_URL = simulator.url;
+  process.env.INVITES_UPSTREAM_URL = simulator.url;
   setInvitesClient(undefined);
   let deadLetterQueue: SqsQueue;
   ({ queue, deadLetterQueue } = await createQueuePair({ visibilityTimeoutSeconds: 5, maxReceiveCount: 3 }));
@@ -180,5 +184,48 @@ describe('openai-invites reconcile', () => {
     );
     const again = await run([roster]);
     expect(again.text).toContain('Plan: 5 unchanged.');
+  });
+});
+
+describe('openai-invites reconcile and its upstream (issue 29, item 1)', () => {
+  let listener: Listener;
+
+  beforeEach(async () => {
+    listener = await startListener();
+  });
+  afterEach(async () => {
+    delete process.env.OPENAI_BASE_URL;
+    delete process.env.OPENAI_ADMIN_KEY_SECRET_ID;
+    await listener.stop();
+  });
+
+  it('never sends the key from Secrets Manager to OPENAI_BASE_URL, and names the upstream before calling it', async () => {
+    // Prepare: the issue's command, with a listener where OPENAI_BASE_URL points.
+    delete process.env.OPENAI_ADMIN_KEY;
+    process.env.OPENAI_ADMIN_KEY_SECRET_ID = await createSecret(TEST_ADMIN_KEY);
+    process.env.OPENAI_BASE_URL = listener.url;
+    simulator.requests.length = 0;
+
+    // Act
+    const { code, text } = await run([roster]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(listener.requests).toEqual([]);
+    expect(text.split('\n')[0]).toBe(
+      `openai-invites: upstream ${simulator.url} (Admin key from secret ${process.env.OPENAI_ADMIN_KEY_SECRET_ID})`,
+    );
+    expect(simulator.requests.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a plain-http upstream that is not loopback before any call', async () => {
+    process.env.INVITES_UPSTREAM_URL = 'http://openai.example.com/v1';
+    simulator.requests.length = 0;
+
+    const { code, text } = await run([roster]);
+
+    expect(code).toBe(2);
+    expect(text).toContain('INVITES_UPSTREAM_URL must be an https URL');
+    expect(simulator.requests).toEqual([]);
   });
 });
