@@ -20,6 +20,12 @@ export interface StackConfig {
   readonly tokenSecretId: string;
   /** IAM principals (ARNs) allowed to invoke the API by its resource policy (`iam` mode only). */
   readonly allowedPrincipalArns: readonly string[];
+  /**
+   * IAM roles (ARNs) that may send to the bulk queue besides the product's own functions: the
+   * operators' role for the CLI's direct path (`--queue-url`) and `dlq redrive`. Everyone else is
+   * denied `sqs:SendMessage` by the queue's policy.
+   */
+  readonly queueOperatorRoleArns: readonly string[];
   /** Stage throttling: steady requests per second and burst. */
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
@@ -70,6 +76,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   authMode: 'iam',
   tokenSecretId: 'openai-invites/api-tokens',
   allowedPrincipalArns: [],
+  queueOperatorRoleArns: [],
   throttlingRateLimit: 20,
   throttlingBurstLimit: 40,
   openAiRateLimitRps: 5,
@@ -182,6 +189,13 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       );
     }
   }
+  const queueOperatorRoleArns = list(raw, 'queueOperatorRoleArns');
+  for (const arn of queueOperatorRoleArns) {
+    // aws:PrincipalArn of an assumed role is the role's ARN (with its path), never the session's.
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(arn)) {
+      throw new StackConfigError(`Context queueOperatorRoleArns: ${arn} is not an IAM role ARN.`);
+    }
+  }
   // `openAiBaseUrl` is the key's older name, still read.
   const upstreamKey = raw('upstreamUrl') !== undefined ? 'upstreamUrl' : 'openAiBaseUrl';
   const upstreamUrl = text(raw, upstreamKey);
@@ -241,6 +255,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     authMode,
     tokenSecretId: secretId(raw, 'tokenSecretId', defaults.tokenSecretId),
     allowedPrincipalArns,
+    queueOperatorRoleArns,
     throttlingRateLimit: integer(raw, 'throttlingRateLimit', defaults.throttlingRateLimit, 1, 10_000),
     throttlingBurstLimit: integer(raw, 'throttlingBurstLimit', defaults.throttlingBurstLimit, 1, 5_000),
     openAiRateLimitRps: integer(raw, 'openAiRateLimitRps', defaults.openAiRateLimitRps, 1, 1_000),

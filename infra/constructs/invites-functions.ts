@@ -6,7 +6,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -50,6 +50,10 @@ export interface FunctionSizing {
 export class InvitesFunctions extends ResourceGroup {
   /** Every function by its file name under `functions/`. */
   readonly byName = new Map<string, InvitesFunction>();
+  /** The roles granted `sqs:SendMessage` on the bulk queue: the queue's policy denies all others. */
+  readonly queueSenders: IRole[] = [];
+  /** The roles that may read the Admin-key secret (for the secret's own resource policy, README). */
+  readonly adminKeyReaders: IRole[] = [];
   private readonly adminKeySecret: ISecret;
   private readonly webhookSecrets?: ISecret;
 
@@ -110,9 +114,15 @@ export class InvitesFunctions extends ResourceGroup {
       reservedConcurrency: sizing.reservedConcurrency,
     });
     // Exactly the secrets and the queue this function uses, nothing broader.
-    if (needs.callsOpenAI ?? true) this.adminKeySecret.grantRead(fn);
+    if (needs.callsOpenAI ?? true) {
+      this.adminKeySecret.grantRead(fn);
+      this.adminKeyReaders.push(fn.role!);
+    }
     if (needs.readsWebhookSecrets) this.webhookSecrets?.grantRead(fn);
-    if (needs.sendsToInviteQueue) queue.grantSendMessages(fn);
+    if (needs.sendsToInviteQueue) {
+      queue.grantSendMessages(fn);
+      this.queueSenders.push(fn.role!);
+    }
     // Claim an event id, and release the claim when enqueueing failed: nothing else.
     if (needs.claimsWebhookEvents) webhookEventsTable?.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     // A TransactWriteItems is authorised by the actions inside it. The table only, not its

@@ -29,6 +29,7 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
   'token-alarm-email': {
     authMode: 'token',
     alarmEmail: 'ops@example.com',
+    queueOperatorRoleArns: ['arn:aws:iam::111122223333:role/invites-operators'],
     webhookDepartmentProjects: { Engineering: [{ id: 'proj_eng', role: 'member' }] },
   },
 };
