@@ -192,7 +192,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
   const queueOperatorRoleArns = list(raw, 'queueOperatorRoleArns');
   for (const arn of queueOperatorRoleArns) {
     // aws:PrincipalArn of an assumed role is the role's ARN (with its path), never the session's.
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/.test(arn)) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
       throw new StackConfigError(`Context queueOperatorRoleArns: ${arn} is not an IAM role ARN.`);
     }
   }

@@ -150,7 +150,10 @@ export class InvitesStack extends Stack {
     });
     // For the Admin-key secret's resource policy (README, Security): the only readers it needs.
     new CfnOutput(this, 'AdminKeyReaderRoleArns', {
-      value: Fn.join(',', functions.adminKeyReaders.map((role) => role.roleArn)),
+      value: Fn.join(
+        ',',
+        functions.adminKeyReaders.map((role) => role.roleArn),
+      ),
       description: 'Roles that read the Admin-key secret (for its resource policy)',
     });
     // For `openai-invites sweep --function NAME`: one sweep now, outside the schedule.

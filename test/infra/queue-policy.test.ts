@@ -14,21 +14,33 @@ const plain = synthStack();
 const withOperator = synthStack({ queueOperatorRoleArns: [OPERATOR] });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by path
-type Statement = { Sid?: string; Effect: string; Principal: any; Action: any; Condition?: any; Resource: any };
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Principal: any;
+  Action: any;
+  Condition?: any;
+  Resource: any;
+};
 
 const sendStatementOf = (synthesized: ReturnType<typeof synthStack>): Statement | undefined => {
   const queueId = logicalIdOf(synthesized.stack, synthesized.stack.queue);
   const policies = Object.values(
-    synthesized.template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: queueId }] } }),
+    synthesized.template.findResources('AWS::SQS::QueuePolicy', {
+      Properties: { Queues: [{ Ref: queueId }] },
+    }),
   );
   expect(policies).toHaveLength(1);
-  const statements = (policies[0] as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties
-    .PolicyDocument.Statement;
+  const statements = (policies[0] as { Properties: { PolicyDocument: { Statement: Statement[] } } })
+    .Properties.PolicyDocument.Statement;
   return statements.find((statement) => [statement.Action].flat().includes('sqs:SendMessage'));
 };
 
 const roleArnOf = (synthesized: ReturnType<typeof synthStack>, functionName: string) => ({
-  'Fn::GetAtt': [logicalIdOf(synthesized.stack, synthesized.stack.functions.get(functionName)!.role as Role), 'Arn'],
+  'Fn::GetAtt': [
+    logicalIdOf(synthesized.stack, synthesized.stack.functions.get(functionName)!.role as Role),
+    'Arn',
+  ],
 });
 
 describe('the bulk queue’s policy', () => {
@@ -59,7 +71,9 @@ describe('the bulk queue’s policy', () => {
     const allowed = JSON.stringify(sendStatementOf(synthesized)!.Condition.ArnNotEquals['aws:PrincipalArn']);
     for (const [name] of synthesized.stack.functions) {
       const role = JSON.stringify(roleArnOf(synthesized, name));
-      expect(allowed.includes(role), name).toBe(['bulk-invites', 'hr-webhook', 'bulk-invite-worker'].includes(name));
+      expect(allowed.includes(role), name).toBe(
+        ['bulk-invites', 'hr-webhook', 'bulk-invite-worker'].includes(name),
+      );
     }
   });
 
@@ -86,7 +100,14 @@ describe('outputs for the Admin-key secret’s own policy', () => {
     );
 
     expect(readers.sort()).toEqual(
-      ['bulk-invite-worker', 'create-invite', 'delete-invite', 'invite-sweeper', 'list-invites', 'retrieve-invite'].sort(),
+      [
+        'bulk-invite-worker',
+        'create-invite',
+        'delete-invite',
+        'invite-sweeper',
+        'list-invites',
+        'retrieve-invite',
+      ].sort(),
     );
   });
 });
