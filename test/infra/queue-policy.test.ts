@@ -14,13 +14,14 @@ const plain = synthStack();
 const withOperator = synthStack({ queueOperatorRoleArns: [OPERATOR] });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON, read by path
+type Json = any;
 type Statement = {
   Sid?: string;
   Effect: string;
-  Principal: any;
-  Action: any;
-  Condition?: any;
-  Resource: any;
+  Principal: Json;
+  Action: Json;
+  Condition?: Json;
+  Resource: Json;
 };
 
 const sendStatementOf = (synthesized: ReturnType<typeof synthStack>): Statement | undefined => {
