@@ -9,11 +9,11 @@
  * within that time plus API Gateway's authorizer cache.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { ENV } from '../commons/env';
 import { TokenSecretError } from './errors';
-import { parseSecretObject, readSecretValue } from '../secrets/secret-reader';
+import { boundedSecretsProvider, parseSecretObject, readSecretValue } from '../secrets/secret-reader';
 
 export const DEFAULT_TOKENS_MAX_AGE_SECONDS = 60;
 
@@ -93,7 +93,7 @@ export class BearerTokenVerifier {
   constructor(options: BearerTokenVerifierOptions) {
     this.#secretId = options.secretId;
     this.#maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_TOKENS_MAX_AGE_SECONDS;
-    this.#provider = options.provider ?? new SecretsProvider();
+    this.#provider = options.provider ?? boundedSecretsProvider();
   }
 
   /** From API_TOKENS_SECRET_ID; a missing variable is a configuration error (500). */
