@@ -11,6 +11,7 @@ import type { InviteRecord } from '../lib/ledger/types';
 import { LOCAL_PATHS } from '../local/local-routes';
 import { gatewayUnreachable } from './failures';
 import { gatewayFrom } from './gateway';
+import { printable } from './job-view';
 
 export const OFFBOARDING_USAGE = `Usage: openai-invites offboarding list [options]
 
@@ -46,13 +47,16 @@ const fromGateway = async (base: string): Promise<InviteRecord[]> => {
 const table = (records: InviteRecord[]): string => {
   const rows = [
     ['UPDATED', 'EMAIL', 'CODE', 'SOURCE', 'REASON'],
-    ...records.map((record) => [
-      record.updatedAt,
-      record.email,
-      record.failureCode ?? '',
-      record.source,
-      record.failureMessage ?? '',
-    ]),
+    // Every cell is ledger text, and a queue message's `source` is anyone's: no terminal controls.
+    ...records.map((record) =>
+      [
+        record.updatedAt,
+        record.email,
+        record.failureCode ?? '',
+        record.source,
+        record.failureMessage ?? '',
+      ].map((cell) => printable(String(cell))),
+    ),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows

@@ -23,6 +23,7 @@ import { readBulkFile } from './bulk-file';
 import { type Destination, gatewayDestination, queueDestination } from './destinations';
 import { SendFailedError } from './failures';
 import { authFrom, authHeaders, type GatewayAuth, gatewayFrom } from './gateway';
+import { printable } from './job-view';
 
 export const RECONCILE_USAGE = `Usage: openai-invites reconcile ROSTER [options]
 
@@ -122,7 +123,7 @@ export const reconcile = async (args: string[]): Promise<number> => {
   ]);
   const plan = planReconcile(roster, invites, members, { offboard: values.offboard });
   if (values.json) console.log(JSON.stringify(plan, null, 2));
-  else console.log(formatPlan(plan).join('\n'));
+  else console.log(formatPlan(plan).map(printable).join('\n'));
   if (!values.apply) {
     if (!values.json)
       console.log(isEmptyPlan(plan) ? 'Nothing to do.' : 'Nothing changed (add --apply to carry it out).');
@@ -201,7 +202,7 @@ const applyPlan = async (plan: ReconcilePlan, options: ApplyOptions): Promise<nu
       failures.push(`offboard ${line.email}: ${(error as Error).message}`);
     }
   }
-  for (const failure of failures) console.error(`Not applied: ${failure}`);
+  for (const failure of failures) console.error(`Not applied: ${printable(failure)}`);
   const via = queue ? options.queueUrl : options.gateway;
   console.log(
     `Applied through ${via}: ${invites.length} invite(s) in ${jobIds.length ? `job ${jobIds.join(', ')}` : 'no job'}` +

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SweepSummary } from '../lib/lifecycle/sweeper';
 import { gatewayFrom } from './gateway';
+import { printable } from './job-view';
 import { LOCAL_PATHS } from '../local/local-routes';
 
 export const SWEEP_USAGE = `Usage: openai-invites sweep [options]
@@ -60,7 +61,7 @@ export const sweep = async (args: string[]): Promise<number> => {
     ? await sweepDeployed(functionName, values['dry-run'])
     : await sweepLocal(gatewayFrom(values.gateway), values['dry-run']);
   if (!summary) return 1;
-  console.log(formatSweep(summary).join('\n'));
+  console.log(formatSweep(summary).map(printable).join('\n'));
   return summary.failed > 0 ? 1 : 0;
 };
 
@@ -82,7 +83,7 @@ const sweepDeployed = async (functionName: string, dryRun: boolean): Promise<Swe
   }
   const text = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
   if (answer.FunctionError) {
-    console.error(`The sweep failed (${answer.FunctionError}): ${text.slice(0, 300)}`);
+    console.error(printable(`The sweep failed (${answer.FunctionError}): ${text.slice(0, 300)}`));
     return undefined;
   }
   return JSON.parse(text) as SweepSummary;
@@ -105,7 +106,9 @@ const sweepLocal = async (gateway: string, dryRun: boolean): Promise<SweepSummar
     return undefined;
   }
   if (!response.ok) {
-    console.error(`The sweep did not run: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+    console.error(
+      printable(`The sweep did not run: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`),
+    );
     return undefined;
   }
   return (await response.json()) as SweepSummary;
