@@ -151,6 +151,10 @@ describe('openai-invites offboarding list and terminal controls (issue 29, item 
     // Assess
     expect(code).toBe(0);
     expect(stdout).toContain('esc@example.com');
-    expect(stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const controls = [...stdout].filter((char) => {
+      const at = char.codePointAt(0)!;
+      return (at < 0x20 && char !== '\n') || (at >= 0x7f && at <= 0x9f);
+    });
+    expect(controls).toEqual([]);
   }, 60_000);
 });
