@@ -7,6 +7,7 @@
 import { enqueueInvites, enqueueRevocation } from '../bulk/producer';
 import { getInviteQueue } from '../bulk/runtime';
 import { audit, logger } from '../commons/logger';
+import { webhookJobId } from '../bulk/origins';
 import { recordJobStart } from '../ledger/runtime';
 import { WebhookEventInProgressError } from './errors';
 import { getDedupeStore, getWebhookConfig } from './runtime';
@@ -23,14 +24,16 @@ export interface Receipt {
   reason?: string;
 }
 
+/** The event's key: its replay claim, and its job id (namespaced by provider; never unsigned text). */
 const claimKey = (provider: ProviderName, event: WebhookEvent): string =>
-  `${provider}:${event.replayKey ?? event.id}`;
+  webhookJobId(provider, event.replayKey ?? event.id);
 
 /** Sends one event's message: an invite, or a revocation (`action=revoke`). */
 const send = async (event: WebhookEvent, provider: ProviderName): Promise<unknown> => {
   const queue = getInviteQueue();
-  // One event, one job (its id the event's): its progress is readable on the job route.
-  await recordJobStart({ jobId: event.id, total: 1, source: provider });
+  // One event, one job (`<provider>:<replay key>`): its progress is readable on the job route.
+  const jobId = claimKey(provider, event);
+  await recordJobStart({ jobId, total: 1, source: provider });
   return event.kind === 'invite'
     ? enqueueInvites(
         queue,
@@ -45,9 +48,9 @@ const send = async (event: WebhookEvent, provider: ProviderName): Promise<unknow
           },
         ],
         // The HR system's current truth: a pending invite of other terms is replaced.
-        { jobId: event.id, source: provider, replacePending: true },
+        { jobId, source: provider, replacePending: true },
       )
-    : enqueueRevocation(queue, event.email, { jobId: event.id, source: provider });
+    : enqueueRevocation(queue, event.email, { jobId, source: provider });
 };
 
 /** Claims, enqueues and confirms; releases the claims again when enqueueing failed. */

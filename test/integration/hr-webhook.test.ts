@@ -110,7 +110,7 @@ afterEach(async () => {
 });
 
 describe('standard (Standard Webhooks)', () => {
-  it('enqueues a signed invite.requested as one invite, with the event id as job id', async () => {
+  it('enqueues a signed invite.requested as one invite, its job id the event id in the provider’s namespace', async () => {
     const body = standardEvent('invite.requested', {
       email: 'ada@example.com',
       role: 'owner',
@@ -128,7 +128,12 @@ describe('standard (Standard Webhooks)', () => {
     expect(await messages()).toEqual([
       {
         body: { email: 'ada@example.com', role: 'owner' },
-        attributes: { job_id: 'msg_invite_1', source: 'standard', index: '0', replace_pending: 'true' },
+        attributes: {
+          job_id: 'standard:msg_invite_1',
+          source: 'standard',
+          index: '0',
+          replace_pending: 'true',
+        },
       },
     ]);
   });
@@ -293,7 +298,7 @@ describe('standard (Standard Webhooks)', () => {
         body: { email: 'leaver@example.com' },
         attributes: {
           action: 'revoke',
-          job_id: 'msg_revoke',
+          job_id: 'standard:msg_revoke',
           source: 'standard',
         },
       },
@@ -380,7 +385,12 @@ describe('greenhouse', () => {
           role: 'reader',
           projects: [{ id: 'proj_eng', role: 'member' }],
         },
-        attributes: { job_id: 'gh-hire-1', source: 'greenhouse', index: '0', replace_pending: 'true' },
+        attributes: {
+          job_id: expect.stringMatching(/^greenhouse:greenhouse-[0-9a-f]{32}$/),
+          source: 'greenhouse',
+          index: '0',
+          replace_pending: 'true',
+        },
       },
     ]);
   });
@@ -452,8 +462,9 @@ describe('greenhouse: a payload of the wrong shape', () => {
 
     expect(answer.statusCode).toBe(422);
     expect(answer.body.error).toEqual({
-      message:
-        'Event gh-shape cannot be used: No email at payload.application.candidate.email_addresses[type=work].value. Nothing of this delivery was enqueued.',
+      message: expect.stringMatching(
+        /^Event greenhouse-[0-9a-f]{32} cannot be used: No email at payload\.application\.candidate\.email_addresses\[type=work\]\.value\. Nothing of this delivery was enqueued\.$/,
+      ),
       type: 'invalid_request_error',
       param: 'payload.application.candidate.email_addresses[type=work].value',
       code: 'invalid_event',
