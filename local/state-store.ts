@@ -3,7 +3,7 @@
  * in-process queue, the ledger and the simulator's organization keep their tables in, so a
  * restart resumes where the last run stopped. Only local/ uses it: no Lambda bundle imports it.
  */
-import { mkdirSync } from 'node:fs';
+import { privateStateFiles } from './private-files';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -35,7 +35,7 @@ export class StateStore {
    */
   static open(dir: string): StateStore {
     const folder = resolve(dir);
-    mkdirSync(folder, { recursive: true });
+    privateStateFiles(folder, STATE_FILE);
     // timeout 0: a locked database fails at once rather than after the default 5 s.
     const db = new Database(join(folder, STATE_FILE), { timeout: 0 });
     try {
