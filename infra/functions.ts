@@ -21,6 +21,8 @@ export interface FunctionNeeds {
   readonly readsLedger?: boolean;
   /** Records outcomes in the ledger (gets INVITE_LEDGER_TABLE, GetItem, PutItem, UpdateItem). */
   readonly writesLedger?: boolean;
+  /** Registers jobs in the ledger, nothing else (gets INVITE_LEDGER_TABLE and UpdateItem). */
+  readonly startsJobs?: boolean;
   /** Records emails' outcomes outside jobs (gets INVITE_LEDGER_TABLE and UpdateItem). */
   readonly recordsInvites?: boolean;
   /** Looks up an email's invite id in the ledger (gets INVITE_LEDGER_TABLE and GetItem). */
@@ -31,7 +33,13 @@ export interface FunctionNeeds {
 
 /** Does the function read or write the ledger at all (then it gets INVITE_LEDGER_TABLE)? */
 export const usesLedger = (needs: FunctionNeeds): boolean =>
-  Boolean(needs.readsLedger || needs.writesLedger || needs.recordsInvites || needs.looksUpInvites);
+  Boolean(
+    needs.readsLedger ||
+    needs.writesLedger ||
+    needs.startsJobs ||
+    needs.recordsInvites ||
+    needs.looksUpInvites,
+  );
 
 /**
  * API functions: API Gateway gives up on an integration after 29 s, so a function gets 28 s (its
@@ -47,7 +55,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Records the revocation.
   'delete-invite': { recordsInvites: true },
   // Checks a job, registers it in the ledger and enqueues it: the bulk queue, never the Admin key.
-  'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, writesLedger: true },
+  // (registering a job is one UpdateItem: no reads, no queries).
+  'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, startsJobs: true },
   // Reads a job's progress from the ledger: never the Admin key, never a write.
   'bulk-job-status': { callsOpenAI: false, readsLedger: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
@@ -60,7 +69,7 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
     sendsToInviteQueue: true,
     readsWebhookSecrets: true,
     claimsWebhookEvents: true,
-    writesLedger: true,
+    startsJobs: true,
   },
 };
 

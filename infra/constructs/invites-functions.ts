@@ -130,18 +130,16 @@ export class InvitesFunctions extends ResourceGroup {
     // offboarding list does, with the operator's own credentials.
     const onLedger = (...actions: string[]) =>
       ledgerTable && fn.addToRolePolicy(new PolicyStatement({ actions, resources: [ledgerTable.tableArn] }));
-    if (needs.writesLedger) {
-      onLedger('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    } else if (needs.readsLedger) {
-      onLedger('dynamodb:GetItem', 'dynamodb:Query');
-    } else {
-      // API create/delete: one email's record, read or updated by key; no jobs, no queries.
-      const actions = [
-        ...(needs.looksUpInvites ? ['dynamodb:GetItem'] : []),
-        ...(needs.recordsInvites ? ['dynamodb:UpdateItem'] : []),
-      ];
-      if (actions.length > 0) onLedger(...actions);
-    }
+    // Each action for the need that calls for it (lib/ledger/dynamodb-ledger.ts): recording
+    // outcomes reads an item and writes it (PutItem, UpdateItem, in transactions too); starting a
+    // job, recording an email's outcome or claiming a re-invite is one UpdateItem; only reading a
+    // job's progress queries.
+    const actions = new Set<string>();
+    if (needs.writesLedger) ['GetItem', 'PutItem', 'UpdateItem'].forEach((action) => actions.add(action));
+    if (needs.readsLedger) ['GetItem', 'Query'].forEach((action) => actions.add(action));
+    if (needs.startsJobs || needs.recordsInvites) actions.add('UpdateItem');
+    if (needs.looksUpInvites) actions.add('GetItem');
+    if (actions.size > 0) onLedger(...[...actions].map((action) => `dynamodb:${action}`));
     this.byName.set(functionName, fn);
     return fn;
   }
