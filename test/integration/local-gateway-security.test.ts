@@ -253,3 +253,47 @@ describe('every answer carries x-request-id and OpenAI’s shape (issue 16, item
     }
   });
 });
+
+describe('the simulator’s /v1 organization refuses what a web page can send (issue 29, item 3)', () => {
+  it('answers a rebinding Host or a foreign Origin 403 on every /v1 path, reading and changing nothing', async () => {
+    // Prepare: an invite whose email a page must not read, and the simulator's own port.
+    const kept = simulator.seed('private@example.com');
+    const simulatorPort = new URL(simulator.url).port;
+    const auth = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+    // Act
+    const answers = await Promise.all([
+      send(`${simulator.url}/organization/invites`, {
+        headers: { ...auth, Host: `attacker.example:${simulatorPort}` },
+      }),
+      send(`${simulator.url}/organization/users`, {
+        headers: { ...auth, Host: `attacker.example:${simulatorPort}` },
+      }),
+      send(`${simulator.url}/organization/invites/${kept.id}`, {
+        method: 'DELETE',
+        headers: { ...auth, Origin: 'https://attacker.example' },
+      }),
+      send(`${simulator.url}/organization/invites`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'text/plain' },
+        body: invite,
+      }),
+    ]);
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403]);
+    for (const answer of answers) expect(JSON.stringify(answer.body)).not.toContain('private@example.com');
+    expect(simulator.requests).toEqual([]);
+    expect(simulator.invites.map((one) => one.email)).toEqual(['private@example.com']);
+  });
+
+  it('still serves the product’s own client on 127.0.0.1', async () => {
+    simulator.seed('private@example.com');
+
+    const answer = await send(`${simulator.url}/organization/invites`, {
+      headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    });
+
+    expect(answer.status).toBe(200);
+  });
+});
