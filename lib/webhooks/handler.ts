@@ -65,11 +65,21 @@ const parseJson = (body: Buffer): unknown => {
   }
 };
 
+/**
+ * The provider named by the request: the `{provider}` path parameter, or, on the gateway's
+ * per-provider resources (`/webhooks/greenhouse`, infra/constructs/invites-api.ts), the resource's
+ * last segment.
+ */
+export const providerNameOf = (event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'resource'>): string =>
+  event.pathParameters?.provider ??
+  /^\/webhooks\/([a-z0-9][a-z0-9-]*)$/.exec(event.resource ?? '')?.[1] ??
+  '';
+
 const handle = async (
   event: APIGatewayProxyEvent,
   receipts: Receipt[],
 ): Promise<{ statusCode: number; body: unknown }> => {
-  const name = event.pathParameters?.provider ?? '';
+  const name = providerNameOf(event);
   const provider = findProvider(name);
   if (!provider) throw new WebhookProviderNotFoundError(name, 'unknown', providerNames());
   const method = event.httpMethod?.toUpperCase() ?? '';
@@ -139,7 +149,7 @@ export const webhookHandler = () =>
   httpHandler('webhook', 'hrWebhook', async (event, _context, record) => {
     const receipts: Receipt[] = [];
     Object.assign(record.fields, {
-      provider: event.pathParameters?.provider?.slice(0, 40),
+      provider: providerNameOf(event).slice(0, 40),
       method: event.httpMethod,
       sourceIp: event.requestContext?.identity?.sourceIp,
       events: receipts,

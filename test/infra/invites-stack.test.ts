@@ -3,6 +3,8 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NEEDS, SCHEDULED, WORKERS } from '../../infra/functions';
 import { openAIErrorTemplate } from '../../infra/constructs/gateway-responses';
+import { gatewayRoutes } from '../../infra/constructs/invites-api';
+import { providerNames } from '../../lib/webhooks/providers/registry';
 import { ROUTES, type Route } from '../../lib/http/routes';
 import {
   actionsOf,
@@ -77,23 +79,26 @@ const flatten = (value: unknown): string => {
   return JSON.stringify(value);
 };
 
+/** The routes as the gateway serves them: webhook routes also once per provider (issue 29, item 6). */
+const SERVED = gatewayRoutes(ROUTES, providerNames());
+
 describe('the route table and the template', () => {
   it('agree: one method per route on the route’s resource, and no other method', () => {
     const methods = templateMethods(iam.template).map((method) => `${method.method} ${method.path}`);
 
-    expect(methods.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    expect(methods.sort()).toEqual(SERVED.map((route) => `${route.method} ${route.path}`).sort());
   });
 
   it('agree when a route joins the table', () => {
     const methods = templateMethods(future.template).map((method) => `${method.method} ${method.path}`);
 
-    expect(methods).toHaveLength(ROUTES.length + 1);
+    expect(methods).toHaveLength(SERVED.length + 1);
     expect(methods).toContain('POST /organization/invites/import');
   });
 
   it('integrate each method with the function of its route, as a Lambda proxy', () => {
     for (const method of templateMethods(iam.template)) {
-      const route = ROUTES.find(
+      const route = SERVED.find(
         (candidate) => candidate.method === method.method && candidate.path === method.path,
       )!;
       const functionId = logicalIdOf(iam.stack, iam.stack.functions.get(route.functionName)!);
