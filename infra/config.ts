@@ -18,6 +18,11 @@ export interface StackConfig {
   readonly authMode: AuthMode;
   /** Name or ARN of the secret with the API tokens' sha-256 hashes (`token` mode only). */
   readonly tokenSecretId: string;
+  /**
+   * How long API Gateway keeps the authorizer's answer per token (`token` mode), 0–3600 s. A
+   * revoked token lives up to this plus the authorizer's own 60 s secret cache.
+   */
+  readonly authorizerCacheSeconds: number;
   /** IAM principals (ARNs) allowed to invoke the API by its resource policy (`iam` mode only). */
   readonly allowedPrincipalArns: readonly string[];
   /**
@@ -75,6 +80,7 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   adminKeySecretId: 'openai/admin-key',
   authMode: 'iam',
   tokenSecretId: 'openai-invites/api-tokens',
+  authorizerCacheSeconds: 30,
   allowedPrincipalArns: [],
   queueOperatorRoleArns: [],
   throttlingRateLimit: 20,
@@ -254,6 +260,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     upstreamUrl,
     authMode,
     tokenSecretId: secretId(raw, 'tokenSecretId', defaults.tokenSecretId),
+    authorizerCacheSeconds: integer(raw, 'authorizerCacheSeconds', defaults.authorizerCacheSeconds, 0, 3_600),
     allowedPrincipalArns,
     queueOperatorRoleArns,
     throttlingRateLimit: integer(raw, 'throttlingRateLimit', defaults.throttlingRateLimit, 1, 10_000),

@@ -160,8 +160,9 @@ export class InvitesApi extends ResourceGroup {
           identitySource: IdentitySource.header('Authorization'),
           // Anything else is refused with 401 before the function runs.
           validationRegex: '^[Bb]earer +[^ ]+$',
-          // One secret read per token and 5 minutes; the answer allows every route of the stage.
-          resultsCacheTtl: Duration.minutes(5),
+          // One answer per token, listing every route it may call, kept this long: also how long
+          // a revoked token may still be accepted, on top of the authorizer's 60 s secret cache.
+          resultsCacheTtl: Duration.seconds(config.authorizerCacheSeconds),
         })
       : undefined;
 

@@ -200,7 +200,8 @@ describe('authorisation', () => {
     token.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'TOKEN',
       IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 300,
+      // Short by default (issue 29, item 10): a revoked token lives at most 30 s + 60 s.
+      AuthorizerResultTtlInSeconds: 30,
     });
     for (const method of templateMethods(token.template).filter(isApiMethod)) {
       expect(method.properties.AuthorizationType).toBe('CUSTOM');
