@@ -52,6 +52,9 @@ export interface StackConfig {
   readonly webhookSecretsSecretId?: string;
   /** WEBHOOK_DEFAULT_ROLE of the webhook function: the role of HR invites (`reader` or `owner`). */
   readonly webhookDefaultRole: 'reader' | 'owner';
+  /** WEBHOOK_MAX_ROLE and WEBHOOK_MAX_PROJECT_ROLE: above them a webhook event is refused. */
+  readonly webhookMaxRole: 'reader' | 'owner';
+  readonly webhookMaxProjectRole: 'member' | 'owner';
   /** WEBHOOK_DEPARTMENT_PROJECTS: department → [{id, role}], as JSON; unset = none. */
   readonly webhookDepartmentProjects?: string;
   /** How long a webhook event id is remembered against replays, in seconds. */
@@ -94,6 +97,8 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   logRetentionDays: RetentionDays.ONE_MONTH,
   webhookSecretsSecretId: 'openai-invites/webhook-secrets',
   webhookDefaultRole: 'reader',
+  webhookMaxRole: 'reader',
+  webhookMaxProjectRole: 'member',
   webhookDedupeWindowSeconds: 86_400,
   webhookThrottlingRateLimit: 5,
   webhookThrottlingBurstLimit: 10,
@@ -216,6 +221,19 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
   if (webhookDefaultRole !== 'reader' && webhookDefaultRole !== 'owner') {
     throw new StackConfigError('Context webhookDefaultRole must be "reader" or "owner".');
   }
+  const webhookMaxRole = text(raw, 'webhookMaxRole') ?? defaults.webhookMaxRole;
+  if (webhookMaxRole !== 'reader' && webhookMaxRole !== 'owner') {
+    throw new StackConfigError('Context webhookMaxRole must be "reader" or "owner".');
+  }
+  if (webhookDefaultRole === 'owner' && webhookMaxRole !== 'owner') {
+    throw new StackConfigError(
+      'Context webhookDefaultRole "owner" needs webhookMaxRole "owner": webhooks may grant at most webhookMaxRole.',
+    );
+  }
+  const webhookMaxProjectRole = text(raw, 'webhookMaxProjectRole') ?? defaults.webhookMaxProjectRole;
+  if (webhookMaxProjectRole !== 'member' && webhookMaxProjectRole !== 'owner') {
+    throw new StackConfigError('Context webhookMaxProjectRole must be "member" or "owner".');
+  }
   const projectsValue = raw('webhookDepartmentProjects');
   const webhookDepartmentProjects =
     projectsValue === undefined || projectsValue === null || projectsValue === ''
@@ -247,6 +265,17 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
         'Context webhookDepartmentProjects must be {"Department": [{"id": "proj_…", "role": "member"|"owner"}]}.',
       );
     }
+  }
+  if (
+    webhookDepartmentProjects !== undefined &&
+    webhookMaxProjectRole !== 'owner' &&
+    Object.values(JSON.parse(webhookDepartmentProjects) as Record<string, { role: string }[]>).some(
+      (projects) => projects.some((project) => project.role === 'owner'),
+    )
+  ) {
+    throw new StackConfigError(
+      'Context webhookDepartmentProjects grants a project owner role: set webhookMaxProjectRole "owner" to allow it.',
+    );
   }
   const logRetentionDays = integer(raw, 'logRetentionDays', defaults.logRetentionDays, 1, 9999);
   if (!RETENTION_VALUES.has(logRetentionDays)) {
@@ -282,6 +311,8 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     logRetentionDays: logRetentionDays as RetentionDays,
     webhookSecretsSecretId: secretId(raw, 'webhookSecretsSecretId', defaults.webhookSecretsSecretId!),
     webhookDefaultRole,
+    webhookMaxRole,
+    webhookMaxProjectRole,
     webhookDepartmentProjects,
     webhookDedupeWindowSeconds: integer(
       raw,

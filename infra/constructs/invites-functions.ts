@@ -97,6 +97,8 @@ export class InvitesFunctions extends ResourceGroup {
       environment[ENV.webhookDedupeTable] = webhookEventsTable.tableName;
       environment[ENV.webhookDedupeWindowSeconds] = String(config.webhookDedupeWindowSeconds);
       environment[ENV.webhookDefaultRole] = config.webhookDefaultRole;
+      environment[ENV.webhookMaxRole] = config.webhookMaxRole;
+      environment[ENV.webhookMaxProjectRole] = config.webhookMaxProjectRole;
       if (config.webhookDepartmentProjects)
         environment[ENV.webhookDepartmentProjects] = config.webhookDepartmentProjects;
     }

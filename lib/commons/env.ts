@@ -32,6 +32,10 @@ export const ENV = {
   webhookSecretsSecretId: 'WEBHOOK_SECRETS_SECRET_ID',
   webhookSecretsMaxAgeSeconds: 'WEBHOOK_SECRETS_MAX_AGE_SECONDS',
   webhookDefaultRole: 'WEBHOOK_DEFAULT_ROLE',
+  /** The highest organization role a webhook invite may carry (default `reader`). */
+  webhookMaxRole: 'WEBHOOK_MAX_ROLE',
+  /** The highest project role a webhook invite may carry (default `member`). */
+  webhookMaxProjectRole: 'WEBHOOK_MAX_PROJECT_ROLE',
   webhookDepartmentProjects: 'WEBHOOK_DEPARTMENT_PROJECTS',
   webhookDedupeTable: 'WEBHOOK_DEDUPE_TABLE',
   webhookDedupeWindowSeconds: 'WEBHOOK_DEDUPE_WINDOW_SECONDS',

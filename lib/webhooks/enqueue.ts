@@ -13,14 +13,14 @@ import { WebhookEventInProgressError } from './errors';
 import { getDedupeStore, getWebhookConfig } from './runtime';
 import type { ProviderName, WebhookEvent } from './types';
 
-export type Outcome = 'enqueued' | 'duplicate' | 'ignored' | 'invalid';
+export type Outcome = 'enqueued' | 'duplicate' | 'ignored' | 'invalid' | 'refused';
 
 /** One event of a delivery, as the `webhook.receipt` answer lists it. */
 export interface Receipt {
   id: string;
   kind: 'invite' | 'revoke' | 'ignored';
   outcome: Outcome;
-  /** Why an `invalid` event could not be used. */
+  /** Why an `invalid` event could not be used, or a `refused` one was not granted. */
   reason?: string;
 }
 

@@ -15,6 +15,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidRequestError, MethodNotAllowedError, PayloadTooLargeError } from '../http/errors';
 import {
   UnprocessableWebhookEventError,
+  WebhookGrantRefusedError,
   WebhookProviderNotFoundError,
   WebhookSignatureError,
 } from './errors';
@@ -122,6 +123,13 @@ const handle = async (
     try {
       events.push(draft.kind === 'invite' ? toInviteEvent(draft, name, config) : toRevokeEvent(draft, name));
     } catch (error) {
+      if (error instanceof WebhookGrantRefusedError) {
+        // Authentic, usable, and asking for more than a webhook may grant: refused, said in the
+        // receipt; a retry would be refused again, so the delivery itself is not an error.
+        logger.warn('webhook event refused', { provider: name, eventId: draft.id, reason: error.message });
+        receipts.push({ id: draft.id, kind: draft.kind, outcome: 'refused', reason: error.message });
+        continue;
+      }
       // One unusable event must not drop the usable ones of a batch (Okta does not redeliver 4xx).
       if (!(error instanceof UnprocessableWebhookEventError)) throw error;
       firstInvalid ??= error;

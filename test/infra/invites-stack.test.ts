@@ -400,6 +400,7 @@ describe('functions', () => {
   it('let the webhook function put and delete items in exactly the replay table, with the mapping in its environment', () => {
     const { stack, template } = synthStack({
       webhookDefaultRole: 'owner',
+      webhookMaxRole: 'owner',
       webhookDepartmentProjects: { Engineering: [{ id: 'proj_eng', role: 'member' }] },
       webhookDedupeWindowSeconds: 3600,
     });
@@ -419,6 +420,8 @@ describe('functions', () => {
       WEBHOOK_DEDUPE_TABLE: { Ref: tableId },
       WEBHOOK_DEDUPE_WINDOW_SECONDS: '3600',
       WEBHOOK_DEFAULT_ROLE: 'owner',
+      WEBHOOK_MAX_ROLE: 'owner',
+      WEBHOOK_MAX_PROJECT_ROLE: 'member',
       WEBHOOK_DEPARTMENT_PROJECTS: JSON.stringify({ Engineering: [{ id: 'proj_eng', role: 'member' }] }),
     });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {

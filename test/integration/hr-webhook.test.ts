@@ -46,7 +46,14 @@ const SECRETS = {
 };
 
 /** A fresh secret, table and configuration, as a new container would read them. */
-const configure = async (secrets: Record<string, unknown> = SECRETS, env: Record<string, string> = {}) => {
+/**
+ * The tests below exercise every role an event can carry, so they raise the cap to owner; the
+ * cap itself (issue 29, item 7) is tested with the default, in "grant limits".
+ */
+const configure = async (
+  secrets: Record<string, unknown> = SECRETS,
+  env: Record<string, string> = { WEBHOOK_MAX_ROLE: 'owner' },
+) => {
   secretName = await createSecret(JSON.stringify(secrets), 'openai-invites/webhook-secrets');
   setWebhookRuntime({
     config: readWebhookConfig({
@@ -156,7 +163,7 @@ describe('standard (Standard Webhooks)', () => {
   });
 
   it('takes the department mapping and the default role when the event names neither', async () => {
-    await configure(SECRETS, { WEBHOOK_DEFAULT_ROLE: 'owner' });
+    await configure(SECRETS, { WEBHOOK_DEFAULT_ROLE: 'owner', WEBHOOK_MAX_ROLE: 'owner' });
     const body = standardEvent('invite.requested', {
       email: 'lin@example.com',
       department: 'Engineering',
@@ -717,4 +724,48 @@ describe('end to end: webhook → SQS → worker → OpenAI', () => {
     expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
     expect(await drain(deadLetterQueue)).toEqual([]);
   }, 30_000);
+});
+
+describe('grant limits (issue 29, item 7)', () => {
+  it('refuses an event asking for owner under the default WEBHOOK_MAX_ROLE, with the reason in the receipt', async () => {
+    // Prepare: the defaults (reader, member).
+    await configure(SECRETS, {});
+    const body = standardEvent('invite.requested', { email: 'boss@example.com', role: 'owner' });
+
+    // Act
+    const answer = await post('standard', body, standardHeaders(body, { id: 'msg_owner' }));
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body.events).toEqual([
+      {
+        id: 'msg_owner',
+        kind: 'invite',
+        outcome: 'refused',
+        reason: 'Event msg_owner refused: role owner is above WEBHOOK_MAX_ROLE (reader).',
+      },
+    ]);
+    expect(await messages()).toEqual([]);
+  });
+
+  it('refuses an owner project role, and enqueues the other events of the delivery', async () => {
+    await configure(SECRETS, {});
+    const refused = standardEvent('invite.requested', {
+      email: 'lead@example.com',
+      projects: [{ id: 'proj_a', role: 'owner' }],
+    });
+    const granted = standardEvent('invite.requested', { email: 'dev@example.com' });
+
+    const first = await post('standard', refused, standardHeaders(refused, { id: 'msg_project_owner' }));
+    const second = await post('standard', granted, standardHeaders(granted, { id: 'msg_reader' }));
+
+    expect(first.body.events[0]).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringContaining('project role owner on proj_a'),
+    });
+    expect(second.statusCode).toBe(202);
+    expect((await messages()).map((message) => message.body)).toEqual([
+      { email: 'dev@example.com', role: 'reader' },
+    ]);
+  });
 });
