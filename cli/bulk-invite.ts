@@ -15,6 +15,7 @@ import { SendFailedError } from './failures';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { authFrom, gatewayFrom } from './gateway';
 import { intervalFrom, watchJobs } from './job';
+import { printable } from './job-view';
 import { plural } from './plural';
 
 export const BULK_USAGE = `Usage: openai-invites bulk-invite FILE [options]
@@ -153,7 +154,7 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
     }
     progress(Math.min(start + chunk.length, valid.length), valid.length);
   }
-  for (const failure of failures) console.error(`Not sent: ${failure}`);
+  for (const failure of failures) console.error(`Not sent: ${printable(failure)}`);
   if (stopped > 0) console.error(`Not sent either: the remaining ${plural(stopped, 'invite')}.`);
   console.log(
     `Enqueued ${sent} of ${plural(valid.length, 'valid invite')} in ${plural(jobIds.length, 'job')}${jobIds.length ? `: ${jobIds.join(', ')}` : ''}.` +

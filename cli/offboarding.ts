@@ -15,6 +15,7 @@ import { DynamoDbPersonStore } from '../lib/people/dynamodb-store';
 import { LOCAL_PATHS } from '../local/local-routes';
 import { gatewayUnreachable } from './failures';
 import { gatewayFrom } from './gateway';
+import { printable } from './job-view';
 
 export const OFFBOARDING_USAGE = `Usage: openai-invites offboarding list [options]
        openai-invites offboarding done EMAIL [--note TEXT] [options]
@@ -79,14 +80,12 @@ const doneAt = async (tableName: string | undefined, gateway: string, email: str
 const table = (entries: AwaitingEntry[]): string => {
   const rows = [
     ['SINCE', 'EMAIL', 'CODE', 'DECLARED BY', 'PERSON', 'REASON'],
-    ...entries.map((entry) => [
-      entry.since,
-      entry.email,
-      entry.code,
-      entry.declaredBy ?? '',
-      entry.person,
-      entry.reason,
-    ]),
+    // Every cell is stored text, and a queue message's `source` is anyone's: no terminal controls.
+    ...entries.map((entry) =>
+      [entry.since, entry.email, entry.code, entry.declaredBy ?? '', entry.person, entry.reason].map((cell) =>
+        printable(String(cell)),
+      ),
+    ),
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows

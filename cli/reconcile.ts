@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { formatReport } from '../lib/lifecycle/format';
 import { readBulkFile } from './bulk-file';
 import { gatewayFrom } from './gateway';
+import { printable } from './job-view';
 import { invokeReconciler } from './reconciler-invoke';
 
 export const RECONCILE_USAGE = `Usage: openai-invites reconcile ROSTER [options]
@@ -97,7 +98,7 @@ export const reconcile = async (args: string[]): Promise<number> => {
   if (!report) return 1;
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else {
-    console.log(formatReport(report).join('\n'));
+    console.log(formatReport(report).map(printable).join('\n'));
     if (report.dryRun && !report.refused) console.log('Nothing changed (add --apply to carry it out).');
   }
   return report.refused || report.failed > 0 ? 1 : 0;

@@ -8,6 +8,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ReconcileInvocation } from '../lib/lifecycle/invocation';
 import type { ReconcileReport } from '../lib/lifecycle/reconcile-run';
 import { LOCAL_PATHS } from '../local/local-routes';
+import { printable } from './job-view';
 
 export interface ReconcilerTarget {
   /** A deployed stack's sweeper (its InviteSweeperFunctionName output). */
@@ -41,7 +42,7 @@ const invokeDeployed = async (functionName: string, invocation: ReconcileInvocat
   }
   const text = answer.Payload ? new TextDecoder().decode(answer.Payload) : '';
   if (answer.FunctionError) {
-    console.error(`The run failed (${answer.FunctionError}): ${text.slice(0, 300)}`);
+    console.error(printable(`The run failed (${answer.FunctionError}): ${text.slice(0, 300)}`));
     return undefined;
   }
   return JSON.parse(text) as ReconcileReport;
@@ -63,7 +64,7 @@ const invokeLocal = async (gateway: string, invocation: ReconcileInvocation) => 
     return undefined;
   }
   if (!response.ok) {
-    console.error(`The run did not start: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`);
+    console.error(printable(`The run did not start: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`));
     return undefined;
   }
   return (await response.json()) as ReconcileReport;

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { formatReport } from '../lib/lifecycle/format';
 import { gatewayFrom } from './gateway';
+import { printable } from './job-view';
 import { invokeReconciler } from './reconciler-invoke';
 
 export const SWEEP_USAGE = `Usage: openai-invites sweep [options]
@@ -45,6 +46,6 @@ export const sweep = async (args: string[]): Promise<number> => {
     { functionName, gateway: gatewayFrom(values.gateway) },
   );
   if (!summary) return 1;
-  console.log(formatReport(summary).join('\n'));
+  console.log(formatReport(summary).map(printable).join('\n'));
   return summary.failed > 0 || summary.refused ? 1 : 0;
 };

@@ -12,14 +12,25 @@ export type AuthMode = 'iam' | 'token';
 export interface StackConfig {
   /** Name or ARN of the Secrets Manager secret holding the Admin key. The stack never holds the key. */
   readonly adminKeySecretId: string;
-  /** OpenAI's API (or a simulator); unset = the functions' default, `https://api.openai.com/v1`. */
-  readonly openAiBaseUrl?: string;
+  /** INVITES_UPSTREAM_URL of the functions: OpenAI's API (https); unset = `https://api.openai.com/v1`. */
+  readonly upstreamUrl?: string;
   /** `iam`: SigV4-signed calls. `token`: `Authorization: Bearer <token>`, checked by a Lambda authorizer. */
   readonly authMode: AuthMode;
   /** Name or ARN of the secret with the API tokens' sha-256 hashes (`token` mode only). */
   readonly tokenSecretId: string;
+  /**
+   * How long API Gateway keeps the authorizer's answer per token (`token` mode), 0–3600 s. A
+   * revoked token lives up to this plus the authorizer's own 60 s secret cache.
+   */
+  readonly authorizerCacheSeconds: number;
   /** IAM principals (ARNs) allowed to invoke the API by its resource policy (`iam` mode only). */
   readonly allowedPrincipalArns: readonly string[];
+  /**
+   * IAM roles (ARNs) that may send to the bulk queue besides the product's own functions: the
+   * operators' role for the CLI's direct path (`--queue-url`) and `dlq redrive`. Everyone else is
+   * denied `sqs:SendMessage` by the queue's policy.
+   */
+  readonly queueOperatorRoleArns: readonly string[];
   /** Stage throttling: steady requests per second and burst. */
   readonly throttlingRateLimit: number;
   readonly throttlingBurstLimit: number;
@@ -41,6 +52,9 @@ export interface StackConfig {
   readonly webhookSecretsSecretId?: string;
   /** WEBHOOK_DEFAULT_ROLE of the webhook function: the role of HR invites (`reader` or `owner`). */
   readonly webhookDefaultRole: 'reader' | 'owner';
+  /** WEBHOOK_MAX_ROLE and WEBHOOK_MAX_PROJECT_ROLE: above them a webhook event is refused. */
+  readonly webhookMaxRole: 'reader' | 'owner';
+  readonly webhookMaxProjectRole: 'member' | 'owner';
   /** WEBHOOK_DEPARTMENT_PROJECTS: department → [{id, role}], as JSON; unset = none. */
   readonly webhookDepartmentProjects?: string;
   /** How long a webhook event id is remembered against replays, in seconds. */
@@ -71,7 +85,9 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   adminKeySecretId: 'openai/admin-key',
   authMode: 'iam',
   tokenSecretId: 'openai-invites/api-tokens',
+  authorizerCacheSeconds: 30,
   allowedPrincipalArns: [],
+  queueOperatorRoleArns: [],
   throttlingRateLimit: 20,
   throttlingBurstLimit: 40,
   openAiRateLimitRps: 5,
@@ -83,6 +99,8 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   logRetentionDays: RetentionDays.ONE_MONTH,
   webhookSecretsSecretId: 'openai-invites/webhook-secrets',
   webhookDefaultRole: 'reader',
+  webhookMaxRole: 'reader',
+  webhookMaxProjectRole: 'member',
   webhookDedupeWindowSeconds: 86_400,
   webhookThrottlingRateLimit: 5,
   webhookThrottlingBurstLimit: 10,
@@ -185,9 +203,18 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       );
     }
   }
-  const openAiBaseUrl = text(raw, 'openAiBaseUrl');
-  if (openAiBaseUrl !== undefined && !/^https:\/\/\S+$/.test(openAiBaseUrl)) {
-    throw new StackConfigError('Context openAiBaseUrl must be an https URL.');
+  const queueOperatorRoleArns = list(raw, 'queueOperatorRoleArns');
+  for (const arn of queueOperatorRoleArns) {
+    // aws:PrincipalArn of an assumed role is the role's ARN (with its path), never the session's.
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
+      throw new StackConfigError(`Context queueOperatorRoleArns: ${arn} is not an IAM role ARN.`);
+    }
+  }
+  // `openAiBaseUrl` is the key's older name, still read.
+  const upstreamKey = raw('upstreamUrl') !== undefined ? 'upstreamUrl' : 'openAiBaseUrl';
+  const upstreamUrl = text(raw, upstreamKey);
+  if (upstreamUrl !== undefined && !/^https:\/\/[^\s/@]+(\/\S*)?$/.test(upstreamUrl)) {
+    throw new StackConfigError(`Context ${upstreamKey} must be an https URL.`);
   }
   const alarmEmail = text(raw, 'alarmEmail');
   if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
@@ -196,6 +223,19 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
   const webhookDefaultRole = text(raw, 'webhookDefaultRole') ?? defaults.webhookDefaultRole;
   if (webhookDefaultRole !== 'reader' && webhookDefaultRole !== 'owner') {
     throw new StackConfigError('Context webhookDefaultRole must be "reader" or "owner".');
+  }
+  const webhookMaxRole = text(raw, 'webhookMaxRole') ?? defaults.webhookMaxRole;
+  if (webhookMaxRole !== 'reader' && webhookMaxRole !== 'owner') {
+    throw new StackConfigError('Context webhookMaxRole must be "reader" or "owner".');
+  }
+  if (webhookDefaultRole === 'owner' && webhookMaxRole !== 'owner') {
+    throw new StackConfigError(
+      'Context webhookDefaultRole "owner" needs webhookMaxRole "owner": webhooks may grant at most webhookMaxRole.',
+    );
+  }
+  const webhookMaxProjectRole = text(raw, 'webhookMaxProjectRole') ?? defaults.webhookMaxProjectRole;
+  if (webhookMaxProjectRole !== 'member' && webhookMaxProjectRole !== 'owner') {
+    throw new StackConfigError('Context webhookMaxProjectRole must be "member" or "owner".');
   }
   const projectsValue = raw('webhookDepartmentProjects');
   const webhookDepartmentProjects =
@@ -229,6 +269,17 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       );
     }
   }
+  if (
+    webhookDepartmentProjects !== undefined &&
+    webhookMaxProjectRole !== 'owner' &&
+    Object.values(JSON.parse(webhookDepartmentProjects) as Record<string, { role: string }[]>).some(
+      (projects) => projects.some((project) => project.role === 'owner'),
+    )
+  ) {
+    throw new StackConfigError(
+      'Context webhookDepartmentProjects grants a project owner role: set webhookMaxProjectRole "owner" to allow it.',
+    );
+  }
   const logRetentionDays = integer(raw, 'logRetentionDays', defaults.logRetentionDays, 1, 9999);
   if (!RETENTION_VALUES.has(logRetentionDays)) {
     throw new StackConfigError(
@@ -238,10 +289,12 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
   const webhookWafRateLimitValue = raw('webhookWafRateLimit');
   const config: StackConfig = {
     adminKeySecretId: secretId(raw, 'adminKeySecretId', defaults.adminKeySecretId),
-    openAiBaseUrl,
+    upstreamUrl,
     authMode,
     tokenSecretId: secretId(raw, 'tokenSecretId', defaults.tokenSecretId),
+    authorizerCacheSeconds: integer(raw, 'authorizerCacheSeconds', defaults.authorizerCacheSeconds, 0, 3_600),
     allowedPrincipalArns,
+    queueOperatorRoleArns,
     throttlingRateLimit: integer(raw, 'throttlingRateLimit', defaults.throttlingRateLimit, 1, 10_000),
     throttlingBurstLimit: integer(raw, 'throttlingBurstLimit', defaults.throttlingBurstLimit, 1, 5_000),
     openAiRateLimitRps: integer(raw, 'openAiRateLimitRps', defaults.openAiRateLimitRps, 1, 1_000),
@@ -261,6 +314,8 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     logRetentionDays: logRetentionDays as RetentionDays,
     webhookSecretsSecretId: secretId(raw, 'webhookSecretsSecretId', defaults.webhookSecretsSecretId!),
     webhookDefaultRole,
+    webhookMaxRole,
+    webhookMaxProjectRole,
     webhookDepartmentProjects,
     webhookDedupeWindowSeconds: integer(
       raw,

@@ -21,17 +21,34 @@ export interface FunctionNeeds {
   readonly readsLedger?: boolean;
   /** Records outcomes in the ledger (gets INVITE_LEDGER_TABLE, GetItem, PutItem, UpdateItem). */
   readonly writesLedger?: boolean;
+  /** Registers jobs in the ledger, nothing else (gets INVITE_LEDGER_TABLE and UpdateItem). */
+  readonly startsJobs?: boolean;
   /** Records emails' outcomes outside jobs (gets INVITE_LEDGER_TABLE and UpdateItem). */
   readonly recordsInvites?: boolean;
   /** Looks up an email's invite id in the ledger (gets INVITE_LEDGER_TABLE and GetItem). */
   readonly looksUpInvites?: boolean;
+  /**
+   * Declares people's intent and keeps their history (lib/people/: a read, then a transaction
+   * that updates the person and puts history items): GetItem, PutItem, UpdateItem.
+   */
+  readonly declaresIntent?: boolean;
+  /** Lists the people awaiting someone (the reconciler): Query on the needs-action index only. */
+  readonly listsAwaiting?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
 
 /** Does the function read or write the ledger at all (then it gets INVITE_LEDGER_TABLE)? */
 export const usesLedger = (needs: FunctionNeeds): boolean =>
-  Boolean(needs.readsLedger || needs.writesLedger || needs.recordsInvites || needs.looksUpInvites);
+  Boolean(
+    needs.readsLedger ||
+    needs.writesLedger ||
+    needs.startsJobs ||
+    needs.recordsInvites ||
+    needs.looksUpInvites ||
+    needs.declaresIntent ||
+    needs.listsAwaiting,
+  );
 
 /**
  * API functions: API Gateway gives up on an integration after 29 s, so a function gets 28 s (its
@@ -43,26 +60,29 @@ export const API_FUNCTION_DEFAULTS = { timeout: Duration.seconds(28), memorySize
 /** Keyed by file name under `functions/`; list and retrieve need only the defaults. */
 export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // Records what it made; a duplicate is resolved through the email's invite id in the ledger.
-  'create-invite': { recordsInvites: true, looksUpInvites: true },
-  // Records the revocation.
-  'delete-invite': { recordsInvites: true },
+  // It also declares the person's intent (present) and keeps the invite on the person.
+  'create-invite': { recordsInvites: true, looksUpInvites: true, declaresIntent: true },
+  // Records the revocation, and the person's intent (absent) with it.
+  'delete-invite': { recordsInvites: true, declaresIntent: true },
   // Checks a job, registers it in the ledger and enqueues it: the bulk queue, never the Admin key.
-  'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, writesLedger: true },
+  // (registering a job is one UpdateItem: no reads, no queries).
+  'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, startsJobs: true },
   // Reads a job's progress from the ledger: never the Admin key, never a write.
   'bulk-job-status': { callsOpenAI: false, readsLedger: true },
   // Reads a person and their history from the ledger table: never the Admin key, never a write.
   'get-person': { callsOpenAI: false, readsLedger: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
   'bulk-invite-worker': { sendsToInviteQueue: true, writesLedger: true },
-  // Reads every invite and re-invites expired ones (the Admin key), claiming each in the ledger.
-  'invite-sweeper': { writesLedger: true },
+  // The reconciler (the Admin key): reads every invite and member, declares a roster, re-invites
+  // (claiming each in the ledger), revokes and offboards, lists who awaits a person.
+  'invite-sweeper': { writesLedger: true, declaresIntent: true, listsAwaiting: true },
   // Verifies HR webhooks and enqueues invites and revocations: never the Admin key.
   'hr-webhook': {
     callsOpenAI: false,
     sendsToInviteQueue: true,
     readsWebhookSecrets: true,
     claimsWebhookEvents: true,
-    writesLedger: true,
+    startsJobs: true,
   },
 };
 

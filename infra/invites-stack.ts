@@ -4,7 +4,7 @@
  * and its DLQ, the webhook replay table, alarms and outputs. Logical IDs stay those of the stack
  * before it was split (infra/logical-ids.ts), so a deployed stack is updated in place.
  */
-import { type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -112,6 +112,7 @@ export class InvitesStack extends Stack {
     }
     for (const worker of workers) functions.addWorker(worker, needsOf(worker.functionName));
     for (const spec of props.scheduled ?? SCHEDULED) functions.addScheduled(spec, needsOf(spec.functionName));
+    bulk.onlyTheseMaySend(functions.queueSenders, config.queueOperatorRoleArns);
     const authorizerFunction = config.authMode === 'token' ? functions.addTokenAuthorizer() : undefined;
 
     this.api = new InvitesApi(this, 'InvitesApi', {
@@ -146,6 +147,14 @@ export class InvitesStack extends Stack {
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.deadLetterQueue.queueUrl,
       description: 'Bulk invites that failed for good',
+    });
+    // For the Admin-key secret's resource policy (README, Security): the only readers it needs.
+    new CfnOutput(this, 'AdminKeyReaderRoleArns', {
+      value: Fn.join(
+        ',',
+        functions.adminKeyReaders.map((role) => role.roleArn),
+      ),
+      description: 'Roles that read the Admin-key secret (for its resource policy)',
     });
     // For `openai-invites sweep --function NAME`: one sweep now, outside the schedule.
     const sweeper = functions.byName.get('invite-sweeper');

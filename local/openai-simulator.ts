@@ -425,17 +425,18 @@ export class InvitesSimulator {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = req.method ?? 'GET';
     const path = url.pathname.replace(/^\/v1(?=\/)/, '');
-    const body = await readBody(req);
-    if (url.pathname.startsWith(CONTROL_PREFIX)) {
-      // No web page may drive the control API (DNS rebinding, cross-site POSTs): local/request-guard.ts.
-      try {
-        checkLocalRequest(req, Number(new URL(this.#url).port));
-      } catch (error) {
-        if (!(error instanceof ForbiddenLocalRequestError)) throw error;
-        return this.#send(res, error.status, error.toErrorBody());
-      }
-      return this.#control(res, method, url.pathname, body);
+    // No web page may read or drive the simulator, its `/v1` organization (emails, invites) no
+    // less than its control API (DNS rebinding, cross-site POSTs): local/request-guard.ts, on
+    // every path, before the body is read.
+    try {
+      checkLocalRequest(req, Number(new URL(this.#url).port));
+    } catch (error) {
+      if (!(error instanceof ForbiddenLocalRequestError)) throw error;
+      req.resume();
+      return this.#send(res, error.status, error.toErrorBody());
     }
+    const body = await readBody(req);
+    if (url.pathname.startsWith(CONTROL_PREFIX)) return this.#control(res, method, url.pathname, body);
     const authorized = this.#authorized(req);
     const record = (status: number) => this.requests.push({ method, path, status, authorized });
 

@@ -3,10 +3,13 @@
  * real Admin key is an unauthenticated proxy to OpenAI, and the simulator's control API):
  * - DNS rebinding: a page on attacker.example whose name now resolves to 127.0.0.1 reaches us with
  *   `Host: attacker.example`. Only a loopback name or address, with the port we listen on, passes.
- * - Cross-site requests: a page elsewhere can make a browser POST to http://127.0.0.1:3000 without
- *   asking first (a "simple" request: text/plain, form or no content type). Such requests carry
- *   `Origin` (refused unless it is a loopback origin), and as a second line, a request that
- *   changes something must say it sends JSON, which no simple request can.
+ * - Cross-site requests: a page elsewhere can make a browser send, without asking first, only a
+ *   "simple" request: GET, HEAD or POST, with no content type or a form or text one. Such requests
+ *   carry `Origin` (refused unless it is a loopback origin), and as a second line a simple request
+ *   with a body (a POST sent as text, a form, or without a type) is refused: no client of ours
+ *   sends one. Everything else needs a CORS preflight, which these servers never grant, so a
+ *   DELETE, a PUT, or any request with an empty body passes whatever content type it declares
+ *   (the seeds' bash client sends `curl -d '' -X DELETE`, an empty form).
  * Clients that are not browsers (curl, the SDK, HR senders' test tools) send neither a foreign
  * Host nor an Origin, and send JSON already.
  * Node's own answers to malformed requests (400, 431) get OpenAI's error shape here too.
@@ -23,7 +26,15 @@ export class ForbiddenLocalRequestError extends InvitesError {
   }
 }
 
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods a page can send cross-site without a preflight (the fetch standard's CORS-safelisted methods). */
+const SIMPLE_METHODS = new Set(['GET', 'HEAD', 'POST']);
+
+/** Content types a page can send without a preflight, by essence (parameters ignored); none at all too. */
+const SIMPLE_CONTENT_TYPES = new Set([
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+]);
 
 /** localhost, *.localhost, 127.0.0.0/8 and ::1: names and addresses that only mean this machine. */
 export const isLoopbackHostname = (hostname: string): boolean => {
@@ -47,8 +58,24 @@ const authority = (value: string, defaultPort: number): { hostname: string; port
   }
 };
 
-const isJson = (contentType: string | undefined): boolean =>
-  /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType?.trim() ?? '');
+const isSimpleContentType = (contentType: string | undefined): boolean =>
+  contentType === undefined || SIMPLE_CONTENT_TYPES.has(contentType.split(';')[0]!.trim().toLowerCase());
+
+/** A body with bytes in it: a non-zero Content-Length, or a chunked one (its length unknown yet). */
+const hasBody = (req: IncomingMessage): boolean => {
+  const length = req.headers['content-length'];
+  if (length !== undefined) return length.trim() !== '0';
+  return req.headers['transfer-encoding'] !== undefined;
+};
+
+/**
+ * True for what a browser may send cross-site without a preflight and carry a payload: a simple
+ * method with a body of a simple content type (or none). An empty body carries nothing to act on.
+ */
+export const isPreflightFreeWrite = (req: IncomingMessage): boolean =>
+  SIMPLE_METHODS.has((req.method ?? 'GET').toUpperCase()) &&
+  hasBody(req) &&
+  isSimpleContentType(req.headers['content-type']);
 
 /** Throws ForbiddenLocalRequestError unless `req` can only have come from a local, non-browser or same-origin client. */
 export const checkLocalRequest = (req: IncomingMessage, port: number): void => {
@@ -73,16 +100,10 @@ export const checkLocalRequest = (req: IncomingMessage, port: number): void => {
       );
     }
   }
-  const method = (req.method ?? 'GET').toUpperCase();
-  const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
-  const contentType = req.headers['content-type'];
-  if (
-    MUTATING.has(method) &&
-    (contentType !== undefined || hasBody || req.headers['transfer-encoding'] !== undefined) &&
-    !isJson(contentType)
-  ) {
+  if (isPreflightFreeWrite(req)) {
+    const method = (req.method ?? 'GET').toUpperCase();
     throw new ForbiddenLocalRequestError(
-      `A ${method} with a body must be sent as Content-Type: application/json; other types are what a web page can send cross-site.`,
+      `A ${method} with a body must be sent as Content-Type: application/json; text, form or untyped bodies are what a web page can send cross-site.`,
       'cross_site_request',
     );
   }

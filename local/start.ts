@@ -32,7 +32,7 @@ import { SqliteSimulatorOrganization } from './simulator-organization';
 import { SqliteLedger } from './sqlite-ledger';
 import { SqlitePersonStore } from './sqlite-people';
 import { DEFAULT_STATE_DIR, StateStore } from './state-store';
-import { ENV } from '../lib/commons/env';
+import { ENV, NOT_READ } from '../lib/commons/env';
 
 /** The key the gateway sends to its own simulator: any non-empty key is accepted there. */
 const SIMULATOR_KEY = 'sk-local-simulator';
@@ -91,14 +91,28 @@ const startSimulator = async (simulator: InvitesSimulator): Promise<string> => {
   }
 };
 
-/**
- * True when OPENAI_BASE_URL names this gateway itself: the official SDK reads the same variable,
- * so a shell set up for the SDK would otherwise make every function call itself in a loop.
- */
+/** True when `baseUrl` names this gateway itself (a loopback host on the gateway's port). */
 const pointsAtGateway = (baseUrl: string, gatewayPort: number): boolean => {
   const url = new URL(baseUrl);
   const loopback = ['127.0.0.1', 'localhost', '[::1]', '0.0.0.0'].includes(url.hostname);
   return loopback && Number(url.port || (url.protocol === 'https:' ? 443 : 80)) === gatewayPort;
+};
+
+/**
+ * `OPENAI_BASE_URL` is the official SDK's variable and is never read here (the Admin key would
+ * follow it): say so once when it is set. When it names this gateway, the shell is set up for an
+ * SDK aimed at it, so `OPENAI_ADMIN_KEY` is that SDK's token, not an Admin key: it is ignored too.
+ */
+const setAsideSdkVariables = (lines: string[], gatewayPort: number): NodeJS.ProcessEnv => {
+  const sdkBaseUrl = process.env[NOT_READ.openaiBaseUrl]?.trim();
+  if (!sdkBaseUrl) return process.env;
+  const aimedHere = URL.canParse(sdkBaseUrl) && pointsAtGateway(sdkBaseUrl, gatewayPort);
+  lines.push(
+    aimedHere
+      ? `note         ${NOT_READ.openaiBaseUrl} is not read (the upstream is ${ENV.invitesUpstreamUrl}); it is this gateway (set for an SDK?), so ${ENV.adminKey} is ignored too`
+      : `note         ${NOT_READ.openaiBaseUrl} is not read: the upstream is ${ENV.invitesUpstreamUrl} (default OpenAI, or the simulator)`,
+  );
+  return aimedHere ? { ...process.env, [ENV.adminKey]: undefined } : process.env;
 };
 
 /** The upstream the functions call: the configured one, or a simulator started here. */
@@ -107,15 +121,11 @@ const startUpstream = async (
   gatewayPort: number,
   store: StateStore,
 ): Promise<{ config: ClientConfig; simulator?: InvitesSimulator }> => {
-  let config = readClientConfig();
-  let baseUrlConfigured = Boolean(process.env.OPENAI_BASE_URL);
+  const env = setAsideSdkVariables(lines, gatewayPort);
+  const config = readClientConfig(env);
+  const baseUrlConfigured = Boolean(env[ENV.invitesUpstreamUrl]?.trim());
   if (baseUrlConfigured && pointsAtGateway(config.baseUrl, gatewayPort)) {
-    // OPENAI_BASE_URL and OPENAI_ADMIN_KEY then belong to an SDK aimed at this gateway.
-    lines.push(
-      `note         OPENAI_BASE_URL is this gateway (set for an SDK?): it and OPENAI_ADMIN_KEY are ignored`,
-    );
-    config = { ...readClientConfig({ ...process.env, OPENAI_BASE_URL: undefined }), adminKey: undefined };
-    baseUrlConfigured = false;
+    throw new Error(`${ENV.invitesUpstreamUrl} names this gateway itself: every call would loop back here.`);
   }
   if (baseUrlConfigured || config.adminKey || config.adminKeySecretId) {
     lines.push(

@@ -3,7 +3,7 @@
  * in-process queue, the ledger and the simulator's organization keep their tables in, so a
  * restart resumes where the last run stopped. Only local/ uses it: no Lambda bundle imports it.
  */
-import { mkdirSync } from 'node:fs';
+import { privateStateFiles } from './private-files';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +61,7 @@ export class StateStore {
    */
   static open(dir: string): StateStore {
     const folder = resolve(dir);
-    mkdirSync(folder, { recursive: true });
+    privateStateFiles(folder, STATE_FILE);
     // timeout 0: a locked database fails at once rather than after a busy wait.
     const db = new DatabaseSync(join(folder, STATE_FILE), { timeout: 0 });
     try {

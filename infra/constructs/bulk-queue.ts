@@ -1,5 +1,6 @@
 /** The bulk invite queue and its dead-letter queue: TLS only, SQS-managed encryption. */
 import { Duration } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ResourceGroup } from '../logical-ids';
@@ -30,5 +31,28 @@ export class BulkQueue extends ResourceGroup {
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
+  }
+
+  /**
+   * The queue obeys only its writers: `sqs:SendMessage` (which also authorises SendMessageBatch)
+   * is denied to every principal but `senders` (the functions granted it) and `operatorRoleArns`,
+   * whatever their IAM policies allow (`sqs:*` included). A message here is carried out with the
+   * Admin key, which its sender may not be able to read.
+   */
+  onlyTheseMaySend(senders: readonly IRole[], operatorRoleArns: readonly string[]): void {
+    this.queue.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OnlyTheProductAndItsOperatorsSend',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [this.queue.queueArn],
+        conditions: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [...senders.map((role) => role.roleArn), ...operatorRoleArns],
+          },
+        },
+      }),
+    );
   }
 }

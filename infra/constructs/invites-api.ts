@@ -28,6 +28,7 @@ import { ResourceGroup, uniqueIdWithoutGroups } from '../logical-ids';
 import { addOpenAIShapedGatewayResponses } from './gateway-responses';
 import { addRouteFallbacks } from './route-fallbacks';
 import { WebhookWaf } from './webhook-waf';
+import { providerNames } from '../../lib/webhooks/providers/registry';
 
 export const STAGE_NAME = 'v1';
 
@@ -40,14 +41,34 @@ export interface InvitesApiProps {
   readonly authorizerFunction?: IFunction;
   /** `restApiName` is `${namePrefix}-invites`. */
   readonly namePrefix: string;
+  /**
+   * Webhook providers that get a resource (and so a throttle) of their own below a
+   * `{provider}` route; default: the registry's (lib/webhooks/providers/registry.ts).
+   */
+  readonly webhookProviders?: readonly string[];
 }
+
+/**
+ * The routes as the gateway serves them: each webhook route with a `{provider}` parameter also
+ * once per known provider, as a literal resource. API Gateway throttles per resource and method,
+ * so each provider then has its own throttle: forged traffic to one provider's URL (or to an
+ * unknown name, on `{provider}`) cannot make API Gateway refuse another provider's deliveries.
+ * The function reads the provider from the resource when there is no path parameter.
+ */
+export const gatewayRoutes = (routes: readonly Route[], providers: readonly string[]): Route[] =>
+  routes.flatMap((route) =>
+    route.auth === 'webhook' && route.path.includes('{provider}')
+      ? [route, ...providers.map((name) => ({ ...route, path: route.path.replace('{provider}', name) }))]
+      : [route],
+  );
 
 export class InvitesApi extends ResourceGroup {
   readonly api: RestApi;
 
   constructor(scope: Construct, id: string, props: InvitesApiProps) {
     super(scope, id);
-    const { config, routes } = props;
+    const { config } = props;
+    const routes = gatewayRoutes(props.routes, props.webhookProviders ?? providerNames());
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: config.logRetentionDays });
     const iamPolicy = config.authMode === 'iam' ? apiResourcePolicy(config, routes) : undefined;
     this.api = new RestApi(this, 'Api', {
@@ -64,8 +85,9 @@ export class InvitesApi extends ResourceGroup {
         stageName: STAGE_NAME,
         throttlingRateLimit: config.throttlingRateLimit,
         throttlingBurstLimit: config.throttlingBurstLimit,
-        // The open webhook routes get a throttle of their own: a flood of forged deliveries
-        // then 429s only webhooks, never the internal callers (and vice versa).
+        // The open webhook routes get a throttle of their own, one per provider (gatewayRoutes): a
+        // flood of forged deliveries then 429s only that provider's URL, never another provider's
+        // deliveries nor the internal callers (and vice versa).
         methodOptions: Object.fromEntries(
           routes
             .filter((route) => route.auth === 'webhook')
@@ -138,8 +160,9 @@ export class InvitesApi extends ResourceGroup {
           identitySource: IdentitySource.header('Authorization'),
           // Anything else is refused with 401 before the function runs.
           validationRegex: '^[Bb]earer +[^ ]+$',
-          // One secret read per token and 5 minutes; the answer allows every route of the stage.
-          resultsCacheTtl: Duration.minutes(5),
+          // One answer per token, listing every route it may call, kept this long: also how long
+          // a revoked token may still be accepted, on top of the authorizer's 60 s secret cache.
+          resultsCacheTtl: Duration.seconds(config.authorizerCacheSeconds),
         })
       : undefined;
 

@@ -2,11 +2,12 @@
  * Every function of the product, each with exactly the environment and grants its needs call for
  * (infra/functions.ts), and the bulk workers fed by the bulk queue.
  */
+import { NEEDS_ACTION_INDEX } from '../../lib/ledger/dynamodb-items';
 import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -50,6 +51,10 @@ export interface FunctionSizing {
 export class InvitesFunctions extends ResourceGroup {
   /** Every function by its file name under `functions/`. */
   readonly byName = new Map<string, InvitesFunction>();
+  /** The roles granted `sqs:SendMessage` on the bulk queue: the queue's policy denies all others. */
+  readonly queueSenders: IRole[] = [];
+  /** The roles that may read the Admin-key secret (for the secret's own resource policy, README). */
+  readonly adminKeyReaders: IRole[] = [];
   private readonly adminKeySecret: ISecret;
   private readonly webhookSecrets?: ISecret;
 
@@ -78,7 +83,7 @@ export class InvitesFunctions extends ResourceGroup {
     const environment: Record<string, string> = { ...extraEnvironment };
     if (needs.callsOpenAI ?? true) {
       environment[ENV.adminKeySecretId] = config.adminKeySecretId;
-      if (config.openAiBaseUrl) environment[ENV.openaiBaseUrl] = config.openAiBaseUrl;
+      if (config.upstreamUrl) environment[ENV.invitesUpstreamUrl] = config.upstreamUrl;
     }
     if (needs.sendsToInviteQueue) environment[ENV.inviteQueueUrl] = queue.queueUrl;
     if (needs.readsWebhookSecrets) {
@@ -93,6 +98,8 @@ export class InvitesFunctions extends ResourceGroup {
       environment[ENV.webhookDedupeTable] = webhookEventsTable.tableName;
       environment[ENV.webhookDedupeWindowSeconds] = String(config.webhookDedupeWindowSeconds);
       environment[ENV.webhookDefaultRole] = config.webhookDefaultRole;
+      environment[ENV.webhookMaxRole] = config.webhookMaxRole;
+      environment[ENV.webhookMaxProjectRole] = config.webhookMaxProjectRole;
       if (config.webhookDepartmentProjects)
         environment[ENV.webhookDepartmentProjects] = config.webhookDepartmentProjects;
     }
@@ -110,28 +117,41 @@ export class InvitesFunctions extends ResourceGroup {
       reservedConcurrency: sizing.reservedConcurrency,
     });
     // Exactly the secrets and the queue this function uses, nothing broader.
-    if (needs.callsOpenAI ?? true) this.adminKeySecret.grantRead(fn);
+    if (needs.callsOpenAI ?? true) {
+      this.adminKeySecret.grantRead(fn);
+      this.adminKeyReaders.push(fn.role!);
+    }
     if (needs.readsWebhookSecrets) this.webhookSecrets?.grantRead(fn);
-    if (needs.sendsToInviteQueue) queue.grantSendMessages(fn);
+    if (needs.sendsToInviteQueue) {
+      queue.grantSendMessages(fn);
+      this.queueSenders.push(fn.role!);
+    }
     // Claim an event id, and release the claim when enqueueing failed: nothing else.
     if (needs.claimsWebhookEvents) webhookEventsTable?.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     // A TransactWriteItems is authorised by the actions inside it. The table only, not its
-    // indexes (`table.grant` would add `index/*`): no function reads the needs-action index; the
-    // offboarding list does, with the operator's own credentials.
+    // indexes (`table.grant` would add `index/*`): only the reconciler reads the needs-action
+    // index (listsAwaiting, below); the offboarding CLI does with the operator's own credentials.
     const onLedger = (...actions: string[]) =>
       ledgerTable && fn.addToRolePolicy(new PolicyStatement({ actions, resources: [ledgerTable.tableArn] }));
-    if (needs.writesLedger) {
-      onLedger('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem');
-    } else if (needs.readsLedger) {
-      onLedger('dynamodb:GetItem', 'dynamodb:Query');
-    } else {
-      // API create/delete: one email's record, read or updated by key; no jobs, no queries.
-      const actions = [
-        ...(needs.looksUpInvites ? ['dynamodb:GetItem'] : []),
-        ...(needs.recordsInvites ? ['dynamodb:UpdateItem'] : []),
-      ];
-      if (actions.length > 0) onLedger(...actions);
-    }
+    // Each action for the need that calls for it (lib/ledger/dynamodb-ledger.ts): recording
+    // outcomes reads an item and writes it (PutItem, UpdateItem, in transactions too); starting a
+    // job, recording an email's outcome or claiming a re-invite is one UpdateItem; only reading a
+    // job's progress queries.
+    const actions = new Set<string>();
+    if (needs.writesLedger || needs.declaresIntent)
+      ['GetItem', 'PutItem', 'UpdateItem'].forEach((action) => actions.add(action));
+    if (needs.readsLedger) ['GetItem', 'Query'].forEach((action) => actions.add(action));
+    if (needs.startsJobs || needs.recordsInvites) actions.add('UpdateItem');
+    if (needs.looksUpInvites) actions.add('GetItem');
+    if (actions.size > 0) onLedger(...[...actions].map((action) => `dynamodb:${action}`));
+    // The offboarding list's sparse index, for the one function that lists who awaits a person.
+    if (needs.listsAwaiting && ledgerTable)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${ledgerTable.tableArn}/index/${NEEDS_ACTION_INDEX}`],
+        }),
+      );
     this.byName.set(functionName, fn);
     return fn;
   }

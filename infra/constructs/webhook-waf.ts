@@ -8,11 +8,18 @@ import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import type { Construct } from 'constructs';
 import { ResourceGroup } from '../logical-ids';
 
+/** URL-decode, then normalise the path (`//`, `/./`, `/../`), then lowercase: in this order. */
+export const WAF_PATH_TRANSFORMATIONS = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+  { priority: 2, type: 'LOWERCASE' },
+];
+
 export interface WebhookWafProps {
   readonly stage: Stage;
   /** Requests per source IP and 5 minutes (WAF's minimum is 10). */
   readonly rateLimit: number;
-  /** `/v1/webhooks/`: WAF sees the stage in the path. */
+  /** `/v1/webhooks/`: WAF sees the stage in the path (lowercase: it is compared after LOWERCASE). */
   readonly pathPrefix: string;
 }
 
@@ -46,7 +53,9 @@ export class WebhookWaf extends ResourceGroup {
                   fieldToMatch: { uriPath: {} },
                   positionalConstraint: 'STARTS_WITH',
                   searchString: props.pathPrefix,
-                  textTransformations: [{ priority: 0, type: 'NONE' }],
+                  // The path as the gateway will route it: `/v1/%77ebhooks/x` and `/v1//webhooks/x`
+                  // or `/v1/x/../webhooks/x` are counted too, not only the literal prefix.
+                  textTransformations: WAF_PATH_TRANSFORMATIONS,
                 },
               },
             },

@@ -10,6 +10,7 @@ import { InvalidRequestError } from '../http/errors';
 import type { InviteRequest } from '../openai/types';
 import { isLabel, labelRule, parseInviteRequest } from '../http/validation';
 import { describeTerms } from '../openai/invite-terms';
+import { isReservedJobId, isReservedSource } from './origins';
 
 export const MAX_INVITES_PER_JOB = 1000;
 /** 1000 invites with a few projects each fit well within this. */
@@ -135,6 +136,19 @@ const refuseConflictingDuplicates = (job: CheckedJob): CheckedJob => {
 /** The job, all of it valid, or a 400 that names every bad item with its index. */
 export const parseBulkRequest = (body: unknown): CheckedJob => {
   const job = checkJob(body);
+  // An API caller's job is its own: not an HR system's source, nor a webhook's id namespace.
+  if (job.source !== undefined && isReservedSource(job.source)) {
+    throw new InvalidJobError(
+      `Invalid value for 'source': '${job.source}' is reserved for the product's own sources (webhooks, SCIM, the sweeper).`,
+      'source',
+    );
+  }
+  if (isReservedJobId(job.jobId)) {
+    throw new InvalidJobError(
+      `Invalid value for 'job_id': the prefix '${job.jobId.slice(0, job.jobId.indexOf(':'))}:' is reserved for the product's own jobs.`,
+      'job_id',
+    );
+  }
   if (job.invalid.length === 0) return job;
   const details = job.invalid.map((item) => `${item.param}: ${item.message}`).join(' ');
   throw new InvalidRequestError(

@@ -10,7 +10,8 @@ export type Env = Record<string, string | undefined>;
 /** Environment variable names, by what they configure (README, "Configuration"). */
 export const ENV = {
   // OpenAI and its Admin key
-  openaiBaseUrl: 'OPENAI_BASE_URL',
+  /** The upstream the Admin key is sent to (https unless loopback). */
+  invitesUpstreamUrl: 'INVITES_UPSTREAM_URL',
   adminKeySecretId: 'OPENAI_ADMIN_KEY_SECRET_ID',
   /** A key given directly: `npm start` only, never set by the stack. */
   adminKey: 'OPENAI_ADMIN_KEY',
@@ -31,6 +32,10 @@ export const ENV = {
   webhookSecretsSecretId: 'WEBHOOK_SECRETS_SECRET_ID',
   webhookSecretsMaxAgeSeconds: 'WEBHOOK_SECRETS_MAX_AGE_SECONDS',
   webhookDefaultRole: 'WEBHOOK_DEFAULT_ROLE',
+  /** The highest organization role a webhook invite may carry (default `reader`). */
+  webhookMaxRole: 'WEBHOOK_MAX_ROLE',
+  /** The highest project role a webhook invite may carry (default `member`). */
+  webhookMaxProjectRole: 'WEBHOOK_MAX_PROJECT_ROLE',
   webhookDepartmentProjects: 'WEBHOOK_DEPARTMENT_PROJECTS',
   webhookDedupeTable: 'WEBHOOK_DEDUPE_TABLE',
   webhookDedupeWindowSeconds: 'WEBHOOK_DEDUPE_WINDOW_SECONDS',
@@ -75,6 +80,38 @@ export const booleanFrom = (env: Env, name: EnvName, fallback: boolean): boolean
   if (raw === undefined || raw === '') return fallback;
   if (raw === 'true' || raw === 'false') return raw === 'true';
   throw new ConfigurationError(`Environment variable ${name} must be true or false.`);
+};
+
+/**
+ * Variables this product deliberately does not read, though other tools do. `OPENAI_BASE_URL` is
+ * the official SDK's (and OpenAI-compatible proxies'): following it would send the Admin key
+ * wherever a shell set up for the SDK points.
+ */
+export const NOT_READ = { openaiBaseUrl: 'OPENAI_BASE_URL' } as const;
+
+/** True for a loopback host: `localhost`, 127.0.0.0/8 or `[::1]`. */
+export const isLoopbackHost = (hostname: string): boolean =>
+  hostname === 'localhost' ||
+  hostname === '[::1]' ||
+  hostname === '::1' ||
+  /^127(\.\d{1,3}){3}$/.test(hostname);
+
+/**
+ * An upstream URL that may receive a secret: `https`, or `http` on a loopback host only, without
+ * trailing slashes; `fallback` when unset or blank; anything else is a ConfigurationError.
+ */
+export const secureUrlFrom = (env: Env, name: EnvName, fallback: string): string => {
+  const url = urlFrom(env, name, fallback);
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'https:' && !isLoopbackHost(parsed.hostname)) {
+    throw new ConfigurationError(
+      `Environment variable ${name} must be an https URL (http only on a loopback host such as 127.0.0.1).`,
+    );
+  }
+  if (parsed.username || parsed.password) {
+    throw new ConfigurationError(`Environment variable ${name} must not carry credentials.`);
+  }
+  return url;
 };
 
 /** An http(s) URL without trailing slashes, `fallback` when unset or blank. */

@@ -160,13 +160,21 @@ export const parseEmailParameter = (raw: string | undefined | null): string => {
 /** Job ids and sources are short labels: they end up in message attributes, keys and logs. */
 const LABEL_PATTERN = /^[A-Za-z0-9_.:-]+$/;
 
-/** Whether `value` is a label of 1 to `maxLength` letters, digits or '_', '-', '.', ':'. */
+/**
+ * Whether `value` is a label of 1 to `maxLength` letters, digits or '_', '-', '.', ':'; never `.`
+ * or `..`, which a URL path or a file name would read as "here" and "the parent".
+ */
 export const isLabel = (value: unknown, maxLength: number = MAX_ID_LENGTH): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= maxLength && LABEL_PATTERN.test(value);
+  typeof value === 'string' &&
+  value.length > 0 &&
+  value.length <= maxLength &&
+  LABEL_PATTERN.test(value) &&
+  value !== '.' &&
+  value !== '..';
 
 /** What a label may be, for error messages. */
 export const labelRule = (maxLength: number = MAX_ID_LENGTH): string =>
-  `1 to ${maxLength} letters, digits or '_', '-', '.', ':'`;
+  `1 to ${maxLength} letters, digits or '_', '-', '.', ':' (not '.' or '..')`;
 
 /** Validates a bulk job id taken from the path (the same rule as a job's `job_id`). */
 export const parseJobId = (raw: string | undefined | null): string => {

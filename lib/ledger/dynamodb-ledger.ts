@@ -9,8 +9,9 @@
  * a person are listed through a sparse index (dynamodb-items.ts NEEDS_ACTION_INDEX) rather than
  * a Scan: the index holds only them, so listing costs what it returns.
  */
+import { randomUUID } from 'node:crypto';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { DynamoDbJsonClient } from '../commons/dynamodb-json-client';
+import type { DynamoDbJsonClient, DynamoDbServiceError } from '../commons/dynamodb-json-client';
 import {
   emailKey,
   expiresAtFor,
@@ -51,6 +52,9 @@ import {
   type ReinviteClaimRequest,
   type StartJob,
 } from './types';
+
+/** The attribute holding the last re-invite claim's per-call token (never read as a record field). */
+const REINVITE_CLAIM_TOKEN = 'reinvite_claim_token';
 
 export class DynamoDbLedger implements Ledger {
   readonly description: string;
@@ -217,11 +221,14 @@ export class DynamoDbLedger implements Ledger {
 
   async claimReinvite(request: ReinviteClaimRequest): Promise<ReinviteClaim> {
     const email = normaliseEmail(request.email);
+    // This call's own mark: when a timed-out first attempt did land, the client's retry fails the
+    // condition against our own write, and the token tells it so (issue 29, item 4).
+    const token = randomUUID();
     try {
       const answer = await this.client.updateItem({
         TableName: this.tableName,
         Key: emailKey(email),
-        UpdateExpression: 'ADD #count :one SET #from = :expired',
+        UpdateExpression: 'ADD #count :one SET #from = :expired, #token = :token',
         // The rule of reinviteRefusalOf, as one condition: two sweeps cannot both pass it.
         ConditionExpression:
           'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :revoked) AND ' +
@@ -233,20 +240,31 @@ export class DynamoDbLedger implements Ledger {
           '#from': 'reinvited_from',
           '#status': 'status',
           '#last_outcome': 'last_outcome',
+          '#token': REINVITE_CLAIM_TOKEN,
         },
         ExpressionAttributeValues: {
           ':one': n(1),
           ':expired': s(request.expiredInviteId),
           ':revoked': s('revoked'),
           ':max': n(request.max),
+          ':token': s(token),
         },
         ReturnValues: 'UPDATED_NEW',
+        // The refusal carries the record as it is: our own token there means the claim is ours.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       });
       return { claimed: true, count: Number(answer.Attributes?.reinvite_count?.N ?? 1) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
+      const current = (error as DynamoDbServiceError).Item;
+      if (
+        current?.[REINVITE_CLAIM_TOKEN]?.S === token &&
+        current.reinvited_from?.S === request.expiredInviteId
+      ) {
+        return { claimed: true, count: Number(current.reinvite_count?.N ?? 1) };
+      }
       // Refused: the record says why (a sweep that raced us shows as already_claimed).
-      const record = await this.getInvite(email);
+      const record = current ? inviteRecordOf(current) : await this.getInvite(email);
       return reinviteRefusalOf(record, request) ?? { claimed: false, reason: 'already_claimed' };
     }
   }

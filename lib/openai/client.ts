@@ -81,7 +81,7 @@ export interface RetryNotice {
 
 export interface InvitesClientOptions {
   adminKey: AdminKeySource;
-  /** Default `OPENAI_BASE_URL`, else https://api.openai.com/v1. */
+  /** Default https://api.openai.com/v1; `OPENAI_BASE_URL` is never read (README, Security). */
   baseUrl?: string;
   attemptTimeoutMs?: number;
   deadlineMs?: number;
@@ -178,10 +178,8 @@ export class OpenAIInvitesClient {
   readonly #random: () => number;
 
   constructor(options: InvitesClientOptions) {
-    this.baseUrl = (options.baseUrl ?? process.env.OPENAI_BASE_URL ?? DEFAULT_OPENAI_BASE_URL).replace(
-      /\/+$/,
-      '',
-    );
+    // Never from the environment here: readClientConfig checks INVITES_UPSTREAM_URL (https).
+    this.baseUrl = (options.baseUrl ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, '');
     this.#adminKey = options.adminKey;
     this.#attemptTimeoutMs = options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
     this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;

@@ -1,6 +1,6 @@
 /** The OpenAI client's configuration from the environment (README, "Configuration"). */
 import { DEFAULT_ADMIN_KEY_MAX_AGE_SECONDS } from '../secrets/admin-key';
-import { ENV, type Env, integerFrom, stringFrom, urlFrom } from '../commons/env';
+import { ENV, type Env, integerFrom, secureUrlFrom, stringFrom } from '../commons/env';
 import {
   DEFAULT_ATTEMPT_TIMEOUT_MS,
   DEFAULT_DEADLINE_MS,
@@ -9,6 +9,7 @@ import {
 } from './client';
 
 export interface ClientConfig {
+  /** `INVITES_UPSTREAM_URL`: https, or http on a loopback host (never `OPENAI_BASE_URL`). */
   baseUrl: string;
   /** Name or ARN of the Admin-key secret. */
   adminKeySecretId?: string;
@@ -21,7 +22,7 @@ export interface ClientConfig {
 }
 
 export const readClientConfig = (env: Env = process.env): ClientConfig => ({
-  baseUrl: urlFrom(env, ENV.openaiBaseUrl, DEFAULT_OPENAI_BASE_URL),
+  baseUrl: secureUrlFrom(env, ENV.invitesUpstreamUrl, DEFAULT_OPENAI_BASE_URL),
   adminKeySecretId: stringFrom(env, ENV.adminKeySecretId),
   adminKey: stringFrom(env, ENV.adminKey),
   adminKeyMaxAgeSeconds: integerFrom(

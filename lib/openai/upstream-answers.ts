@@ -26,7 +26,18 @@ const ALREADY_INVITED_CODES = new Set([
   'duplicate_invite',
 ]);
 
-const EMAIL = String.raw`\S+@\S+`;
+/**
+ * One address: no whitespace and exactly one `@`, so the engine has a single way to split a
+ * message around it (`\S+@\S+` had many, and took seconds on a long message).
+ */
+const EMAIL = String.raw`[^\s@]+@[^\s@]+`;
+
+/**
+ * The longest message a rule reads: every known answer is one sentence with at most one address
+ * (≤ 254 characters). A longer message is no answer we know, whatever it contains, and is never
+ * scanned.
+ */
+export const MAX_RECOGNISED_MESSAGE_LENGTH = 512;
 const ORGANIZATION = String.raw`(this|the|your) organi[sz]ation`;
 /** Whole messages; a trailing period is optional. */
 const ALREADY_INVITED_MESSAGES: RegExp[] = [
@@ -56,8 +67,11 @@ const ACCEPTED_MESSAGES: RegExp[] = [
   /^(the )?invite (has )?already (been )?accepted\.?$/i,
 ];
 
-const matchesAny = (patterns: RegExp[], message: string | undefined): boolean =>
-  patterns.some((pattern) => pattern.test((message ?? '').trim()));
+const matchesAny = (patterns: RegExp[], message: string | undefined): boolean => {
+  if (message === undefined || message.length > MAX_RECOGNISED_MESSAGE_LENGTH) return false;
+  const text = message.trim();
+  return patterns.some((pattern) => pattern.test(text));
+};
 
 /**
  * A create was refused because the email already has an invite, or the user already belongs to

@@ -6,9 +6,9 @@
  * a 401 asks again with `forceRefresh`, so a rotated key is picked up at once.
  * The value never appears in an error message or a log line.
  */
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { AdminKeyUnavailableError } from './errors';
-import { parseSecretObject, readSecretValue, secretText } from './secret-reader';
+import { boundedSecretsProvider, parseSecretObject, readSecretValue, secretText } from './secret-reader';
 
 export interface AdminKeySource {
   /** The current key; `forceRefresh` skips the cache (after OpenAI answered 401). */
@@ -63,7 +63,7 @@ export class SecretsManagerAdminKey implements AdminKeySource {
   constructor(options: SecretsManagerAdminKeyOptions) {
     this.#secretId = options.secretId;
     this.#maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_ADMIN_KEY_MAX_AGE_SECONDS;
-    this.#provider = options.provider ?? new SecretsProvider();
+    this.#provider = options.provider ?? boundedSecretsProvider();
     this.description = `Secrets Manager secret ${options.secretId}`;
   }
 

@@ -3,7 +3,16 @@
  * the cache), and the shapes secrets hold. The Admin key, the API tokens and the webhook secrets
  * are all read this way. Failures name the secret and the cause, never the value.
  */
-import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { boundedAwsClientConfig } from '../commons/aws-clients';
+
+/**
+ * THE way to make a SecretsProvider: its Secrets Manager client has the bounded timeouts of
+ * every request path (lib/commons/aws-clients.ts), so a stalled read fails in seconds instead of
+ * holding the function until its Lambda timeout.
+ */
+export const boundedSecretsProvider = (): SecretsProvider =>
+  new SecretsProvider({ clientConfig: boundedAwsClientConfig() });
 
 export interface SecretReadFailure {
   /** Words for an error message: what went wrong with which secret. */

@@ -1,4 +1,5 @@
 /** The HR webhooks' configuration from the environment (README, "HR webhooks"). */
+import { DEFAULT_WEBHOOK_GRANT_LIMITS, type WebhookGrantLimits, webhookGrantRefusal } from './grant-limits';
 import { ConfigurationError } from '../commons/errors';
 import { ENV, type Env, integerFrom, stringFrom, urlFrom } from '../commons/env';
 import type { InviteProject, OrganizationRole } from '../openai/types';
@@ -27,6 +28,8 @@ export interface WebhookConfig {
    * department named "constructor" or "__proto__" finds only what the JSON lists for it.
    */
   departmentProjects: Map<string, InviteProject[]>;
+  /** WEBHOOK_MAX_ROLE and WEBHOOK_MAX_PROJECT_ROLE: above them an event is refused. */
+  grantLimits: WebhookGrantLimits;
   /** DynamoDB table remembering event ids: WEBHOOK_DEDUPE_TABLE; unset = in memory (npm start). */
   dedupeTable?: string;
   /** WEBHOOK_DEDUPE_WINDOW_SECONDS (default 86400). */
@@ -72,16 +75,47 @@ const departmentProjectsFrom = (env: Env): Map<string, InviteProject[]> => {
   return map;
 };
 
+const grantLimitsFrom = (env: Env): WebhookGrantLimits => {
+  const maxRole = env[ENV.webhookMaxRole]?.trim() || DEFAULT_WEBHOOK_GRANT_LIMITS.maxRole;
+  if (maxRole !== 'reader' && maxRole !== 'owner') {
+    throw new ConfigurationError('Environment variable WEBHOOK_MAX_ROLE must be "reader" or "owner".');
+  }
+  const maxProjectRole =
+    env[ENV.webhookMaxProjectRole]?.trim() || DEFAULT_WEBHOOK_GRANT_LIMITS.maxProjectRole;
+  if (maxProjectRole !== 'member' && maxProjectRole !== 'owner') {
+    throw new ConfigurationError(
+      'Environment variable WEBHOOK_MAX_PROJECT_ROLE must be "member" or "owner".',
+    );
+  }
+  return { maxRole, maxProjectRole };
+};
+
 export const readWebhookConfig = (env: Env = process.env): WebhookConfig => {
   const defaultRole = env[ENV.webhookDefaultRole]?.trim() || 'reader';
   if (defaultRole !== 'reader' && defaultRole !== 'owner') {
     throw new ConfigurationError('Environment variable WEBHOOK_DEFAULT_ROLE must be "reader" or "owner".');
   }
+  const grantLimits = grantLimitsFrom(env);
+  const departmentProjects = departmentProjectsFrom(env);
+  // The operator's own settings must fit the caps: else every webhook invite would be refused.
+  const refusal =
+    webhookGrantRefusal({ email: 'x@example.com', role: defaultRole }, grantLimits) ??
+    [...departmentProjects.values()]
+      .map((projects) =>
+        webhookGrantRefusal({ email: 'x@example.com', role: 'reader', projects }, grantLimits),
+      )
+      .find((reason) => reason !== undefined);
+  if (refusal) {
+    throw new ConfigurationError(
+      `WEBHOOK_DEFAULT_ROLE or WEBHOOK_DEPARTMENT_PROJECTS asks for more than the caps allow: ${refusal}.`,
+    );
+  }
   return {
+    grantLimits,
     secretsSecretId: stringFrom(env, ENV.webhookSecretsSecretId),
     secretsMaxAgeSeconds: integerFrom(env, ENV.webhookSecretsMaxAgeSeconds, 300, 0, 86_400),
     defaultRole,
-    departmentProjects: departmentProjectsFrom(env),
+    departmentProjects,
     dedupeTable: stringFrom(env, ENV.webhookDedupeTable),
     dedupeWindowSeconds: integerFrom(
       env,

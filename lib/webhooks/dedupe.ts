@@ -9,8 +9,10 @@
  *
  * In AWS the claims live in a DynamoDB table (conditional PutItem on `pk`; `expiresAt`, Unix
  * seconds, is the table's TTL attribute and is also checked on the put, since TTL deletion lags;
- * `state` is `pending` or `done`; the function needs only PutItem and DeleteItem). Without a table (npm start) they live in this process's memory.
+ * `state` is `pending` or `done`, `token` the claiming call's own; the function needs only PutItem
+ * and DeleteItem). Without a table (npm start) they live in this process's memory.
  */
+import { randomUUID } from 'node:crypto';
 import { DynamoDbJsonClient, type DynamoDbServiceError } from '../commons/dynamodb-json-client';
 
 /** `claimed`: this call holds the lease; `duplicate`: confirmed earlier; `in_progress`: leased by another attempt. */
@@ -42,21 +44,25 @@ export class DynamoDbDedupeStore implements DedupeStore {
     return Math.floor(this.now() / 1000);
   }
 
-  #put(key: string, state: 'pending' | 'done', seconds: number) {
+  #put(key: string, state: 'pending' | 'done', seconds: number, token?: string) {
     return {
       TableName: this.tableName,
       Item: {
         pk: { S: key },
         state: { S: state },
         expiresAt: { N: String(this.#nowSeconds() + seconds) },
+        ...(token ? { token: { S: token } } : {}),
       },
     };
   }
 
   async claim(key: string, leaseSeconds: number): Promise<ClaimResult> {
+    // This call's own mark: if a timed-out first attempt did land, the client's retry fails the
+    // condition against our own lease, and the token tells it so (issue 29, item 4).
+    const token = randomUUID();
     try {
       await this.client.putItem({
-        ...this.#put(key, 'pending', leaseSeconds),
+        ...this.#put(key, 'pending', leaseSeconds, token),
         ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
         ExpressionAttributeValues: { ':now': { N: String(this.#nowSeconds()) } },
         // The refusal carries the existing claim, so no GetItem (nor its permission) is needed.
@@ -65,8 +71,10 @@ export class DynamoDbDedupeStore implements DedupeStore {
       return 'claimed';
     } catch (error) {
       if ((error as Error)?.name !== 'ConditionalCheckFailedException') throw error;
+      const existing = (error as DynamoDbServiceError).Item;
+      if (existing?.state?.S === 'pending' && existing.token?.S === token) return 'claimed';
       // Claims written before leases existed have no state: they were final.
-      return (error as DynamoDbServiceError).Item?.state?.S === 'pending' ? 'in_progress' : 'duplicate';
+      return existing?.state?.S === 'pending' ? 'in_progress' : 'duplicate';
     }
   }
 

@@ -13,24 +13,26 @@
 import { enqueueInvites, enqueueRevocation } from '../bulk/producer';
 import { getInviteQueue } from '../bulk/runtime';
 import { audit, logger } from '../commons/logger';
+import { webhookJobId } from '../bulk/origins';
 import { recordJobStart } from '../ledger/runtime';
 import { WebhookEventInProgressError } from './errors';
 import { getDedupeStore, getWebhookConfig } from './runtime';
 import type { ProviderName, WebhookEvent } from './types';
 
-export type Outcome = 'enqueued' | 'duplicate' | 'ignored' | 'invalid';
+export type Outcome = 'enqueued' | 'duplicate' | 'ignored' | 'invalid' | 'refused';
 
 /** One event of a delivery, as the `webhook.receipt` answer lists it. */
 export interface Receipt {
   id: string;
   kind: 'invite' | 'revoke' | 'ignored';
   outcome: Outcome;
-  /** Why an `invalid` event could not be used. */
+  /** Why an `invalid` event could not be used, or a `refused` one was not granted. */
   reason?: string;
 }
 
+/** The event's key: its replay claim, and its job id (namespaced by provider; never unsigned text). */
 const claimKey = (provider: ProviderName, event: WebhookEvent): string =>
-  `${provider}:${event.replayKey ?? event.id}`;
+  webhookJobId(provider, event.replayKey ?? event.id);
 
 /**
  * Is this event claimed once per dedupe window? Invites always (a replayed joiner must not
@@ -40,10 +42,12 @@ export const isDeduplicated = (event: WebhookEvent): boolean => event.kind === '
 
 /** Sends one event's message: an invite, or a revocation (`action=revoke`). */
 const send = async (event: WebhookEvent, provider: ProviderName, receivedAt: string): Promise<unknown> => {
-  const stamp = { eventId: event.replayKey ?? event.id, eventAt: event.occurredAt ?? receivedAt };
+  // One event, one job (`<provider>:<replay key>`): its progress is readable on the job route, and
+  // the same key is the event's id on the person (a replay is recognised by it).
+  const jobId = claimKey(provider, event);
+  const stamp = { eventId: jobId, eventAt: event.occurredAt ?? receivedAt };
   const queue = getInviteQueue();
-  // One event, one job (its id the event's): its progress is readable on the job route.
-  await recordJobStart({ jobId: event.id, total: 1, source: provider });
+  await recordJobStart({ jobId, total: 1, source: provider });
   return event.kind === 'invite'
     ? enqueueInvites(
         queue,
@@ -58,9 +62,9 @@ const send = async (event: WebhookEvent, provider: ProviderName, receivedAt: str
           },
         ],
         // The HR system's current truth: a pending invite of other terms is replaced.
-        { jobId: event.id, source: provider, replacePending: true, ...stamp },
+        { jobId, source: provider, replacePending: true, ...stamp },
       )
-    : enqueueRevocation(queue, event.email, { jobId: event.id, source: provider, ...stamp });
+    : enqueueRevocation(queue, event.email, { jobId, source: provider, ...stamp });
 };
 
 /**

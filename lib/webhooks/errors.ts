@@ -44,6 +44,16 @@ export class UnprocessableWebhookEventError extends InvitesError {
   }
 }
 
+/**
+ * A verified event that asks for more than a webhook may grant (lib/webhooks/grant-limits.ts):
+ * refused, with its reason in the receipt; never thrown out of the handler.
+ */
+export class WebhookGrantRefusedError extends InvitesError {
+  constructor(message: string) {
+    super(message, { status: 403, type: 'invalid_request_error', code: 'grant_above_webhook_limit' });
+  }
+}
+
 /** 502: an HR system's API (the BambooHR employee lookup) failed or answered something unusable. */
 export class HrLookupFailedError extends InvitesError {
   constructor(message: string, cause?: unknown) {

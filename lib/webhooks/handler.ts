@@ -15,6 +15,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { InvalidRequestError, MethodNotAllowedError, PayloadTooLargeError } from '../http/errors';
 import {
   UnprocessableWebhookEventError,
+  WebhookGrantRefusedError,
   WebhookProviderNotFoundError,
   WebhookSignatureError,
 } from './errors';
@@ -65,11 +66,21 @@ const parseJson = (body: Buffer): unknown => {
   }
 };
 
+/**
+ * The provider named by the request: the `{provider}` path parameter, or, on the gateway's
+ * per-provider resources (`/webhooks/greenhouse`, infra/constructs/invites-api.ts), the resource's
+ * last segment.
+ */
+export const providerNameOf = (event: Pick<APIGatewayProxyEvent, 'pathParameters' | 'resource'>): string =>
+  event.pathParameters?.provider ??
+  /^\/webhooks\/([a-z0-9][a-z0-9-]*)$/.exec(event.resource ?? '')?.[1] ??
+  '';
+
 const handle = async (
   event: APIGatewayProxyEvent,
   receipts: Receipt[],
 ): Promise<{ statusCode: number; body: unknown }> => {
-  const name = event.pathParameters?.provider ?? '';
+  const name = providerNameOf(event);
   const provider = findProvider(name);
   if (!provider) throw new WebhookProviderNotFoundError(name, 'unknown', providerNames());
   const method = event.httpMethod?.toUpperCase() ?? '';
@@ -112,6 +123,13 @@ const handle = async (
     try {
       events.push(draft.kind === 'invite' ? toInviteEvent(draft, name, config) : toRevokeEvent(draft, name));
     } catch (error) {
+      if (error instanceof WebhookGrantRefusedError) {
+        // Authentic, usable, and asking for more than a webhook may grant: refused, said in the
+        // receipt; a retry would be refused again, so the delivery itself is not an error.
+        logger.warn('webhook event refused', { provider: name, eventId: draft.id, reason: error.message });
+        receipts.push({ id: draft.id, kind: draft.kind, outcome: 'refused', reason: error.message });
+        continue;
+      }
       // One unusable event must not drop the usable ones of a batch (Okta does not redeliver 4xx).
       if (!(error instanceof UnprocessableWebhookEventError)) throw error;
       firstInvalid ??= error;
@@ -139,7 +157,7 @@ export const webhookHandler = () =>
   httpHandler('webhook', 'hrWebhook', async (event, _context, record) => {
     const receipts: Receipt[] = [];
     Object.assign(record.fields, {
-      provider: event.pathParameters?.provider?.slice(0, 40),
+      provider: providerNameOf(event).slice(0, 40),
       method: event.httpMethod,
       sourceIp: event.requestContext?.identity?.sourceIp,
       events: receipts,

@@ -4,10 +4,13 @@
  * - role: the event's own (only `standard` events carry one), else WEBHOOK_DEFAULT_ROLE.
  * - projects: the event's own, else WEBHOOK_DEPARTMENT_PROJECTS[department] (case-insensitive),
  *   else omitted (OpenAI's default project).
+ * - then the caps: an invite above WEBHOOK_MAX_ROLE or WEBHOOK_MAX_PROJECT_ROLE is refused
+ *   (lib/webhooks/grant-limits.ts), never lowered.
  */
 import type { WebhookConfig } from './config';
 import { InvitesError } from '../commons/errors';
-import { UnprocessableWebhookEventError } from './errors';
+import { UnprocessableWebhookEventError, WebhookGrantRefusedError } from './errors';
+import { webhookGrantRefusal } from './grant-limits';
 import { parseInviteRequest } from '../http/validation';
 import type { EventTime, EventTiming, InviteDraft, ProviderName, RevokeDraft, WebhookEvent } from './types';
 
@@ -54,6 +57,9 @@ export const toInviteEvent = (
       ...(projects ? { projects } : {}),
     }),
   );
+  // The one place a webhook's grant is refused (WEBHOOK_MAX_ROLE, WEBHOOK_MAX_PROJECT_ROLE).
+  const refusal = webhookGrantRefusal(request, config.grantLimits);
+  if (refusal) throw new WebhookGrantRefusedError(`Event ${draft.id} refused: ${refusal}.`);
   return { kind: 'invite', id: draft.id, replayKey: draft.replayKey, source, ...request, ...timingOf(draft) };
 };
 

@@ -8,10 +8,9 @@
  * FORCED_REFRESH_INTERVAL_MS per container, so forged requests cannot run up Secrets Manager calls.
  * No value ever appears in an error message or a log line.
  */
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { boundedAwsClientConfig } from '../commons/aws-clients';
+import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { WebhookSecretsUnavailableError } from './errors';
-import { parseSecretObject, readSecretValue } from '../secrets/secret-reader';
+import { boundedSecretsProvider, parseSecretObject, readSecretValue } from '../secrets/secret-reader';
 import { providerNames } from './providers/registry';
 import { asString, type BambooHrApiCredentials, type WebhookSecrets } from './types';
 
@@ -84,7 +83,7 @@ export class SecretsManagerWebhookSecrets implements WebhookSecretSource {
   }) {
     this.#secretId = options.secretId;
     this.#maxAgeSeconds = options.maxAgeSeconds ?? 300;
-    this.#provider = options.provider ?? new SecretsProvider({ clientConfig: boundedAwsClientConfig() });
+    this.#provider = options.provider ?? boundedSecretsProvider();
     this.#now = options.now ?? Date.now;
     this.description = `Secrets Manager secret ${options.secretId}`;
   }

@@ -24,11 +24,12 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
     webhookWafRateLimit: 300,
     setApiGatewayAccountRole: true,
     sourceMaps: true,
-    openAiBaseUrl: 'https://openai.example.com/v1',
+    upstreamUrl: 'https://openai.example.com/v1',
   },
   'token-alarm-email': {
     authMode: 'token',
     alarmEmail: 'ops@example.com',
+    queueOperatorRoleArns: ['arn:aws:iam::111122223333:role/invites-operators'],
     webhookDepartmentProjects: { Engineering: [{ id: 'proj_eng', role: 'member' }] },
   },
 };

@@ -80,8 +80,17 @@ describe('parseStackConfig', () => {
     [{ maxReceiveCount: 'many' }, /maxReceiveCount/],
     [{ logRetentionDays: 31 }, /logRetentionDays must be one of/],
     [{ allowedPrincipalArns: ['*'] }, /allowedPrincipalArns/],
-    [{ openAiBaseUrl: 'http://openai.example.com' }, /https URL/],
+    [{ openAiBaseUrl: 'http://openai.example.com' }, /openAiBaseUrl must be an https URL/],
+    [{ upstreamUrl: 'http://openai.example.com' }, /upstreamUrl must be an https URL/],
+    [{ upstreamUrl: 'https://user:pass@openai.example.com' }, /upstreamUrl must be an https URL/],
     [{ alarmEmail: 'ops' }, /alarmEmail/],
+    // Issue 29, item 7: the operator's own webhook settings must fit the caps.
+    [{ webhookDefaultRole: 'owner' }, /needs webhookMaxRole "owner"/],
+    [{ webhookMaxRole: 'admin' }, /webhookMaxRole must be/],
+    [
+      { webhookDepartmentProjects: { Eng: [{ id: 'proj_eng', role: 'owner' }] } },
+      /set webhookMaxProjectRole "owner"/,
+    ],
     [{ adminKeySecretId: 42 }, /adminKeySecretId must be a string/],
     // A partial ARN (no 6-character suffix) would pass the synth and fail with AccessDenied at run time.
     [

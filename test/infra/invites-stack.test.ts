@@ -3,6 +3,8 @@ import type { Role } from 'aws-cdk-lib/aws-iam';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_NEEDS, SCHEDULED, WORKERS } from '../../infra/functions';
 import { openAIErrorTemplate } from '../../infra/constructs/gateway-responses';
+import { gatewayRoutes } from '../../infra/constructs/invites-api';
+import { providerNames } from '../../lib/webhooks/providers/registry';
 import { ROUTES, type Route } from '../../lib/http/routes';
 import {
   actionsOf,
@@ -55,7 +57,7 @@ const future = synthStack(
 );
 
 /** Needs that only add the ledger's email records (asserted in "the invite ledger"). */
-const LEDGER_RECORD_NEEDS = new Set(['recordsInvites', 'looksUpInvites']);
+const LEDGER_RECORD_NEEDS = new Set(['recordsInvites', 'looksUpInvites', 'declaresIntent']);
 
 /** The functions that need only the defaults: they call OpenAI, at most record emails in the ledger. */
 const plainApiFunctions = () =>
@@ -77,23 +79,26 @@ const flatten = (value: unknown): string => {
   return JSON.stringify(value);
 };
 
+/** The routes as the gateway serves them: webhook routes also once per provider (issue 29, item 6). */
+const SERVED = gatewayRoutes(ROUTES, providerNames());
+
 describe('the route table and the template', () => {
   it('agree: one method per route on the route’s resource, and no other method', () => {
     const methods = templateMethods(iam.template).map((method) => `${method.method} ${method.path}`);
 
-    expect(methods.sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    expect(methods.sort()).toEqual(SERVED.map((route) => `${route.method} ${route.path}`).sort());
   });
 
   it('agree when a route joins the table', () => {
     const methods = templateMethods(future.template).map((method) => `${method.method} ${method.path}`);
 
-    expect(methods).toHaveLength(ROUTES.length + 1);
+    expect(methods).toHaveLength(SERVED.length + 1);
     expect(methods).toContain('POST /organization/invites/import');
   });
 
   it('integrate each method with the function of its route, as a Lambda proxy', () => {
     for (const method of templateMethods(iam.template)) {
-      const route = ROUTES.find(
+      const route = SERVED.find(
         (candidate) => candidate.method === method.method && candidate.path === method.path,
       )!;
       const functionId = logicalIdOf(iam.stack, iam.stack.functions.get(route.functionName)!);
@@ -195,7 +200,8 @@ describe('authorisation', () => {
     token.template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'TOKEN',
       IdentitySource: 'method.request.header.Authorization',
-      AuthorizerResultTtlInSeconds: 300,
+      // Short by default (issue 29, item 10): a revoked token lives at most 30 s + 60 s.
+      AuthorizerResultTtlInSeconds: 30,
     });
     for (const method of templateMethods(token.template).filter(isApiMethod)) {
       expect(method.properties.AuthorizationType).toBe('CUSTOM');
@@ -285,6 +291,7 @@ describe('functions', () => {
       // Source maps are off unless context sourceMaps says otherwise (deployable.test.ts).
       expect(properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
       expect(properties.Environment.Variables.OPENAI_BASE_URL).toBeUndefined();
+      expect(properties.Environment.Variables.INVITES_UPSTREAM_URL).toBeUndefined();
       expect(properties.LoggingConfig.LogGroup).toEqual({ Ref: logicalIdOf(iam.stack, fn.logGroup) });
     }
   });
@@ -298,11 +305,11 @@ describe('functions', () => {
     }
   });
 
-  it('get OPENAI_BASE_URL and the Admin key’s ARN when configured so', () => {
+  it('get INVITES_UPSTREAM_URL (never OPENAI_BASE_URL) and the Admin key’s ARN when configured so', () => {
     const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:openai/admin-key-AbCdEf';
     const { stack, template } = synthStack({
       adminKeySecretId: arn,
-      openAiBaseUrl: 'https://openai.example.com/v1',
+      upstreamUrl: 'https://openai.example.com/v1',
     });
     const fn = stack.functions.get('create-invite')!;
 
@@ -310,8 +317,11 @@ describe('functions', () => {
       template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables,
     ).toMatchObject({
       OPENAI_ADMIN_KEY_SECRET_ID: arn,
-      OPENAI_BASE_URL: 'https://openai.example.com/v1',
+      INVITES_UPSTREAM_URL: 'https://openai.example.com/v1',
     });
+    expect(
+      template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.Environment.Variables.OPENAI_BASE_URL,
+    ).toBeUndefined();
     const secretResources = statementsOfRole(template, logicalIdOf(stack, fn.role as Role))
       .filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')))
       .flatMap(resourcesOf);
@@ -387,6 +397,7 @@ describe('functions', () => {
   it('let the webhook function put and delete items in exactly the replay table, with the mapping in its environment', () => {
     const { stack, template } = synthStack({
       webhookDefaultRole: 'owner',
+      webhookMaxRole: 'owner',
       webhookDepartmentProjects: { Engineering: [{ id: 'proj_eng', role: 'member' }] },
       webhookDedupeWindowSeconds: 3600,
     });
@@ -406,6 +417,8 @@ describe('functions', () => {
       WEBHOOK_DEDUPE_TABLE: { Ref: tableId },
       WEBHOOK_DEDUPE_WINDOW_SECONDS: '3600',
       WEBHOOK_DEFAULT_ROLE: 'owner',
+      WEBHOOK_MAX_ROLE: 'owner',
+      WEBHOOK_MAX_PROJECT_ROLE: 'member',
       WEBHOOK_DEPARTMENT_PROJECTS: JSON.stringify({ Engineering: [{ id: 'proj_eng', role: 'member' }] }),
     });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
@@ -441,13 +454,14 @@ describe('the bulk queue', () => {
       iam.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
         PolicyDocument: {
-          Statement: [
-            {
+          // The bulk queue's policy also names its writers (test/infra/queue-policy.test.ts).
+          Statement: Match.arrayWith([
+            Match.objectLike({
               Effect: 'Deny',
               Action: 'sqs:*',
               Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-            },
-          ],
+            }),
+          ]),
         },
       });
     }
@@ -721,6 +735,11 @@ describe('the invite sweeper', () => {
         .flatMap(actionsOf)
         .sort(),
     ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // Its one Query: the needs-action index (who awaits a person), never the table itself.
+    const queries = statements.filter((statement) => actionsOf(statement).includes('dynamodb:Query'));
+    expect(queries.flatMap(resourcesOf).map((resource) => JSON.stringify(resource))).toEqual([
+      expect.stringContaining('/index/needs-action'),
+    ]);
   });
 });
 
@@ -779,8 +798,14 @@ describe('the invite ledger', () => {
     ]);
   });
 
-  it('is written by the producer, the worker and the webhook with GetItem, Query, PutItem, UpdateItem only', () => {
-    for (const name of ['bulk-invites', 'bulk-invite-worker', WEBHOOK]) {
+  it('is written by each function with the actions its needs call for, and no Query (issue 29, item 8)', () => {
+    const expected: Record<string, string[]> = {
+      // Registering a job is one UpdateItem: the producer and the webhook neither read nor put.
+      'bulk-invites': ['dynamodb:UpdateItem'],
+      [WEBHOOK]: ['dynamodb:UpdateItem'],
+      'bulk-invite-worker': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    };
+    for (const [name, actions] of Object.entries(expected)) {
       const fn = iam.stack.functions.get(name)!;
       const onLedger = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(
         (statement) => resourcesOf(statement).some((resource) => JSON.stringify(resource).includes(ledgerId)),
@@ -789,19 +814,14 @@ describe('the invite ledger', () => {
       expect(resources[logicalIdOf(iam.stack, fn)]!.Properties.Environment.Variables).toMatchObject({
         INVITE_LEDGER_TABLE: { Ref: ledgerId },
       });
-      expect(onLedger.flatMap(actionsOf).sort(), name).toEqual([
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
-      ]);
+      expect(onLedger.flatMap(actionsOf).sort(), name).toEqual(actions);
     }
   });
 
-  it('is used by API create (GetItem, UpdateItem) and delete (UpdateItem) only; list and retrieve never', () => {
+  it('is used by API create and delete (the person: GetItem, PutItem, UpdateItem) only; list and retrieve never', () => {
     const expected: Record<string, string[] | undefined> = {
-      'create-invite': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-      'delete-invite': ['dynamodb:UpdateItem'],
+      'create-invite': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      'delete-invite': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'list-invites': undefined,
       'retrieve-invite': undefined,
     };

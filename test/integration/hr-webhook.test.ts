@@ -46,7 +46,14 @@ const SECRETS = {
 };
 
 /** A fresh secret, table and configuration, as a new container would read them. */
-const configure = async (secrets: Record<string, unknown> = SECRETS, env: Record<string, string> = {}) => {
+/**
+ * The tests below exercise every role an event can carry, so they raise the cap to owner; the
+ * cap itself (issue 29, item 7) is tested with the default, in "grant limits".
+ */
+const configure = async (
+  secrets: Record<string, unknown> = SECRETS,
+  env: Record<string, string> = { WEBHOOK_MAX_ROLE: 'owner' },
+) => {
   secretName = await createSecret(JSON.stringify(secrets), 'openai-invites/webhook-secrets');
   setWebhookRuntime({
     config: readWebhookConfig({
@@ -110,7 +117,7 @@ afterEach(async () => {
 });
 
 describe('standard (Standard Webhooks)', () => {
-  it('enqueues a signed invite.requested as one invite, with the event id as job id', async () => {
+  it('enqueues a signed invite.requested as one invite, its job id the event id in the provider’s namespace', async () => {
     const body = standardEvent('invite.requested', {
       email: 'ada@example.com',
       role: 'owner',
@@ -129,11 +136,11 @@ describe('standard (Standard Webhooks)', () => {
       {
         body: { email: 'ada@example.com', role: 'owner' },
         attributes: {
-          job_id: 'msg_invite_1',
+          job_id: 'standard:msg_invite_1',
           source: 'standard',
           index: '0',
           replace_pending: 'true',
-          event_id: 'msg_invite_1',
+          event_id: 'standard:msg_invite_1',
           event_at: expect.any(String),
         },
       },
@@ -158,7 +165,7 @@ describe('standard (Standard Webhooks)', () => {
   });
 
   it('takes the department mapping and the default role when the event names neither', async () => {
-    await configure(SECRETS, { WEBHOOK_DEFAULT_ROLE: 'owner' });
+    await configure(SECRETS, { WEBHOOK_DEFAULT_ROLE: 'owner', WEBHOOK_MAX_ROLE: 'owner' });
     const body = standardEvent('invite.requested', {
       email: 'lin@example.com',
       department: 'Engineering',
@@ -300,7 +307,7 @@ describe('standard (Standard Webhooks)', () => {
         body: { email: 'leaver@example.com' },
         attributes: {
           action: 'revoke',
-          job_id: 'msg_revoke',
+          job_id: 'standard:msg_revoke',
           source: 'standard',
           event_id: 'msg_revoke',
           event_at: expect.any(String),
@@ -390,12 +397,12 @@ describe('greenhouse', () => {
           projects: [{ id: 'proj_eng', role: 'member' }],
         },
         attributes: {
-          job_id: 'gh-hire-1',
+          job_id: expect.stringMatching(/^greenhouse:greenhouse-[0-9a-f]{32}$/),
           source: 'greenhouse',
           index: '0',
           replace_pending: 'true',
           // The signed body's digest, not the unsigned Greenhouse-Event-ID header.
-          event_id: expect.stringMatching(/^greenhouse-[0-9a-f]{32}$/),
+          event_id: expect.stringMatching(/^greenhouse:greenhouse-[0-9a-f]{32}$/),
           event_at: expect.any(String),
         },
       },
@@ -469,8 +476,9 @@ describe('greenhouse: a payload of the wrong shape', () => {
 
     expect(answer.statusCode).toBe(422);
     expect(answer.body.error).toEqual({
-      message:
-        'Event gh-shape cannot be used: No email at payload.application.candidate.email_addresses[type=work].value. Nothing of this delivery was enqueued.',
+      message: expect.stringMatching(
+        /^Event greenhouse-[0-9a-f]{32} cannot be used: No email at payload\.application\.candidate\.email_addresses\[type=work\]\.value\. Nothing of this delivery was enqueued\.$/,
+      ),
       type: 'invalid_request_error',
       param: 'payload.application.candidate.email_addresses[type=work].value',
       code: 'invalid_event',
@@ -844,4 +852,48 @@ describe('end to end: webhook → SQS → worker → OpenAI', () => {
     expect(responses.flatMap((response) => response.batchItemFailures)).toEqual([]);
     expect(await drain(deadLetterQueue)).toEqual([]);
   }, 30_000);
+});
+
+describe('grant limits (issue 29, item 7)', () => {
+  it('refuses an event asking for owner under the default WEBHOOK_MAX_ROLE, with the reason in the receipt', async () => {
+    // Prepare: the defaults (reader, member).
+    await configure(SECRETS, {});
+    const body = standardEvent('invite.requested', { email: 'boss@example.com', role: 'owner' });
+
+    // Act
+    const answer = await post('standard', body, standardHeaders(body, { id: 'msg_owner' }));
+
+    // Assess
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body.events).toEqual([
+      {
+        id: 'msg_owner',
+        kind: 'invite',
+        outcome: 'refused',
+        reason: 'Event msg_owner refused: role owner is above WEBHOOK_MAX_ROLE (reader).',
+      },
+    ]);
+    expect(await messages()).toEqual([]);
+  });
+
+  it('refuses an owner project role, and enqueues the other events of the delivery', async () => {
+    await configure(SECRETS, {});
+    const refused = standardEvent('invite.requested', {
+      email: 'lead@example.com',
+      projects: [{ id: 'proj_a', role: 'owner' }],
+    });
+    const granted = standardEvent('invite.requested', { email: 'dev@example.com' });
+
+    const first = await post('standard', refused, standardHeaders(refused, { id: 'msg_project_owner' }));
+    const second = await post('standard', granted, standardHeaders(granted, { id: 'msg_reader' }));
+
+    expect(first.body.events[0]).toMatchObject({
+      outcome: 'refused',
+      reason: expect.stringContaining('project role owner on proj_a'),
+    });
+    expect(second.statusCode).toBe(202);
+    expect((await messages()).map((message) => message.body)).toEqual([
+      { email: 'dev@example.com', role: 'reader' },
+    ]);
+  });
 });

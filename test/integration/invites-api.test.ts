@@ -39,7 +39,7 @@ const expectOpenAIError = (body: unknown, type: string) => {
 
 beforeAll(async () => {
   await simulator.start();
-  process.env.OPENAI_BASE_URL = simulator.url;
+  process.env.INVITES_UPSTREAM_URL = simulator.url;
   process.env.OPENAI_MAX_RETRIES = '2';
   secretName = await createSecret(TEST_ADMIN_KEY);
 });

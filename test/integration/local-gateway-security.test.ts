@@ -134,6 +134,63 @@ describe('the local gateway refuses what a web page can send (issue 16, item 3)'
   });
 });
 
+describe('the local gateway refuses only what a page can send without a preflight (issue 29, item 9)', () => {
+  it.each([
+    [
+      'a DELETE with an empty body declared as a form (curl -d "" -X DELETE)',
+      { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '0' },
+      '',
+    ],
+    ['a DELETE declared as text/plain without a body', { 'Content-Type': 'text/plain' }, undefined],
+    [
+      'a DELETE with a form body (a browser needs a preflight for any DELETE)',
+      { 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': '3' },
+      'a=b',
+    ],
+  ])(
+    'passes %s to the function',
+    async (_case, headers: Record<string, string>, body: string | undefined) => {
+      const invite = simulator.seed('to-delete@example.com');
+
+      const answer = await send(`${base}/organization/invites/${invite.id}`, {
+        method: 'DELETE',
+        headers,
+        body,
+      });
+
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        object: 'organization.invite.deleted',
+        id: invite.id,
+        deleted: true,
+      });
+    },
+  );
+
+  it('passes a POST with an empty body whatever its declared type, and the function answers it', async () => {
+    const answer = await send(`${base}/organization/invites`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'Content-Length': '0' },
+      body: '',
+    });
+
+    // The function's own answer, not the guard's.
+    expect(answer.status).toBe(415);
+    expect(answer.body.error.code).toBe('unsupported_media_type');
+  });
+
+  it('still refuses a POST with a text body', async () => {
+    const answer = await send(`${base}/organization/invites`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'Text/Plain; charset=utf-8' },
+      body: invite,
+    });
+
+    expect(answer.status).toBe(403);
+    expectOpenAIError(answer.body, 'cross_site_request');
+  });
+});
+
 describe("the simulator's control API refuses what a web page can send (issue 16, item 3)", () => {
   const control = () => simulator.url.replace(/\/v1$/, '/_simulator');
 
@@ -194,5 +251,49 @@ describe('every answer carries x-request-id and OpenAI’s shape (issue 16, item
       expect(head).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/);
       expectOpenAIError(JSON.parse(body!), code);
     }
+  });
+});
+
+describe('the simulator’s /v1 organization refuses what a web page can send (issue 29, item 3)', () => {
+  it('answers a rebinding Host or a foreign Origin 403 on every /v1 path, reading and changing nothing', async () => {
+    // Prepare: an invite whose email a page must not read, and the simulator's own port.
+    const kept = simulator.seed('private@example.com');
+    const simulatorPort = new URL(simulator.url).port;
+    const auth = { Authorization: `Bearer ${TEST_ADMIN_KEY}` };
+
+    // Act
+    const answers = await Promise.all([
+      send(`${simulator.url}/organization/invites`, {
+        headers: { ...auth, Host: `attacker.example:${simulatorPort}` },
+      }),
+      send(`${simulator.url}/organization/users`, {
+        headers: { ...auth, Host: `attacker.example:${simulatorPort}` },
+      }),
+      send(`${simulator.url}/organization/invites/${kept.id}`, {
+        method: 'DELETE',
+        headers: { ...auth, Origin: 'https://attacker.example' },
+      }),
+      send(`${simulator.url}/organization/invites`, {
+        method: 'POST',
+        headers: { ...auth, 'Content-Type': 'text/plain' },
+        body: invite,
+      }),
+    ]);
+
+    // Assess
+    expect(answers.map((answer) => answer.status)).toEqual([403, 403, 403, 403]);
+    for (const answer of answers) expect(JSON.stringify(answer.body)).not.toContain('private@example.com');
+    expect(simulator.requests).toEqual([]);
+    expect(simulator.invites.map((one) => one.email)).toEqual(['private@example.com']);
+  });
+
+  it('still serves the product’s own client on 127.0.0.1', async () => {
+    simulator.seed('private@example.com');
+
+    const answer = await send(`${simulator.url}/organization/invites`, {
+      headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}` },
+    });
+
+    expect(answer.status).toBe(200);
   });
 });

@@ -4,7 +4,8 @@
  * once the cause is gone, and the job completed with nothing failed. And issue 14's job of 200 with
  * 5 invalid items through 429s and 5xx: `job --watch` ends with exact counts and every failure.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { freePort } from '../support/moto';
 
+const execFileAsync = promisify(execFile);
 let child: ChildProcess;
 let output = '';
 let gateway: string;
@@ -29,6 +31,7 @@ beforeAll(async () => {
       SIMULATOR_PORT: String(simulatorPort),
       OPENAI_ADMIN_KEY_SECRET_ID: '',
       OPENAI_BASE_URL: '',
+      INVITES_UPSTREAM_URL: '',
       OPENAI_ADMIN_KEY: '',
       INVITE_QUEUE_URL: '',
       INVITE_DLQ_URL: '',
@@ -170,4 +173,31 @@ describe('the CLI against npm start', () => {
     expect(new Set(made).size).toBe(made.length);
     expect(made).toHaveLength(195);
   }, 120_000);
+});
+
+describe('the seeds’ bash client against npm start (issue 29, item 9)', () => {
+  it('deletes an invite with exactly what it sends: curl -d "" -X DELETE (an empty body declared as a form)', async () => {
+    // Prepare: an invite to delete.
+    const created = await fetch(`${gateway}/organization/invites`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'seed-bash@example.com', role: 'reader' }),
+    });
+    const { id } = (await created.json()) as { id: string };
+
+    // Act: curl as the generated bash client runs it.
+    const { stdout } = await execFileAsync('curl', [
+      '-sS',
+      '-d',
+      '',
+      '-X',
+      'DELETE',
+      '-H',
+      'Accept: application/json',
+      `${gateway}/organization/invites/${id}`,
+    ]);
+
+    // Assess
+    expect(JSON.parse(stdout)).toEqual({ object: 'organization.invite.deleted', id, deleted: true });
+  });
 });

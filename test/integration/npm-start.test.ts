@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { InvitesSimulator } from '../../local/openai-simulator';
+import { type Listener, startListener } from '../support/listener';
 import { freePort } from '../support/moto';
 import { kill, npmStartEnv, type Started, startNpm } from '../support/npm-start';
 
@@ -174,7 +175,7 @@ describe('npm start in a shell set up for the SDK', () => {
     kill(selfAimed);
   });
 
-  it('ignores an OPENAI_BASE_URL that points at the gateway itself, rather than calling itself', async () => {
+  it('ignores an OPENAI_BASE_URL that points at the gateway itself, and the SDK’s key with it', async () => {
     const selfPort = await freePort();
     selfAimed = await startNpm({
       PORT: String(selfPort),
@@ -185,7 +186,8 @@ describe('npm start in a shell set up for the SDK', () => {
 
     const answer = await fetch(`http://127.0.0.1:${selfPort}/v1/organization/invites`);
 
-    expect(selfAimed.output()).toContain('OPENAI_BASE_URL is this gateway');
+    expect(selfAimed.output()).toContain('OPENAI_BASE_URL is not read');
+    expect(selfAimed.output()).toContain('OPENAI_ADMIN_KEY is ignored too');
     expect(selfAimed.output()).toMatch(/upstream +OpenAI invites simulator/);
     expect(answer.status).toBe(200);
   }, 60_000);
@@ -204,7 +206,7 @@ describe('npm start with a real key (issue 16)', () => {
     const keyPort = await freePort();
     withKey = await startNpm({
       PORT: String(keyPort),
-      OPENAI_BASE_URL: await upstream.start(),
+      INVITES_UPSTREAM_URL: await upstream.start(),
       OPENAI_ADMIN_KEY: 'sk-admin-test-real-key-stand-in',
     });
     // The issue's request: curl -H 'Host: attacker.example' http://127.0.0.1:3000/v1/organization/invites -d …
@@ -227,5 +229,36 @@ describe('npm start with a real key (issue 16)', () => {
     expect(upstream.requests).toEqual([]);
     // Not reachable on another address of this machine.
     await expect(fetch(`http://[::1]:${keyPort}/v1/organization/invites`)).rejects.toThrow();
+  }, 60_000);
+});
+
+describe('npm start and OPENAI_BASE_URL (issue 29, item 1)', () => {
+  const upstream = new InvitesSimulator({ apiKeys: ['sk-admin-test-real-key-stand-in'] });
+  let started: Started | undefined;
+  let listener: Listener | undefined;
+
+  afterAll(async () => {
+    kill(started);
+    await upstream.stop();
+    await listener?.stop();
+  });
+
+  it('sends the key only to INVITES_UPSTREAM_URL, says once that OPENAI_BASE_URL is not read, and the listener there gets nothing', async () => {
+    listener = await startListener();
+    const port = await freePort();
+    started = await startNpm({
+      PORT: String(port),
+      OPENAI_BASE_URL: listener.url,
+      INVITES_UPSTREAM_URL: await upstream.start(),
+      OPENAI_ADMIN_KEY: 'sk-admin-test-real-key-stand-in',
+    });
+
+    const answer = await fetch(`http://127.0.0.1:${port}/v1/organization/invites`);
+
+    expect(answer.status).toBe(200);
+    expect(listener.requests).toEqual([]);
+    expect(upstream.requests.length).toBeGreaterThan(0);
+    expect(started.output().match(/OPENAI_BASE_URL is not read/g)).toHaveLength(1);
+    expect(started.output()).toMatch(new RegExp(`upstream +${upstream.url}`));
   }, 60_000);
 });

@@ -184,3 +184,30 @@ describe('openai-invites offboarding list', () => {
     expect(usage.stdout).toContain('Usage: openai-invites offboarding list');
   }, 60_000);
 });
+
+describe('openai-invites offboarding list and terminal controls (issue 29, item 8)', () => {
+  it('prints no escape sequence a queue message’s source or a reason carried', async () => {
+    // Prepare: a source label from a queue message, with a title-changing and a clearing sequence.
+    const table = await createLedgerTable();
+    await new DynamoDbLedger(table, ledgerClient).recordInvite({
+      email: 'esc@example.com',
+      outcome: 'failed',
+      source: 'hr\u001b]0;pwned\u0007\u001b[2J',
+      code: 'revoke_needs_offboarding',
+      message: 'accepted\u009b31m already',
+      at: '2026-03-04T10:00:00.000Z',
+    });
+
+    // Act
+    const { code, stdout } = await cli(['offboarding', 'list', '--table', table]);
+
+    // Assess
+    expect(code).toBe(0);
+    expect(stdout).toContain('esc@example.com');
+    const controls = [...stdout].filter((char) => {
+      const at = char.codePointAt(0)!;
+      return (at < 0x20 && char !== '\n') || (at >= 0x7f && at <= 0x9f);
+    });
+    expect(controls).toEqual([]);
+  }, 60_000);
+});

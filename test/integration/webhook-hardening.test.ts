@@ -72,8 +72,14 @@ describe('Greenhouse replays (issue 16, item 1)', () => {
 
     expect(first.statusCode).toBe(202);
     expect(replay.statusCode).toBe(200);
-    expect(replay.body.events).toEqual([{ id: 'gh-forged-new-id', kind: 'invite', outcome: 'duplicate' }]);
-    expect((await drain(queue)).map(({ attributes }) => attributes.job_id)).toEqual(['gh-original']);
+    // Neither id is the unsigned header's (issue 29, item 5): both name the signed body.
+    expect(replay.body.events).toEqual([
+      { id: first.body.events[0].id, kind: 'invite', outcome: 'duplicate' },
+    ]);
+    expect(first.body.events[0].id).toMatch(/^greenhouse-[0-9a-f]{32}$/);
+    expect((await drain(queue)).map(({ attributes }) => attributes.job_id)).toEqual([
+      `greenhouse:${first.body.events[0].id}`,
+    ]);
   });
 });
 
@@ -127,9 +133,9 @@ describe('a stalled enqueue cannot strand its event (issue 16, item 2)', () => {
         body: JSON.stringify({ email: 'leaver@example.com' }),
         attributes: {
           action: 'revoke',
-          job_id: 'msg_stalled',
+          job_id: 'standard:msg_stalled',
           source: 'standard',
-          event_id: 'msg_stalled',
+          event_id: 'standard:msg_stalled',
           event_at: expect.any(String),
         },
       },
@@ -181,8 +187,8 @@ describe('batches with an unusable event (issue 16, item 4)', () => {
       { id: 'okta-ok-2', kind: 'revoke', outcome: 'enqueued' },
     ]);
     expect((await drain(queue)).map(({ attributes }) => attributes.job_id).sort()).toEqual([
-      'okta-ok-1',
-      'okta-ok-2',
+      'okta:okta-ok-1',
+      'okta:okta-ok-2',
     ]);
     expect(capturedLogLines()).toContainEqual(
       expect.objectContaining({ message: 'webhook event invalid', eventId: 'okta-bad' }),

@@ -83,8 +83,9 @@ describe('the webhook provider registry', () => {
     expect(hire.body.events).toEqual([{ id: 'a-1', kind: 'invite', outcome: 'enqueued' }]);
     expect((await drain(queue)).map(({ attributes }) => [attributes.source, attributes.job_id])).toEqual(
       expect.arrayContaining([
-        ['acme-hr', 'a-1'],
-        ['acme-hr', 'a-2'],
+        // Job ids in the provider's namespace (issue 29, item 5).
+        ['acme-hr', 'acme-hr:a-1'],
+        ['acme-hr', 'acme-hr:a-2'],
       ]),
     );
     expect(unknown.body.error.message).toBe(

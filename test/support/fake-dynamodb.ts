@@ -36,6 +36,9 @@ export type FakeAnswer =
   | { hang: true }
   | { reset: true };
 
+/** An answer made from the request it answers (e.g. an item that echoes what was written). */
+export type ScriptedAnswer = FakeAnswer | ((request: ReceivedRequest) => FakeAnswer);
+
 /** DynamoDB's error answer: `__type` with its namespace, the message, and any extra fields. */
 export const fault = (
   type: string,
@@ -70,7 +73,7 @@ export const CREDENTIALS = { accessKeyId: 'AKIDFAKEDYNAMO', secretAccessKey: 'fa
 
 export class FakeDynamoDb {
   readonly requests: ReceivedRequest[] = [];
-  readonly #scripts = new Map<string, FakeAnswer[]>();
+  readonly #scripts = new Map<string, ScriptedAnswer[]>();
   readonly #sockets = new Set<Socket>();
   readonly #server: Server;
   #requestCounter = 0;
@@ -97,7 +100,7 @@ export class FakeDynamoDb {
           rawBody,
           body,
         });
-        this.#answer(operation, response);
+        this.#answer(operation, response, this.requests.at(-1)!);
       });
     });
     this.#server.on('connection', (socket) => {
@@ -107,7 +110,7 @@ export class FakeDynamoDb {
   }
 
   /** Answers for `operation`, in order; the last one repeats. Unscripted operations answer 200 `{}`. */
-  on(operation: string, ...answers: FakeAnswer[]): this {
+  on(operation: string, ...answers: ScriptedAnswer[]): this {
     this.#scripts.set(operation, answers);
     return this;
   }
@@ -122,9 +125,10 @@ export class FakeDynamoDb {
     return this.requests.filter((request) => request.operation === operation);
   }
 
-  #answer(operation: string, response: ServerResponse): void {
+  #answer(operation: string, response: ServerResponse, request: ReceivedRequest): void {
     const script = this.#scripts.get(operation);
-    const answer: FakeAnswer = (script && script.length > 1 ? script.shift() : script?.[0]) ?? { body: {} };
+    const scripted = (script && script.length > 1 ? script.shift() : script?.[0]) ?? { body: {} };
+    const answer: FakeAnswer = typeof scripted === 'function' ? scripted(request) : scripted;
     if ('hang' in answer) return;
     if ('reset' in answer) {
       response.socket?.destroy();

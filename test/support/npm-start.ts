@@ -17,6 +17,7 @@ export const npmStartEnv = (env: Record<string, string>): NodeJS.ProcessEnv => (
   ...process.env,
   OPENAI_ADMIN_KEY_SECRET_ID: '',
   OPENAI_BASE_URL: '',
+  INVITES_UPSTREAM_URL: '',
   OPENAI_ADMIN_KEY: '',
   LOCAL_STATE_DIR: tempStateDir(),
   ...env,

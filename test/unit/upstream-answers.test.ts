@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isAcceptedInviteAnswer, isAlreadyInvitedAnswer } from '../../lib/openai/upstream-answers';
+import {
+  isAcceptedInviteAnswer,
+  isAlreadyInvitedAnswer,
+  MAX_RECOGNISED_MESSAGE_LENGTH,
+} from '../../lib/openai/upstream-answers';
 
 describe('isAlreadyInvitedAnswer', () => {
   // Each rule: the exact answer it recognises, then a near miss it must not.
@@ -81,5 +85,43 @@ describe('isAcceptedInviteAnswer', () => {
     ],
   ])('does not take %s for an accepted invite', (_rule, answer) => {
     expect(isAcceptedInviteAnswer(answer)).toBe(false);
+  });
+});
+
+describe('the recognisers on long upstream text (issue 29, item 8)', () => {
+  const elapsed = (read: () => unknown): number => {
+    const started = performance.now();
+    read();
+    return performance.now() - started;
+  };
+
+  it.each([
+    ['spaces and at-signs', 'User ' + 'a@'.repeat(50_000)],
+    ['one long address', 'User ' + 'a'.repeat(49_990) + '@' + 'b'.repeat(49_990) + ' is already invited'],
+    ['words around addresses', 'an invite for the user ' + 'x@y '.repeat(25_000)],
+  ])('reads a 100,000-character message (%s) in under 50 ms, and recognises nothing', (_case, text) => {
+    const message = text.padEnd(100_000, ' x@y');
+    expect(message.length).toBeGreaterThanOrEqual(100_000);
+
+    for (const recognise of [isAlreadyInvitedAnswer, isAcceptedInviteAnswer]) {
+      let recognised = true;
+      const ms = elapsed(() => (recognised = recognise({ status: 409, message })));
+      expect(ms).toBeLessThan(50);
+      expect(recognised).toBe(false);
+    }
+  });
+
+  it('stays fast on the longest message it reads, and still recognises a long address', () => {
+    const local = 'a'.repeat(200);
+    const adversarial = ('User ' + 'a@'.repeat(MAX_RECOGNISED_MESSAGE_LENGTH)).slice(
+      0,
+      MAX_RECOGNISED_MESSAGE_LENGTH,
+    );
+
+    expect(elapsed(() => isAlreadyInvitedAnswer({ status: 409, message: adversarial }))).toBeLessThan(5);
+    expect(
+      isAlreadyInvitedAnswer({ status: 409, message: `User ${local}@example.com is already invited.` }),
+    ).toBe(true);
+    expect(isAlreadyInvitedAnswer({ status: 409, message: 'User a@b@c is already invited.' })).toBe(false);
   });
 });

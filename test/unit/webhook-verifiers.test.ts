@@ -71,6 +71,8 @@ describe('the mapping configuration', () => {
   it('reads the default role and the department map, and refuses bad values', () => {
     const config = readWebhookConfig({
       WEBHOOK_DEFAULT_ROLE: 'owner',
+      // An owner default needs the cap raised to owner (issue 29, item 7).
+      WEBHOOK_MAX_ROLE: 'owner',
       WEBHOOK_DEPARTMENT_PROJECTS: '{"Engineering": [{"id": "proj_eng", "role": "member"}]}',
     });
 

@@ -1,9 +1,9 @@
 /**
  * Provider `greenhouse` (Greenhouse Recruiting web hooks, developers.greenhouse.io/webhooks.html).
- * Header `Signature: sha256 <hex HMAC-SHA256 of the raw body, keyed with the secret>`; the
- * delivery id is the `Greenhouse-Event-ID` header. The signature covers the body only, so that
- * header is no replay key (a captured body could be sent again under a new one): the replay key is
- * a digest of the signed body; the header stays the event id in receipts, job ids and logs.
+ * Header `Signature: sha256 <hex HMAC-SHA256 of the raw body, keyed with the secret>`. The
+ * signature covers the body only, so the `Greenhouse-Event-ID` header is nobody's word: it is
+ * neither the replay key (a captured body could be sent again under a new one) nor the event id.
+ * Both are a digest of the signed body, in receipts, job ids and logs alike.
  * Body `{"action", "payload"}`:
  * - `hire_candidate` → invite: the email is `payload.application.candidate.email_addresses[]`,
  *   the `type: "work"` one first, else the first; the department is the first of
@@ -47,7 +47,9 @@ const normalise: WebhookProvider['normalise'] = async ({ body, request }) => {
   const action = asString(pick(body, 'action'));
   if (!action) throw new InvalidRequestError('A Greenhouse web hook body has an "action".', 'action');
   const replayKey = `greenhouse-${digestId(request.body)}`;
-  const id = request.header('greenhouse-event-id')?.slice(0, 128) || replayKey;
+  // Greenhouse signs the body only: its Greenhouse-Event-ID header is anyone's text, so it never
+  // becomes an id, a key or a queue attribute. The event is named by the signed body's digest.
+  const id = replayKey;
   const application = pick(body, 'payload', 'application');
   const email = candidateEmail(pick(application, 'candidate')) ?? '';
   const emailPath = 'payload.application.candidate.email_addresses[type=work].value';
