@@ -32,6 +32,8 @@ export interface FunctionNeeds {
    * that updates the person and puts history items): GetItem, PutItem, UpdateItem.
    */
   readonly declaresIntent?: boolean;
+  /** Appends to people's history only (a refused webhook event): PutItem of history items. */
+  readonly appendsHistory?: boolean;
   /** Lists the people awaiting someone (the reconciler): Query on the needs-action index only. */
   readonly listsAwaiting?: boolean;
   readonly timeout?: Duration;
@@ -47,6 +49,7 @@ export const usesLedger = (needs: FunctionNeeds): boolean =>
     needs.recordsInvites ||
     needs.looksUpInvites ||
     needs.declaresIntent ||
+    needs.appendsHistory ||
     needs.listsAwaiting,
   );
 
@@ -83,6 +86,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
     readsWebhookSecrets: true,
     claimsWebhookEvents: true,
     startsJobs: true,
+    // A refused event (WEBHOOK_MAX_ROLE) is kept in the person's history.
+    appendsHistory: true,
   },
 };
 

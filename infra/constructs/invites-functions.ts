@@ -143,6 +143,7 @@ export class InvitesFunctions extends ResourceGroup {
     if (needs.readsLedger) ['GetItem', 'Query'].forEach((action) => actions.add(action));
     if (needs.startsJobs || needs.recordsInvites) actions.add('UpdateItem');
     if (needs.looksUpInvites) actions.add('GetItem');
+    if (needs.appendsHistory) actions.add('PutItem');
     if (actions.size > 0) onLedger(...[...actions].map((action) => `dynamodb:${action}`));
     // The offboarding list's sparse index, for the one function that lists who awaits a person.
     if (needs.listsAwaiting && ledgerTable)

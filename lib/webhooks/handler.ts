@@ -22,6 +22,8 @@ import {
 import { headerValue, rawBody, receivedAt } from '../http/messages';
 import { httpHandler } from '../http/http-handler';
 import { logger } from '../commons/logger';
+import { recordSafely } from '../ledger/record-safely';
+import { findPersonStore } from '../people/runtime';
 import { toInviteEvent, toRevokeEvent } from './mapping';
 import { findProvider, providerNames } from './providers/registry';
 import { enqueueOnce, type Receipt } from './enqueue';
@@ -128,6 +130,7 @@ const handle = async (
         // receipt; a retry would be refused again, so the delivery itself is not an error.
         logger.warn('webhook event refused', { provider: name, eventId: draft.id, reason: error.message });
         receipts.push({ id: draft.id, kind: draft.kind, outcome: 'refused', reason: error.message });
+        await keepRefusal(draft.email, name, error.message);
         continue;
       }
       // One unusable event must not drop the usable ones of a batch (Okta does not redeliver 4xx).
@@ -164,3 +167,11 @@ export const webhookHandler = () =>
     });
     return handle(event, receipts);
   });
+
+/** A refused event stays in the person's history too (on the side: it never fails the delivery). */
+const keepRefusal = async (email: string, provider: string, reason: string): Promise<void> => {
+  const people = findPersonStore();
+  if (!people) return;
+  const event = { kind: 'refused' as const, at: new Date().toISOString(), actor: provider, reason };
+  await recordSafely(() => people.append(email, [event]), { what: { action: 'person.refused', provider } });
+};

@@ -802,7 +802,8 @@ describe('the invite ledger', () => {
     const expected: Record<string, string[]> = {
       // Registering a job is one UpdateItem: the producer and the webhook neither read nor put.
       'bulk-invites': ['dynamodb:UpdateItem'],
-      [WEBHOOK]: ['dynamodb:UpdateItem'],
+      // …and a refused event's line in the person's history: one PutItem.
+      [WEBHOOK]: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'bulk-invite-worker': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     };
     for (const [name, actions] of Object.entries(expected)) {

@@ -6,6 +6,8 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryPersonStore } from '../../lib/people/memory-store';
+import { setPersonStore } from '../../lib/people/runtime';
 import { readWebhookConfig } from '../../lib/webhooks/config';
 import type { SqsQueue } from '../../lib/bulk/queue';
 import { setQueues } from '../../lib/bulk/runtime';
@@ -309,7 +311,7 @@ describe('standard (Standard Webhooks)', () => {
           action: 'revoke',
           job_id: 'standard:msg_revoke',
           source: 'standard',
-          event_id: 'msg_revoke',
+          event_id: 'standard:msg_revoke',
           event_at: expect.any(String),
         },
       },
@@ -666,7 +668,7 @@ describe('event times and repeated leavers (issue 23)', () => {
     );
 
     expect(answer.statusCode).toBe(202);
-    expect((await messages())[0]?.attributes).toMatchObject({ event_id: 'msg_at_1', event_at: occurredAt });
+    expect((await messages())[0]?.attributes).toMatchObject({ event_id: 'standard:msg_at_1', event_at: occurredAt });
   });
 
   it('takes the signed webhook-timestamp when the body has no timestamp, or one from the future', async () => {
@@ -703,9 +705,9 @@ describe('event times and repeated leavers (issue 23)', () => {
     const stamps = (await messages()).map((message) => message.attributes);
     expect(stamps).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ event_id: 'okta-at-1', event_at: '2026-12-01T09:00:00.000Z' }),
+        expect.objectContaining({ event_id: 'okta:okta-at-1', event_at: '2026-12-01T09:00:00.000Z' }),
         expect.objectContaining({
-          event_id: 'okta-at-2',
+          event_id: 'okta:okta-at-2',
           event_at: '2026-12-02T10:30:00.000Z',
           action: 'revoke',
         }),
@@ -742,7 +744,7 @@ describe('event times and repeated leavers (issue 23)', () => {
     // No signed time: stamped on arrival; the id is the signed body's digest, the same both times.
     for (const { attributes } of revocations) {
       expect(attributes.event_at! >= before).toBe(true);
-      expect(attributes.event_id).toMatch(/^greenhouse-[0-9a-f]{32}$/);
+      expect(attributes.event_id).toMatch(/^greenhouse:greenhouse-[0-9a-f]{32}$/);
     }
     expect(new Set(revocations.map((message) => message.attributes.event_id)).size).toBe(1);
   });
@@ -855,9 +857,11 @@ describe('end to end: webhook → SQS → worker → OpenAI', () => {
 });
 
 describe('grant limits (issue 29, item 7)', () => {
-  it('refuses an event asking for owner under the default WEBHOOK_MAX_ROLE, with the reason in the receipt', async () => {
-    // Prepare: the defaults (reader, member).
+  it('refuses an event asking for owner under the default WEBHOOK_MAX_ROLE, with the reason in the receipt and the history', async () => {
+    // Prepare: the defaults (reader, member); people in memory.
     await configure(SECRETS, {});
+    const people = new MemoryPersonStore();
+    setPersonStore(people);
     const body = standardEvent('invite.requested', { email: 'boss@example.com', role: 'owner' });
 
     // Act
@@ -874,6 +878,14 @@ describe('grant limits (issue 29, item 7)', () => {
       },
     ]);
     expect(await messages()).toEqual([]);
+    expect((await people.history('boss@example.com')).events).toMatchObject([
+      {
+        kind: 'refused',
+        actor: 'standard',
+        reason: 'Event msg_owner refused: role owner is above WEBHOOK_MAX_ROLE (reader).',
+      },
+    ]);
+    setPersonStore(undefined);
   });
 
   it('refuses an owner project role, and enqueues the other events of the delivery', async () => {
