@@ -64,7 +64,9 @@ const invokeLocal = async (gateway: string, invocation: ReconcileInvocation) => 
     return undefined;
   }
   if (!response.ok) {
-    console.error(printable(`The run did not start: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`));
+    console.error(
+      printable(`The run did not start: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`),
+    );
     return undefined;
   }
   return (await response.json()) as ReconcileReport;

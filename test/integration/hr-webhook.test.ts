@@ -668,7 +668,10 @@ describe('event times and repeated leavers (issue 23)', () => {
     );
 
     expect(answer.statusCode).toBe(202);
-    expect((await messages())[0]?.attributes).toMatchObject({ event_id: 'standard:msg_at_1', event_at: occurredAt });
+    expect((await messages())[0]?.attributes).toMatchObject({
+      event_id: 'standard:msg_at_1',
+      event_at: occurredAt,
+    });
   });
 
   it('takes the signed webhook-timestamp when the body has no timestamp, or one from the future', async () => {
