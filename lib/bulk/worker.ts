@@ -38,6 +38,7 @@ import { recordSafely } from '../ledger/record-safely';
 import { hasSameTerms, isLivePendingInvite, describeTerms } from '../openai/invite-terms';
 import type { InviteRequest } from '../openai/types';
 import { intentOf } from '../people/intent';
+import { observedInvite } from '../people/observed';
 import { MemoryPersonStore } from '../people/memory-store';
 import type { PersonStore } from '../people/store';
 import type { Declaration, Intent, Person } from '../people/types';
@@ -210,17 +211,7 @@ export class BulkInviteWorker {
           request.email,
           {
             productInvite: { id: invite.id, at },
-            observed: {
-              invite: {
-                id: invite.id,
-                status: invite.status,
-                role: invite.role,
-                projects: invite.projects,
-                createdAt: invite.created_at,
-                expiresAt: invite.expires_at,
-              },
-              seenAt: at,
-            },
+            observed: observedInvite(invite, at),
           },
           [
             {

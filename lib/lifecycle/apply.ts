@@ -13,6 +13,7 @@ import type { OpenAIInvitesClient } from '../openai/client';
 import { InviteAlreadyAcceptedError, NotFoundError } from '../openai/errors';
 import { describeTerms } from '../openai/invite-terms';
 import type { Invite } from '../openai/types';
+import { observedInvite } from '../people/observed';
 import type { PersonStore } from '../people/store';
 import type { PersonEvent } from '../people/types';
 import type { PlannedAction } from './plan-types';
@@ -192,17 +193,7 @@ const invited = async (
   made: Invite,
   kind: 'invited' | 'reinvited' | undefined,
 ): Promise<ActionResult> => {
-  const observed = {
-    invite: {
-      id: made.id,
-      status: made.status,
-      role: made.role,
-      projects: made.projects,
-      createdAt: made.created_at,
-      expiresAt: made.expires_at,
-    },
-    seenAt: at,
-  };
+  const observed = observedInvite(made, at);
   if (kind)
     audit(kind === 'invited' ? 'invite.created' : 'invite.reinvited', deps.actor, {
       email: action.email,

@@ -3,26 +3,17 @@
  * of it means: a member appearing where the product's invite was pending is "observed accepted"
  * (OpenAI sends no event for it), a member disappearing is "observed gone".
  */
-import type { Invite } from '../openai/types';
-import type { Observed, ObservedInvite, PersonEvent } from '../people/types';
+import { observedInviteOf } from '../people/observed';
+import type { Observed, PersonEvent } from '../people/types';
 import type { PersonState } from './plan-types';
 import { heldInvites } from './rules';
-
-const observedInvite = (invite: Invite): ObservedInvite => ({
-  id: invite.id,
-  status: invite.status,
-  role: invite.role,
-  projects: invite.projects,
-  createdAt: invite.created_at,
-  expiresAt: invite.expires_at,
-});
 
 /** The invite that says most (live pending, else accepted, else the newest expired) and the member. */
 export const observedOf = (state: PersonState, now: number, seenAt: string): Observed => {
   const { live, accepted, expired } = heldInvites(state, now);
   const invite = live ?? accepted ?? expired;
   return {
-    ...(invite ? { invite: observedInvite(invite) } : {}),
+    ...(invite ? { invite: observedInviteOf(invite) } : {}),
     ...(state.member ? { member: { userId: state.member.id, role: state.member.role } } : {}),
     seenAt,
   };

@@ -8,11 +8,11 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { recordSafely } from '../ledger/record-safely';
 import type { CreateInviteResult } from '../openai/client';
+import { observedInvite } from './observed';
 import type { Invite, InviteRequest } from '../openai/types';
 import { describeIntent, intentOf } from './intent';
 import { findPersonStore } from './runtime';
 import type { PersonStore } from './store';
-import type { Observed } from './types';
 
 /** The source every API declaration names. */
 export const API_SOURCE = 'api';
@@ -39,19 +39,6 @@ const onTheSide = async (
     { what: { store: 'people', requestId: stamp.requestId, ...what }, metrics: stamp.metrics },
   );
 };
-
-/** What OpenAI showed of an invite, now. */
-export const observedInvite = (invite: Invite, seenAt: string = new Date().toISOString()): Observed => ({
-  invite: {
-    id: invite.id,
-    status: invite.status,
-    role: invite.role,
-    projects: invite.projects,
-    createdAt: invite.created_at,
-    expiresAt: invite.expires_at,
-  },
-  seenAt,
-});
 
 /**
  * Before a create: the caller wants this person present with the request's terms.
