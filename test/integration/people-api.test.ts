@@ -26,7 +26,7 @@ const kinds = async (email: string) => (await store.history(email)).events.map((
 
 beforeAll(async () => {
   await simulator.start();
-  process.env.OPENAI_BASE_URL = simulator.url;
+  process.env.INVITES_UPSTREAM_URL = simulator.url;
   process.env.OPENAI_ADMIN_KEY_SECRET_ID = await createSecret(TEST_ADMIN_KEY);
   setInvitesClient(undefined);
 });
