@@ -36,17 +36,3 @@ export class PacerPausedError extends InvitesError {
     });
   }
 }
-
-/**
- * 409: a leaver to offboard is an owner of the OpenAI organization. Owners are never removed
- * automatically (one could be the last, or the person who runs the organization): the record is
- * dead-lettered for a person to decide.
- */
-export class OwnerNotRemovedError extends InvitesError {
-  constructor(readonly userId: string) {
-    super(
-      `The user ${userId} is an owner of the OpenAI organization: owners are never removed automatically; remove them in OpenAI if they should go.`,
-      { status: 409, type: 'invalid_request_error', code: 'owner_not_removed' },
-    );
-  }
-}

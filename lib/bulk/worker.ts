@@ -4,11 +4,12 @@
  * What a record is comes from messages.ts (`decodeRecord`); what a failure means from
  * failure-policy.ts (`classify`); dead-letter messages are written by dead-letter.ts. Here:
  *
- * - Invite: created, or "already invited / already a member" (deduplicated), so a redelivered
- *   message never makes a second invite.
- * - Revocation: the pending invite for the email is deleted; none → success; an accepted one (or
- *   a member without one) → with `offboardMembers`, the user is removed (an owner never:
- *   dead-lettered `owner_not_removed`); without, logged and recorded as needing offboarding.
+ * - Invite: the person's `present` is declared (people/ordering.ts decides whether it stands);
+ *   an intent already met gets no second create; else created, or "already invited / already a
+ *   member" (deduplicated), so a redelivered message never makes a second invite.
+ * - Revocation: the person's `absent` is declared and the reconciler's rules decide for that one
+ *   email (lifecycle/one-person.ts): a pending invite revoked; a member removed only with
+ *   `offboardMembers` and authority, never an owner; else listed for a person, never counted revoked.
  * - Whole job: fanned out into one-invite messages (fan-out.ts), or dead-lettered once, whole.
  * - Poison (not JSON, an invalid invite or email): dead-lettered at once with its reason.
  * - A failure: `throttle` → re-sent with a delay (no receive consumed); `retry` → reported in
@@ -265,9 +266,8 @@ export class BulkInviteWorker {
    * needing offboarding in OpenAI and counted as handled.
    */
   async #revoke(record: SQSRecord, email: string, meta: MessageMeta, deadline: number): Promise<Outcome> {
-    const { declared, action, result } = await declareAndReconcile(
-      declarationOf(record, meta, email, { state: 'absent' }),
-      {
+    const run = () =>
+      declareAndReconcile(declarationOf(record, meta, email, { state: 'absent' }), {
         client: this.#options.client,
         store: this.#people,
         ledger: this.#options.ledger,
@@ -275,8 +275,12 @@ export class BulkInviteWorker {
         actor: `bulk:${meta.source}`,
         offboardMembers: this.#options.offboardMembers ?? false,
         deadline,
-      },
-    );
+      });
+    let outcome = await run();
+    // Accepted between the read and the delete: a member now, whom the same rules decide about.
+    if (outcome.result?.status === 'skipped' && outcome.result.reason === 'accepted_meanwhile')
+      outcome = await run();
+    const { declared, action, result } = outcome;
     if (declared.outcome === 'superseded' || declared.outcome === 'replayed')
       return this.#refused(meta, email, declared.outcome);
     const done = result?.status === 'done';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../lib/commons/errors';
 import { NotFoundError } from '../../lib/openai/errors';
-import { OwnerNotRemovedError, PacerPausedError } from '../../lib/bulk/errors';
+import { PacerPausedError } from '../../lib/bulk/errors';
 import { classify, FAILURE_DEFAULTS, retryDelaySeconds } from '../../lib/bulk/failure-policy';
 import {
   AdminKeyRejectedError,
@@ -97,15 +97,6 @@ describe('classify', () => {
       code: 'not_found',
       status: 404,
     });
-  });
-});
-
-describe('classify an owner to offboard', () => {
-  it('dead-letters owner_not_removed at once, with a reason for the person who decides', () => {
-    const decision = classify(new OwnerNotRemovedError('user-abc'), { receiveCount: 1 });
-
-    expect(decision).toMatchObject({ action: 'dead_letter', code: 'owner_not_removed', status: 409 });
-    expect(decision.action === 'dead_letter' && decision.reason).toContain('never removed automatically');
   });
 });
 
