@@ -15,7 +15,7 @@
  * - A failure: `throttle` → re-sent with a delay (no receive consumed); `retry` → reported in
  *   `batchItemFailures`, back after the policy's delay; `dead_letter` → to the DLQ with its reason.
  *
- * A little over 250 lines because the three record kinds' actions and the three failure actions
+ * About 350 lines because the three record kinds' actions and the three failure actions
  * read best side by side; each decision itself lives in its own module.
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -35,14 +35,14 @@ import { OutcomeRecorder } from './outcome-recorder';
 import type { EndpointPacers } from './endpoint-pacers';
 import type { MessageQueue } from './queue';
 import { declareAndReconcile } from '../lifecycle/one-person';
+import { declarationOf, intentMet, REFUSALS } from './person-messages';
 import { recordSafely } from '../ledger/record-safely';
-import { hasSameTerms, isLivePendingInvite, describeTerms } from '../openai/invite-terms';
+import { describeTerms } from '../openai/invite-terms';
 import type { InviteRequest } from '../openai/types';
 import { intentOf } from '../people/intent';
 import { observedInvite } from '../people/observed';
 import { MemoryPersonStore } from '../people/memory-store';
 import type { PersonStore } from '../people/store';
-import type { Declaration, Intent, Person } from '../people/types';
 
 export interface BulkWorkerOptions {
   client: OpenAIInvitesClient;
@@ -189,7 +189,13 @@ export class BulkInviteWorker {
     if (declared === 'superseded' || declared === 'replayed')
       return this.#refused(meta, request.email, declared);
     const lookup = inviteLookupOf(this.#options.ledger, meta.source, this.#options.metrics);
-    if (await this.#intentMet(person, request, deadline)) {
+    if (
+      await intentMet(person, request, {
+        client: this.#options.client,
+        ledger: this.#options.ledger,
+        deadline,
+      })
+    ) {
       this.#count('InvitesDeduplicated');
       await this.#recorder.invited(meta, request, undefined);
       return 'deduplicated';
@@ -228,27 +234,6 @@ export class BulkInviteWorker {
       { what: { action: 'person.invited', inviteId: invite.id }, metrics: this.#options.metrics },
     );
     return 'created';
-  }
-
-  /**
-   * The person already holds a live pending invite the product made with these terms, as the
-   * person record or the ledger's email record knows it (one retrieve to be sure).
-   */
-  async #intentMet(person: Person, request: InviteRequest, deadline: number): Promise<boolean> {
-    const observed = person.observed?.invite;
-    const fromPerson =
-      observed?.status === 'pending' && person.productInviteIds.includes(observed.id)
-        ? observed.id
-        : undefined;
-    const record = fromPerson
-      ? undefined
-      : await this.#options.ledger?.getInvite(request.email).catch(() => undefined);
-    const fromLedger =
-      record?.lastOutcome === 'created' && record.status === 'pending' ? record.inviteId : undefined;
-    const known = fromPerson ?? fromLedger;
-    if (!known) return false;
-    const invite = await this.#options.client.retrieveInvite(known, { deadline }).catch(() => undefined);
-    return invite !== undefined && isLivePendingInvite(invite) && hasSameTerms(invite, request);
   }
 
   /** A declaration a newer one overrides: nothing is done, the job says why, the history keeps it. */
@@ -363,32 +348,6 @@ export class BulkInviteWorker {
     if (value > 0) this.#options.metrics?.addMetric(name, MetricUnit.Count, value);
   }
 }
-
-const REFUSALS = {
-  superseded: [
-    'intent_superseded',
-    'A newer declaration for this person stands (an older event never overrides it): nothing was done. GET /v1/people/{email} shows it.',
-  ],
-  replayed: [
-    'replayed_event',
-    'This joiner event was seen before and arrived again after the person left: a replay never undoes a leaver. An operator may declare them again.',
-  ],
-} as const;
-
-/** A message's declaration: its event's id (`job:index`, else the message's) and time (signed, else sent). */
-const declarationOf = (record: SQSRecord, meta: MessageMeta, email: string, intent: Intent): Declaration => ({
-  email,
-  intent,
-  source: meta.source,
-  eventId: meta.eventId ?? (meta.jobId !== undefined ? `${meta.jobId}:${meta.index ?? 0}` : record.messageId),
-  at: meta.eventAt ?? sentAtOf(record),
-  ...(meta.offboard ? { offboard: true } : {}),
-});
-
-const sentAtOf = (record: SQSRecord): string => {
-  const sent = Number(record.attributes?.SentTimestamp);
-  return new Date(Number.isFinite(sent) && sent > 0 ? sent : Date.now()).toISOString();
-};
 
 /** The person a record is about, when it names one. */
 const emailOf = (decoded: DecodedRecord): string | undefined =>
