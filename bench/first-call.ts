@@ -99,7 +99,7 @@ export const measureFirstCall = async (): Promise<FirstCall> => {
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_ENDPOINT_URL: aws,
-    OPENAI_BASE_URL: openai,
+    INVITES_UPSTREAM_URL: openai,
     OPENAI_ADMIN_KEY_SECRET_ID: 'bench/admin-key',
     INVITE_LEDGER_TABLE: 'bench-ledger',
     INVITE_QUEUE_URL: 'http://127.0.0.1/000000000000/bench',
