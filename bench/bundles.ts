@@ -35,7 +35,8 @@ export const deployedSourceMaps = (): boolean => {
   return parseStackConfig((key) => context[key]).sourceMaps;
 };
 
-const bundle = async (entry: string, outdir: string, sourceMaps: boolean): Promise<string> => {
+/** A function's bundle as the stack builds it (BUNDLING), written to `outdir`; its path. */
+export const bundle = async (entry: string, outdir: string, sourceMaps = false): Promise<string> => {
   const outfile = join(outdir, 'index.mjs');
   await build({
     entryPoints: [entry],

@@ -11,8 +11,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { BUNDLING } from '../infra/bundling';
+import { bundle } from './bundles';
 import { lambdaContext } from '../local/lambda-context';
 import { type FigureRow, median } from './report';
 import { interleavedRounds, type PairedRatio } from './rounds';
@@ -45,23 +44,6 @@ const events = {
     ],
   }),
 } as const;
-
-const bundle = async (entry: string, outdir: string): Promise<string> => {
-  const outfile = join(outdir, 'index.mjs');
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: BUNDLING.target,
-    format: 'esm',
-    mainFields: [...BUNDLING.mainFields],
-    banner: { js: BUNDLING.banner },
-    minify: BUNDLING.minify,
-    logLevel: 'error',
-  });
-  return outfile;
-};
 
 export interface FirstCall {
   ms: Record<string, number>;
