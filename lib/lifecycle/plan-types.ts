@@ -25,16 +25,13 @@ export const ACTION_KINDS = [
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-/** Kinds that change something in OpenAI or in the person's record. */
-export const ACTING_KINDS: readonly ActionKind[] = [
-  'offboard',
-  'revoke',
-  'await_person',
-  'clear_awaiting',
-  'replace',
-  'reinvite',
-  'invite',
-];
+/** Kinds that only report: nothing is written or sent for them. */
+const REPORT_ONLY_KINDS: readonly ActionKind[] = ['drift', 'unchanged'];
+
+/** Kinds that change something in OpenAI or in the person's record: every other kind. */
+export const ACTING_KINDS: readonly ActionKind[] = ACTION_KINDS.filter(
+  (kind) => !REPORT_ONLY_KINDS.includes(kind),
+);
 
 /** Kinds that take someone's access away: counted against the brakes. */
 export const REMOVAL_KINDS: readonly ActionKind[] = ['offboard', 'revoke'];
