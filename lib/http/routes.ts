@@ -3,7 +3,7 @@
  * Paths are relative to the stage (`/v1`), as OpenAI's are relative to `https://api.openai.com/v1`.
  */
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
  * `api`: internal callers, authorised at the gateway (IAM by default, or a bearer-token

@@ -51,17 +51,24 @@ const projectsOf = (value: AttributeValue | undefined): InviteProject[] | undefi
 const intentValue = (intent: Intent): AttributeValue =>
   intent.state === 'absent'
     ? map({ state: s('absent') })
-    : map({ state: s('present'), role: s(intent.role), projects: optional(intent.projects, projectsValue) });
+    : map({
+        state: s('present'),
+        role: s(intent.role),
+        projects: optional(intent.projects, projectsValue),
+        groups: optional(intent.groups, (groups) => ({ L: groups.map(s) })),
+      });
 
 const intentOf = (value: AttributeValue | undefined): Intent | undefined => {
   const m = value?.M;
   if (!m) return undefined;
   if (m.state?.S === 'absent') return { state: 'absent' };
   const projects = projectsOf(m.projects);
+  const groups = m.groups?.L?.map((entry) => entry.S!);
   return {
     state: 'present',
     role: m.role!.S as 'reader' | 'owner',
     ...(projects !== undefined ? { projects } : {}),
+    ...(groups !== undefined ? { groups } : {}),
   };
 };
 

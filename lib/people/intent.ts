@@ -11,10 +11,20 @@ const projectKeys = (projects: InviteProject[] | undefined): string | undefined 
     .sort()
     .join('\u0001');
 
-/** Two intents ask for the same thing: same state, role and projects as a set (omitted ≠ `[]`). */
+const groupKeys = (groups: string[] | undefined): string | undefined =>
+  [...(groups ?? [])].sort().join('\u0001');
+
+/**
+ * Two intents ask for the same thing: same state, role, projects as a set (omitted ≠ `[]`) and
+ * groups as a set (omitted = `[]`: no group is granted either way).
+ */
 export const sameIntent = (a: Intent, b: Intent): boolean => {
   if (a.state === 'absent' || b.state === 'absent') return a.state === b.state;
-  return a.role === b.role && projectKeys(a.projects) === projectKeys(b.projects);
+  return (
+    a.role === b.role &&
+    projectKeys(a.projects) === projectKeys(b.projects) &&
+    groupKeys(a.groups) === groupKeys(b.groups)
+  );
 };
 
 /** The invite request that meets a present intent. */
@@ -31,6 +41,9 @@ export const intentOf = (request: Omit<InviteRequest, 'email'>): PresentIntent =
   ...(request.projects !== undefined ? { projects: request.projects } : {}),
 });
 
-/** `present, role reader and projects [...]` / `absent`, for history and plans. */
-export const describeIntent = (intent: Intent): string =>
-  intent.state === 'absent' ? 'absent' : `present, ${describeTerms(requestOf('x', intent))}`;
+/** `present, role reader and projects [...], groups [...]` / `absent`, for history and plans. */
+export const describeIntent = (intent: Intent): string => {
+  if (intent.state === 'absent') return 'absent';
+  const groups = intent.groups?.length ? `, groups [${intent.groups.join(', ')}]` : '';
+  return `present, ${describeTerms(requestOf('x', intent))}${groups}`;
+};

@@ -6,9 +6,14 @@
  */
 import type { InviteProject, OrganizationRole } from '../openai/types';
 
-/** `present`: should be in the organization with these terms. `absent`: should not be. */
+/**
+ * `present`: should be in the organization with these terms: the organization role, projects
+ * with their roles, and organization groups by id (granted after the invite is accepted: an
+ * invite cannot carry them). `absent`: should not be.
+ */
 export type Intent =
-  { state: 'present'; role: OrganizationRole; projects?: InviteProject[] } | { state: 'absent' };
+  | { state: 'present'; role: OrganizationRole; projects?: InviteProject[]; groups?: string[] }
+  | { state: 'absent' };
 
 /**
  * Who may declare intent. Webhook providers by name (`greenhouse`, `okta`, `bamboohr`,
