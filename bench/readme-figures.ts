@@ -1,7 +1,8 @@
 /**
- * `npm run bench:readme`: rewrites the README's marked block (`<!-- bench:start -->` …
- * `<!-- bench:end -->`) from bench/results.json, so the README quotes exactly one run's figures,
- * with their targets and verdicts, and cannot drift from what the bench measured.
+ * `npm run bench:docs`: rewrites the marked block of docs/performance.md (`<!-- bench:start -->` …
+ * `<!-- bench:end -->`) from bench/results.json, so the page quotes exactly one run's figures,
+ * with their targets and verdicts, and cannot drift from what the bench measured
+ * (`npm run docs:facts -- --check` compares them whenever bench/results.json exists).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,7 @@ export const renderFigures = (results: BenchResults): string => {
       (results.loadAverage
         ? `, 1-minute load average ${results.loadAverage.map((load) => load.toFixed(1)).join(' at start, ')} at end`
         : '') +
-      '; written by `npm run bench:readme` from `bench/results.json`):',
+      '; written by `npm run bench:docs` from `bench/results.json`):',
     '',
     '| figure | measured | target | |',
     '|---|---|---|---|',
@@ -39,18 +40,18 @@ export const renderFigures = (results: BenchResults): string => {
   return lines.join('\n');
 };
 
-/** The README with its marked block replaced; the markers must be there, once each. */
+/** The page with its marked block replaced; the markers must be there, once each. */
 export const replaceBlock = (readme: string, block: string): string => {
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start < 0 || end < start || readme.indexOf(START, start + 1) >= 0) {
-    throw new Error(`README.md needs one ${START} … ${END} block (in "Performance and reliability").`);
+    throw new Error(`docs/performance.md needs one ${START} … ${END} block.`);
   }
   return `${readme.slice(0, start + START.length)}\n${block}\n${readme.slice(end)}`;
 };
 
 const main = () => {
-  const readmeFile = fileURLToPath(new URL('../README.md', import.meta.url));
+  const readmeFile = fileURLToPath(new URL('../docs/performance.md', import.meta.url));
   let results: BenchResults;
   try {
     results = JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as BenchResults;
@@ -65,7 +66,7 @@ const main = () => {
     process.exit(1);
   }
   writeFileSync(readmeFile, replaceBlock(readFileSync(readmeFile, 'utf8'), renderFigures(results)));
-  console.log(`README.md: ${results.rows.length} figures from the run of ${results.measuredAt}.`);
+  console.log(`docs/performance.md: ${results.rows.length} figures from the run of ${results.measuredAt}.`);
 };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -1,7 +1,7 @@
 /**
  * What every bench module reports: rows of `{ figure, result, target, met }`, printed with a
- * verdict, written to bench/results.json, and copied into the README by bench/readme-figures.ts,
- * so the README's figures are always those of one run. A module adds figures by returning rows;
+ * verdict, written to bench/results.json, and copied into docs/performance.md by bench/readme-figures.ts,
+ * so the documented figures are always those of one run. A module adds figures by returning rows;
  * its own detail (samples, per-run numbers) goes under `details` in results.json.
  */
 

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the figures we quote, measured on this machine, each printed with its target
  * and whether it was met, and written to bench/results.json (rows as bench/report.ts defines
- * them; `npm run bench:readme` copies them into the README). Not part of `npm test`.
+ * them; `npm run bench:docs` copies them into docs/performance.md). Not part of `npm test`.
  *
  * 1. Bundles: each function built as the stack builds it (esbuild, minified ESM), its size and
  *    cold module load in fresh processes with the stack's NODE_OPTIONS, in rounds interleaved with
@@ -122,7 +122,7 @@ const main = async () => {
       `${missed.length ? `: ${missed.map((row) => row.figure).join('; ')}` : ''}.`,
   );
   console.log(
-    `bench/results.json written; ${results.durationSeconds.toFixed(0)} s in all. \`npm run bench:readme\` copies the figures into the README.`,
+    `bench/results.json written; ${results.durationSeconds.toFixed(0)} s in all. \`npm run bench:docs\` copies the figures into docs/performance.md.`,
   );
 };
 
