@@ -6,7 +6,8 @@
 export const startMarker = (name: string): string => `<!-- generated:${name} -->`;
 export const END_MARKER = '<!-- /generated -->';
 
-const BLOCK = /<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)<!-- \/generated -->/g;
+/** Markers count only on lines of their own, so a page may quote them in prose. */
+const BLOCK = /^<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)^<!-- \/generated -->$/gm;
 
 /** The names and contents of the blocks a page holds, in order. */
 export const blocksOf = (page: string): { name: string; content: string }[] =>
@@ -16,9 +17,14 @@ export const blocksOf = (page: string): { name: string; content: string }[] =>
  * The page with each of its blocks replaced by `render(name)`; a block whose name `render` does not
  * know is an error (a typo in a marker would otherwise never be checked).
  */
-export const fillBlocks = (page: string, render: (name: string) => string | undefined, file = 'page'): string => {
-  const opened = page.split('<!-- generated:').length - 1;
-  const closed = page.split(END_MARKER).length - 1;
+export const fillBlocks = (
+  page: string,
+  render: (name: string) => string | undefined,
+  file = 'page',
+): string => {
+  const lines = page.split('\n');
+  const opened = lines.filter((line) => line.startsWith('<!-- generated:')).length;
+  const closed = lines.filter((line) => line === END_MARKER).length;
   if (opened !== closed || opened !== blocksOf(page).length) {
     throw new Error(`${file}: every ${startMarker('NAME')} needs its own ${END_MARKER} on a later line.`);
   }

@@ -12,7 +12,8 @@ import { type CfnTemplate, synthesize } from './template';
 /** Lambda keeps this much of an account's concurrency unreserved; reservations come on top. */
 export const LAMBDA_UNRESERVED_MINIMUM = 100;
 
-const row = (cells: string[]): string => `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
+const row = (cells: string[]): string =>
+  `| ${cells.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`;
 const table = (head: string[], rows: string[][]): string =>
   [row(head), row(head.map(() => '---')), ...rows.map(row)].join('\n');
 
@@ -63,29 +64,41 @@ export const contextBlock = (): string => {
     ['key', 'default', 'meaning'],
     [
       ...contextKeys().map((key) => [`\`${key}\``, formatDefault(defaults[key]), CONTEXT_WORDS[key] ?? '—']),
-      ['`account`, `region`', '(from credentials and `AWS_REGION`)', 'where the stack deploys; the synth refuses to run without both'],
+      [
+        '`account`, `region`',
+        '(from credentials and `AWS_REGION`)',
+        'where the stack deploys; the synth refuses to run without both',
+      ],
       ['`stackName`', '`OpenAIInvites`', "the stack's name"],
     ],
   );
 };
 
+/** Optional context, one key at a time: what each adds to the template. */
+export const OPTIONAL_CONTEXT: Record<string, unknown> = {
+  authMode: 'token',
+  alarmEmail: 'ops@example.com',
+  setApiGatewayAccountRole: true,
+  webhookWafRateLimit: 300,
+};
+
 export interface Templates {
+  /** The default context (`authMode=iam`). */
   iam: CfnTemplate;
+  /** `authMode=token`. */
   token: CfnTemplate;
-  /** Every optional feature on: token mode, alarm email, the account role, WAF. */
+  /** Each optional key alone, by key. */
+  optional: Record<string, CfnTemplate>;
+  /** Every optional key at once. */
   full: CfnTemplate;
 }
 
-export const synthesizeAll = (): Templates => ({
-  iam: synthesize(),
-  token: synthesize({ authMode: 'token' }),
-  full: synthesize({
-    authMode: 'token',
-    alarmEmail: 'ops@example.com',
-    setApiGatewayAccountRole: true,
-    webhookWafRateLimit: 300,
-  }),
-});
+export const synthesizeAll = (): Templates => {
+  const optional = Object.fromEntries(
+    Object.entries(OPTIONAL_CONTEXT).map(([key, value]) => [key, synthesize({ [key]: value })]),
+  );
+  return { iam: synthesize(), token: optional.authMode!, optional, full: synthesize(OPTIONAL_CONTEXT) };
+};
 
 const reserved = (template: CfnTemplate): { name: string; value: number }[] =>
   Object.entries(template.Resources)
@@ -131,21 +144,29 @@ export const alarmsBlock = (templates: Templates): string =>
 export const outputsBlock = (templates: Templates): string =>
   table(
     ['output', 'what it is'],
-    Object.entries(templates.full.Outputs ?? {}).map(([key, output]) => [`\`${key}\``, output.Description ?? '—']),
+    Object.entries(templates.full.Outputs ?? {}).map(([key, output]) => [
+      `\`${key}\``,
+      output.Description ?? '—',
+    ]),
   );
 
 export const retainedBlock = (templates: Templates): string => {
   const retained = Object.entries(templates.full.Resources).filter(
-    ([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
+    ([, resource]) =>
+      resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'RetainExceptOnCreate',
   );
-  const inDefault = (id: string) => id in templates.iam.Resources;
+  const madeWith = (id: string): string => {
+    if (id in templates.iam.Resources) return 'always';
+    const key = Object.keys(templates.optional).find((name) => id in templates.optional[name]!.Resources);
+    if (!key) return 'with several optional keys';
+    const value = OPTIONAL_CONTEXT[key];
+    return key === 'authMode' || typeof value === 'boolean'
+      ? `with \`${key}=${String(value)}\``
+      : `with \`${key}\``;
+  };
   return table(
     ['resource', 'type', 'made'],
-    retained.map(([id, resource]) => [
-      `\`${nameOf(id)}\``,
-      `\`${resource.Type}\``,
-      inDefault(id) ? 'always' : 'only with an optional context key (`alarmEmail`, `setApiGatewayAccountRole`, …)',
-    ]),
+    retained.map(([id, resource]) => [`\`${nameOf(id)}\``, `\`${resource.Type}\``, madeWith(id)]),
   );
 };
 
@@ -161,7 +182,8 @@ const SECRET_SETUP: Record<string, { holds: string; create: string }> = {
   },
   tokenSecretId: {
     holds: "JSON, token name → the token's sha-256 (hex)",
-    create: 'aws secretsmanager create-secret --name NAME --secret-string \'{"NAME": "HASH"}\'',
+    create:
+      'aws secretsmanager create-secret --name NAME --secret-string \'{"hr-portal": "<sha-256 of the token>"}\'',
   },
 };
 
@@ -182,8 +204,11 @@ export const secretsBlock = (templates: Templates): string => {
       setup.holds,
       `\`${setup.create.replaceAll('NAME', name)}\``,
     ]);
-  const unknown = [...token].filter((name) => !Object.keys(SECRET_SETUP).some((key) => defaults[key] === name));
-  if (unknown.length > 0) throw new Error(`The stack imports secrets this script cannot describe: ${unknown.join(', ')}`);
+  const unknown = [...token].filter(
+    (name) => !Object.keys(SECRET_SETUP).some((key) => defaults[key] === name),
+  );
+  if (unknown.length > 0)
+    throw new Error(`The stack imports secrets this script cannot describe: ${unknown.join(', ')}`);
   return table(['secret (default name)', 'context key', 'needed by', 'holds', 'create it'], rows);
 };
 

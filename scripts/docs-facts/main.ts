@@ -5,6 +5,7 @@
  * exits 1 naming every page whose blocks disagree (a test runs it).
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderFigures, replaceBlock } from '../../bench/readme-figures';
 import type { BenchResults } from '../../bench/report';
@@ -12,12 +13,12 @@ import { differences, fillBlocks } from './blocks';
 import { renderers } from './facts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const RESULTS = `${ROOT}bench/results.json`;
+export const RESULTS = join(ROOT, 'bench/results.json');
 
 /** README.md and every docs page, relative to the project's root. */
 export const pages = (root = ROOT): string[] => [
   'README.md',
-  ...readdirSync(`${root}docs`)
+  ...readdirSync(join(root, 'docs'))
     .filter((name) => name.endsWith('.md'))
     .sort()
     .map((name) => `docs/${name}`),
@@ -37,7 +38,7 @@ export const expectedPage = (
 /** Per page, where it disagrees with the code (empty: every page agrees). */
 export const check = (root = ROOT, render = renderers(), results = readResults()): string[] =>
   pages(root).flatMap((file) => {
-    const text = readFileSync(`${root}${file}`, 'utf8');
+    const text = readFileSync(join(root, file), 'utf8');
     const expected = expectedPage(file, text, render, results);
     if (expected === text) return [];
     const found = differences(text, expected, file);
@@ -60,10 +61,10 @@ const main = () => {
   }
   const results = readResults();
   for (const file of pages()) {
-    const text = readFileSync(`${ROOT}${file}`, 'utf8');
+    const text = readFileSync(join(ROOT, file), 'utf8');
     const expected = expectedPage(file, text, render, results);
     if (expected !== text) {
-      writeFileSync(`${ROOT}${file}`, expected);
+      writeFileSync(join(ROOT, file), expected);
       console.log(`${file}: rewritten`);
     }
   }

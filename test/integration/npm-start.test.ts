@@ -1,50 +1,17 @@
 /**
- * `npm start` as a newcomer runs it: the README's "Try it" commands, run exactly as printed
- * (ports aside), print what the README says they print, and Ctrl-C stops it cleanly.
+ * `npm start` as a newcomer runs it: every block of the README and docs/ marked
+ * `<!-- runnable: npm start -->`, run exactly as printed (ports aside), prints what the page says
+ * it prints, and Ctrl-C stops it cleanly.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { type Listener, startListener } from '../support/listener';
 import { freePort } from '../support/moto';
 import { kill, npmStartEnv, type Started, startNpm } from '../support/npm-start';
-
-interface Step {
-  script: string;
-  expected?: string;
-}
-
-/**
- * A README example block: commands, each followed by an optional `# → expected` line. The first
- * `sh` block under `heading` that contains `marker`.
- */
-const readmeSteps = (heading = '## Try it', marker = 'curl'): Step[] => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf(heading), readme.indexOf('\n## ', readme.indexOf(heading) + 1));
-  const block = [...section.matchAll(/```sh\n([\s\S]*?)```/g)]
-    .map((match) => match[1]!)
-    .find((text) => text.includes(marker));
-  if (!block) throw new Error(`README has no ${marker} examples under "${heading}"`);
-  const steps: Step[] = [];
-  let command: string[] = [];
-  for (const line of block.split('\n')) {
-    if (line.startsWith('# →')) {
-      steps.push({ script: command.join('\n'), expected: line.slice(3).trim() });
-      command = [];
-    } else if (line.startsWith('#') || line.trim() === '') {
-      if (command.length > 0 && !command.at(-1)!.endsWith('\\')) {
-        steps.push({ script: command.join('\n') });
-        command = [];
-      }
-    } else {
-      command.push(line);
-    }
-  }
-  if (command.length > 0) steps.push({ script: command.join('\n') });
-  return steps;
-};
+import { runnableBlocks, type Step } from '../support/runnable-docs';
 
 const run = (script: string, env: Record<string, string> = {}): Promise<string> =>
   new Promise((resolve, reject) =>
@@ -56,8 +23,12 @@ const run = (script: string, env: Record<string, string> = {}): Promise<string> 
     ),
   );
 
-/** Runs README steps as printed (ports aside) and checks each against its `# →` line. */
-const checkSteps = async (steps: Step[], env: Record<string, string> = {}): Promise<void> => {
+/** Runs documented steps as printed (ports aside) and checks each against its `# →` line. */
+const checkSteps = async (
+  steps: Step[],
+  env: Record<string, string> = {},
+  where = 'README',
+): Promise<void> => {
   const separator = '@@step@@';
   const script = steps
     .map((step) => `${step.script}\necho; echo ${separator}`)
@@ -69,13 +40,13 @@ const checkSteps = async (steps: Step[], env: Record<string, string> = {}): Prom
   for (const [index, step] of steps.entries()) {
     if (!step.expected) continue;
     const printed = outputs[index]!.replaceAll('\r', '');
-    // "…" in the README stands for parts that differ every run; the rest must appear in order.
+    // "…" stands for parts that differ every run; the rest must appear in order.
     let from = 0;
     for (const piece of step.expected.split('…').filter((part) => part !== '')) {
       const at = printed.indexOf(piece, from);
       expect(
         at,
-        `README step ${index + 1}: ${step.script}\nexpected ${JSON.stringify(piece)} in\n${printed}`,
+        `${where}, step ${index + 1}: ${step.script}\nexpected ${JSON.stringify(piece)} in\n${printed}`,
       ).toBeGreaterThanOrEqual(0);
       from = at + piece.length;
     }
@@ -117,22 +88,46 @@ describe('npm start', () => {
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('job_not_found');
   });
 
-  it('prints what the README says for each of its examples, run as printed', async () => {
-    const steps = readmeSteps();
-    expect(steps.filter((step) => step.expected).length).toBeGreaterThanOrEqual(7);
+  it("prints what the README's Try it says for each of its examples, run as printed", async () => {
+    const tryIt = runnableBlocks().find((block) => block.file === 'README.md' && block.heading === 'Try it');
+    expect(tryIt?.steps.filter((step) => step.expected).length).toBeGreaterThanOrEqual(7);
 
-    await checkSteps(steps);
+    await checkSteps(tryIt!.steps, {}, 'README.md, Try it');
   });
 
-  it("gets 202 for the README's signed webhook-example of every HR provider, run as printed", async () => {
-    const steps = readmeSteps('## HR webhooks', 'webhook-example');
-    const providers = steps.map((step) => /webhook-example (\w+)/.exec(step.script)?.[1]);
+  it("gets 202 for docs/hr-webhooks.md's signed webhook-example of every HR provider, run as printed", async () => {
+    const block = runnableBlocks().find((each) => each.file === 'docs/hr-webhooks.md');
+    const providers = block!.steps.map((step) => /webhook-example (\w+)/.exec(step.script)?.[1]);
     expect(providers).toEqual(['standard', 'greenhouse', 'okta', 'bamboohr']);
-    expect(steps.every((step) => step.expected?.endsWith(' HTTP 202'))).toBe(true);
+    expect(block!.steps.every((step) => step.expected?.endsWith(' HTTP 202'))).toBe(true);
 
     // The CLI's default gateway is 127.0.0.1:3000; this run's gateway is on another port.
-    await checkSteps(steps, { INVITES_API_URL: `http://127.0.0.1:${port}/v1` });
+    await checkSteps(block!.steps, { INVITES_API_URL: `http://127.0.0.1:${port}/v1` }, 'docs/hr-webhooks.md');
   }, 90_000);
+
+  it('prints what every other runnable block of docs/ says, run as printed', async () => {
+    const others = runnableBlocks().filter(
+      (block) => block.file !== 'README.md' && block.file !== 'docs/hr-webhooks.md',
+    );
+    expect(others.map((block) => block.file)).toContain('docs/cli.md');
+
+    try {
+      for (const block of others) {
+        expect(
+          block.steps.some((step) => step.expected),
+          `${block.file}: a runnable block checks its output`,
+        ).toBe(true);
+        await checkSteps(
+          block.steps,
+          { INVITES_API_URL: `http://127.0.0.1:${port}/v1` },
+          `${block.file}, ${block.heading}`,
+        );
+      }
+    } finally {
+      // docs/cli.md writes its example file where it runs, in the project.
+      rmSync(new URL('../../wave.csv', import.meta.url), { force: true });
+    }
+  }, 120_000);
 
   it('on a busy port says which port and how to choose another, and exits 1', async () => {
     const second = spawn('npm', ['start', '--silent'], {

@@ -1,4 +1,4 @@
-/** The README's figures come from bench/results.json through one script, with targets and verdicts. */
+/** docs/performance.md's figures come from bench/results.json through one script, with targets and verdicts. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { END, renderFigures, replaceBlock, START } from '../../bench/readme-figures';
@@ -29,7 +29,7 @@ const results: BenchResults = {
   ],
 };
 
-describe('npm run bench:readme', () => {
+describe('npm run bench:docs', () => {
   it('renders every row with its target and verdict, and names what was not met', () => {
     const block = renderFigures(results);
 
@@ -46,18 +46,19 @@ describe('npm run bench:readme', () => {
     expect(block).toMatch(/Not met in that run: bundle, create-invite\.$/);
   });
 
-  it('replaces only the marked block, and refuses a README without one', () => {
+  it('replaces only the marked block, and refuses a page without one', () => {
     const readme = `# Title\n\nbefore\n${START}\nold figures\n${END}\nafter\n`;
 
     expect(replaceBlock(readme, 'new figures')).toBe(
       `# Title\n\nbefore\n${START}\nnew figures\n${END}\nafter\n`,
     );
-    expect(() => replaceBlock('# no block\n', 'x')).toThrow(/needs one <!-- bench:start -->/);
+    expect(() => replaceBlock('# no block\n', 'x')).toThrow(
+      /docs\/performance\.md needs one <!-- bench:start -->/,
+    );
   });
 
-  it('has the marked block in the README, under "Performance and reliability"', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Performance and reliability'));
+  it('has the marked block in docs/performance.md', () => {
+    const section = readFileSync(new URL('../../docs/performance.md', import.meta.url), 'utf8');
 
     expect(section.indexOf(START)).toBeGreaterThan(0);
     expect(section.indexOf(END)).toBeGreaterThan(section.indexOf(START));

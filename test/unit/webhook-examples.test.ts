@@ -1,7 +1,7 @@
 /**
  * `webhook-example`'s payloads against the verifiers and normalisers that will receive them: each
  * verifies with npm start's development secret, yields the email it was given, and an unusable
- * email is refused naming the JSON path the README lists for that provider.
+ * email is refused naming the JSON path docs/hr-webhooks.md lists for that provider.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -62,15 +62,15 @@ describe('webhook-example payloads', () => {
   }
 });
 
-describe("the README's example payloads (HR webhooks)", () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+describe("docs/hr-webhooks.md's example payloads", () => {
+  const readme = readFileSync(new URL('../../docs/hr-webhooks.md', import.meta.url), 'utf8');
   const section = readme.slice(
     readme.indexOf('One invite event per provider'),
     readme.indexOf("BambooHR's example is its field-based"),
   );
   const payloads = [...section.matchAll(/```json\n(.*)\n```/g)].map((match) => JSON.parse(match[1]!));
 
-  it('shows one invite per provider, in the order of the providers, each read as the README says', async () => {
+  it('shows one invite per provider, in the order of the providers, each read as the page says', async () => {
     expect(payloads).toHaveLength(providerNames().length);
     for (const [index, provider] of providerNames().entries()) {
       const body = JSON.stringify(payloads[index]);
@@ -83,7 +83,7 @@ describe("the README's example payloads (HR webhooks)", () => {
       const drafts = await findProvider(provider)!.normalise({
         body: payloads[index],
         request,
-        lookupEmployee: () => Promise.reject(new Error('the README examples need no lookup')),
+        lookupEmployee: () => Promise.reject(new Error('the documented examples need no lookup')),
       });
 
       expect(drafts, provider).toEqual([
