@@ -53,4 +53,11 @@ describe('README.md and docs/', () => {
 
     expect(found).toEqual([]);
   });
+
+  it('quotes examples/sdk.mjs in docs/local.md as the file is (its header comments aside)', () => {
+    const quoted = /```js\n([\s\S]*?)```/.exec(read('docs/local.md'))![1]!;
+    const file = read('examples/sdk.mjs').replace(/^(\/\/.*\n)+/, '');
+
+    expect(quoted).toBe(file);
+  });
 });
