@@ -60,4 +60,28 @@ describe('README.md and docs/', () => {
 
     expect(quoted).toBe(file);
   });
+
+  it('has no link to a heading that the page it names does not have', () => {
+    // GitHub's anchors: lower case, punctuation dropped but `-` and `_`, spaces as `-`.
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-');
+    const anchorsOf = (file: string) =>
+      new Set([...read(file).matchAll(/^#+ (.*)$/gm)].map((match) => slug(match[1]!)));
+    const files = ['README.md', 'CHANGELOG.md', ...docsPages.map((name) => `docs/${name}`)];
+    const broken = files.flatMap((file) =>
+      [...read(file).matchAll(/\]\(([^)\s]*)#([^)\s]+)\)/g)]
+        .filter((match) => !/^[a-z]+:/i.test(match[1]!))
+        .map((match) => ({
+          target: match[1] ? normalize(join(dirname(file), match[1])) : file,
+          anchor: match[2]!,
+        }))
+        .filter(({ target, anchor }) => target.endsWith('.md') && !anchorsOf(target).has(anchor))
+        .map(({ target, anchor }) => `${file} → ${target}#${anchor}`),
+    );
+
+    expect(broken).toEqual([]);
+  });
 });
