@@ -7,6 +7,7 @@ import { DEFAULT_STACK_CONFIG, parseStackConfig } from '../../infra/config';
 import { ENV } from '../../lib/commons/env';
 import { ROUTES } from '../../lib/http/routes';
 import { CONTEXT_WORDS, ENV_WORDS, ROUTE_ANSWERS } from './descriptions';
+import { checkEnvDefaults } from './env-defaults';
 import { type CfnTemplate, synthesize } from './template';
 
 /** Lambda keeps this much of an account's concurrency unreserved; reservations come on top. */
@@ -32,14 +33,19 @@ export const routesBlock = (): string =>
     ]),
   );
 
-export const envBlock = (): string =>
-  table(
+/** The environment's table; a documented default the code's readers contradict stops it. */
+export const envBlock = (): string => {
+  const { problems } = checkEnvDefaults();
+  if (problems.length > 0)
+    throw new Error(`scripts/docs-facts/descriptions.ts, ENV_WORDS:\n${problems.join('\n')}`);
+  return table(
     ['name', 'default', 'meaning'],
     [...new Set(Object.values(ENV))].map((name) => {
       const [fallback, meaning] = ENV_WORDS[name] ?? ['—', '—'];
       return [`\`${name}\``, fallback, meaning];
     }),
   );
+};
 
 const formatDefault = (value: unknown): string => {
   if (value === undefined) return '(unset)';

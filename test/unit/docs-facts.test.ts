@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderFigures } from '../../bench/readme-figures';
 import type { BenchResults } from '../../bench/report';
 import { blocksOf, fillBlocks } from '../../scripts/docs-facts/blocks';
+import { checkEnvDefaults } from '../../scripts/docs-facts/env-defaults';
+import { ENV_WORDS } from '../../scripts/docs-facts/descriptions';
 import { contextKeys, renderers } from '../../scripts/docs-facts/facts';
 import { check, pages } from '../../scripts/docs-facts/main';
 import { ENV } from '../../lib/commons/env';
@@ -112,5 +114,20 @@ describe('npm run docs:facts -- --check', () => {
     expect(() => fillBlocks('<!-- generated:routes -->\ntext\n', render, 'x.md')).toThrow(
       /x\.md: every <!-- generated:NAME --> needs its own <!-- \/generated -->/,
     );
+  });
+
+  it("documents the environment's defaults as the code's config readers apply them, and catches a wrong one", () => {
+    const right = checkEnvDefaults();
+    const wrong = checkEnvDefaults({
+      ...ENV_WORDS,
+      REINVITE_MAX_TIMES: ['`3`', 'a deliberately wrong default'],
+    });
+
+    expect(right.problems).toEqual([]);
+    expect(right.verified.length).toBeGreaterThanOrEqual(15);
+    expect(right.verified).toEqual(expect.arrayContaining(['OPENAI_RATE_LIMIT_RPS', 'PERSON_HISTORY_DAYS']));
+    expect(wrong.problems).toEqual([
+      'REINVITE_MAX_TIMES: documented default `3` is not what the code reads when it is unset.',
+    ]);
   });
 });
