@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { JobProgress } from '../lib/ledger/progress';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { authFrom, callGateway, CliFailure, type GatewayAuth, gatewayFrom, refused } from './gateway';
+import { checkJobId, missingArgument, UsageError } from './usage-errors';
 import { type JobView, plainView, printable, terminalView } from './job-view';
 
 export const JOB_USAGE = `Usage: openai-invites job JOB_ID [options]
@@ -126,10 +127,14 @@ export const job = async (args: string[]): Promise<number> => {
     },
   });
   const jobId = positionals[0];
-  if (values.help || !jobId || positionals.length > 1) {
-    (values.help ? console.log : console.error)(`${JOB_USAGE}\n\n${EXIT_CODES_HELP}`);
-    return values.help ? EXIT.ok : EXIT.usage;
+  if (values.help) {
+    console.log(`${JOB_USAGE}\n\n${EXIT_CODES_HELP}`);
+    return EXIT.ok;
   }
+  if (!jobId)
+    return missingArgument('job', 'JOB_ID', 'the id bulk-invite printed (openai-invites jobs lists recent jobs)', JOB_USAGE);
+  if (positionals.length > 1) throw new UsageError(`one JOB_ID at a time (got ${positionals.length}).`);
+  checkJobId(jobId);
   const base = gatewayFrom(values.gateway);
   return watchJobs([jobId], {
     base,
