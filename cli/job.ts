@@ -34,6 +34,8 @@ export interface WatchOptions {
   auth: GatewayAuth;
   watch: boolean;
   intervalMs: number;
+  /** Where a job's item came from (`FILE:LINE`), for bulk-invite --wait. */
+  where?: (jobId: string, index: number) => string | undefined;
 }
 
 /** The job's progress; CliFailure for a missing job or any other answer. */
@@ -62,12 +64,12 @@ const exitFor = (job: JobProgress): number => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const viewFor = (): JobView =>
-  process.stdout.isTTY ? terminalView(process.stdout) : plainView((line) => console.log(line));
+const viewFor = (where?: (index: number) => string | undefined): JobView =>
+  process.stdout.isTTY ? terminalView(process.stdout, where) : plainView((line) => console.log(line), where);
 
 /** One job, once or until it completes; its exit code. */
 const watchJob = async (jobId: string, options: WatchOptions): Promise<number> => {
-  const view = viewFor();
+  const view = viewFor(options.where && ((index: number) => options.where!(jobId, index)));
   let failedPolls = 0;
   for (;;) {
     let job: JobProgress;
@@ -132,7 +134,12 @@ export const job = async (args: string[]): Promise<number> => {
     return EXIT.ok;
   }
   if (!jobId)
-    return missingArgument('job', 'JOB_ID', 'the id bulk-invite printed (openai-invites jobs lists recent jobs)', JOB_USAGE);
+    return missingArgument(
+      'job',
+      'JOB_ID',
+      'the id bulk-invite printed (openai-invites jobs lists recent jobs)',
+      JOB_USAGE,
+    );
   if (positionals.length > 1) throw new UsageError(`one JOB_ID at a time (got ${positionals.length}).`);
   checkJobId(jobId);
   const base = gatewayFrom(values.gateway);
