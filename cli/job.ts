@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { JobProgress } from '../lib/ledger/progress';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { authFrom, callGateway, CliFailure, type GatewayAuth, gatewayFrom, refused } from './gateway';
+import { adviceFor } from './dead-letter-advice';
 import { checkJobId, missingArgument, UsageError } from './usage-errors';
 import { type JobView, plainView, printable, terminalView } from './job-view';
 
@@ -18,6 +19,7 @@ job completes; otherwise it prints one line per change.
 
 Options:
   --watch            poll until the job completes (Ctrl-C stops watching, not the job)
+  --json             print the job as JSON (full failure reasons, with what to do about each code)
   --interval SEC     seconds between polls (default 2)
   --gateway URL      the API's base URL ending in /v1 (default: INVITES_API_URL, else
                      http://127.0.0.1:3000/v1, the npm start gateway)
@@ -115,6 +117,23 @@ export const intervalFrom = (raw: string | undefined): number => {
   return seconds * 1000;
 };
 
+/** `job --json`: the job route's answer as it came (every failure's full reason), with the advice for each code. */
+const printJson = async (base: string, jobId: string, auth: GatewayAuth): Promise<number> => {
+  try {
+    const progress = await fetchJob(base, jobId, auth);
+    const failures = progress.failures.map((failure) => ({
+      ...failure,
+      advice: adviceFor(failure.code, jobId),
+    }));
+    console.log(JSON.stringify({ ...progress, failures }, null, 2));
+    return exitFor(progress);
+  } catch (error) {
+    if (!(error instanceof CliFailure)) throw error;
+    console.error(`openai-invites: ${error.message}`);
+    return error.exitCode;
+  }
+};
+
 export const job = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
     args,
@@ -125,6 +144,7 @@ export const job = async (args: string[]): Promise<number> => {
       gateway: { type: 'string' },
       token: { type: 'string' },
       sigv4: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -143,6 +163,7 @@ export const job = async (args: string[]): Promise<number> => {
   if (positionals.length > 1) throw new UsageError(`one JOB_ID at a time (got ${positionals.length}).`);
   checkJobId(jobId);
   const base = gatewayFrom(values.gateway);
+  if (values.json) return printJson(base, jobId, authFrom(base, values));
   return watchJobs([jobId], {
     base,
     auth: authFrom(base, values),
