@@ -9,7 +9,7 @@ import { BULK_USAGE, bulkInvite } from './bulk-invite';
 import { DLQ_USAGE, dlq } from './dlq';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { JOB_USAGE, job } from './job';
-// import { JOBS_USAGE, jobs } from './jobs';
+import { JOBS_USAGE, jobs } from './jobs';
 import { OFFBOARDING_USAGE, offboarding } from './offboarding';
 import { PERSON_USAGE, person } from './person';
 import { RECONCILE_USAGE, reconcile } from './reconcile';
@@ -42,7 +42,12 @@ const COMMANDS: Record<string, Command> = {
     usage: JOB_USAGE,
     run: job,
   },
-  // JOBS
+  jobs: {
+    synopsis: 'jobs',
+    summary: 'recent bulk jobs with their progress, newest first',
+    usage: JOBS_USAGE,
+    run: jobs,
+  },
   dlq: {
     synopsis: 'dlq list|redrive|discard',
     summary: 'the dead-letter queue: list it, move it back to the bulk queue, or discard what was fixed',

@@ -420,7 +420,7 @@ describe('openai-invites dlq against SQS (moto)', () => {
       ['d1@example.com', 'sqs-9'],
       ['d2@example.com', 'sqs-9'],
       ['k@example.com', 'sqs-10'],
-    ])
+    ] as const)
       await writer.write(
         sqsRecord({ email, role: 'reader' }, { attributes: { job_id: jobId, index: '0' } }),
         {
