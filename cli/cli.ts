@@ -14,7 +14,7 @@ import { OFFBOARDING_USAGE, offboarding } from './offboarding';
 import { PERSON_USAGE, person } from './person';
 import { RECONCILE_USAGE, reconcile } from './reconcile';
 // import { SMOKE_USAGE, smoke } from './smoke';
-// import { STATUS_USAGE, status } from './status';
+import { STATUS_USAGE, status } from './status';
 import { SWEEP_USAGE, sweep } from './sweep';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
 import { didYouMean } from './suggest';
@@ -54,7 +54,12 @@ const COMMANDS: Record<string, Command> = {
     usage: DLQ_USAGE,
     run: dlq,
   },
-  // STATUS
+  status: {
+    synopsis: 'status',
+    summary: 'one screen: the gateway, queue depths, dead letters by reason, leavers, the OpenAI rate',
+    usage: STATUS_USAGE,
+    run: status,
+  },
   // SMOKE
   reconcile: {
     synopsis: 'reconcile ROSTER',

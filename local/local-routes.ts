@@ -15,6 +15,7 @@ export const LOCAL_PATHS = {
   offboarding: `${LOCAL_PREFIX}/offboarding`,
   offboardingDone: `${LOCAL_PREFIX}/offboarding/done`,
   sweep: `${LOCAL_PREFIX}/sweep`,
+  status: `${LOCAL_PREFIX}/status`,
 } as const;
 
 export interface LocalRequest {

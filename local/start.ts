@@ -26,6 +26,7 @@ import { LocalQueue } from './local-queue';
 import { deadLetterRoutes } from './dead-letter-routes';
 import { offboardingDoneRoute, offboardingRoute } from './offboarding-route';
 import { sweepRoute } from './sweep-route';
+import { statusRoute } from './status-route';
 import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 import { SqliteSimulatorOrganization } from './simulator-organization';
@@ -247,6 +248,7 @@ const main = async () => {
     offboardingRoute,
     offboardingDoneRoute,
     ...(local ? deadLetterRoutes(local) : []),
+    statusRoute({ queues: local, upstream: config.baseUrl, rateLimitRps: workerConfig.rateLimitRps }),
   ];
   const gateway = new LocalGateway({ localRoutes });
   const url = await gateway.start(port).catch((error: unknown) => {
