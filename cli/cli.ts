@@ -13,7 +13,7 @@ import { JOBS_USAGE, jobs } from './jobs';
 import { OFFBOARDING_USAGE, offboarding } from './offboarding';
 import { PERSON_USAGE, person } from './person';
 import { RECONCILE_USAGE, reconcile } from './reconcile';
-// import { SMOKE_USAGE, smoke } from './smoke';
+import { SMOKE_USAGE, smoke } from './smoke';
 import { STATUS_USAGE, status } from './status';
 import { SWEEP_USAGE, sweep } from './sweep';
 import { WEBHOOK_USAGE, webhookExample } from './webhook-example';
@@ -60,7 +60,12 @@ const COMMANDS: Record<string, Command> = {
     usage: STATUS_USAGE,
     run: status,
   },
-  // SMOKE
+  smoke: {
+    synopsis: 'smoke',
+    summary: 'check a deployed stack (or npm start) end to end without inviting anyone',
+    usage: SMOKE_USAGE,
+    run: smoke,
+  },
   reconcile: {
     synopsis: 'reconcile ROSTER',
     summary: 'declare a roster as intent; plan (and with --apply make) OpenAI match it',

@@ -45,10 +45,7 @@ interface Section {
   unreadable?: boolean;
 }
 
-const sqsDepth = async (
-  url: string,
-  client: SQSClient,
-): Promise<{ messages: number; inFlight: number }> => {
+const sqsDepth = async (url: string, client: SQSClient): Promise<{ messages: number; inFlight: number }> => {
   const answer = await client.send(
     new GetQueueAttributesCommand({
       QueueUrl: url,
