@@ -222,6 +222,24 @@ describe("the CLI's manners, through its binary", () => {
     expect(missing.stderr).toMatch(/^openai-invites job: missing JOB_ID, the id bulk-invite printed/);
   });
 
+  it("is a scoped package: npx openai-invites runs the project's own, and --no refuses to fetch any other", async () => {
+    const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
+      name: string;
+      bin: Record<string, string>;
+    };
+    expect(manifest.name).toMatch(/^@[a-z0-9-]+\/[a-z0-9-]+$/);
+    expect(manifest.bin['openai-invites']).toBeDefined();
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn('npx', ['--no', '--', 'openai-invites', '--version'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.once('close', (code) => resolve({ code, stdout }));
+    });
+    expect(result).toEqual({ code: 0, stdout: 'openai-invites 0.1.0\n' });
+  }, 60_000);
+
   it('exits quietly when the reader of its output goes away (| head)', async () => {
     const child = spawn('node', ['dist/openai-invites.mjs', 'help', 'dlq'], {
       stdio: ['ignore', 'pipe', 'pipe'],
