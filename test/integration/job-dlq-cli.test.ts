@@ -285,6 +285,8 @@ describe('openai-invites dlq against the npm start gateway (in-process queues)',
     ]);
     expect(letters[1]!.reason).toBe(long);
     expect(letters[0]!.advice).toContain('bulk-invite FILE --replace-pending');
+    // The reason itself names the CLI's option too, not only the API's header.
+    expect(letters[0]!.reason).toContain('openai-invites bulk-invite FILE --replace-pending');
     expect(letters[0]!.advice).toContain(
       'dlq discard --job wave-20 --code invite_pending_with_different_terms',
     );
