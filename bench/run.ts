@@ -25,6 +25,7 @@ import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { bulkRows, measureBulk } from './bulk';
 import { cliStartRows, measureCliStart } from './cli-start';
+import { hrExportRows, measureHrExport } from './hr-export';
 import { firstCallRows, measureFirstCall } from './first-call';
 import { duplicateRows, measureDuplicates } from './duplicates';
 import { measurePacing, pacingRows } from './pacing';
@@ -90,6 +91,10 @@ const main = async () => {
     [
       'CLI start (compiled, fresh process, wall time)',
       async () => cliStartRows(kept('cliStart', await measureCliStart())),
+    ],
+    [
+      'HR export check (cli/bulk-file.ts)',
+      async () => hrExportRows(kept('hrExport', await measureHrExport())),
     ],
   ];
   const onlyAt = process.argv.indexOf('--only');

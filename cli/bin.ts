@@ -4,10 +4,12 @@
  * separate chunk, loaded by the import below): the help text is cli.ts's own, captured at build.
  */
 import { readFileSync } from 'node:fs';
+import { quietOnClosedPipe } from './pipes';
 
 declare const __CLI_HELP__: string | undefined;
 
-const [command] = process.argv.slice(2);
+quietOnClosedPipe();
+const [command, ...rest] = process.argv.slice(2);
 const help = typeof __CLI_HELP__ === 'string' ? __CLI_HELP__ : undefined;
 
 if (command === '--version' || command === '-v' || command === 'version') {
@@ -17,6 +19,7 @@ if (command === '--version' || command === '-v' || command === 'version') {
   console.log(`openai-invites ${version}`);
 } else if (
   help !== undefined &&
+  rest.length === 0 &&
   (command === undefined || command === '--help' || command === '-h' || command === 'help')
 ) {
   process.stdout.write(help);

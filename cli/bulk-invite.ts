@@ -17,15 +17,23 @@ import { authFrom, gatewayFrom } from './gateway';
 import { intervalFrom, watchJobs } from './job';
 import { printable } from './job-view';
 import { plural } from './plural';
+import { missingArgument, UsageError } from './usage-errors';
 
 export const BULK_USAGE = `Usage: openai-invites bulk-invite FILE [options]
 
 FILE is CSV or JSONL (one {"email","role","projects"?} a line). The CSV header names email, role
-and optionally projects, in any case and order; other columns are ignored.
+and optionally projects, in any case and order; other columns are ignored. HR exports as they come:
+comma, semicolon or tab separated; a column such as "Work Email" is taken as the email (named when
+several could be); no role column with --role. Spreadsheets (.xlsx) must be saved as CSV first.
 CSV projects: empty = default project, "-" = none, or id:role pairs "proj_a:member;proj_b:owner".
+The same email on two lines with other terms is rejected (both lines); with the same terms, sent once.
 
 Options:
   --dry-run          check every line and report; send nothing
+  --role ROLE        reader or owner: the role of rows with no role (no role column, or an empty cell)
+  --email-column NAME     the column holding the email (default: the one named like email)
+  --role-column NAME      the column holding the role (default: role)
+  --projects-column NAME  the column holding the projects (default: projects)
   --gateway URL      POST jobs to URL/organization/invites/bulk (default: INVITES_API_URL,
                      else http://127.0.0.1:3000/v1, the npm start gateway)
   --queue-url URL    send straight to this SQS queue (default: INVITE_QUEUE_URL); needs AWS_REGION
@@ -80,14 +88,22 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
       'replace-pending': { type: 'boolean', default: false },
       wait: { type: 'boolean', default: false },
       interval: { type: 'string' },
+      role: { type: 'string' },
+      'email-column': { type: 'string' },
+      'role-column': { type: 'string' },
+      'projects-column': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const file = positionals[0];
-  if (values.help || !file) {
+  if (values.help) {
     console.log(`${BULK_USAGE}\n\n${EXIT_CODES_HELP}`);
-    return values.help ? 0 : 2;
+    return EXIT.ok;
   }
+  if (!file) return missingArgument('bulk-invite', 'FILE', 'a CSV or JSONL file of invites', BULK_USAGE);
+  const defaultRole = values.role?.trim().toLowerCase();
+  if (defaultRole !== undefined && !['reader', 'owner'].includes(defaultRole))
+    throw new UsageError(`--role takes reader or owner, got ${JSON.stringify(values.role)}.`);
   const queueUrl = values['queue-url'] ?? (values.gateway ? undefined : process.env.INVITE_QUEUE_URL);
   if (values.wait && queueUrl) {
     // A job put straight on the queue is not registered with its total: there is nothing to watch.
@@ -100,21 +116,38 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
   const text = readText(file);
   if (text === undefined) return 2;
 
-  const { lines, ignoredColumns, fileError } = readBulkFile(file, text);
+  const {
+    lines,
+    ignoredColumns,
+    fileError,
+    notes = [],
+  } = readBulkFile(file, text, {
+    defaultRole,
+    emailColumn: values['email-column'],
+    roleColumn: values['role-column'],
+    projectsColumn: values['projects-column'],
+  });
   if (fileError) {
     console.error(`${file}: ${fileError}`);
     console.log('Nothing was sent.');
     return 2;
   }
+  for (const note of notes) console.error(`${file}: ${note}`);
   const rejected = lines.filter((line) => line.error);
-  const valid = lines.flatMap((line) => (line.invite ? [line.invite] : []));
+  const sendable = lines.filter((line) => line.invite);
+  const valid = sendable.map((line) => line.invite!);
   for (const line of rejected) console.error(`${file}:${line.line}: ${line.error}`);
+  for (const line of lines.filter((candidate) => candidate.note))
+    console.error(`${file}:${line.line}: ${line.note}`);
   if (ignoredColumns.length > 0) {
     console.log(
       `Ignored ${ignoredColumns.length === 1 ? 'column' : 'columns'}: ${ignoredColumns.join(', ')}.`,
     );
   }
-  console.log(`${plural(lines.length, 'line')}: ${valid.length} valid, ${rejected.length} rejected.`);
+  const repeats = lines.length - valid.length - rejected.length;
+  console.log(
+    `${plural(lines.length, 'line')}: ${valid.length} valid, ${rejected.length} rejected${repeats ? `, ${repeats} duplicate (sent once)` : ''}.`,
+  );
   if (values['dry-run']) {
     console.log('Dry run: nothing was sent.');
     return rejected.length > 0 ? 1 : 0;
@@ -133,6 +166,8 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
   let sent = 0;
   const failures: string[] = [];
   const jobIds: string[] = [];
+  /** Each job's items by index → the file's line, so --wait names failures as FILE:LINE. */
+  const linesOfJob = new Map<string, number[]>();
   let stopped = 0;
   progress(0, valid.length);
   for (let start = 0; start < valid.length; start += MAX_INVITES_PER_JOB) {
@@ -143,6 +178,10 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
       await destination.send(jobId, chunk);
       sent += chunk.length;
       jobIds.push(jobId);
+      linesOfJob.set(
+        jobId,
+        sendable.slice(start, start + chunk.length).map((line) => line.line),
+      );
     } catch (error) {
       if (!(error instanceof SendFailedError)) throw error;
       failures.push(`job ${jobId} (${plural(chunk.length, 'invite')}): ${error.message}`);
@@ -162,6 +201,10 @@ export const bulkInvite = async (args: string[]): Promise<number> => {
   );
   const sendCode = rejected.length > 0 || failures.length > 0 ? EXIT.failed : EXIT.ok;
   if (!values.wait || jobIds.length === 0) return sendCode;
-  const watchCode = await watchJobs(jobIds, { base: gateway, auth, watch: true, intervalMs });
+  const where = (jobId: string, index: number): string | undefined => {
+    const line = linesOfJob.get(jobId)?.[index];
+    return line === undefined ? undefined : `${file}:${line}`;
+  };
+  const watchCode = await watchJobs(jobIds, { base: gateway, auth, watch: true, intervalMs, where });
   return watchCode === EXIT.ok ? sendCode : watchCode;
 };

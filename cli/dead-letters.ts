@@ -12,6 +12,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ATTRIBUTE, redriveAttributes } from '../lib/bulk/messages';
+import { selectsDeadLetter } from '../lib/bulk/dead-letter-select';
 import { EXIT } from './exit-codes';
 import { queueFailure } from './failures';
 import { callGateway, CliFailure, type GatewayAuth, refused } from './gateway';
@@ -42,6 +43,8 @@ export interface DeadLetterSource {
   describe: string;
   list(jobId?: string): Promise<DeadLetterListing>;
   redrive(jobId: string | undefined, dryRun: boolean): Promise<RedriveResult>;
+  /** Deletes the dead letters of `jobId` (of `code` only, when given); those deleted, or in a dry run those that would be. */
+  discard(jobId: string, code: string | undefined, dryRun: boolean): Promise<DeadLetter[]>;
 }
 
 const ofJob = (jobId: string | undefined, attributes: Record<string, string>): boolean =>
@@ -75,6 +78,17 @@ export const localDeadLetters = (base: string, auth: GatewayAuth): DeadLetterSou
       if (answer.status !== 200) throw refused(url, answer);
       const { moved, would_move: wouldMove } = answer.body as { moved?: number; would_move?: number };
       return { moved: (dryRun ? wouldMove : moved) ?? 0, notMoved: 0 };
+    },
+    async discard(jobId, code, dryRun) {
+      const url = `${origin}${LOCAL_PATHS.discard}`;
+      const answer = await callGateway(url, base, {
+        auth,
+        method: 'POST',
+        body: { job_id: jobId, ...(code ? { code } : {}), dry_run: dryRun },
+      });
+      if (answer.status === 404) throw noRoutes();
+      if (answer.status !== 200) throw refused(url, answer);
+      return (answer.body as { data: DeadLetter[] }).data;
     },
   };
 };
@@ -245,6 +259,29 @@ export const sqsDeadLetters = (
         throw failure(error);
       }
       return result;
+    },
+    async discard(jobId, code, dryRun) {
+      const chosen: DeadLetter[] = [];
+      try {
+        await sweep(async (batch) => {
+          const selected = batch.filter((message) => selectsDeadLetter(attributesOf(message), jobId, code));
+          chosen.push(...selected.map(deadLetterOf));
+          if (dryRun || selected.length === 0) return batch;
+          await client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: dlqUrl,
+              Entries: selected.map((message, index) => ({
+                Id: String(index),
+                ReceiptHandle: message.ReceiptHandle,
+              })),
+            }),
+          );
+          return batch.filter((message) => !selected.includes(message));
+        });
+      } catch (error) {
+        throw failure(error);
+      }
+      return chosen;
     },
   };
 };

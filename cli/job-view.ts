@@ -21,7 +21,10 @@ const settled = (job: JobProgress): number => job.total - job.counts.pending;
 const countsLine = ({ counts }: JobProgress): string =>
   `created ${counts.created}, already_invited ${counts.already_invited}, revoked ${counts.revoked}, failed ${counts.failed}, pending ${counts.pending}`;
 
-const summary = (job: JobProgress): string[] => {
+/** Where a job's item came from (`FILE:LINE`), when the caller knows. */
+export type ItemPlace = (index: number) => string | undefined;
+
+const summary = (job: JobProgress, where?: ItemPlace): string[] => {
   const lines = [
     `Job ${printable(job.job_id)}: ${job.status === 'completed' ? 'completed' : 'in progress'}, ${settled(job)} of ${plural(job.total, 'invite')} settled (${countsLine(job)}).`,
   ];
@@ -31,7 +34,7 @@ const summary = (job: JobProgress): string[] => {
     );
     for (const failure of job.failures) {
       lines.push(
-        `  #${failure.index} ${printable(failure.email)}  ${printable(failure.code)}: ${printable(failure.message).slice(0, 300)}`,
+        `  ${where?.(failure.index) ?? `#${failure.index}`} ${printable(failure.email)}  ${printable(failure.code)}: ${printable(failure.message)}`,
       );
     }
     if (job.counts.failed > job.failures.length)
@@ -41,7 +44,7 @@ const summary = (job: JobProgress): string[] => {
 };
 
 /** One line per change; nothing when a poll brings nothing new. */
-export const plainView = (write: (line: string) => void): JobView => {
+export const plainView = (write: (line: string) => void, where?: ItemPlace): JobView => {
   let last = '';
   return {
     update(job) {
@@ -50,13 +53,13 @@ export const plainView = (write: (line: string) => void): JobView => {
       last = line;
     },
     finish(job) {
-      for (const line of summary(job)) write(line);
+      for (const line of summary(job, where)) write(line);
     },
   };
 };
 
 /** A bar redrawn in place on `stream` (a TTY), then the summary below it. */
-export const terminalView = (stream: NodeJS.WriteStream): JobView => {
+export const terminalView = (stream: NodeJS.WriteStream, where?: ItemPlace): JobView => {
   const width = 30;
   let drawn = false;
   return {
@@ -70,7 +73,7 @@ export const terminalView = (stream: NodeJS.WriteStream): JobView => {
     },
     finish(job) {
       // Below the bar, if one was drawn (`job` without --watch draws none).
-      stream.write(`${drawn ? '\n' : ''}${summary(job).join('\n')}\n`);
+      stream.write(`${drawn ? '\n' : ''}${summary(job, where).join('\n')}\n`);
     },
   };
 };

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import type { JobProgress } from '../lib/ledger/progress';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes';
 import { authFrom, callGateway, CliFailure, type GatewayAuth, gatewayFrom, refused } from './gateway';
+import { adviceFor } from './dead-letter-advice';
+import { checkJobId, missingArgument, UsageError } from './usage-errors';
 import { type JobView, plainView, printable, terminalView } from './job-view';
 
 export const JOB_USAGE = `Usage: openai-invites job JOB_ID [options]
@@ -17,6 +19,7 @@ job completes; otherwise it prints one line per change.
 
 Options:
   --watch            poll until the job completes (Ctrl-C stops watching, not the job)
+  --json             print the job as JSON (full failure reasons, with what to do about each code)
   --interval SEC     seconds between polls (default 2)
   --gateway URL      the API's base URL ending in /v1 (default: INVITES_API_URL, else
                      http://127.0.0.1:3000/v1, the npm start gateway)
@@ -33,6 +36,8 @@ export interface WatchOptions {
   auth: GatewayAuth;
   watch: boolean;
   intervalMs: number;
+  /** Where a job's item came from (`FILE:LINE`), for bulk-invite --wait. */
+  where?: (jobId: string, index: number) => string | undefined;
 }
 
 /** The job's progress; CliFailure for a missing job or any other answer. */
@@ -61,12 +66,12 @@ const exitFor = (job: JobProgress): number => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const viewFor = (): JobView =>
-  process.stdout.isTTY ? terminalView(process.stdout) : plainView((line) => console.log(line));
+const viewFor = (where?: (index: number) => string | undefined): JobView =>
+  process.stdout.isTTY ? terminalView(process.stdout, where) : plainView((line) => console.log(line), where);
 
 /** One job, once or until it completes; its exit code. */
 const watchJob = async (jobId: string, options: WatchOptions): Promise<number> => {
-  const view = viewFor();
+  const view = viewFor(options.where && ((index: number) => options.where!(jobId, index)));
   let failedPolls = 0;
   for (;;) {
     let job: JobProgress;
@@ -112,6 +117,23 @@ export const intervalFrom = (raw: string | undefined): number => {
   return seconds * 1000;
 };
 
+/** `job --json`: the job route's answer as it came (every failure's full reason), with the advice for each code. */
+const printJson = async (base: string, jobId: string, auth: GatewayAuth): Promise<number> => {
+  try {
+    const progress = await fetchJob(base, jobId, auth);
+    const failures = progress.failures.map((failure) => ({
+      ...failure,
+      advice: adviceFor(failure.code, jobId),
+    }));
+    console.log(JSON.stringify({ ...progress, failures }, null, 2));
+    return exitFor(progress);
+  } catch (error) {
+    if (!(error instanceof CliFailure)) throw error;
+    console.error(`openai-invites: ${error.message}`);
+    return error.exitCode;
+  }
+};
+
 export const job = async (args: string[]): Promise<number> => {
   const { values, positionals } = parseArgs({
     args,
@@ -122,15 +144,26 @@ export const job = async (args: string[]): Promise<number> => {
       gateway: { type: 'string' },
       token: { type: 'string' },
       sigv4: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   const jobId = positionals[0];
-  if (values.help || !jobId || positionals.length > 1) {
-    (values.help ? console.log : console.error)(`${JOB_USAGE}\n\n${EXIT_CODES_HELP}`);
-    return values.help ? EXIT.ok : EXIT.usage;
+  if (values.help) {
+    console.log(`${JOB_USAGE}\n\n${EXIT_CODES_HELP}`);
+    return EXIT.ok;
   }
+  if (!jobId)
+    return missingArgument(
+      'job',
+      'JOB_ID',
+      'the id bulk-invite printed (openai-invites jobs lists recent jobs)',
+      JOB_USAGE,
+    );
+  if (positionals.length > 1) throw new UsageError(`one JOB_ID at a time (got ${positionals.length}).`);
+  checkJobId(jobId);
   const base = gatewayFrom(values.gateway);
+  if (values.json) return printJson(base, jobId, authFrom(base, values));
   return watchJobs([jobId], {
     base,
     auth: authFrom(base, values),

@@ -5,6 +5,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { checkTimingModel } from '../lib/bulk/timing';
+import { parseRate, RATE_ADVICE } from '../lib/bulk/rate-text';
 import { WORKER_DEFAULTS } from './functions';
 
 export type AuthMode = 'iam' | 'token';
@@ -139,6 +140,15 @@ const integer = (raw: Raw, key: string, fallback: number, min: number, max: numb
     throw new StackConfigError(`Context ${key} must be an integer from ${min} to ${max}.`);
   }
   return number;
+};
+
+/** Requests per second: a fraction, or a rate per minute such as "8/min" (lib/bulk/rate-text.ts). */
+const rate = (raw: Raw, key: string, fallback: number): number => {
+  const value = raw(key);
+  if (value === undefined || value === null || value === '') return fallback;
+  const perSecond = parseRate(value, 0.001, 1_000);
+  if (perSecond === undefined) throw new StackConfigError(`Context ${key} must be ${RATE_ADVICE}.`);
+  return perSecond;
 };
 
 /** true/false, or (from `-c key=true`) the strings "true"/"false". */
@@ -297,7 +307,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     queueOperatorRoleArns,
     throttlingRateLimit: integer(raw, 'throttlingRateLimit', defaults.throttlingRateLimit, 1, 10_000),
     throttlingBurstLimit: integer(raw, 'throttlingBurstLimit', defaults.throttlingBurstLimit, 1, 5_000),
-    openAiRateLimitRps: integer(raw, 'openAiRateLimitRps', defaults.openAiRateLimitRps, 1, 1_000),
+    openAiRateLimitRps: rate(raw, 'openAiRateLimitRps', defaults.openAiRateLimitRps),
     // SQS event sources accept a maximum concurrency from 2 to 1000.
     workerMaxConcurrency: integer(raw, 'workerMaxConcurrency', defaults.workerMaxConcurrency, 2, 1_000),
     // Above 10 messages a batch needs a batching window, and 10 invites already take seconds.

@@ -36,6 +36,8 @@ export interface FunctionNeeds {
   readonly appendsHistory?: boolean;
   /** Lists the people awaiting someone (the reconciler): Query on the needs-action index only. */
   readonly listsAwaiting?: boolean;
+  /** Lists recent jobs (`GET …/bulk`): Query on the jobs-by-time index only. */
+  readonly listsJobs?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
@@ -71,7 +73,7 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // (registering a job is one UpdateItem: no reads, no queries).
   'bulk-invites': { callsOpenAI: false, sendsToInviteQueue: true, startsJobs: true },
   // Reads a job's progress from the ledger: never the Admin key, never a write.
-  'bulk-job-status': { callsOpenAI: false, readsLedger: true },
+  'bulk-job-status': { callsOpenAI: false, readsLedger: true, listsJobs: true },
   // Reads a person and their history from the ledger table: never the Admin key, never a write.
   'get-person': { callsOpenAI: false, readsLedger: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.

@@ -6,7 +6,7 @@
  */
 import { type CfnElement, CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm, Dashboard } from 'aws-cdk-lib/aws-cloudwatch';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -15,6 +15,7 @@ import { ROUTES, type Route } from '../lib/http/routes';
 import type { StackConfig } from './config';
 import { BulkQueue } from './constructs/bulk-queue';
 import { InvitesAlarms } from './constructs/invites-alarms';
+import { InvitesDashboard } from './constructs/invites-dashboard';
 import { InvitesApi } from './constructs/invites-api';
 import type { InvitesFunction } from './constructs/invites-function';
 import { InvitesFunctions } from './constructs/invites-functions';
@@ -58,6 +59,8 @@ export class InvitesStack extends Stack {
   /** Every function by its file name under `functions/`. */
   readonly functions: ReadonlyMap<string, InvitesFunction>;
   readonly alarms: readonly Alarm[];
+  /** The operator's CloudWatch dashboard (infra/constructs/invites-dashboard.ts). */
+  readonly dashboard: Dashboard;
   readonly alarmTopic?: Topic;
 
   constructor(scope: Construct, id: string, props: InvitesStackProps) {
@@ -137,6 +140,13 @@ export class InvitesStack extends Stack {
       api: this.api,
     });
     this.alarms = alarms.alarms;
+    this.dashboard = new InvitesDashboard(this, 'Dashboard', {
+      dashboardName: `${this.stackName}-operations`,
+      queue: this.queue,
+      deadLetterQueue: this.deadLetterQueue,
+      functions: this.functions,
+      serviceName: 'openai-invites',
+    }).dashboard;
     this.alarmTopic = alarms.topic;
 
     new CfnOutput(this, 'ApiUrl', {

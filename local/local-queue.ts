@@ -133,6 +133,15 @@ export class LocalQueue implements MessageQueue, PollableQueue {
     return moving.length;
   }
 
+  /** Deletes the messages `select` picks (dead letters fixed at their source); the ones deleted. */
+  discard(select: (message: QueuedMessage) => boolean): QueuedMessage[] {
+    const discarding = this.list().filter(select);
+    this.#store.transaction(() => {
+      for (const message of discarding) this.#remove(message.messageId);
+    });
+    return discarding;
+  }
+
   /**
    * Makes the messages received by an earlier process visible again: their consumer is gone, so
    * waiting out their visibility timeout would only delay them. The count released.

@@ -11,9 +11,11 @@ export const LOCAL_PREFIX = '/local';
 export const LOCAL_PATHS = {
   deadLetters: `${LOCAL_PREFIX}/dead-letters`,
   redrive: `${LOCAL_PREFIX}/dead-letters/redrive`,
+  discard: `${LOCAL_PREFIX}/dead-letters/discard`,
   offboarding: `${LOCAL_PREFIX}/offboarding`,
   offboardingDone: `${LOCAL_PREFIX}/offboarding/done`,
   sweep: `${LOCAL_PREFIX}/sweep`,
+  status: `${LOCAL_PREFIX}/status`,
 } as const;
 
 export interface LocalRequest {

@@ -159,6 +159,16 @@ export class SqliteLedger implements Ledger {
     });
   }
 
+  /** Reads every job: `npm start`'s ledger holds a few hundred at most. */
+  async listJobs(limit: number): Promise<JobRecord[]> {
+    const rows = this.store.db.prepare('SELECT record FROM ledger_jobs').all() as { record: string }[];
+    return rows
+      .map((row) => parsed<JobRecord>(row)!)
+      .filter((job) => job.total !== undefined)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
+  }
+
   #writeInvite(event: InviteEvent & { jobId?: string; index?: number }): void {
     const email = normaliseEmail(event.email);
     const time = timeOf(event.at, this.now);

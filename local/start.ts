@@ -26,6 +26,7 @@ import { LocalQueue } from './local-queue';
 import { deadLetterRoutes } from './dead-letter-routes';
 import { offboardingDoneRoute, offboardingRoute } from './offboarding-route';
 import { sweepRoute } from './sweep-route';
+import { statusRoute } from './status-route';
 import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 import { SqliteSimulatorOrganization } from './simulator-organization';
@@ -33,6 +34,9 @@ import { SqliteLedger } from './sqlite-ledger';
 import { SqlitePersonStore } from './sqlite-people';
 import { DEFAULT_STATE_DIR, StateStore } from './state-store';
 import { ENV, NOT_READ } from '../lib/commons/env';
+import { join } from 'node:path';
+import { shellSetup } from './shell-setup';
+import { sortLogLines } from './terminal-log';
 
 /** The key the gateway sends to its own simulator: any non-empty key is accepted there. */
 const SIMULATOR_KEY = 'sk-local-simulator';
@@ -73,7 +77,7 @@ const simulatorOptionsFromEnv = (): SimulatorOptions => {
   };
 };
 
-/** On SIMULATOR_PORT, else on 3001, else (3001 taken by something else) on any free port. */
+/** On SIMULATOR_PORT, else on 3001; a port that is taken is refused with what to do. */
 const startSimulator = async (simulator: InvitesSimulator): Promise<string> => {
   const chosen = numberFromEnv('SIMULATOR_PORT');
   if (chosen !== undefined) {
@@ -83,12 +87,12 @@ const startSimulator = async (simulator: InvitesSimulator): Promise<string> => {
         : error;
     });
   }
-  try {
-    return await simulator.start(DEFAULT_SIMULATOR_PORT);
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
-    return simulator.start(0);
-  }
+  // Refused like the gateway's port, never moved: the docs' :3001/_simulator examples would reach whatever owns it.
+  return simulator.start(DEFAULT_SIMULATOR_PORT).catch((error: unknown) => {
+    throw (error as { code?: string }).code === 'EADDRINUSE'
+      ? new PortInUseError(DEFAULT_SIMULATOR_PORT, 'SIMULATOR_PORT')
+      : error;
+  });
 };
 
 /** True when `baseUrl` names this gateway itself (a loopback host on the gateway's port). */
@@ -212,6 +216,12 @@ const main = async () => {
   // First, so a second `npm start` on the same folder refuses before it touches anything.
   const store = StateStore.open(process.env[ENV.localStateDir]?.trim() || DEFAULT_STATE_DIR);
   lines.push(`state        ${store.location} (${ENV.localStateDir}; delete the folder to start afresh)`);
+  // One readable line per invite outcome here; the JSON lines to a file, unless LOG_FORMAT=json.
+  const logs =
+    process.env.LOG_FORMAT?.trim().toLowerCase() === 'json'
+      ? undefined
+      : join(store.location, 'npm-start.log.jsonl');
+  if (logs) sortLogLines(logs);
   const { config, simulator } = await startUpstream(lines, port, store);
   setInvitesClient(createInvitesClient(config));
   const { queues, local } = queuesFor(lines, store);
@@ -247,6 +257,7 @@ const main = async () => {
     offboardingRoute,
     offboardingDoneRoute,
     ...(local ? deadLetterRoutes(local) : []),
+    statusRoute({ queues: local, upstream: config.baseUrl, rateLimitRps: workerConfig.rateLimitRps }),
   ];
   const gateway = new LocalGateway({ localRoutes });
   const url = await gateway.start(port).catch((error: unknown) => {
@@ -258,7 +269,15 @@ const main = async () => {
   const origin = new URL(url).origin;
   for (const route of localRoutes)
     routes.push(`  ${route.method.padEnd(6)} ${origin}${route.path}  → ${route.describe}`);
-  console.log([`Local gateway on ${url}`, ...routes, ...lines, 'Ctrl-C stops it.'].join('\n'));
+  console.log(
+    [
+      `Local gateway on ${url}`,
+      ...routes,
+      ...lines,
+      ...shellSetup({ gatewayUrl: url, simulatorUrl: simulator?.url, logFile: logs }),
+      'Ctrl-C stops it.',
+    ].join('\n'),
+  );
 
   let stoppingSince: number | undefined;
   const stop = async (signal: string) => {

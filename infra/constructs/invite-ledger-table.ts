@@ -6,9 +6,15 @@
  * (`openai-invites offboarding list`).
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, Billing, ProjectionType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { NEEDS_ACTION_ATTRIBUTE, NEEDS_ACTION_INDEX, TTL_ATTRIBUTE } from '../../lib/ledger/dynamodb-items';
+import {
+  JOBS_INDEX,
+  JOBS_INDEX_ATTRIBUTE,
+  NEEDS_ACTION_ATTRIBUTE,
+  NEEDS_ACTION_INDEX,
+  TTL_ATTRIBUTE,
+} from '../../lib/ledger/dynamodb-items';
 import { ResourceGroup } from '../logical-ids';
 
 export class InviteLedgerTable extends ResourceGroup {
@@ -29,6 +35,12 @@ export class InviteLedgerTable extends ResourceGroup {
           indexName: NEEDS_ACTION_INDEX,
           partitionKey: { name: NEEDS_ACTION_ATTRIBUTE, type: AttributeType.STRING },
           sortKey: { name: 'updated_at', type: AttributeType.STRING },
+        },
+        {
+          indexName: JOBS_INDEX,
+          partitionKey: { name: JOBS_INDEX_ATTRIBUTE, type: AttributeType.STRING },
+          sortKey: { name: 'created_at', type: AttributeType.STRING },
+          projectionType: ProjectionType.ALL,
         },
       ],
     });

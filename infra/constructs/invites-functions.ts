@@ -2,7 +2,7 @@
  * Every function of the product, each with exactly the environment and grants its needs call for
  * (infra/functions.ts), and the bulk workers fed by the bulk queue.
  */
-import { NEEDS_ACTION_INDEX } from '../../lib/ledger/dynamodb-items';
+import { JOBS_INDEX, NEEDS_ACTION_INDEX } from '../../lib/ledger/dynamodb-items';
 import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
@@ -151,6 +151,14 @@ export class InvitesFunctions extends ResourceGroup {
         new PolicyStatement({
           actions: ['dynamodb:Query'],
           resources: [`${ledgerTable.tableArn}/index/${NEEDS_ACTION_INDEX}`],
+        }),
+      );
+    // The started jobs' sparse index, for the job routes' list of recent jobs.
+    if (needs.listsJobs && ledgerTable)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: [`${ledgerTable.tableArn}/index/${JOBS_INDEX}`],
         }),
       );
     this.byName.set(functionName, fn);

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../commons/errors';
 import { booleanFrom, ENV, type Env, integerFrom, stringFrom } from '../commons/env';
 import { readClientConfig } from '../openai/config';
 import { checkTimingModel } from './timing';
+import { parseRate, RATE_ADVICE } from './rate-text';
 
 export interface QueueConfig {
   /** The bulk queue: INVITE_QUEUE_URL. */
@@ -38,9 +39,9 @@ export interface WorkerConfig {
 }
 
 export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
-  const rateLimitRps = Number(env[ENV.rateLimitRps]?.trim() || DEFAULT_OPENAI_RATE_LIMIT_RPS);
-  if (!(rateLimitRps > 0 && rateLimitRps <= 10_000)) {
-    throw new ConfigurationError('Environment variable OPENAI_RATE_LIMIT_RPS must be a number above 0.');
+  const rateLimitRps = parseRate(env[ENV.rateLimitRps]?.trim() || DEFAULT_OPENAI_RATE_LIMIT_RPS);
+  if (rateLimitRps === undefined) {
+    throw new ConfigurationError(`Environment variable OPENAI_RATE_LIMIT_RPS must be ${RATE_ADVICE}.`);
   }
   // Lambda's event source accepts a maximum concurrency from 2 to 1000.
   const maxConcurrency = integerFrom(env, ENV.workerMaxConcurrency, DEFAULT_WORKER_MAX_CONCURRENCY, 1, 1000);

@@ -102,31 +102,57 @@ const termsKey = ({ role, projects }: InviteRequest): string =>
           .join(',')
   }`;
 
+/** An item that shares its email with others in one job. */
+export interface SameEmail<Item> {
+  item: Item;
+  /** The other items with this email. */
+  others: Item[];
+  /** true: some of them ask for other terms (the job refuses all of them); false: repeats of the same terms. */
+  conflicting: boolean;
+}
+
 /**
- * The same email twice with different terms cannot both be right, and whichever ran first would
- * win: every such item becomes invalid, naming the others' indexes. The same email with the same
- * terms stays valid (the worker deduplicates it).
+ * Items that share an email (case-insensitive) with another item, in their order. The ONE rule a
+ * job's duplicates follow, used by the bulk route and the worker's fan-out (checkJob) and by
+ * `bulk-invite`, dry run included, before it sends: the same email with different terms cannot
+ * both be right (whichever ran first would win), so every such item is refused; the same email
+ * with the same terms is one invite (the worker deduplicates it; the CLI sends it once).
  */
-const refuseConflictingDuplicates = (job: CheckedJob): CheckedJob => {
-  const byEmail = new Map<string, { index: number; invite: InviteRequest }[]>();
-  for (const item of job.valid) {
+export const sameEmailItems = <Item extends { invite: InviteRequest }>(items: Item[]): SameEmail<Item>[] => {
+  const byEmail = new Map<string, Item[]>();
+  for (const item of items) {
     const email = item.invite.email.toLowerCase();
     byEmail.set(email, [...(byEmail.get(email) ?? []), item]);
   }
+  const found: SameEmail<Item>[] = [];
+  for (const item of items) {
+    const group = byEmail.get(item.invite.email.toLowerCase())!;
+    if (group.length < 2) continue;
+    const conflicting = new Set(group.map((other) => termsKey(other.invite))).size > 1;
+    found.push({ item, others: group.filter((other) => other !== item), conflicting });
+  }
+  return found;
+};
+
+/** Why an item of other terms than its email's others is refused; `where` names an item (`invites[3]`, `FILE:4`). */
+export const conflictMessage = <Item extends { invite: InviteRequest }>(
+  duplicate: SameEmail<Item>,
+  where: (item: Item) => string,
+): string =>
+  `The same email is also at ${duplicate.others.map(where).join(', ')} ` +
+  `with different terms (here ${describeTerms(duplicate.item.invite)}); one job may hold one set of terms per email.`;
+
+/** Every item of an email asked for with different terms becomes invalid, naming the others' indexes. */
+const refuseConflictingDuplicates = (job: CheckedJob): CheckedJob => {
   const conflicting = new Set<number>();
-  for (const items of byEmail.values()) {
-    if (new Set(items.map((item) => termsKey(item.invite))).size < 2) continue;
-    for (const item of items) {
-      conflicting.add(item.index);
-      const others = items.filter((other) => other !== item);
-      job.invalid.push({
-        index: item.index,
-        param: `invites[${item.index}].email`,
-        message:
-          `The same email is also at ${others.map((other) => `invites[${other.index}]`).join(', ')} ` +
-          `with different terms (here ${describeTerms(item.invite)}); one job may hold one set of terms per email.`,
-      });
-    }
+  for (const duplicate of sameEmailItems(job.valid)) {
+    if (!duplicate.conflicting) continue;
+    conflicting.add(duplicate.item.index);
+    job.invalid.push({
+      index: duplicate.item.index,
+      param: `invites[${duplicate.item.index}].email`,
+      message: conflictMessage(duplicate, (other) => `invites[${other.index}]`),
+    });
   }
   if (conflicting.size === 0) return job;
   job.invalid.sort((a, b) => a.index - b.index);

@@ -45,6 +45,14 @@ export const ROUTES = [
     auth: 'api',
   },
   {
+    // Recent jobs, newest first, from the ledger (the same function as a job's progress); never calls OpenAI.
+    id: 'listBulkJobs',
+    method: 'GET',
+    path: '/organization/invites/bulk',
+    functionName: 'bulk-job-status',
+    auth: 'api',
+  },
+  {
     // Job progress from the ledger; never calls OpenAI.
     id: 'bulkJobStatus',
     method: 'GET',

@@ -182,10 +182,31 @@ export const parseJobId = (raw: string | undefined | null): string => {
   return raw;
 };
 
-/** Validates `limit` and `after` of a list request; other query parameters are ignored, as OpenAI does. */
+/** The query parameters a list route reads; any other is refused (`?status=pending` filters nothing). */
+export const LIST_QUERY_PARAMETERS = ['limit', 'after'] as const;
+
+/**
+ * A 400 naming the first query parameter not in `known`: a filter the route does not have would
+ * otherwise be ignored, and its caller would take an unfiltered list for a filtered one.
+ */
+export const refuseUnknownQuery = (
+  query: Record<string, string | undefined> | null | undefined,
+  known: readonly string[],
+): void => {
+  const unknown = Object.keys(query ?? {}).find((name) => !known.includes(name));
+  if (unknown !== undefined)
+    throw new InvalidRequestError(
+      `Unknown query parameter '${unknown}': this route reads only ${known.map((name) => `'${name}'`).join(', ')}.`,
+      unknown,
+      'unknown_parameter',
+    );
+};
+
+/** Validates `limit` and `after` of a list request; any other query parameter is a 400 naming it. */
 export const parseListParams = (
   query: Record<string, string | undefined> | null | undefined,
 ): ListInvitesParams => {
+  refuseUnknownQuery(query, LIST_QUERY_PARAMETERS);
   const params: ListInvitesParams = {};
   const limit = query?.limit;
   if (limit !== undefined) {

@@ -35,6 +35,13 @@ export const TTL_ATTRIBUTE = 'expiresAt';
 /** The sparse GSI of email records awaiting a person: partition `needs_action`, sort `updated_at`. */
 export const NEEDS_ACTION_INDEX = 'needs-action';
 export const NEEDS_ACTION_ATTRIBUTE = 'needs_action';
+/**
+ * The sparse GSI of started jobs, newest first: partition `job_list` (always `JOB`, set by
+ * startJob), sort `created_at`. Jobs started before it existed are not in it (getJob still reads them).
+ */
+export const JOBS_INDEX = 'jobs-by-time';
+export const JOBS_INDEX_ATTRIBUTE = 'job_list';
+export const JOBS_INDEX_VALUE = 'JOB';
 const INDEX_DIGITS = 6;
 
 export const emailKey = (email: string): Item => ({ pk: { S: `EMAIL#${email}` }, sk: { S: 'INVITE' } });

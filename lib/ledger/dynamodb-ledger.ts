@@ -25,6 +25,9 @@ import {
   n,
   NEEDS_ACTION_ATTRIBUTE,
   NEEDS_ACTION_INDEX,
+  JOBS_INDEX,
+  JOBS_INDEX_ATTRIBUTE,
+  JOBS_INDEX_VALUE,
   projectsValue,
   s,
   TTL_ATTRIBUTE,
@@ -43,6 +46,7 @@ import {
   type InviteRecord,
   type ItemOutcome,
   type JobItemRecord,
+  type JobRecord,
   type JobSnapshot,
   NEEDS_ACTION_CODES,
   needsAction,
@@ -76,6 +80,7 @@ export class DynamoDbLedger implements Ledger {
       .set('source', s(source), true)
       .set('created_at', s(time), true)
       .set('updated_at', s(time), true)
+      .set(JOBS_INDEX_ATTRIBUTE, s(JOBS_INDEX_VALUE))
       .set(TTL_ATTRIBUTE, expiresAtFor(this.now()));
     await this.client.updateItem({
       TableName: this.tableName,
@@ -304,6 +309,19 @@ export class DynamoDbLedger implements Ledger {
       } while (startKey);
     }
     return records.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  async listJobs(limit: number): Promise<JobRecord[]> {
+    const page = await this.client.query({
+      TableName: this.tableName,
+      IndexName: JOBS_INDEX,
+      KeyConditionExpression: '#list = :jobs',
+      ExpressionAttributeNames: { '#list': JOBS_INDEX_ATTRIBUTE },
+      ExpressionAttributeValues: { ':jobs': s(JOBS_INDEX_VALUE) },
+      ScanIndexForward: false,
+      Limit: limit,
+    });
+    return (page.Items ?? []).map(jobRecordOf);
   }
 
   async getJob(jobId: string, options: { failureLimit?: number } = {}): Promise<JobSnapshot | undefined> {

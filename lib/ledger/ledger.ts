@@ -7,6 +7,7 @@ import type {
   InviteEvent,
   InviteRecord,
   ItemOutcome,
+  JobRecord,
   JobSnapshot,
   ReinviteClaim,
   ReinviteClaimRequest,
@@ -53,6 +54,9 @@ export interface Ledger {
 
   /** The job and its first `failureLimit` failures by index (default 100), or undefined when unknown. */
   getJob(jobId: string, options?: { failureLimit?: number }): Promise<JobSnapshot | undefined>;
+
+  /** The `limit` most recently started jobs, newest first (`openai-invites jobs`, `GET …/bulk`). */
+  listJobs(limit: number): Promise<JobRecord[]>;
 }
 
 export const DEFAULT_FAILURE_LIMIT = 100;

@@ -133,6 +133,16 @@ export class MemoryLedger implements Ledger {
     return copy({ job: entry.job, failures });
   }
 
+  async listJobs(limit: number): Promise<JobRecord[]> {
+    return copy(
+      [...this.#jobs.values()]
+        .map((entry) => entry.job)
+        .filter((job) => job.total !== undefined)
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, limit),
+    );
+  }
+
   #jobOrNew(jobId: string, time: string) {
     let entry = this.#jobs.get(jobId);
     if (!entry) {

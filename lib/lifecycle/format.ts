@@ -30,9 +30,22 @@ const LABEL: Record<ActionKind, string> = {
   unchanged: 'unchanged',
 };
 
-const resultOf = (action: ActionOutcome): string => {
+/** What a dry run would have done, in the report's words ("would re-invite"). */
+const WOULD: Record<ActionKind, string> = {
+  offboard: 'would offboard',
+  revoke: 'would revoke',
+  await_person: 'would list for a person',
+  clear_awaiting: 'would clear from the offboarding list',
+  replace: 'would replace',
+  reinvite: 'would re-invite',
+  invite: 'would invite',
+  drift: 'would leave for a person',
+  unchanged: 'would leave unchanged',
+};
+
+const resultOf = (action: ActionOutcome, dryRun: boolean): string => {
   const result = action.result;
-  if (!result) return '';
+  if (!result) return dryRun && action.kind !== 'unchanged' ? `  [${WOULD[action.kind]}]` : '';
   if (result.status === 'done') return `  [done${result.inviteId ? ` ${result.inviteId}` : ''}]`;
   if (result.status === 'skipped') return `  [skipped: ${result.reason}]`;
   return `  [failed: ${result.code}]`;
@@ -45,7 +58,7 @@ export const formatReport = (report: ReconcileReport, { verbose = false } = {}):
     .map((action) => {
       const terms = action.request ? ` -> ${describeTerms(action.request)}` : '';
       const current = action.current ? ` (${action.current}${terms})` : terms ? ` (${terms.slice(4)})` : '';
-      return `${SIGN[action.kind]} ${action.kind.padEnd(14)} ${action.email}${current}: ${action.reason}${resultOf(action)}`;
+      return `${SIGN[action.kind]} ${action.kind.padEnd(14)} ${action.email}${current}: ${action.reason}${resultOf(action, report.dryRun)}`;
     });
   const counts = (Object.entries(report.counts) as [ActionKind, number][])
     .filter(([kind, count]) => count > 0 && kind !== 'unchanged')

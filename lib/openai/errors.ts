@@ -56,7 +56,8 @@ export class InvitePendingWithDifferentTermsError extends InvitesError {
     super(
       `A pending invite for this email grants other terms: ${pending.id} with ${describeTerms(pending)}, ` +
         `while this request asks for ${describeTerms(requested)}. Delete the pending invite first, or ` +
-        `ask to replace it (header ${REPLACE_PENDING_HEADER}: true; in a bulk job "replace_pending": true).`,
+        `ask to replace it (header ${REPLACE_PENDING_HEADER}: true; in a bulk job "replace_pending": true; ` +
+        'with the CLI: openai-invites bulk-invite FILE --replace-pending).',
       {
         status: 409,
         type: 'invalid_request_error',

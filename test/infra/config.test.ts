@@ -29,6 +29,16 @@ describe('parseStackConfig', () => {
     expect(() => from({ reinviteMaxTimes: 21 })).toThrow(/reinviteMaxTimes/);
   });
 
+  it('takes openAiRateLimitRps as a fraction or a rate per minute, as the real OpenAI needs', () => {
+    expect(from({ openAiRateLimitRps: '0.15', workerBatchSize: 1 }).openAiRateLimitRps).toBe(0.15);
+    expect(from({ openAiRateLimitRps: '8/min', workerBatchSize: 1 }).openAiRateLimitRps).toBeCloseTo(8 / 60);
+    expect(from({ openAiRateLimitRps: 2.5 }).openAiRateLimitRps).toBe(2.5);
+    for (const openAiRateLimitRps of ['0', '-1', 'fast', '8/hour', '5000'])
+      expect(() => from({ openAiRateLimitRps }), openAiRateLimitRps).toThrow(
+        /openAiRateLimitRps must be a number of requests per second above 0 .* 8\/min suits the real OpenAI/,
+      );
+  });
+
   it('agrees with the defaults written in cdk.json', () => {
     const { context } = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'));
 

@@ -785,7 +785,7 @@ describe('the invite ledger', () => {
     expect(table.DeletionPolicy).toBe('Retain');
   });
 
-  it('has a sparse index of the emails awaiting a person (offboarding list)', () => {
+  it('has sparse indexes of the emails awaiting a person (offboarding list) and of started jobs (newest first)', () => {
     expect(resources[ledgerId]!.Properties.GlobalSecondaryIndexes).toEqual([
       {
         IndexName: 'needs-action',
@@ -795,7 +795,26 @@ describe('the invite ledger', () => {
         ],
         Projection: { ProjectionType: 'ALL' },
       },
+      {
+        IndexName: 'jobs-by-time',
+        KeySchema: [
+          { AttributeName: 'job_list', KeyType: 'HASH' },
+          { AttributeName: 'created_at', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
+  });
+
+  it('lets bulk-job-status query the jobs index only (the list of recent jobs), no other index', () => {
+    const fn = iam.stack.functions.get('bulk-job-status')!;
+    const onIndexes = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(
+      (statement) => JSON.stringify(resourcesOf(statement)).includes('/index/'),
+    );
+
+    expect(onIndexes.flatMap(actionsOf)).toEqual(['dynamodb:Query']);
+    expect(JSON.stringify(onIndexes.flatMap(resourcesOf))).toContain('/index/jobs-by-time');
+    expect(JSON.stringify(onIndexes.flatMap(resourcesOf))).not.toContain('needs-action');
   });
 
   it('is written by each function with the actions its needs call for, and no Query (issue 29, item 8)', () => {
@@ -853,9 +872,12 @@ describe('the invite ledger', () => {
 
       expect(properties.Environment.Variables).toMatchObject({ INVITE_LEDGER_TABLE: { Ref: ledgerId } });
       expect(properties.Environment.Variables.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
-      expect(dynamodb.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
-      // The table itself: no index (the needs-action list is the operator's), no other table.
-      expect(dynamodb.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [ledgerId, 'Arn'] }]);
+      const onTable = dynamodb.filter(
+        (statement) => !JSON.stringify(resourcesOf(statement)).includes('/index/'),
+      );
+      expect(onTable.flatMap(actionsOf).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+      // The table itself: no other table (the jobs index of bulk-job-status: the test above).
+      expect(onTable.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [ledgerId, 'Arn'] }]);
       expect(
         statements.some((statement) =>
           actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),

@@ -161,10 +161,75 @@ describe('openai-invites bulk-invite', () => {
 
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      `${noEmail}: The CSV header has no email column (found: "name", "mail", "role"). Expected a first line naming email, role and optionally projects, in any case and order; other columns are ignored.\n`,
+      `${noEmail}: The CSV header has no email column (found: "name", "mail", "role"). Name it with --email-column NAME, or give the file a first line naming email, role and optionally projects, in any case and order; other columns are ignored.\n`,
     );
     expect(result.stdout).toBe('Nothing was sent.\n');
     expect(await drain(queue)).toEqual([]);
+  });
+
+  it('takes an HR export as it comes: Work Email, no role column with --role, semicolons', async () => {
+    const hr = join(directory, 'hr-semicolon.csv');
+    writeFileSync(hr, 'Name;Work Email;Department\nAda;ada@example.com;Eng\nLin;lin@example.com;Sales\n');
+
+    const refused = await cli(['bulk-invite', hr, '--gateway', gatewayUrl]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('no role column');
+    expect(refused.stderr).toContain('Pass --role reader (or owner)');
+
+    const result = await cli(['bulk-invite', hr, '--role', 'reader', '--gateway', gatewayUrl]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      `${hr}: Read as semicolon-separated.\n${hr}: No role column: every row gets --role reader.\n`,
+    );
+    expect(result.stdout).toContain('2 lines: 2 valid, 0 rejected.');
+    const sent = (await drain(queue)).map((message) => JSON.parse(message.body));
+    expect(sent.map((invite) => `${invite.email} ${invite.role}`).sort()).toEqual([
+      'ada@example.com reader',
+      'lin@example.com reader',
+    ]);
+  });
+
+  it('finds in a dry run exactly what the send rejects: the same email with other terms, by FILE:LINE; a repeat sent once', async () => {
+    const twice = join(directory, 'twice.csv');
+    writeFileSync(
+      twice,
+      'email,role\nada@example.com,reader\nlin@example.com,reader\nada@example.com,owner\nlin@example.com,reader\n',
+    );
+    const dry = await cli(['bulk-invite', twice, '--dry-run', '--gateway', gatewayUrl]);
+    const sent = await cli(['bulk-invite', twice, '--gateway', gatewayUrl]);
+
+    for (const result of [dry, sent]) {
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^${twice}:2: The same email is also at line 4 with different terms \\(here role reader`,
+          'm',
+        ),
+      );
+      expect(result.stderr).toMatch(new RegExp(`^${twice}:4: The same email is also at line 2`, 'm'));
+      expect(result.stderr).toContain(`${twice}:5: duplicate of line 3 (same terms): sent once`);
+      expect(result.stdout).toContain('4 lines: 1 valid, 2 rejected, 1 duplicate (sent once).');
+    }
+    // The real send took the one line the dry run passed, once, and nothing the job would refuse.
+    expect(sent.stdout).toContain('Enqueued 1 of 1 valid invite in 1 job');
+    expect((await drain(queue)).map((message) => JSON.parse(message.body).email)).toEqual([
+      'lin@example.com',
+    ]);
+  });
+
+  it('refuses an .xlsx with the advice to save it as CSV, and names a missing FILE', async () => {
+    const xlsx = join(directory, 'people.xlsx');
+    writeFileSync(xlsx, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]));
+    const result = await cli(['bulk-invite', xlsx, '--gateway', gatewayUrl]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('This is a spreadsheet file, not CSV');
+    expect(result.stderr).toContain('CSV UTF-8');
+
+    const missing = await cli(['bulk-invite']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /^openai-invites bulk-invite: missing FILE, a CSV or JSONL file of invites\./,
+    );
   });
 
   it('prints its version and exits 0', async () => {

@@ -326,6 +326,8 @@ describe('openai-invites sweep on the local gateway (POST /local/sweep)', () => 
     expect(dry.code).toBe(0);
     expect(dry.text).toMatch(new RegExp(`\\+ reinvite +${email} \\(expired, role reader`));
     expect(dry.text).toContain('Plan (sweep, 1 invites and 0 members read): 1 to re-invite.');
+    expect(dry.text).toMatch(new RegExp(`\\+ reinvite +${email} .*\\[would re-invite\\]`));
+    expect(dry.text).not.toContain('dry_run');
     expect(simulator.invites).toHaveLength(1);
 
     const swept = await run([]);

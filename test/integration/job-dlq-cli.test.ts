@@ -112,7 +112,8 @@ describe('openai-invites bulk-invite --wait and job, against a gateway, its work
     expect(result.stdout).toContain(
       'Job wave-7: completed, 4 of 4 invites settled (created 3, already_invited 0, revoked 0, failed 1, pending 0).',
     );
-    expect(result.stdout).toMatch(/ {2}#2 held@example\.com {2}invite_pending_with_different_terms: .*owner/);
+    // Named where it came from: the file and its line, not the job's index.
+    expect(result.stdout).toContain(`  ${wave}:5 held@example.com  invite_pending_with_different_terms: `);
     expect(simulator.invites.filter((invite) => /^a\d@/.test(invite.email))).toHaveLength(3);
   }, 60_000);
 
@@ -254,6 +255,108 @@ describe('openai-invites dlq against the npm start gateway (in-process queues)',
     expect(deadLetterQueue.size).toBe(1);
   });
 
+  it("dlq list --json and job --json give the full reason and advice in the CLI's terms; discard is a dry run first, then audited", async () => {
+    simulator.seed('held@example.com', 'owner');
+    startWorker();
+    const sent = await runCli(['bulk-invite', wave, '--gateway', gatewayUrl, '--job-id', 'wave-20']);
+    expect(sent.code).toBe(1);
+    await waitFor(() => deadLetterQueue.size === 1, 20_000);
+    // One more, of another code, with a reason longer than any table cell.
+    const long = `Project proj_${'x'.repeat(400)} not found; the end of the reason matters.`;
+    await new DeadLetterWriter(deadLetterQueue).write(
+      sqsRecord(
+        { email: 'gone@example.com', role: 'reader' },
+        { attributes: { job_id: 'wave-20', index: '9' } },
+      ),
+      { code: 'invalid_invite', reason: long, status: 400 },
+    );
+
+    const json = await runCli(['dlq', 'list', '--json', '--gateway', gatewayUrl]);
+    expect(json.code).toBe(0);
+    const letters = JSON.parse(json.stdout) as {
+      email: string;
+      code: string;
+      reason: string;
+      advice: string;
+    }[];
+    expect(letters.map((letter) => [letter.email, letter.code])).toEqual([
+      ['held@example.com', 'invite_pending_with_different_terms'],
+      ['gone@example.com', 'invalid_invite'],
+    ]);
+    expect(letters[1]!.reason).toBe(long);
+    expect(letters[0]!.advice).toContain('bulk-invite FILE --replace-pending');
+    // The reason itself names the CLI's option too, not only the API's header.
+    expect(letters[0]!.reason).toContain('openai-invites bulk-invite FILE --replace-pending');
+    expect(letters[0]!.advice).toContain(
+      'dlq discard --job wave-20 --code invite_pending_with_different_terms',
+    );
+    const table = await runCli(['dlq', 'list', '--gateway', gatewayUrl]);
+    expect(table.stdout).toContain('the end of the reason matters.');
+    expect(table.stdout).toContain(
+      'What to do:\n  invite_pending_with_different_terms (job wave-20): a pending invite',
+    );
+
+    const jobJson = await runCli(['job', 'wave-20', '--json', '--gateway', gatewayUrl]);
+    const progress = JSON.parse(jobJson.stdout) as {
+      failures: { email: string; message: string; advice: string }[];
+    };
+    expect(progress.failures[0]).toMatchObject({
+      email: 'held@example.com',
+      advice: expect.stringContaining('--replace-pending'),
+    });
+    expect(progress.failures[0]!.message).toContain('owner');
+
+    const dry = await runCli([
+      'dlq',
+      'discard',
+      '--job',
+      'wave-20',
+      '--code',
+      'invalid_invite',
+      '--gateway',
+      gatewayUrl,
+    ]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('would discard  gone@example.com  invalid_invite');
+    expect(dry.stdout).toContain(
+      'Dry run: 1 dead letter of job wave-20 with code invalid_invite would be discarded',
+    );
+    expect(deadLetterQueue.size).toBe(2);
+
+    const done = await runCli([
+      'dlq',
+      'discard',
+      '--job',
+      'wave-20',
+      '--code',
+      'invalid_invite',
+      '--yes',
+      '--gateway',
+      gatewayUrl,
+    ]);
+    expect(done.code).toBe(0);
+    const audit = done.stdout.split('\n').filter((line) => line.startsWith('audit '));
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]!.slice('audit '.length))).toMatchObject({
+      event: 'dead_letter.discarded',
+      job_id: 'wave-20',
+      index: '9',
+      email: 'gone@example.com',
+      code: 'invalid_invite',
+      actor: expect.stringContaining('@'),
+    });
+    expect(deadLetterQueue.list().map((letter) => JSON.parse(letter.body).email)).toEqual([
+      'held@example.com',
+    ]);
+
+    const noJob = await runCli(['dlq', 'discard', '--gateway', gatewayUrl]);
+    expect(noJob.code).toBe(2);
+    expect(noJob.stderr).toContain('discard needs --job JOB_ID');
+    const typo = await runCli(['dlq', 'redirve', '--gateway', gatewayUrl]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('Did you mean redrive?');
+  }, 60_000);
+
   it('says what to pass instead when the gateway has no in-process DLQ, and exits 3', async () => {
     const result = await runCli(['dlq', 'list', '--gateway', plainGatewayUrl], { INVITE_DLQ_URL: undefined });
 
@@ -309,6 +412,37 @@ describe('openai-invites dlq against SQS (moto)', () => {
     expect(back[0]!.attributes).toEqual({ job_id: 'sqs-1', source: 'cli', index: expect.any(String) });
     expect((await drain(pair.deadLetterQueue)).map((message) => JSON.parse(message.body).email)).toEqual([
       'q@example.com',
+    ]);
+  }, 60_000);
+
+  it("discards a job's dead letters from SQS: a dry run first, then each deletion audited, nothing else touched", async () => {
+    const pair = await createQueuePair();
+    const writer = new DeadLetterWriter(pair.deadLetterQueue);
+    for (const [email, jobId] of [
+      ['d1@example.com', 'sqs-9'],
+      ['d2@example.com', 'sqs-9'],
+      ['k@example.com', 'sqs-10'],
+    ] as const)
+      await writer.write(
+        sqsRecord({ email, role: 'reader' }, { attributes: { job_id: jobId, index: '0' } }),
+        {
+          code: 'user_already_exists',
+          reason: 'Already a member.',
+          status: 409,
+        },
+      );
+    const sqs = ['--dlq-url', pair.deadLetterQueue.url];
+
+    const dry = await runCli(['dlq', 'discard', '--job', 'sqs-9', ...sqs]);
+    expect(dry.stdout).toContain('Dry run: 2 dead letters of job sqs-9 would be discarded');
+    const done = await runCli(['dlq', 'discard', '--job', 'sqs-9', '--yes', ...sqs]);
+    expect(done.code).toBe(0);
+    expect(
+      done.stdout.split('\n').filter((line) => line.startsWith('audit {"event":"dead_letter.discarded"')),
+    ).toHaveLength(2);
+    expect(done.stdout).toContain('Discarded 2 dead letters of job sqs-9');
+    expect((await drain(pair.deadLetterQueue)).map((message) => JSON.parse(message.body).email)).toEqual([
+      'k@example.com',
     ]);
   }, 60_000);
 

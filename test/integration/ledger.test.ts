@@ -54,6 +54,21 @@ const item = (
 });
 
 describe.each(LEDGERS)('%s', (_name, makeLedger, concurrency) => {
+  it('lists the started jobs newest first, up to the limit, with their counts', async () => {
+    const ledger = makeLedger();
+    const [older, newer, newest] = [newJobId(), newJobId(), newJobId()];
+    // Later than any other test's jobs on the shared table: these three are the newest.
+    await ledger.startJob({ jobId: newer, total: 2, source: 'cli', at: '2099-01-02T00:00:00.000Z' });
+    await ledger.startJob({ jobId: older, total: 1, source: 'cli', at: '2099-01-01T00:00:00.000Z' });
+    await ledger.startJob({ jobId: newest, total: 3, source: 'api', at: '2099-01-03T00:00:00.000Z' });
+    await ledger.recordItem(item(newer, 0, 'created'));
+
+    const listed = await ledger.listJobs(2);
+
+    expect(listed.map((job) => job.jobId)).toEqual([newest, newer]);
+    expect(listed[1]).toMatchObject({ total: 2, counts: { created: 1, failed: 0 } });
+  });
+
   it('answers undefined for a job it never heard of, and keeps the first start of a job', async () => {
     const ledger = makeLedger();
     const jobId = newJobId();

@@ -97,7 +97,10 @@ describe('the CLI against npm start', () => {
     expect(sent.stdout).toContain(
       'Job start-1: completed, 3 of 3 invites settled (created 2, already_invited 0, revoked 0, failed 1, pending 0).',
     );
-    expect(sent.stdout).toMatch(/ {2}#\d n\d@example\.com {2}project_not_found: Project proj_x not found\./);
+    // --wait names each failure by the file and line it came from.
+    expect(sent.stdout).toMatch(
+      / {2}\S+wave\.csv:\d n\d@example\.com {2}project_not_found: Project proj_x not found\./,
+    );
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(
       /n\d@example\.com +start-1 +\d +project_not_found +1 +\d+s +Project proj_x/,

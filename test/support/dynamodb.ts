@@ -6,7 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLedgerClient } from '../../lib/ledger/dynamodb-client';
-import { NEEDS_ACTION_ATTRIBUTE, NEEDS_ACTION_INDEX } from '../../lib/ledger/dynamodb-items';
+import {
+  JOBS_INDEX,
+  JOBS_INDEX_ATTRIBUTE,
+  NEEDS_ACTION_ATTRIBUTE,
+  NEEDS_ACTION_INDEX,
+} from '../../lib/ledger/dynamodb-items';
 
 export const dynamodb = new DynamoDBClient({});
 export const ledgerClient = createLedgerClient();
@@ -38,6 +43,8 @@ export const createLedgerTable = async (): Promise<string> => {
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'sk', AttributeType: 'S' },
         { AttributeName: NEEDS_ACTION_ATTRIBUTE, AttributeType: 'S' },
+        { AttributeName: JOBS_INDEX_ATTRIBUTE, AttributeType: 'S' },
+        { AttributeName: 'created_at', AttributeType: 'S' },
         { AttributeName: 'updated_at', AttributeType: 'S' },
       ],
       GlobalSecondaryIndexes: [
@@ -46,6 +53,14 @@ export const createLedgerTable = async (): Promise<string> => {
           KeySchema: [
             { AttributeName: NEEDS_ACTION_ATTRIBUTE, KeyType: 'HASH' },
             { AttributeName: 'updated_at', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: JOBS_INDEX,
+          KeySchema: [
+            { AttributeName: JOBS_INDEX_ATTRIBUTE, KeyType: 'HASH' },
+            { AttributeName: 'created_at', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'ALL' },
         },

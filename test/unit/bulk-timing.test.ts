@@ -34,6 +34,13 @@ describe('readWorkerConfig', () => {
     });
   });
 
+  it('reads OPENAI_RATE_LIMIT_RPS as a fraction or a rate per minute, and refuses anything else with advice', () => {
+    expect(readWorkerConfig({ OPENAI_RATE_LIMIT_RPS: '0.15' }).rateLimitRps).toBe(0.15);
+    expect(readWorkerConfig({ OPENAI_RATE_LIMIT_RPS: '8/min' }).rateLimitRps).toBeCloseTo(8 / 60);
+    for (const rate of ['0', 'fast', '8/day'])
+      expect(() => readWorkerConfig({ OPENAI_RATE_LIMIT_RPS: rate }), rate).toThrow(/e\.g\. 8\/min/);
+  });
+
   it('reads OFFBOARD_MEMBERS as true or false, default false, and refuses anything else', () => {
     expect(readWorkerConfig({}).offboardMembers).toBe(false);
     expect(readWorkerConfig({ OFFBOARD_MEMBERS: 'TRUE' }).offboardMembers).toBe(true);

@@ -42,6 +42,7 @@ describe('a scoped token', () => {
       [
         `${STAGE}/GET/organization/invites`,
         `${STAGE}/GET/organization/invites/*`,
+        `${STAGE}/GET/organization/invites/bulk`,
         `${STAGE}/GET/organization/invites/bulk/*`,
       ].sort(),
     );
@@ -60,6 +61,7 @@ describe('a scoped token', () => {
       [
         `${STAGE}/POST/organization/invites`,
         `${STAGE}/POST/organization/invites/bulk`,
+        `${STAGE}/GET/organization/invites/bulk`,
         `${STAGE}/GET/organization/invites/bulk/*`,
       ].sort(),
     );

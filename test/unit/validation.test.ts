@@ -144,7 +144,15 @@ describe('parseListParams', () => {
       after: 'invite-abc',
     });
     expect(parseListParams(null)).toEqual({});
-    expect(parseListParams({ other: 'ignored' })).toEqual({});
+  });
+
+  it('refuses a query parameter it does not read, naming it (a filter it does not have)', () => {
+    expect(rejection(() => parseListParams({ status: 'pending', limit: '5' }))).toMatchObject({
+      status: 400,
+      param: 'status',
+      code: 'unknown_parameter',
+      message: "Unknown query parameter 'status': this route reads only 'limit', 'after'.",
+    });
   });
 
   it.each(['0', '101', '-1', '1.5', 'ten', '', ' 5', '1e2', '0010'])('refuses limit=%j', (limit) => {
