@@ -14,6 +14,7 @@ export const LOCAL_PATHS = {
   offboarding: `${LOCAL_PREFIX}/offboarding`,
   offboardingDone: `${LOCAL_PREFIX}/offboarding/done`,
   sweep: `${LOCAL_PREFIX}/sweep`,
+  acceptanceCheck: `${LOCAL_PREFIX}/acceptance-check`,
 } as const;
 
 export interface LocalRequest {

@@ -289,6 +289,11 @@ export class OpenAIAccessClient {
     );
   }
 
+  /** Every group of the organization (newer list shape: `next`). */
+  listGroups(options: CallOptions = {}): AsyncGenerator<{ id: string }> {
+    return this.#all('/organization/groups', (item, requestId) => ({ id: idOf(item, 'a group', requestId) }), { limit: 100 }, options);
+  }
+
   /** Every active project of the organization. */
   listProjects(options: CallOptions = {}): AsyncGenerator<ProjectSummary> {
     return this.#all('/organization/projects', readProject, { limit: 100 }, options);

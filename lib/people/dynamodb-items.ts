@@ -80,6 +80,7 @@ const grantedValue = (granted: GrantedAccess): AttributeValue =>
     role: optional(granted.role, s),
     projects: projectsValue(granted.projects),
     groups: { L: granted.groups.map(s) },
+    blocked: optional(granted.blocked, (blocked) => ({ L: blocked.map(s) })),
   });
 
 const grantedOf = (value: AttributeValue | undefined): GrantedAccess | undefined => {
@@ -89,6 +90,7 @@ const grantedOf = (value: AttributeValue | undefined): GrantedAccess | undefined
     ...(m.role?.S !== undefined ? { role: m.role.S } : {}),
     projects: projectsOf(m.projects) ?? [],
     groups: m.groups?.L?.map((entry) => entry.S!) ?? [],
+    ...(m.blocked?.L ? { blocked: m.blocked.L.map((entry) => entry.S!) } : {}),
   };
 };
 

@@ -132,6 +132,8 @@ export interface GrantedAccess {
   role?: string;
   projects: InviteProject[];
   groups: string[];
+  /** Projects OpenAI refused as archived: reported once, not retried until the intent changes. */
+  blocked?: string[];
 }
 
 export interface Person {
