@@ -74,6 +74,10 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   'bulk-job-status': { callsOpenAI: false, readsLedger: true },
   // Reads a person and their history from the ledger table: never the Admin key, never a write.
   'get-person': { callsOpenAI: false, readsLedger: true },
+  // Declares a person's access and applies it at OpenAI (invite, grants); records it on the person.
+  'put-person': { recordsInvites: true, declaresIntent: true },
+  // The leaver path for one person: declares absent, revokes / offboards, lists their API keys.
+  'delete-person': { recordsInvites: true, declaresIntent: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
   'bulk-invite-worker': { sendsToInviteQueue: true, writesLedger: true },
   // The reconciler (the Admin key): reads every invite and member, declares a roster, re-invites
