@@ -37,7 +37,9 @@ const count = (simulator: InvitesSimulator, from: number) => {
   const requests = simulator.requests.slice(from);
   return {
     reads: requests.filter((request) => request.method === 'GET').length,
-    memberReads: requests.filter((request) => request.method === 'GET' && request.path === '/organization/users').length,
+    memberReads: requests.filter(
+      (request) => request.method === 'GET' && request.path === '/organization/users',
+    ).length,
     writes: requests.filter((request) => request.method !== 'GET').length,
   };
 };
@@ -59,12 +61,23 @@ const measureOne = async (
   }
   const store = new MemoryPersonStore();
   let request = 0;
-  const deps = () => ({ client, store, requestId: `bench-${(request += 1)}`, at: new Date().toISOString(), call: {} });
+  const deps = () => ({
+    client,
+    store,
+    requestId: `bench-${(request += 1)}`,
+    at: new Date().toISOString(),
+    call: {},
+  });
   const joiner = (n: number) => `joiner${n}@example.com`;
   for (let n = 0; n < JOINERS; n += 1)
     await putPerson(
       joiner(n),
-      { state: 'present', role: 'reader', projects: [{ id: 'proj_web', role: 'member' }], groups: ['group_eng'] },
+      {
+        state: 'present',
+        role: 'reader',
+        projects: [{ id: 'proj_web', role: 'member' }],
+        groups: ['group_eng'],
+      },
       deps(),
     );
   // The intent grows after the invite: a project and a group the invite does not carry.
@@ -87,12 +100,18 @@ const measureOne = async (
     simulator.accept(invite.id);
   const before = simulator.requests.length;
   const report = await runAcceptanceCheck({ client, store });
-  if (report.applied !== JOINERS * 3) throw new Error(`expected ${JOINERS * 3} grants, got ${report.applied}`);
+  if (report.applied !== JOINERS * 3)
+    throw new Error(`expected ${JOINERS * 3} grants, got ${report.applied}`);
   const check = count(simulator, before);
   const moverStart = simulator.requests.length;
   await putPerson(
     joiner(0),
-    { state: 'present', role: 'reader', projects: [{ id: 'proj_data', role: 'owner' }], groups: ['group_ops'] },
+    {
+      state: 'present',
+      role: 'reader',
+      projects: [{ id: 'proj_data', role: 'owner' }],
+      groups: ['group_ops'],
+    },
     deps(),
   );
   const mover = count(simulator, moverStart);
@@ -110,7 +129,10 @@ const measureOne = async (
 
 export const measureAccess = async (sizes = ACCESS_SIZES): Promise<AccessFigure[]> => {
   const simulator = new InvitesSimulator({ apiKeys: [KEY] });
-  const client = new OpenAIInvitesClient({ baseUrl: await simulator.start(), adminKey: new StaticAdminKey(KEY) });
+  const client = new OpenAIInvitesClient({
+    baseUrl: await simulator.start(),
+    adminKey: new StaticAdminKey(KEY),
+  });
   const figures: AccessFigure[] = [];
   try {
     for (const members of sizes) figures.push(await measureOne(simulator, client, members, false));
@@ -124,7 +146,8 @@ export const measureAccess = async (sizes = ACCESS_SIZES): Promise<AccessFigure[
 export const accessRows = (figures: AccessFigure[]): FigureRow[] =>
   figures.flatMap((row) => {
     const size = row.members.toLocaleString('en-US');
-    const old = row.listedInvites > 0 ? `, ${row.listedInvites.toLocaleString('en-US')} old invites listed` : '';
+    const old =
+      row.listedInvites > 0 ? `, ${row.listedInvites.toLocaleString('en-US')} old invites listed` : '';
     return [
       {
         figure: `reads per joiner, acceptance check, ${size} members${old}`,

@@ -88,7 +88,10 @@ const main = async () => {
       'Cold start as import + first call (fresh process, local fakes), against the floors',
       async () => firstCallRows(kept('firstCall', await measureFirstCall())),
     ],
-    ['Access: calls per joiner and per mover against the organization size', async () => accessRows(kept('access', await measureAccess()))],
+    [
+      'Access: calls per joiner and per mover against the organization size',
+      async () => accessRows(kept('access', await measureAccess())),
+    ],
     [
       'CLI start (compiled, fresh process, wall time)',
       async () => cliStartRows(kept('cliStart', await measureCliStart())),

@@ -14,7 +14,14 @@ import { personView } from '../lib/people/view';
 export const handler = invitesApiHandler('deletePerson', async ({ event, record, client, call }) => {
   const email = parseEmailParameter(event.pathParameters?.email);
   const store = getPersonStore();
-  await deletePerson(email, { client, store, ledger: findLedger(), requestId: record.requestId, at: receivedAt(event), call });
+  await deletePerson(email, {
+    client,
+    store,
+    ledger: findLedger(),
+    requestId: record.requestId,
+    at: receivedAt(event),
+    call,
+  });
   const person = await store.get(email);
   return { body: person ? personView(person, await store.history(email)) : { object: 'person', email } };
 });

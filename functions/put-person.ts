@@ -15,7 +15,14 @@ export const handler = invitesApiHandler('putPerson', async ({ event, record, cl
   const email = parseEmailParameter(event.pathParameters?.email);
   const intent = parsePersonIntent(email, readJsonBody(event), event.queryStringParameters?.exact);
   const store = getPersonStore();
-  const deps = { client, store, ledger: findLedger(), requestId: record.requestId, at: receivedAt(event), call };
+  const deps = {
+    client,
+    store,
+    ledger: findLedger(),
+    requestId: record.requestId,
+    at: receivedAt(event),
+    call,
+  };
   const { person } = await putPerson(email, intent, deps);
   return { body: personView(person, await store.history(email)) };
 });

@@ -196,11 +196,22 @@ export class SimulatedAccess {
     const owner: KeyOwner = user
       ? {
           type: 'user',
-          user: { id: user.id, name: user.name, email: user.email, role: user.role, created_at: user.added_at },
+          user: {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            role: user.role,
+            created_at: user.added_at,
+          },
         }
       : {
           type: 'service_account',
-          service_account: { id: idOf('sa'), name: name ?? 'service account', role: 'member', created_at: now() },
+          service_account: {
+            id: idOf('sa'),
+            name: name ?? 'service account',
+            role: 'member',
+            created_at: now(),
+          },
         };
     const key: SimulatedProjectKey = {
       object: 'organization.project.api_key',
@@ -228,7 +239,13 @@ export class SimulatedAccess {
       last_used_at: null,
       owner: user
         ? { type: 'user', id: user.id, name: user.name, role: user.role, created_at: user.added_at }
-        : { type: 'service_account', id: idOf('sa'), name: 'service account', role: 'member', created_at: now() },
+        : {
+            type: 'service_account',
+            id: idOf('sa'),
+            name: 'service account',
+            role: 'member',
+            created_at: now(),
+          },
     };
     this.adminKeys.push(key);
     return key;
@@ -241,7 +258,11 @@ export class SimulatedAccess {
 
   /** A member removed from the organization leaves its groups and projects. */
   left(userId: string): void {
-    for (const [id, users] of this.groupUsers) this.groupUsers.set(id, users.filter((user) => user !== userId));
+    for (const [id, users] of this.groupUsers)
+      this.groupUsers.set(
+        id,
+        users.filter((user) => user !== userId),
+      );
     for (const users of this.projectUsers.values()) users.delete(userId);
   }
 
@@ -453,7 +474,9 @@ export class SimulatedAccess {
     }
     const role = users.get(userId);
     if (method === 'GET')
-      return role ? [200, this.#projectUser(project, userId, role)] : [404, error(`No such user in ${project.id}.`)];
+      return role
+        ? [200, this.#projectUser(project, userId, role)]
+        : [404, error(`No such user in ${project.id}.`)];
     if (method === 'POST') {
       const input = parse(body);
       if (!input) return INVALID_JSON;

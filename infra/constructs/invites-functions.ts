@@ -235,7 +235,9 @@ export class InvitesFunctions extends ResourceGroup {
       new Rule(this, `${pascalCase(spec.functionName)}${also.id}Schedule`, {
         description: `Runs functions/${spec.functionName}.ts with ${JSON.stringify(also.event)}`,
         schedule: Schedule.expression(also.schedule(config)),
-        targets: [new LambdaFunction(fn, { event: RuleTargetInput.fromObject(also.event), retryAttempts: 0 })],
+        targets: [
+          new LambdaFunction(fn, { event: RuleTargetInput.fromObject(also.event), retryAttempts: 0 }),
+        ],
       });
     return fn;
   }

@@ -76,7 +76,10 @@ export const runAcceptanceCheck = async (deps: AcceptanceDeps): Promise<Acceptan
     if (deps.deadline !== undefined && Date.now() >= deps.deadline) break;
     const batch = candidates.slice(start, start + ACCEPTANCE_BATCH);
     report.userReads += 1;
-    const members = await access.usersByEmail(batch.map((person) => person.email), options);
+    const members = await access.usersByEmail(
+      batch.map((person) => person.email),
+      options,
+    );
     for (const person of batch) {
       const member = members.find((user) => normaliseEmail(user.email) === person.email);
       if (!member) continue;
@@ -90,7 +93,12 @@ export const runAcceptanceCheck = async (deps: AcceptanceDeps): Promise<Acceptan
         if (change.events.some((event) => event.kind === 'observed_accepted')) report.accepted += 1;
       }
       const accepted = held.find((invite) => invite.status === 'accepted');
-      const steps = await reconcileMemberAccess(current, member, { access, store: deps.store, actor, deadline: deps.deadline }, accepted);
+      const steps = await reconcileMemberAccess(
+        current,
+        member,
+        { access, store: deps.store, actor, deadline: deps.deadline },
+        accepted,
+      );
       report.applied += steps.filter((step) => step.result === 'done').length;
       report.failed += steps.filter((step) => step.result === 'failed').length;
       report.people.push({ email: person.email, userId: member.id, steps });

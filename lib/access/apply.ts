@@ -44,7 +44,13 @@ export const applyAccess = async (
   const outcomes: StepOutcome[] = [];
   for (const step of steps) {
     const at = (deps.now?.() ?? new Date()).toISOString();
-    const base: Omit<PersonEvent, 'kind'> = { at, actor: deps.actor, userId, reason: step.reason, detail: describe(step) };
+    const base: Omit<PersonEvent, 'kind'> = {
+      at,
+      actor: deps.actor,
+      userId,
+      reason: step.reason,
+      detail: describe(step),
+    };
     if (step.op === 'drift') {
       await keep(deps, email, undefined, { kind: 'drift', ...base });
       outcomes.push({ ...step, result: 'reported' });
@@ -61,13 +67,27 @@ export const applyAccess = async (
       const message = (error as Error)?.message ?? String(error);
       if (step.grant === 'project' && error instanceof UpstreamApiError && isArchivedProjectAnswer(error)) {
         granted = { ...granted, blocked: [...new Set([...(granted.blocked ?? []), step.id!])] };
-        await keep(deps, email, granted, { kind: 'refused', ...base, reason: `project ${step.id} is archived: ${message}` });
+        await keep(deps, email, granted, {
+          kind: 'refused',
+          ...base,
+          reason: `project ${step.id} is archived: ${message}`,
+        });
         outcomes.push({ ...step, result: 'refused', message });
         continue;
       }
       const code = error instanceof InvitesError ? (error.code ?? error.name) : 'Error';
-      logger.warn('access grant failed', { email, grant: step.grant, op: step.op, id: step.id, errorCode: code });
-      await keep(deps, email, undefined, { kind: 'failed', ...base, reason: `${describe(step)}: ${message}` });
+      logger.warn('access grant failed', {
+        email,
+        grant: step.grant,
+        op: step.op,
+        id: step.id,
+        errorCode: code,
+      });
+      await keep(deps, email, undefined, {
+        kind: 'failed',
+        ...base,
+        reason: `${describe(step)}: ${message}`,
+      });
       outcomes.push({ ...step, result: 'failed', message });
       continue;
     }

@@ -16,15 +16,27 @@ export const groupsGrant: GrantModule = {
       if (!has(id)) steps.push({ grant: 'group', op: 'add', id, reason: `intent names group ${id}` });
     for (const id of granted.groups)
       if (!wanted.has(id) && (!actual || actual.groups.has(id)))
-        steps.push({ grant: 'group', op: 'remove', id, reason: `granted by the product; the intent no longer names ${id}` });
+        steps.push({
+          grant: 'group',
+          op: 'remove',
+          id,
+          reason: `granted by the product; the intent no longer names ${id}`,
+        });
     if (actual && intent.exact)
       for (const id of actual.groups)
         if (!wanted.has(id) && !granted.groups.includes(id))
-          steps.push({ grant: 'group', op: 'remove', id, reason: `the intent is exact and does not name ${id}` });
+          steps.push({
+            grant: 'group',
+            op: 'remove',
+            id,
+            reason: `the intent is exact and does not name ${id}`,
+          });
     return steps;
   },
   apply: (step, userId, client, options) =>
-    step.op === 'add' ? client.addGroupUser(step.id!, userId, options) : client.removeGroupUser(step.id!, userId, options),
+    step.op === 'add'
+      ? client.addGroupUser(step.id!, userId, options)
+      : client.removeGroupUser(step.id!, userId, options),
   record: (granted, step) => {
     const others = granted.groups.filter((id) => id !== step.id);
     return { ...granted, groups: step.op === 'remove' ? others : [...others, step.id!] };

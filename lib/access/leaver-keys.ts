@@ -44,13 +44,16 @@ export const findLeaverKeys = async (
         projectKeys.push({ projectId: project.id, keyId: key.id, ...(key.name ? { name: key.name } : {}) });
   const adminKeys: LeaverKeys['adminKeys'] = [];
   for await (const key of access.listAdminKeys(options))
-    if (key.ownerType === 'user' && key.ownerId === userId) adminKeys.push({ id: key.id, ...(key.name ? { name: key.name } : {}) });
+    if (key.ownerType === 'user' && key.ownerId === userId)
+      adminKeys.push({ id: key.id, ...(key.name ? { name: key.name } : {}) });
   return { projectKeys, adminKeys };
 };
 
 export const describeKeys = ({ projectKeys, adminKeys }: LeaverKeys): string =>
   [
-    ...projectKeys.map((key) => `project key ${key.keyId}${key.name ? ` "${key.name}"` : ''} in ${key.projectId}`),
+    ...projectKeys.map(
+      (key) => `project key ${key.keyId}${key.name ? ` "${key.name}"` : ''} in ${key.projectId}`,
+    ),
     ...adminKeys.map((key) => `admin key ${key.id}${key.name ? ` "${key.name}"` : ''} (reported only)`),
   ].join('; ');
 
@@ -76,13 +79,21 @@ export const revokeLeaverKeys = async (
       if ((error as { status?: number }).status !== 404) {
         failed += 1;
         logger.warn('leaver key not revoked', { email, keyId: key.keyId, projectId: key.projectId });
-        await keep(deps, email, { kind: 'failed', ...base, reason: `revoke key: ${(error as Error).message}` });
+        await keep(deps, email, {
+          kind: 'failed',
+          ...base,
+          reason: `revoke key: ${(error as Error).message}`,
+        });
         continue;
       }
     }
     revoked += 1;
     audit('key.revoked', deps.actor, { email, userId, keyId: key.keyId, projectId: key.projectId });
-    await keep(deps, email, { kind: 'key_revoked', ...base, reason: 'the owner left (REVOKE_LEAVER_KEYS=true)' });
+    await keep(deps, email, {
+      kind: 'key_revoked',
+      ...base,
+      reason: 'the owner left (REVOKE_LEAVER_KEYS=true)',
+    });
   }
   return { revoked, failed };
 };

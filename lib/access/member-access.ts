@@ -38,7 +38,9 @@ export const reconcileMemberAccess = async (
   if (intent?.state !== 'present') return [];
   const granted = grantedOnAcceptance(person, accepted);
   if (!person.granted) await deps.store.update(person.email, { granted });
-  const actual = intent.exact ? await readActualAccess(member.id, deps.access, { deadline: deps.deadline }) : undefined;
+  const actual = intent.exact
+    ? await readActualAccess(member.id, deps.access, { deadline: deps.deadline })
+    : undefined;
   const steps = planAccess({ intent, granted }, { userId: member.id, role: member.role }, actual);
   return (await applyAccess(person.email, member.id, granted, steps, deps)).outcomes;
 };

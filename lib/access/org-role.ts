@@ -19,7 +19,12 @@ export const orgRoleGrant: GrantModule = {
         },
       ];
     return [
-      { grant: 'role', op: 'change', role: intent.role, reason: `intent role ${intent.role}, OpenAI shows ${member.role}` },
+      {
+        grant: 'role',
+        op: 'change',
+        role: intent.role,
+        reason: `intent role ${intent.role}, OpenAI shows ${member.role}`,
+      },
     ];
   },
   apply: (step, userId, client, options) => client.setOrganizationRole(userId, step.role!, options),

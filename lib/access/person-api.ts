@@ -37,8 +37,12 @@ export const parsePersonIntent = (email: string, body: unknown, exact: string | 
   const ids = (groups ?? []) as unknown[];
   for (const [index, id] of ids.entries())
     if (typeof id !== 'string' || !GROUP_ID.test(id))
-      throw new InvalidRequestError(`Invalid value for 'groups[${index}]': a group id such as group_abc.`, `groups[${index}]`);
-  if (new Set(ids).size !== ids.length) throw new InvalidRequestError("'groups' lists a group twice.", 'groups');
+      throw new InvalidRequestError(
+        `Invalid value for 'groups[${index}]': a group id such as group_abc.`,
+        `groups[${index}]`,
+      );
+  if (new Set(ids).size !== ids.length)
+    throw new InvalidRequestError("'groups' lists a group twice.", 'groups');
   if (exact !== undefined && exact !== 'true' && exact !== 'false')
     throw new InvalidRequestError("'exact' must be true or false.", 'exact');
   return {
@@ -63,9 +67,17 @@ export const checkAccessIds = async (
     if (fresh(`p:${project.id}`)) continue;
     const status = await access.projectStatus(project.id, options);
     if (status === undefined)
-      throw new InvalidRequestError(`No project found with id '${project.id}'.`, `projects[${index}].id`, 'unknown_project');
+      throw new InvalidRequestError(
+        `No project found with id '${project.id}'.`,
+        `projects[${index}].id`,
+        'unknown_project',
+      );
     if (status === 'archived')
-      throw new InvalidRequestError(`Project '${project.id}' is archived.`, `projects[${index}].id`, 'archived_project');
+      throw new InvalidRequestError(
+        `Project '${project.id}' is archived.`,
+        `projects[${index}].id`,
+        'archived_project',
+      );
     known.set(`p:${project.id}`, Date.now() + KNOWN_FOR_MS);
   }
   for (const [index, id] of (intent.groups ?? []).entries()) {
@@ -94,8 +106,15 @@ export const putPerson = async (
 ): Promise<{ person: Person; steps: StepOutcome[] }> => {
   const access = new OpenAIAccessClient(deps.client);
   await checkAccessIds(intent, access, deps.call);
-  const declared = await deps.store.declare({ email, intent, source: API_SOURCE, eventId: deps.requestId, at: deps.at });
-  if (declared.outcome === 'superseded' || declared.outcome === 'replayed') return { person: declared.person, steps: [] };
+  const declared = await deps.store.declare({
+    email,
+    intent,
+    source: API_SOURCE,
+    eventId: deps.requestId,
+    at: deps.at,
+  });
+  if (declared.outcome === 'superseded' || declared.outcome === 'replayed')
+    return { person: declared.person, steps: [] };
   const member = await deps.client.findUserByEmail(email, deps.call);
   if (member) {
     const steps = await reconcileMemberAccess(declared.person, member, {

@@ -15,18 +15,27 @@ export const planAccess = (
 ): GrantStep[] => {
   const intent = person.intent;
   if (intent?.state !== 'present') return [];
-  const input: DiffInput = { intent, granted: person.granted ?? emptyGranted(), member, ...(actual ? { actual } : {}) };
+  const input: DiffInput = {
+    intent,
+    granted: person.granted ?? emptyGranted(),
+    member,
+    ...(actual ? { actual } : {}),
+  };
   return GRANT_MODULES.flatMap((module) => module.diff(input));
 };
 
 /** Steps that change something (drift is only reported). */
-export const actingSteps = (steps: readonly GrantStep[]): GrantStep[] => steps.filter((step) => step.op !== 'drift');
+export const actingSteps = (steps: readonly GrantStep[]): GrantStep[] =>
+  steps.filter((step) => step.op !== 'drift');
 
 /**
  * The granted record a new member starts with: what the accepted invite carried when the product
  * made it (its role and projects are the product's grant), else nothing.
  */
-export const grantedOnAcceptance = (person: Pick<Person, 'granted' | 'productInviteIds'>, accepted?: Invite): GrantedAccess => {
+export const grantedOnAcceptance = (
+  person: Pick<Person, 'granted' | 'productInviteIds'>,
+  accepted?: Invite,
+): GrantedAccess => {
   if (person.granted) return person.granted;
   if (!accepted || !person.productInviteIds.includes(accepted.id)) return emptyGranted();
   return { role: accepted.role, projects: [...(accepted.projects ?? [])], groups: [] };

@@ -23,18 +23,35 @@ export const projectsGrant: GrantModule = {
     for (const { id, role } of wanted) {
       if (blocked.has(id)) continue;
       const has = actual ? actual.projects.get(id) : roleIn(granted.projects, id);
-      if (has === undefined) steps.push({ grant: 'project', op: 'add', id, role, reason: `intent names ${id} (${role})` });
+      if (has === undefined)
+        steps.push({ grant: 'project', op: 'add', id, role, reason: `intent names ${id} (${role})` });
       else if (has !== role)
-        steps.push({ grant: 'project', op: 'change', id, role, reason: `intent role ${role} in ${id}, was ${has}` });
+        steps.push({
+          grant: 'project',
+          op: 'change',
+          id,
+          role,
+          reason: `intent role ${role} in ${id}, was ${has}`,
+        });
     }
     const named = new Set(wanted.map((project) => project.id));
     for (const { id } of granted.projects)
       if (!named.has(id) && (!actual || actual.projects.has(id)))
-        steps.push({ grant: 'project', op: 'remove', id, reason: `granted by the product; the intent no longer names ${id}` });
+        steps.push({
+          grant: 'project',
+          op: 'remove',
+          id,
+          reason: `granted by the product; the intent no longer names ${id}`,
+        });
     if (actual && intent.exact)
       for (const id of actual.projects.keys())
         if (!named.has(id) && roleIn(granted.projects, id) === undefined)
-          steps.push({ grant: 'project', op: 'remove', id, reason: `the intent is exact and does not name ${id}` });
+          steps.push({
+            grant: 'project',
+            op: 'remove',
+            id,
+            reason: `the intent is exact and does not name ${id}`,
+          });
     return steps;
   },
   apply: (step, userId, client, options) => {
@@ -47,7 +64,8 @@ export const projectsGrant: GrantModule = {
     const others = granted.projects.filter((project) => project.id !== step.id);
     return {
       ...granted,
-      projects: step.op === 'remove' ? others : [...others, { id: step.id!, role: step.role as 'owner' | 'member' }],
+      projects:
+        step.op === 'remove' ? others : [...others, { id: step.id!, role: step.role as 'owner' | 'member' }],
     };
   },
 };

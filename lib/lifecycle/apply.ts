@@ -146,7 +146,8 @@ const offboard: Applier = async (action, deps, at) => {
 const awaitPerson: Applier = async (action, deps, at) => {
   logger.warn('awaiting a person', { email: action.email, code: action.code, reason: action.reason });
   const keys = action.userId ? await leaverKeys(action, deps) : undefined;
-  const owned = keys && keys.projectKeys.length + keys.adminKeys.length > 0 ? ` Owns: ${describeKeys(keys)}.` : '';
+  const owned =
+    keys && keys.projectKeys.length + keys.adminKeys.length > 0 ? ` Owns: ${describeKeys(keys)}.` : '';
   const reason = `${action.reason}${owned}`;
   await update(
     deps,

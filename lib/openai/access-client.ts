@@ -221,7 +221,11 @@ export class OpenAIAccessClient {
   }
 
   /** The user's role in the project, undefined when not a member. */
-  async projectRole(projectId: string, userId: string, options: CallOptions = {}): Promise<string | undefined> {
+  async projectRole(
+    projectId: string,
+    userId: string,
+    options: CallOptions = {},
+  ): Promise<string | undefined> {
     try {
       return await this.client.request(
         {
@@ -291,7 +295,12 @@ export class OpenAIAccessClient {
 
   /** Every group of the organization (newer list shape: `next`). */
   listGroups(options: CallOptions = {}): AsyncGenerator<{ id: string }> {
-    return this.#all('/organization/groups', (item, requestId) => ({ id: idOf(item, 'a group', requestId) }), { limit: 100 }, options);
+    return this.#all(
+      '/organization/groups',
+      (item, requestId) => ({ id: idOf(item, 'a group', requestId) }),
+      { limit: 100 },
+      options,
+    );
   }
 
   /** Every active project of the organization. */

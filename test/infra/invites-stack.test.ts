@@ -696,7 +696,9 @@ describe('the invite sweeper', () => {
     Object.values(template.findResources('AWS::Events::Rule')) as CfnResource[];
 
   it('runs once a day by default, and on the configured schedule', () => {
-    const [rule] = rules(iam.template).filter((candidate) => candidate.Properties.ScheduleExpression === 'rate(1 day)');
+    const [rule] = rules(iam.template).filter(
+      (candidate) => candidate.Properties.ScheduleExpression === 'rate(1 day)',
+    );
 
     expect(rules(iam.template)).toHaveLength(2);
     expect(rule!.Properties).toMatchObject({
@@ -710,7 +712,9 @@ describe('the invite sweeper', () => {
 
   it('runs the acceptance check every 15 minutes by default with its own event, and on acceptanceCheckSchedule', () => {
     const check = (template: typeof iam.template) =>
-      rules(template).find((candidate) => JSON.stringify(candidate.Properties.Targets).includes('acceptance'))!;
+      rules(template).find((candidate) =>
+        JSON.stringify(candidate.Properties.Targets).includes('acceptance'),
+      )!;
 
     expect(check(iam.template).Properties).toMatchObject({
       ScheduleExpression: 'rate(15 minutes)',

@@ -14,7 +14,10 @@ import { invoke, jsonHeaders } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createSecret } from '../support/secrets';
 
-const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY], users: [{ email: 'owner@example.com', role: 'owner' }] });
+const simulator = new InvitesSimulator({
+  apiKeys: [TEST_ADMIN_KEY],
+  users: [{ email: 'owner@example.com', role: 'owner' }],
+});
 let store: MemoryPersonStore;
 
 const putPerson = (email: string, body: unknown, query?: Record<string, string>) =>
@@ -25,9 +28,11 @@ const putPerson = (email: string, body: unknown, query?: Record<string, string>)
     body: JSON.stringify(body),
     ...(query ? { query } : {}),
   });
-const deletePerson = (email: string) => invoke({ method: 'DELETE', path: `/people/${encodeURIComponent(email)}` });
+const deletePerson = (email: string) =>
+  invoke({ method: 'DELETE', path: `/people/${encodeURIComponent(email)}` });
 const acceptanceCheck = () => runSweepOrCheck({ check: 'acceptance' });
-const kinds = async (email: string) => (await store.history(email)).events.map((event) => event.kind).reverse();
+const kinds = async (email: string) =>
+  (await store.history(email)).events.map((event) => event.kind).reverse();
 const groupUsers = (id: string) => simulator.access.groupUsers.get(id) ?? [];
 const projectUsers = (id: string) => Object.fromEntries(simulator.access.projectUsers.get(id) ?? []);
 const userOf = (email: string) => simulator.users.find((user) => user.email === email)!;
@@ -86,7 +91,9 @@ describe('joiner on acceptance', () => {
       at: new Date().toISOString(),
     });
     expect(second.outcome).toBe('applied');
-    simulator.accept(simulator.invites.find((candidate) => candidate.email === email && candidate.status === 'pending')!.id);
+    simulator.accept(
+      simulator.invites.find((candidate) => candidate.email === email && candidate.status === 'pending')!.id,
+    );
     const userId = userOf(email).id;
     const requestsBefore = simulator.requests.length;
 
@@ -99,8 +106,15 @@ describe('joiner on acceptance', () => {
     expect(projectUsers('proj_web')).toEqual({ [userId]: 'member' });
     const history = await kinds(email);
     expect(history.indexOf('observed_accepted')).toBeGreaterThan(-1);
-    expect(history.slice(history.indexOf('observed_accepted'))).toEqual(['observed_accepted', 'granted', 'granted', 'granted']);
-    const reads = simulator.requests.slice(requestsBefore).filter((request) => request.method === 'GET' && request.path.startsWith('/organization/users'));
+    expect(history.slice(history.indexOf('observed_accepted'))).toEqual([
+      'observed_accepted',
+      'granted',
+      'granted',
+      'granted',
+    ]);
+    const reads = simulator.requests
+      .slice(requestsBefore)
+      .filter((request) => request.method === 'GET' && request.path.startsWith('/organization/users'));
     expect(reads).toHaveLength(1);
     // Converged: a second check applies nothing and reads no member.
     const again = await acceptanceCheck();
@@ -111,11 +125,17 @@ describe('joiner on acceptance', () => {
     const unknownGroup = await putPerson('bo@example.com', { role: 'reader', groups: ['group_nope'] });
     expect(unknownGroup.statusCode).toBe(400);
     expect(unknownGroup.body.error).toMatchObject({ code: 'unknown_group', param: 'groups[0]' });
-    const unknownProject = await putPerson('bo@example.com', { role: 'reader', projects: [{ id: 'proj_nope', role: 'member' }] });
+    const unknownProject = await putPerson('bo@example.com', {
+      role: 'reader',
+      projects: [{ id: 'proj_nope', role: 'member' }],
+    });
     expect(unknownProject.statusCode).toBe(400);
     expect(unknownProject.body.error).toMatchObject({ code: 'unknown_project', param: 'projects[0].id' });
     simulator.access.archive('proj_ml');
-    const archived = await putPerson('bo@example.com', { role: 'reader', projects: [{ id: 'proj_ml', role: 'member' }] });
+    const archived = await putPerson('bo@example.com', {
+      role: 'reader',
+      projects: [{ id: 'proj_ml', role: 'member' }],
+    });
     expect(archived.body.error).toMatchObject({ code: 'archived_project' });
     const badRole = await putPerson('bo@example.com', { role: 'admin' });
     expect(badRole.statusCode).toBe(400);
@@ -127,7 +147,11 @@ describe('joiner on acceptance', () => {
 describe('movers', () => {
   it('moves exactly the memberships the intent names, leaving a hand-added one alone', async () => {
     const email = 'grace@example.com';
-    await putPerson(email, { role: 'reader', projects: [{ id: 'proj_web', role: 'member' }], groups: ['group_eng'] });
+    await putPerson(email, {
+      role: 'reader',
+      projects: [{ id: 'proj_web', role: 'member' }],
+      groups: ['group_eng'],
+    });
     simulator.accept(simulator.invites.find((invite) => invite.email === email)!.id);
     await acceptanceCheck();
     const userId = userOf(email).id;
@@ -135,7 +159,11 @@ describe('movers', () => {
     simulator.access.projectUsers.get('proj_ml')!.set(userId, 'member');
     simulator.access.groupUsers.get('group_oncall')!.push(userId);
 
-    const moved = await putPerson(email, { role: 'reader', projects: [{ id: 'proj_data', role: 'member' }], groups: [] });
+    const moved = await putPerson(email, {
+      role: 'reader',
+      projects: [{ id: 'proj_data', role: 'member' }],
+      groups: [],
+    });
 
     expect(moved.statusCode).toBe(200);
     expect(projectUsers('proj_web')).toEqual({});
@@ -143,9 +171,17 @@ describe('movers', () => {
     expect(projectUsers('proj_ml')).toEqual({ [userId]: 'member' });
     expect(groupUsers('group_eng')).toEqual([]);
     expect(groupUsers('group_oncall')).toEqual([userId]);
-    expect(moved.body.granted).toEqual({ role: 'reader', projects: [{ id: 'proj_data', role: 'member' }], groups: [] });
+    expect(moved.body.granted).toEqual({
+      role: 'reader',
+      projects: [{ id: 'proj_data', role: 'member' }],
+      groups: [],
+    });
     // Never removed and re-added: proj_data is added once, the user never left the organization.
-    expect(simulator.requests.filter((request) => request.method === 'DELETE' && request.path.startsWith('/organization/users'))).toHaveLength(0);
+    expect(
+      simulator.requests.filter(
+        (request) => request.method === 'DELETE' && request.path.startsWith('/organization/users'),
+      ),
+    ).toHaveLength(0);
   });
 
   it('with ?exact=true also removes what the product did not grant', async () => {
@@ -154,7 +190,11 @@ describe('movers', () => {
     simulator.access.projectUsers.get('proj_ml')!.set(user.id, 'member');
     simulator.access.groupUsers.get('group_oncall')!.push(user.id);
 
-    const answer = await putPerson(email, { role: 'reader', projects: [{ id: 'proj_web', role: 'member' }], groups: ['group_eng'] }, { exact: 'true' });
+    const answer = await putPerson(
+      email,
+      { role: 'reader', projects: [{ id: 'proj_web', role: 'member' }], groups: ['group_eng'] },
+      { exact: 'true' },
+    );
 
     expect(answer.statusCode).toBe(200);
     expect(projectUsers('proj_ml')).toEqual({});
@@ -168,7 +208,15 @@ describe('movers', () => {
     const user = simulator.seedUser({ email });
     await putPerson(email, { role: 'reader', projects: [{ id: 'proj_web', role: 'member' }] });
     simulator.access.projectUsers.get('proj_web')!.delete(user.id);
-    simulator.inject({ method: 'POST', pathPrefix: '/organization/groups/group_eng/users', kind: 'status', status: 400, body: { error: { message: 'Group is locked.', type: 'invalid_request_error', param: null, code: null } } });
+    simulator.inject({
+      method: 'POST',
+      pathPrefix: '/organization/groups/group_eng/users',
+      kind: 'status',
+      status: 400,
+      body: {
+        error: { message: 'Group is locked.', type: 'invalid_request_error', param: null, code: null },
+      },
+    });
 
     const answer = await putPerson(email, { role: 'reader', projects: [], groups: ['group_eng'] });
 
@@ -223,7 +271,9 @@ describe("leavers' API keys", () => {
     expect(simulator.access.adminKeys.map((key) => key.id)).toEqual([productKey.id, leaverAdminKey.id]);
     const revoked = answer.body.history.filter((event: { kind: string }) => event.kind === 'key_revoked');
     expect(revoked.map((event: { detail: string }) => event.detail).sort()).toEqual(
-      keys.map((key) => `project key ${key.id} in ${key.id === keys[0]!.id ? 'proj_web' : 'proj_data'}`).sort(),
+      keys
+        .map((key) => `project key ${key.id} in ${key.id === keys[0]!.id ? 'proj_web' : 'proj_data'}`)
+        .sort(),
     );
     expect(simulator.users.find((user) => user.email === email)).toBeUndefined();
     expect(await kinds(email)).toContain('offboarded');

@@ -323,7 +323,8 @@ const grantStep: fc.Arbitrary<GrantStep> = fc.oneof(
 /** Every membership as `user|group:id` / `user|project:id`. */
 const memberships = (): Set<string> => {
   const all = new Set<string>();
-  for (const [id, users] of simulator.access.groupUsers) for (const user of users) all.add(`${user}|group:${id}`);
+  for (const [id, users] of simulator.access.groupUsers)
+    for (const user of users) all.add(`${user}|group:${id}`);
   for (const [id, users] of simulator.access.projectUsers)
     for (const user of users.keys()) all.add(`${user}|project:${id}`);
   return all;
@@ -422,7 +423,8 @@ describe('grants under random histories', () => {
                 if (!pending) return;
                 simulator.accept(pending.id);
                 const userId = simulator.users.find((user) => user.email === step.email)!.id;
-                for (const project of pending.projects) acceptedProjects.add(`${userId}|project:${project.id}`);
+                for (const project of pending.projects)
+                  acceptedProjects.add(`${userId}|project:${project.id}`);
                 return;
               }
               case 'check':
