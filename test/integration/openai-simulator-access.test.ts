@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvitesSimulator } from '../../local/openai-simulator';
 import { TEST_ADMIN_KEY } from '../support/keys';
+import type { Json } from '../support/invoke';
 import { useSimulator } from '../support/simulator';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
@@ -17,7 +18,7 @@ const call = async (method: string, path: string, body?: unknown) => {
     headers: { Authorization: `Bearer ${TEST_ADMIN_KEY}`, 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as Json };
 };
 const control = async (method: string, path: string, body?: unknown) => {
   const response = await fetch(`${simulator.url.replace(/\/v1$/, '')}/_simulator${path}`, {
@@ -25,7 +26,7 @@ const control = async (method: string, path: string, body?: unknown) => {
     headers: { 'Content-Type': 'application/json' },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as Json };
 };
 
 describe('groups', () => {
