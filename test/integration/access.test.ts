@@ -10,6 +10,14 @@ import { runSweepOrCheck, setSweepClientConfig } from '../../lib/lifecycle/runti
 import { MemoryPersonStore } from '../../lib/people/memory-store';
 import { setPersonStore } from '../../lib/people/runtime';
 import { InvitesSimulator } from '../../local/openai-simulator';
+import { ATTRIBUTE } from '../../lib/bulk/messages';
+import { BulkInviteWorker } from '../../lib/bulk/worker';
+import { createInvitesClient } from '../../lib/openai/runtime';
+import { readWebhookConfig } from '../../lib/webhooks/config';
+import { toInviteEvent } from '../../lib/webhooks/mapping';
+import { lambdaContext } from '../../local/lambda-context';
+import { LocalQueue } from '../../local/local-queue';
+import { sqsEvent, sqsRecord } from '../support/sqs-records';
 import { invoke, jsonHeaders } from '../support/invoke';
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { createSecret } from '../support/secrets';
@@ -224,6 +232,65 @@ describe('movers', () => {
     const failed = answer.body.history.find((event: { kind: string }) => event.kind === 'failed');
     expect(failed.reason).toContain('Group is locked.');
     expect(groupUsers('group_eng')).toEqual([]);
+  });
+});
+
+describe('movers from an HR webhook', () => {
+  it('moves exactly the memberships the department mapping names on a department change, leaving a hand-added one alone', async () => {
+    const config = readWebhookConfig({
+      WEBHOOK_DEPARTMENT_PROJECTS: JSON.stringify({
+        Engineering: [{ id: 'proj_web', role: 'member' }],
+        Data: [{ id: 'proj_data', role: 'member' }],
+      }),
+    });
+    const client = createInvitesClient({
+      ...readClientConfig({}),
+      baseUrl: simulator.url,
+      adminKey: TEST_ADMIN_KEY,
+    });
+    const worker = new BulkInviteWorker({
+      client,
+      queue: new LocalQueue({ name: 'bulk' }),
+      deadLetterQueue: new LocalQueue({ name: 'dlq' }),
+      people: store,
+    });
+    const email = 'hal@example.com';
+    let at = Date.now();
+    const hrEvent = async (id: string, department: string) => {
+      const event = toInviteEvent({ kind: 'invite', id, email, department }, 'bamboohr', config);
+      const { role, projects } = event as unknown as { role: string; projects: unknown };
+      await worker.handle(
+        sqsEvent(
+          sqsRecord(
+            { email, role, projects },
+            {
+              attributes: { [ATTRIBUTE.source]: 'bamboohr', event_at: new Date((at += 1000)).toISOString() },
+            },
+          ),
+        ),
+        lambdaContext('bulk-invite-worker', 60_000),
+      );
+    };
+    await hrEvent('hire-1', 'Engineering');
+    simulator.accept(simulator.invites.find((invite) => invite.email === email)!.id);
+    await acceptanceCheck();
+    const userId = userOf(email).id;
+    expect(projectUsers('proj_web')).toEqual({ [userId]: 'member' });
+    simulator.access.projectUsers.get('proj_ml')!.set(userId, 'member');
+
+    await hrEvent('move-1', 'Data');
+    const report = await acceptanceCheck();
+
+    expect(report).toMatchObject({ applied: 2, failed: 0 });
+    expect(projectUsers('proj_web')).toEqual({});
+    expect(projectUsers('proj_data')).toEqual({ [userId]: 'member' });
+    expect(projectUsers('proj_ml')).toEqual({ [userId]: 'member' });
+    expect(userOf(email).id).toBe(userId);
+    const events = (await store.history(email)).events.filter((event) => event.kind.startsWith('grant'));
+    expect(events.map((event) => `${event.kind} ${event.detail}`).sort()).toEqual([
+      'grant_removed remove project proj_web',
+      'granted add project proj_data (member)',
+    ]);
   });
 });
 
