@@ -85,8 +85,8 @@ export const personLines = (person: PersonView): string[] => {
     `  declared by  ${declared ? `${declared.source}${declared.event_id ? ` (event ${declared.event_id})` : ''} at ${declared.at}` : '-'}`,
     `  observed     ${observedLine(person.observed)}`,
     `  awaiting     ${person.awaiting ? `${person.awaiting.code} since ${person.awaiting.since}: ${person.awaiting.reason}` : 'nobody'}`,
-    ...accessLines(person),
     `  invites made ${person.product_invite_ids.length ? person.product_invite_ids.join(', ') : 'none'}`,
+    ...accessLines(person),
     `History (newest first${person.has_more ? `, the latest ${person.history.length}` : ''}):`,
     ...person.history.map((event) =>
       [
