@@ -24,6 +24,7 @@ import './quiet-env';
 import { cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { bulkRows, measureBulk } from './bulk';
+import { accessRows, measureAccess } from './access';
 import { cliStartRows, measureCliStart } from './cli-start';
 import { hrExportRows, measureHrExport } from './hr-export';
 import { firstCallRows, measureFirstCall } from './first-call';
@@ -87,6 +88,10 @@ const main = async () => {
     [
       'Cold start as import + first call (fresh process, local fakes), against the floors',
       async () => firstCallRows(kept('firstCall', await measureFirstCall())),
+    ],
+    [
+      'Access: calls per joiner and per mover against the organization size',
+      async () => accessRows(kept('access', await measureAccess())),
     ],
     [
       'CLI start (compiled, fresh process, wall time)',

@@ -8,6 +8,14 @@ import type { PersonView } from '../lib/people/view';
 import { EXIT } from './exit-codes';
 import { authFrom, callGateway, CliFailure, type GatewayAuth, gatewayFrom, refused } from './gateway';
 import { printable } from './job-view';
+import {
+  ACCESS_OPTIONS,
+  ACCESS_USAGE,
+  accessLines,
+  changedIntent,
+  putIntent,
+  wantsChange,
+} from './person-access';
 
 export const PERSON_USAGE = `Usage: openai-invites person EMAIL [options]
 
@@ -17,6 +25,7 @@ person (the offboarding list), the invites the product made, and the history, ne
 
 Options:
   --json             print the API's answer (GET /v1/people/{email}) as JSON
+${ACCESS_USAGE}
   --gateway URL      the API's base URL ending in /v1 (default: INVITES_API_URL, else
                      http://127.0.0.1:3000/v1, the npm start gateway)
   --token TOKEN      bearer token for a gateway in token mode (default: INVITES_API_TOKEN)
@@ -77,6 +86,7 @@ export const personLines = (person: PersonView): string[] => {
     `  observed     ${observedLine(person.observed)}`,
     `  awaiting     ${person.awaiting ? `${person.awaiting.code} since ${person.awaiting.since}: ${person.awaiting.reason}` : 'nobody'}`,
     `  invites made ${person.product_invite_ids.length ? person.product_invite_ids.join(', ') : 'none'}`,
+    ...accessLines(person),
     `History (newest first${person.has_more ? `, the latest ${person.history.length}` : ''}):`,
     ...person.history.map((event) =>
       [
@@ -102,8 +112,17 @@ export const person = async (args: string[]): Promise<number> => {
       token: { type: 'string' },
       sigv4: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      ...ACCESS_OPTIONS,
     },
   });
+  const flags = {
+    setRole: values['set-role'],
+    addGroup: values['add-group'],
+    removeGroup: values['remove-group'],
+    addProject: values['add-project'],
+    removeProject: values['remove-project'],
+    exact: values.exact,
+  };
   const email = positionals[0];
   if (values.help || !email || positionals.length > 1) {
     (values.help ? console.log : console.error)(PERSON_USAGE);
@@ -111,7 +130,21 @@ export const person = async (args: string[]): Promise<number> => {
   }
   const base = gatewayFrom(values.gateway);
   try {
-    const answer = await fetchPerson(base, email, authFrom(base, values));
+    const auth = authFrom(base, values);
+    if (wantsChange(flags)) {
+      const current = await fetchPerson(base, email, auth);
+      const changed = await putIntent(
+        base,
+        email,
+        changedIntent(current.found ? current.person : undefined, flags),
+        auth,
+        flags.exact === true,
+      );
+      if (values.json) console.log(JSON.stringify(changed, null, 2));
+      else for (const line of personLines(changed)) console.log(line);
+      return EXIT.ok;
+    }
+    const answer = await fetchPerson(base, email, auth);
     if (!answer.found) {
       console.error(`openai-invites: ${printable(answer.message)} The product has no record of this email.`);
       return EXIT.failed;

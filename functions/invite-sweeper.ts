@@ -6,10 +6,12 @@
 import type { Context } from 'aws-lambda';
 import { withInvocation } from '../lib/commons/invocation';
 import type { ReconcileInvocation } from '../lib/lifecycle/invocation';
+import type { AcceptanceReport } from '../lib/access/acceptance-check';
 import type { ReconcileReport } from '../lib/lifecycle/reconcile-run';
-import { runSweep } from '../lib/lifecycle/runtime';
+import { runSweepOrCheck } from '../lib/lifecycle/runtime';
 
+/** `{"check": "acceptance"}` (its own schedule) runs the acceptance check instead. */
 export const handler = withInvocation(
-  (event: ReconcileInvocation | undefined, context: Context): Promise<ReconcileReport> =>
-    runSweep(event, context.getRemainingTimeInMillis()),
+  (event: ReconcileInvocation | undefined, context: Context): Promise<ReconcileReport | AcceptanceReport> =>
+    runSweepOrCheck(event, context.getRemainingTimeInMillis()),
 );

@@ -70,6 +70,10 @@ export interface StackConfig {
   readonly webhookReservedConcurrency: number;
   /** When the invite sweeper runs: an EventBridge `rate(…)` or `cron(…)` expression. */
   readonly sweepSchedule: string;
+  /** When the sweeper runs the acceptance check (`{"check":"acceptance"}`): default every 15 minutes. */
+  readonly acceptanceCheckSchedule: string;
+  /** REVOKE_LEAVER_KEYS of the functions that offboard: delete a leaver's project API keys (default false). */
+  readonly revokeLeaverKeys: boolean;
   /** REINVITE_EXPIRED of the sweeper: false = it only reports expired invites. */
   readonly reinviteExpired: boolean;
   /** REINVITE_MAX_TIMES of the sweeper: re-invites of an expired invite per declaration. */
@@ -108,6 +112,8 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   apiReservedConcurrency: 10,
   webhookReservedConcurrency: 5,
   sweepSchedule: 'rate(1 day)',
+  acceptanceCheckSchedule: 'rate(15 minutes)',
+  revokeLeaverKeys: false,
   reinviteExpired: true,
   reinviteMaxTimes: 2,
   reconcileMaxRemovals: 25,
@@ -364,6 +370,8 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       1_000,
     ),
     sweepSchedule: schedule(raw, 'sweepSchedule', defaults.sweepSchedule),
+    acceptanceCheckSchedule: schedule(raw, 'acceptanceCheckSchedule', defaults.acceptanceCheckSchedule),
+    revokeLeaverKeys: flag(raw, 'revokeLeaverKeys', defaults.revokeLeaverKeys),
     reinviteExpired: flag(raw, 'reinviteExpired', defaults.reinviteExpired),
     reinviteMaxTimes: integer(raw, 'reinviteMaxTimes', defaults.reinviteMaxTimes, 0, 20),
     reconcileMaxRemovals: integer(raw, 'reconcileMaxRemovals', defaults.reconcileMaxRemovals, 0, 100_000),

@@ -34,6 +34,8 @@ export interface FunctionNeeds {
   readonly declaresIntent?: boolean;
   /** Appends to people's history only (a refused webhook event): PutItem of history items. */
   readonly appendsHistory?: boolean;
+  /** Offboards one person (DELETE /people): OFFBOARD_MEMBERS and REVOKE_LEAVER_KEYS from the context. */
+  readonly offboards?: boolean;
   /** Lists the people awaiting someone (the reconciler): Query on the needs-action index only. */
   readonly listsAwaiting?: boolean;
   /** Lists recent jobs (`GET …/bulk`): Query on the jobs-by-time index only. */
@@ -76,6 +78,10 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   'bulk-job-status': { callsOpenAI: false, readsLedger: true, listsJobs: true },
   // Reads a person and their history from the ledger table: never the Admin key, never a write.
   'get-person': { callsOpenAI: false, readsLedger: true },
+  // Declares a person's access and applies it at OpenAI (invite, grants); records it on the person.
+  'put-person': { recordsInvites: true, declaresIntent: true, readsLedger: true },
+  // The leaver path for one person: declares absent, revokes / offboards, lists their API keys.
+  'delete-person': { recordsInvites: true, declaresIntent: true, readsLedger: true, offboards: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
   'bulk-invite-worker': { sendsToInviteQueue: true, writesLedger: true },
   // The reconciler (the Admin key): reads every invite and member, declares a roster, re-invites
@@ -114,6 +120,12 @@ export interface ScheduledSpec {
   readonly description: string;
   /** The stack configuration's schedule expression for it. */
   readonly schedule: (config: { readonly sweepSchedule: string }) => string;
+  /** More schedules of the same function, each with its own event (the acceptance check). */
+  readonly alsoScheduled?: readonly {
+    readonly id: string;
+    readonly schedule: (config: { readonly acceptanceCheckSchedule: string }) => string;
+    readonly event: Record<string, unknown>;
+  }[];
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
@@ -124,6 +136,14 @@ export const SCHEDULED: readonly ScheduledSpec[] = [
     functionName: 'invite-sweeper',
     description: 'Re-invites expired invites the product made',
     schedule: (config) => config.sweepSchedule,
+    // Grants for accepted invites and movers (lib/access/acceptance-check.ts).
+    alsoScheduled: [
+      {
+        id: 'AcceptanceCheck',
+        schedule: (config) => config.acceptanceCheckSchedule,
+        event: { check: 'acceptance' },
+      },
+    ],
     timeout: Duration.minutes(5),
   },
 ];

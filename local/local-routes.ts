@@ -16,6 +16,7 @@ export const LOCAL_PATHS = {
   offboardingDone: `${LOCAL_PREFIX}/offboarding/done`,
   sweep: `${LOCAL_PREFIX}/sweep`,
   status: `${LOCAL_PREFIX}/status`,
+  acceptanceCheck: `${LOCAL_PREFIX}/acceptance-check`,
 } as const;
 
 export interface LocalRequest {

@@ -22,6 +22,7 @@ import type {
   UserDeleteResponse,
 } from '../lib/openai/types';
 import { close, listen } from './loopback-server';
+import { SimulatedAccess } from './simulator-access';
 import { checkLocalRequest, ForbiddenLocalRequestError } from './request-guard';
 
 /** A scripted answer for the next matching request(s). */
@@ -219,6 +220,8 @@ export class InvitesSimulator {
   /** The organization's members, oldest first (list order). */
   readonly users: SimulatedUser[] = [];
   readonly requests: RecordedRequest[] = [];
+  /** Groups, projects, project users and API keys (local/simulator-access.ts). */
+  readonly access: SimulatedAccess;
   options: SimulatorOptions;
   /** What the simulator was started with: `reset()` returns to it. */
   readonly #initialOptions: SimulatorOptions;
@@ -237,6 +240,10 @@ export class InvitesSimulator {
     this.options = { ...this.#initialOptions };
     this.setRateLimit(options.rateLimit);
     this.#store = store;
+    this.access = new SimulatedAccess(
+      { users: this.users, saveUser: (user) => store?.saveUser(user as SimulatedUser) },
+      DEFAULT_PROJECT_ID,
+    );
     this.invites.push(...(store?.load() ?? []));
     this.users.push(...(store?.loadUsers() ?? []));
     // Seeds join once: a restarted `npm start` finds them already in its store.
@@ -290,6 +297,7 @@ export class InvitesSimulator {
     this.#store?.save(invite);
     // Accepting is joining: the invite's email becomes a member with the invite's role.
     if (!this.#userOf(invite.email)) this.seedUser({ email: invite.email, role: invite.role });
+    this.access.joined(this.#userOf(invite.email)!.id, invite.projects);
   }
 
   /** Adds a member directly (an owner, or someone who joined outside the product). */
@@ -336,6 +344,7 @@ export class InvitesSimulator {
     this.users.length = 0;
     this.requests.length = 0;
     this.clearFaults();
+    this.access.reset();
     // In place: callers may hold `options` (the control API's state answer shows the same object).
     for (const key of Object.keys(this.options)) delete this.options[key as keyof SimulatorOptions];
     Object.assign(this.options, this.#initialOptions);
@@ -513,6 +522,8 @@ export class InvitesSimulator {
     const input = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
     const accept = /^POST \/invites\/([^/]+)\/accept$/.exec(action);
     const expire = /^POST \/invites\/([^/]+)\/expire$/.exec(action);
+    const access = this.access.control(action, input);
+    if (access) return access;
     if (action === 'GET /state')
       return [
         200,
@@ -569,6 +580,8 @@ export class InvitesSimulator {
     if (path === '/organization/invites' && method === 'GET') return this.#list(query);
     if (item && method === 'GET') return this.#retrieve(decodeURIComponent(item[1]!));
     if (item && method === 'DELETE') return this.#delete(decodeURIComponent(item[1]!));
+    const access = this.access.route(method, path, query, body);
+    if (access) return access;
     return [404, errorBody(`Invalid URL (${method} /v1${path})`, 'invalid_request_error')];
   }
 
@@ -631,6 +644,7 @@ export class InvitesSimulator {
     }
     this.users.splice(index, 1);
     this.#store?.removeUser(id);
+    this.access.left(id);
     const answer: UserDeleteResponse = { object: 'organization.user.deleted', id, deleted: true };
     return [200, answer];
   }

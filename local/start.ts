@@ -27,6 +27,7 @@ import { deadLetterRoutes } from './dead-letter-routes';
 import { offboardingDoneRoute, offboardingRoute } from './offboarding-route';
 import { sweepRoute } from './sweep-route';
 import { statusRoute } from './status-route';
+import { acceptanceCheckRoute } from './acceptance-check-route';
 import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 import { SqliteSimulatorOrganization } from './simulator-organization';
@@ -254,6 +255,7 @@ const main = async () => {
   // What the CLI reaches under `npm start` and a deployed stack offers another way (local-routes.ts).
   const localRoutes = [
     sweepRoute,
+    acceptanceCheckRoute,
     offboardingRoute,
     offboardingDoneRoute,
     ...(local ? deadLetterRoutes(local) : []),

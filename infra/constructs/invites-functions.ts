@@ -103,6 +103,10 @@ export class InvitesFunctions extends ResourceGroup {
       if (config.webhookDepartmentProjects)
         environment[ENV.webhookDepartmentProjects] = config.webhookDepartmentProjects;
     }
+    if (needs.offboards) {
+      environment[ENV.offboardMembers] = String(config.offboardMembers);
+      environment[ENV.revokeLeaverKeys] = String(config.revokeLeaverKeys);
+    }
     if (usesLedger(needs) && ledgerTable) {
       environment[ENV.inviteLedgerTable] = ledgerTable.tableName;
     }
@@ -187,6 +191,7 @@ export class InvitesFunctions extends ResourceGroup {
         [ENV.workerBatchSize]: String(config.workerBatchSize),
         // Removing members is destructive: off unless context offboardMembers asks for it.
         [ENV.offboardMembers]: String(config.offboardMembers),
+        [ENV.revokeLeaverKeys]: String(config.revokeLeaverKeys),
       },
     );
     // Permanent failures go to the DLQ at once, with their reason.
@@ -225,6 +230,7 @@ export class InvitesFunctions extends ResourceGroup {
         [ENV.reconcileMaxRemovals]: String(config.reconcileMaxRemovals),
         // The reconciler removes a leaver who is a member only with this switch (and authority).
         [ENV.offboardMembers]: String(config.offboardMembers),
+        [ENV.revokeLeaverKeys]: String(config.revokeLeaverKeys),
       },
     );
     new Rule(this, `${pascalCase(spec.functionName)}Schedule`, {
@@ -233,6 +239,14 @@ export class InvitesFunctions extends ResourceGroup {
       // A missed run is caught up by the next one: no retries of a sweep.
       targets: [new LambdaFunction(fn, { event: RuleTargetInput.fromObject({}), retryAttempts: 0 })],
     });
+    for (const also of spec.alsoScheduled ?? [])
+      new Rule(this, `${pascalCase(spec.functionName)}${also.id}Schedule`, {
+        description: `Runs functions/${spec.functionName}.ts with ${JSON.stringify(also.event)}`,
+        schedule: Schedule.expression(also.schedule(config)),
+        targets: [
+          new LambdaFunction(fn, { event: RuleTargetInput.fromObject(also.event), retryAttempts: 0 }),
+        ],
+      });
     return fn;
   }
 

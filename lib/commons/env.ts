@@ -49,6 +49,8 @@ export const ENV = {
   reinviteMaxTimes: 'REINVITE_MAX_TIMES',
   /** The most people one reconcile or sweep may revoke or remove before it stops (brakes). */
   reconcileMaxRemovals: 'RECONCILE_MAX_REMOVALS',
+  /** `true`: a leaver's project API keys are deleted, not only listed (lib/access/leaver-keys.ts). */
+  revokeLeaverKeys: 'REVOKE_LEAVER_KEYS',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */

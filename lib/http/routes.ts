@@ -83,6 +83,22 @@ export const ROUTES = [
     auth: 'api',
   },
   {
+    // Declares a person's whole access (role, projects, groups) and applies it (lib/access/).
+    id: 'putPerson',
+    method: 'PUT',
+    path: '/people/{email}',
+    functionName: 'put-person',
+    auth: 'api',
+  },
+  {
+    // The leaver path: intent absent from an operator (lib/access/person-api.ts).
+    id: 'deletePerson',
+    method: 'DELETE',
+    path: '/people/{email}',
+    functionName: 'delete-person',
+    auth: 'api',
+  },
+  {
     id: 'hrWebhook',
     method: 'POST',
     path: '/webhooks/{provider}',

@@ -17,6 +17,9 @@ import { observedInvite } from '../people/observed';
 import type { PersonStore } from '../people/store';
 import type { PersonEvent } from '../people/types';
 import type { PlannedAction } from './plan-types';
+import { readAccessConfig } from '../access/config';
+import { describeKeys, handleLeaverKeys } from '../access/leaver-keys';
+import { OpenAIAccessClient } from '../openai/access-client';
 
 export interface ApplyDeps {
   client: OpenAIInvitesClient;
@@ -103,7 +106,18 @@ const revoke: Applier = async (action, deps, at) => {
   return { status: 'done', inviteId: action.inviteId };
 };
 
+/** A leaver's API keys, found (and revoked with REVOKE_LEAVER_KEYS=true) before they go: lib/access/leaver-keys.ts. */
+const leaverKeys = (action: PlannedAction, deps: ApplyDeps) =>
+  handleLeaverKeys(action.email, action.userId!, {
+    access: new OpenAIAccessClient(deps.client),
+    store: deps.store,
+    actor: deps.actor,
+    deadline: deps.deadline,
+    revoke: readAccessConfig().revokeLeaverKeys,
+  });
+
 const offboard: Applier = async (action, deps, at) => {
+  await leaverKeys(action, deps);
   try {
     await deps.client.deleteUser(action.userId!, { deadline: deps.deadline });
   } catch (error) {
@@ -131,16 +145,20 @@ const offboard: Applier = async (action, deps, at) => {
 
 const awaitPerson: Applier = async (action, deps, at) => {
   logger.warn('awaiting a person', { email: action.email, code: action.code, reason: action.reason });
+  const keys = action.userId ? await leaverKeys(action, deps) : undefined;
+  const owned =
+    keys && keys.projectKeys.length + keys.adminKeys.length > 0 ? ` Owns: ${describeKeys(keys)}.` : '';
+  const reason = `${action.reason}${owned}`;
   await update(
     deps,
     action.email,
-    { awaiting: { code: action.code!, reason: action.reason, since: at } },
+    { awaiting: { code: action.code!, reason, since: at } },
     {
       kind: 'awaiting_person',
       at,
       actor: deps.actor,
       userId: action.userId,
-      reason: action.reason,
+      reason,
     },
   );
   return { status: 'done' };

@@ -9,6 +9,8 @@ import { parseInviteRequest } from '../http/validation';
 import type { ReconcileRequest } from './reconcile-run';
 
 export interface ReconcileInvocation {
+  /** `acceptance`: the acceptance check (lib/access/acceptance-check.ts) instead of a sweep. */
+  check?: unknown;
   dryRun?: boolean;
   apply?: boolean;
   roster?: unknown[];

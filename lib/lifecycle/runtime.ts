@@ -13,6 +13,8 @@ import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
 import { getPersonStore } from '../people/runtime';
 import { readSweepConfig } from './config';
+import { type AcceptanceReport, runAcceptanceCheck } from '../access/acceptance-check';
+import { InvalidRequestError } from '../http/errors';
 import { type ReconcileInvocation, reconcileRequestOf } from './invocation';
 import { type ReconcileReport, runReconcile } from './reconcile-run';
 
@@ -46,6 +48,27 @@ export const reconcilerClient = (): OpenAIInvitesClient => pacedClientOf().clien
 /** Points the reconciler at another upstream (`npm start`'s simulator, tests); undefined = the environment's. */
 export const setSweepClientConfig = (config: ClientConfig | undefined): void => {
   pacedClient = config && pacedClientFor(config);
+};
+
+/**
+ * `{"check": "acceptance"}` (its own schedule): the acceptance check with the reconciler's paced
+ * client; anything else is a sweep or a roster run.
+ */
+export const runSweepOrCheck = async (
+  event?: ReconcileInvocation | null,
+  remainingMs?: number,
+): Promise<ReconcileReport | AcceptanceReport> => {
+  if (event?.check === undefined) return runSweep(event, remainingMs);
+  if (event.check !== 'acceptance')
+    throw new InvalidRequestError('check must be "acceptance" (or absent for a sweep).', 'check');
+  const { client, pacer } = pacedClientOf();
+  const deadline = remainingMs === undefined ? undefined : Date.now() + remainingMs - 5_000;
+  pacer.setDeadline(deadline);
+  try {
+    return await runAcceptanceCheck({ client, store: getPersonStore(), deadline });
+  } finally {
+    pacer.setDeadline(undefined);
+  }
 };
 
 /** One run, ending before `remainingMs` (the invocation's time left) runs out. */

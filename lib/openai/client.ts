@@ -117,7 +117,7 @@ export interface CreateInviteResult {
   replaced: string[];
 }
 
-interface RequestSpec<T> {
+export interface RequestSpec<T> {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   query?: Query;
@@ -160,7 +160,7 @@ async function* allPages<T extends { id: string }>(
 }
 
 /** Query parameters; an array is sent repeated (`emails=a&emails=b`), as OpenAI's spec asks. */
-type Query = Record<string, string | number | string[] | undefined>;
+export type Query = Record<string, string | number | string[] | undefined>;
 
 const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -456,6 +456,18 @@ export class OpenAIInvitesClient {
       },
       options,
     );
+  }
+
+  /**
+   * Any other Admin API call (lib/openai/access-client.ts: groups, projects, keys) through the
+   * same single request path as invites: the same retries, Retry-After reading, key refresh,
+   * deadline and `beforeAttempt` pacing, so whatever hooks that path covers every endpoint.
+   *
+   * @example
+   * await client.request({ method: 'GET', path: '/organization/projects', read: readProjectList });
+   */
+  request<T>(spec: RequestSpec<T>, options: CallOptions = {}): Promise<T> {
+    return this.#request(spec, options);
   }
 
   async #request<T>(spec: RequestSpec<T>, options: CallOptions): Promise<T> {

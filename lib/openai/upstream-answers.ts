@@ -85,3 +85,30 @@ export const isAlreadyInvitedAnswer = ({ status, code, message }: UpstreamErrorA
 export const isAcceptedInviteAnswer = ({ status, code, message }: UpstreamErrorAnswer): boolean =>
   REFUSAL_STATUSES.has(status) &&
   ((code != null && ACCEPTED_CODES.has(code)) || matchesAny(ACCEPTED_MESSAGES, message));
+
+// ---- access (groups, project users): lib/access/ ----
+
+/** "User user_abc is not a member of proj_abc." (reported; DESIGN.md): a removal already done. */
+const NOT_A_MEMBER_MESSAGES: RegExp[] = [
+  /^(the )?user( [\w-]+)? is not (a member of|in) (the |this )?(project|group)( [\w-]+)?\.?$/i,
+  /^(the )?user( [\w-]+)? is not a member of [\w-]+\.?$/i,
+];
+/** "User is already a member of this project." / "… of group_abc": an add already done. */
+const ALREADY_MEMBER_MESSAGES: RegExp[] = [
+  /^(the )?user( [\w-]+)? is already (a member of|in) (the |this )?(project|group)( [\w-]+)?\.?$/i,
+  /^(the )?user( [\w-]+)? is already a member of [\w-]+\.?$/i,
+];
+/** "Project proj_abc is archived." (the spec documents a 400 "when project is archived"). */
+const ARCHIVED_MESSAGES: RegExp[] = [/^(the )?project( [\w-]+)? (is|has been) archived\.?$/i];
+
+/** A removal from a project or group answered "not a member": counts as done. */
+export const isNotAMemberAnswer = ({ status, message }: UpstreamErrorAnswer): boolean =>
+  (status === 400 || status === 404 || status === 409) && matchesAny(NOT_A_MEMBER_MESSAGES, message);
+
+/** An add to a project or group answered "already a member": counts as done. */
+export const isAlreadyMemberAnswer = ({ status, message }: UpstreamErrorAnswer): boolean =>
+  REFUSAL_STATUSES.has(status) && matchesAny(ALREADY_MEMBER_MESSAGES, message);
+
+/** A project call refused because the project is archived: reported, never retried. */
+export const isArchivedProjectAnswer = ({ status, message }: UpstreamErrorAnswer): boolean =>
+  status === 400 && matchesAny(ARCHIVED_MESSAGES, message);

@@ -98,6 +98,7 @@ export const patchedPerson = (
     if (next.lastInvitedAt === undefined || at > next.lastInvitedAt) next.lastInvitedAt = at;
     if (patch.productInvite.reinvite) next.reinviteCount = (next.reinviteCount ?? 0) + 1;
   }
+  if (patch.granted !== undefined) next.granted = patch.granted;
   if (patch.awaiting === null) delete next.awaiting;
   else if (patch.awaiting !== undefined) next.awaiting = patch.awaiting;
   if (patch.handledAt !== undefined) {

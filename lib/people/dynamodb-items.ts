@@ -23,7 +23,7 @@ import {
 } from '../ledger/dynamodb-items';
 import type { InviteProject } from '../openai/types';
 import { personFromLegacy } from './legacy';
-import type { Awaiting, DeclaredBy, Intent, Observed, Person, PersonEvent } from './types';
+import type { Awaiting, DeclaredBy, GrantedAccess, Intent, Observed, Person, PersonEvent } from './types';
 
 export const EVENT_PREFIX = 'EVENT#';
 export const VERSION_ATTRIBUTE = 'person_version';
@@ -56,6 +56,7 @@ const intentValue = (intent: Intent): AttributeValue =>
         role: s(intent.role),
         projects: optional(intent.projects, projectsValue),
         groups: optional(intent.groups, (groups) => ({ L: groups.map(s) })),
+        exact: intent.exact ? bool(true) : undefined,
       });
 
 const intentOf = (value: AttributeValue | undefined): Intent | undefined => {
@@ -69,6 +70,27 @@ const intentOf = (value: AttributeValue | undefined): Intent | undefined => {
     role: m.role!.S as 'reader' | 'owner',
     ...(projects !== undefined ? { projects } : {}),
     ...(groups !== undefined ? { groups } : {}),
+    ...(m.exact?.BOOL === true ? { exact: true } : {}),
+  };
+};
+
+/** What the product granted (lib/access/), a map of the role, projects and groups. */
+const grantedValue = (granted: GrantedAccess): AttributeValue =>
+  map({
+    role: optional(granted.role, s),
+    projects: projectsValue(granted.projects),
+    groups: { L: granted.groups.map(s) },
+    blocked: optional(granted.blocked, (blocked) => ({ L: blocked.map(s) })),
+  });
+
+const grantedOf = (value: AttributeValue | undefined): GrantedAccess | undefined => {
+  const m = value?.M;
+  if (!m) return undefined;
+  return {
+    ...(m.role?.S !== undefined ? { role: m.role.S } : {}),
+    projects: projectsOf(m.projects) ?? [],
+    groups: m.groups?.L?.map((entry) => entry.S!) ?? [],
+    ...(m.blocked?.L ? { blocked: m.blocked.L.map((entry) => entry.S!) } : {}),
   };
 };
 
@@ -158,6 +180,7 @@ export const personOfItem = (item: Item | undefined): Person | undefined => {
   const declaredBy = declaredByOf(item.declared_by);
   const observed = observedOf(item.observed);
   const awaiting = awaitingOf(item);
+  const granted = grantedOf(item.granted);
   return {
     email: item.email!.S!,
     ...(intent ? { intent } : {}),
@@ -167,6 +190,7 @@ export const personOfItem = (item: Item | undefined): Person | undefined => {
     productInviteIds: item.product_invite_ids?.L?.map((id) => id.S!) ?? [],
     ...(item.last_invited_at?.S !== undefined ? { lastInvitedAt: item.last_invited_at.S } : {}),
     ...(awaiting ? { awaiting } : {}),
+    ...(granted ? { granted } : {}),
     ...(item.handled_at?.S !== undefined ? { handledAt: item.handled_at.S } : {}),
     ...(item.person_reinvite_count?.N !== undefined
       ? { reinviteCount: Number(item.person_reinvite_count.N) }
@@ -195,6 +219,7 @@ export const personUpdate = (person: Person, version: number): UpdateBuilder => 
   optionalSet('declared_by', optional(person.declaredBy, declaredByValue));
   optionalSet('declared_at', optional(person.declaredBy?.at, s));
   optionalSet('observed', optional(person.observed, observedValue));
+  optionalSet('granted', optional(person.granted, grantedValue));
   optionalSet('last_invited_at', optional(person.lastInvitedAt, s));
   optionalSet('handled_at', optional(person.handledAt, s));
   optionalSet('person_reinvite_count', optional(person.reinviteCount, n));

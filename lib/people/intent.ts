@@ -23,7 +23,8 @@ export const sameIntent = (a: Intent, b: Intent): boolean => {
   return (
     a.role === b.role &&
     projectKeys(a.projects) === projectKeys(b.projects) &&
-    groupKeys(a.groups) === groupKeys(b.groups)
+    groupKeys(a.groups) === groupKeys(b.groups) &&
+    (a.exact === true) === (b.exact === true)
   );
 };
 
@@ -45,5 +46,5 @@ export const intentOf = (request: Omit<InviteRequest, 'email'>): PresentIntent =
 export const describeIntent = (intent: Intent): string => {
   if (intent.state === 'absent') return 'absent';
   const groups = intent.groups?.length ? `, groups [${intent.groups.join(', ')}]` : '';
-  return `present, ${describeTerms(requestOf('x', intent))}${groups}`;
+  return `present, ${describeTerms(requestOf('x', intent))}${groups}${intent.exact ? ' (exact)' : ''}`;
 };

@@ -12,7 +12,17 @@ import type { InviteProject, OrganizationRole } from '../openai/types';
  * invite cannot carry them). `absent`: should not be.
  */
 export type Intent =
-  | { state: 'present'; role: OrganizationRole; projects?: InviteProject[]; groups?: string[] }
+  | {
+      state: 'present';
+      role: OrganizationRole;
+      projects?: InviteProject[];
+      groups?: string[];
+      /**
+       * The intent is the whole truth (`PUT ?exact=true`, a roster with `--exact`): memberships
+       * the product did not grant are removed too (lib/access/). Otherwise they are drift.
+       */
+      exact?: boolean;
+    }
   | { state: 'absent' };
 
 /**
@@ -83,6 +93,11 @@ export const PERSON_EVENT_KINDS = [
   'refused',
   'drift',
   'failed',
+  // lib/access/: a grant applied or removed, leavers' API keys found and revoked.
+  'granted',
+  'grant_removed',
+  'keys_found',
+  'key_revoked',
 ] as const;
 export type PersonEventKind = (typeof PERSON_EVENT_KINDS)[number];
 
@@ -108,8 +123,23 @@ export interface Awaiting {
   since: string;
 }
 
+/**
+ * What the product itself granted a member (lib/access/): only this is ever removed unless the
+ * intent is exact. Projects carried by an invite the product made count as granted on acceptance.
+ */
+export interface GrantedAccess {
+  /** The organization role the product set or invited with. */
+  role?: string;
+  projects: InviteProject[];
+  groups: string[];
+  /** Projects OpenAI refused as archived: reported once, not retried until the intent changes. */
+  blocked?: string[];
+}
+
 export interface Person {
   email: string;
+  /** What the product granted (lib/access/); absent: nothing yet. */
+  granted?: GrantedAccess;
   intent?: Intent;
   declaredBy?: DeclaredBy;
   /** Event ids of declarations applied so far (the newest few): replays are recognised by them. */
@@ -154,6 +184,8 @@ export interface PersonPatch {
   awaiting?: Awaiting | null;
   /** An operator handled it (`openai-invites offboarding done`): awaiting cleared, `handledAt` set. */
   handledAt?: string;
+  /** What the product has granted now (lib/access/apply.ts), replacing the record. */
+  granted?: GrantedAccess;
 }
 
 /** History newest first, at most `limit`, and whether older events exist. */

@@ -9,6 +9,8 @@ export interface IntentView {
   state: Intent['state'];
   role?: string;
   projects?: InviteProject[];
+  groups?: string[];
+  exact?: boolean;
 }
 
 export interface ObservedView {
@@ -42,6 +44,8 @@ export interface PersonView {
   observed: ObservedView | null;
   awaiting: { code: string; reason: string; since: string } | null;
   product_invite_ids: string[];
+  /** What the product granted (lib/access/): the only memberships it removes unless exact. */
+  granted: { role?: string; projects: InviteProject[]; groups: string[] } | null;
   history: PersonEventView[];
   has_more: boolean;
 }
@@ -53,6 +57,8 @@ const intentView = (intent: Intent): IntentView =>
         state: 'present',
         role: intent.role,
         ...(intent.projects !== undefined ? { projects: intent.projects } : {}),
+        ...(intent.groups !== undefined ? { groups: intent.groups } : {}),
+        ...(intent.exact ? { exact: true } : {}),
       };
 
 const observedView = ({ invite, member, seenAt }: Observed): ObservedView => ({
@@ -102,6 +108,13 @@ export const personView = (person: Person, history: HistoryPage): PersonView => 
     ? { code: person.awaiting.code, reason: person.awaiting.reason, since: person.awaiting.since }
     : null,
   product_invite_ids: [...person.productInviteIds],
+  granted: person.granted
+    ? {
+        ...(person.granted.role !== undefined ? { role: person.granted.role } : {}),
+        projects: person.granted.projects,
+        groups: person.granted.groups,
+      }
+    : null,
   history: history.events.map(eventView),
   has_more: history.hasMore,
 });

@@ -696,9 +696,11 @@ describe('the invite sweeper', () => {
     Object.values(template.findResources('AWS::Events::Rule')) as CfnResource[];
 
   it('runs once a day by default, and on the configured schedule', () => {
-    const [rule] = rules(iam.template);
+    const [rule] = rules(iam.template).filter(
+      (candidate) => candidate.Properties.ScheduleExpression === 'rate(1 day)',
+    );
 
-    expect(rules(iam.template)).toHaveLength(1);
+    expect(rules(iam.template)).toHaveLength(2);
     expect(rule!.Properties).toMatchObject({
       ScheduleExpression: 'rate(1 day)',
       State: 'ENABLED',
@@ -706,6 +708,26 @@ describe('the invite sweeper', () => {
     });
     const custom = synthStack({ sweepSchedule: 'cron(0 7 * * ? *)' });
     expect(rules(custom.template)[0]!.Properties.ScheduleExpression).toBe('cron(0 7 * * ? *)');
+  });
+
+  it('runs the acceptance check every 15 minutes by default with its own event, and on acceptanceCheckSchedule', () => {
+    const check = (template: typeof iam.template) =>
+      rules(template).find((candidate) =>
+        JSON.stringify(candidate.Properties.Targets).includes('acceptance'),
+      )!;
+
+    expect(check(iam.template).Properties).toMatchObject({
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [
+        {
+          Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] },
+          Input: JSON.stringify({ check: 'acceptance' }),
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        },
+      ],
+    });
+    const custom = synthStack({ acceptanceCheckSchedule: 'rate(1 hour)' });
+    expect(check(custom.template).Properties.ScheduleExpression).toBe('rate(1 hour)');
   });
 
   it('reads the Admin key and writes the ledger, nothing else, one run at a time', () => {
@@ -724,9 +746,10 @@ describe('the invite sweeper', () => {
       REINVITE_MAX_TIMES: '2',
       RECONCILE_MAX_REMOVALS: '25',
       OFFBOARD_MEMBERS: 'false',
+      REVOKE_LEAVER_KEYS: 'false',
     });
     // No queue, no webhook secrets: the product's own variables are exactly these.
-    expect(Object.keys(variables).filter((name) => !/^(POWERTOOLS_|NODE_|AWS_)/.test(name))).toHaveLength(8);
+    expect(Object.keys(variables).filter((name) => !/^(POWERTOOLS_|NODE_|AWS_)/.test(name))).toHaveLength(9);
     const services = new Set(statements.flatMap(actionsOf).map((action) => action.split(':')[0]));
     expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager']);
     expect(

@@ -146,6 +146,36 @@ describe.each(STORES)('%s', (_name, make) => {
     expect((await store.get(email))!.intent).toEqual({ state: 'present', role: 'reader', projects: [] });
   });
 
+  it('keeps an exact intent with groups, and what the product granted (issue 25)', async () => {
+    const { store } = make(clock());
+    const email = newEmail();
+    const intent = {
+      state: 'present' as const,
+      role: 'reader' as const,
+      projects: [{ id: 'proj_a', role: 'member' as const }],
+      groups: ['group_a'],
+      exact: true,
+    };
+    await store.declare(joiner(email, '2026-10-01T00:00:00.000Z', { intent }));
+    const granted = {
+      role: 'reader',
+      projects: [{ id: 'proj_a', role: 'member' as const }],
+      groups: ['group_a'],
+      blocked: ['proj_x'],
+    };
+    await store.update(email, { granted }, [
+      { kind: 'granted', at: '2026-10-01T00:01:00.000Z', actor: 'api', detail: 'add group group_a' },
+    ]);
+
+    const person = (await store.get(email))!;
+    expect(person.intent).toEqual(intent);
+    expect(person.granted).toEqual(granted);
+    expect((await store.history(email)).events.find((event) => event.kind === 'granted')).toMatchObject({
+      kind: 'granted',
+      detail: 'add group group_a',
+    });
+  });
+
   it('changes nothing for the same intent again: the first declarer stays, no second event', async () => {
     const time = clock();
     const { store } = make(time);

@@ -27,6 +27,8 @@ import { InvitesSimulator, type SimulatedInvite, type SimulatedUser } from '../.
 import { TEST_ADMIN_KEY } from '../support/keys';
 import { sqsEvent, sqsRecord } from '../support/sqs-records';
 import { useSimulator } from '../support/simulator';
+import { runAcceptanceCheck } from '../../lib/access/acceptance-check';
+import { putPerson } from '../../lib/access/person-api';
 
 const simulator = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY] });
 useSimulator(simulator);
@@ -278,6 +280,169 @@ describe('the reconciler under random histories', () => {
           ],
         ],
       },
+    );
+  }, 240_000);
+});
+
+/** Grants (issue 25): access intents, acceptance checks, movers and hand-made memberships. */
+const GROUPS = ['group_a', 'group_b'];
+const ACCESS_PROJECTS = ['proj_a', 'proj_b'];
+
+type GrantStep =
+  | {
+      type: 'access';
+      email: string;
+      groups: string[];
+      projects: string[];
+      exact: boolean;
+    }
+  | { type: 'leaver'; email: string; source: string }
+  | { type: 'accept'; email: string }
+  | { type: 'check' }
+  | { type: 'hand'; email: string; group?: string; project?: string };
+
+const grantStep: fc.Arbitrary<GrantStep> = fc.oneof(
+  fc.record({
+    type: fc.constant('access' as const),
+    email,
+    groups: fc.subarray(GROUPS),
+    projects: fc.subarray(ACCESS_PROJECTS),
+    exact: fc.boolean(),
+  }),
+  fc.record({ type: fc.constant('leaver' as const), email, source: fc.constantFrom('greenhouse', 'okta') }),
+  fc.record({ type: fc.constant('accept' as const), email }),
+  fc.constant({ type: 'check' as const }),
+  fc.record({
+    type: fc.constant('hand' as const),
+    email,
+    group: fc.option(fc.constantFrom(...GROUPS), { nil: undefined }),
+    project: fc.option(fc.constantFrom(...ACCESS_PROJECTS), { nil: undefined }),
+  }),
+);
+
+/** Every membership as `user|group:id` / `user|project:id`. */
+const memberships = (): Set<string> => {
+  const all = new Set<string>();
+  for (const [id, users] of simulator.access.groupUsers)
+    for (const user of users) all.add(`${user}|group:${id}`);
+  for (const [id, users] of simulator.access.projectUsers)
+    for (const user of users.keys()) all.add(`${user}|project:${id}`);
+  return all;
+};
+
+describe('grants under random histories', () => {
+  it('never grants access to an absent person, never removes a membership the product has no authority over, converges', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(grantStep, { minLength: 1, maxLength: 10 }), async (steps) => {
+        simulator.reset();
+        for (const id of GROUPS) simulator.access.seedGroup({ id, name: id });
+        for (const id of ACCESS_PROJECTS) simulator.access.seedProject({ id, name: id });
+        const ledger = new MemoryLedger();
+        const store = new MemoryPersonStore({ ledger });
+        const config = { ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY };
+        const client = createInvitesClient(config, { maxRetries: 0 });
+        const queue = new LocalQueue({ name: 'bulk' });
+        const worker = new BulkInviteWorker({
+          client,
+          queue,
+          deadLetterQueue: new LocalQueue({ name: 'dlq' }),
+          ledger,
+          people: store,
+          offboardMembers: false,
+        });
+        let last = 0;
+        const tick = () => new Date((last = Math.max(Date.now(), last + 1))).toISOString();
+        let request = 0;
+
+        for (const current of steps) {
+          const before = memberships();
+          const users = new Map(simulator.users.map((user) => [user.id, user.email]));
+          const peopleBefore = new Map<string, Person | undefined>();
+          for (const address of EMAILS) peopleBefore.set(address, await store.get(address));
+          const acceptedProjects = new Set<string>();
+          await apply(current);
+          await runAcceptanceCheck({ client, store });
+          const after = memberships();
+          for (const user of simulator.users) users.set(user.id, user.email);
+          for (const added of [...after].filter((membership) => !before.has(membership))) {
+            if (acceptedProjects.has(added) || current.type === 'hand') continue;
+            const person = await store.get(users.get(added.split('|')[0]!)!);
+            expect(person?.intent?.state, `${added} granted while absent`).toBe('present');
+          }
+          for (const removed of [...before].filter((membership) => !after.has(membership))) {
+            const [userId, grant] = removed.split('|') as [string, string];
+            const person = peopleBefore.get(users.get(userId)!);
+            const [kind, id] = grant.split(':') as ['group' | 'project', string];
+            const granted =
+              kind === 'group'
+                ? person?.granted?.groups.includes(id)
+                : person?.granted?.projects.some((project) => project.id === id);
+            const exact = current.type === 'access' && current.exact;
+            expect(granted || exact, `${removed} removed without authority`).toBe(true);
+          }
+          // Converges: a second check right after applies nothing.
+          const again = await runAcceptanceCheck({ client, store });
+          expect(again.applied + again.failed, JSON.stringify(again.people)).toBe(0);
+
+          async function apply(step: GrantStep): Promise<void> {
+            switch (step.type) {
+              case 'access':
+                await putPerson(
+                  step.email,
+                  {
+                    state: 'present',
+                    role: 'reader',
+                    projects: step.projects.map((id) => ({ id, role: 'member' as const })),
+                    groups: step.groups,
+                    ...(step.exact ? { exact: true } : {}),
+                  },
+                  { client, store, ledger, requestId: `req-${(request += 1)}`, at: tick(), call: {} },
+                );
+                return;
+              case 'leaver':
+                await worker.handle(
+                  sqsEvent(
+                    sqsRecord(
+                      { email: step.email },
+                      {
+                        attributes: {
+                          [ATTRIBUTE.source]: step.source,
+                          event_at: tick(),
+                          [ATTRIBUTE.action]: REVOKE_ACTION,
+                        },
+                      },
+                    ),
+                  ),
+                  lambdaContext('bulk-invite-worker', 60_000),
+                );
+                return;
+              case 'accept': {
+                const pending = simulator.invites.find(
+                  (invite) => invite.email === step.email && invite.status === 'pending',
+                );
+                if (!pending) return;
+                simulator.accept(pending.id);
+                const userId = simulator.users.find((user) => user.email === step.email)!.id;
+                for (const project of pending.projects)
+                  acceptedProjects.add(`${userId}|project:${project.id}`);
+                return;
+              }
+              case 'check':
+                return;
+              case 'hand': {
+                const user =
+                  simulator.users.find((candidate) => candidate.email === step.email) ??
+                  simulator.seedUser({ email: step.email });
+                if (step.group && !simulator.access.groupUsers.get(step.group)!.includes(user.id))
+                  simulator.access.groupUsers.get(step.group)!.push(user.id);
+                if (step.project) simulator.access.projectUsers.get(step.project)!.set(user.id, 'member');
+                return;
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 60 },
     );
   }, 240_000);
 });

@@ -49,6 +49,7 @@ describe('personView', () => {
       },
       awaiting: { code: 'owner_not_removed', reason: 'an owner', since: '2026-10-03T00:00:00.000Z' },
       product_invite_ids: ['invite-1'],
+      granted: null,
       history: [
         {
           kind: 'invited',
@@ -84,6 +85,7 @@ describe('personView', () => {
       observed: null,
       awaiting: null,
       product_invite_ids: [],
+      granted: null,
       history: [],
       has_more: false,
     });
