@@ -49,6 +49,17 @@ export const ENV = {
   reinviteMaxTimes: 'REINVITE_MAX_TIMES',
   /** The most people one reconcile or sweep may revoke or remove before it stops (brakes). */
   reconcileMaxRemovals: 'RECONCILE_MAX_REMOVALS',
+  // SCIM 2.0 endpoint (docs/scim.md)
+  /** Name or ARN of the secret holding the SCIM bearer token (the stack sets it). */
+  scimTokenSecretId: 'SCIM_TOKEN_SECRET_ID',
+  /** `npm start` only: the SCIM bearer token (else a development token is printed). */
+  scimToken: 'SCIM_TOKEN',
+  /** The organization role of a SCIM user without the OpenAI extension's role (default reader). */
+  scimDefaultRole: 'SCIM_DEFAULT_ROLE',
+  /** JSON {"<SCIM group displayName or externalId>": "<OpenAI group id>"}. */
+  scimGroupMap: 'SCIM_GROUP_MAP',
+  /** Create an OpenAI group for a SCIM group with no binding (default false). */
+  scimCreateGroups: 'SCIM_CREATE_GROUPS',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */
