@@ -38,3 +38,6 @@ export const readScimConfig = (env: Env = process.env): ScimConfig => {
     createGroups: booleanFrom(env, ENV.scimCreateGroups, false),
   };
 };
+
+/** The source every SCIM declaration names (an employee-of-record source: lib/people/authority.ts). */
+export const SCIM_SOURCE = 'scim';

@@ -5,16 +5,17 @@
  * default; groups: the OpenAI groups bound to every SCIM group one of those users is in), else
  * `absent`. SCIM is an employee-of-record source: its `absent` carries the authority to remove a
  * member (lib/people/authority.ts), which the reconciler uses only with OFFBOARD_MEMBERS, never on
- * an owner. Nothing here calls OpenAI.
+ * an owner. Nothing here calls OpenAI: each change goes onto the bulk queue (enqueue.ts).
  */
 import { audit, logger } from '../commons/logger';
 import type { PersonStore } from '../people/store';
 import type { DeclareOutcome, Intent } from '../people/types';
-import type { ScimConfig } from './config';
+import { type Declared, enqueueDeclared } from './enqueue';
+import { SCIM_SOURCE, type ScimConfig } from './config';
+
+export { SCIM_SOURCE };
 import type { ScimRecord, ScimStore } from './store';
 import { isActive, memberIdsOf, roleOf } from './users';
-
-export const SCIM_SOURCE = 'scim';
 
 export interface DeclareContext {
   people: PersonStore;
@@ -56,17 +57,20 @@ export const declarePeople = async (
   if (people.length === 0) return {};
   const [users, groups] = await Promise.all([context.scim.list('User'), context.scim.list('Group')]);
   const outcomes: Record<string, DeclareOutcome> = {};
+  const declared: Declared[] = [];
+  const eventId = `${SCIM_SOURCE}:${context.requestId}`;
   for (const email of people) {
     const intent = intentOf(email, users, groups, context.config);
-    const { outcome } = await context.people.declare({
+    const result = await context.people.declare({
       email,
       intent,
       source: SCIM_SOURCE,
-      eventId: `scim:${context.requestId}`,
+      eventId,
       at: context.at,
     });
-    outcomes[email] = outcome;
-    if (outcome === 'applied')
+    outcomes[email] = result.outcome;
+    declared.push(result);
+    if (result.outcome === 'applied')
       audit('person.declare', context.caller, {
         requestId: context.requestId,
         email,
@@ -74,6 +78,7 @@ export const declarePeople = async (
         intent: intent.state,
       });
   }
+  await enqueueDeclared(declared, { requestId: context.requestId, eventId, at: context.at });
   return outcomes;
 };
 
