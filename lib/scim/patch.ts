@@ -96,6 +96,8 @@ export const resolvePath = (schema: ResourceSchema, path: string): Target => {
     local = head.slice(schema.core.length + 1);
   }
   const [name, dotted, ...more] = local.split('.');
+  if (!extension && (name?.toLowerCase() === 'id' || name?.toLowerCase() === 'meta'))
+    throw new ScimError(400, `${name} is read-only.`, 'mutability');
   const attributes = extension ? schema.extensions[extension]! : schema.attributes;
   const attribute =
     findAttribute(attributes, name ?? '') ??
@@ -132,8 +134,6 @@ const containerOf = (resource: Resource, target: Target, create: boolean): Resou
 
 const sameMember = (a: Json, b: Json): boolean =>
   isObject(a) && isObject(b) && a.value !== undefined && a.value === b.value;
-
-const withoutNulls = (value: Json): Json => value;
 
 const applyToTarget = (resource: Resource, op: PatchOperation, target: Target): void => {
   const { attribute, sub, filter } = target;
@@ -207,7 +207,7 @@ const applyToTarget = (resource: Resource, op: PatchOperation, target: Target): 
   if (value === null) delete container[attribute.name];
   else if (attribute.type === 'complex' && op.op === 'add' && isObject(current) && isObject(value))
     container[attribute.name] = { ...current, ...value };
-  else container[attribute.name] = withoutNulls(value);
+  else container[attribute.name] = value;
 };
 
 const omit = (item: Resource, name: string): Resource => {

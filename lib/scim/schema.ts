@@ -188,7 +188,6 @@ export const canonicalValue = (attribute: Attribute, value: Json, path: string):
       return canonicalObject(attribute.subAttributes, value, path);
     }
     default:
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
       if (typeof value !== 'string') throw invalidValue(`${path} must be a string.`);
       return value;
   }
