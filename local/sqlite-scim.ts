@@ -18,11 +18,13 @@ const SCHEMA = `
     id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     unique_name TEXT,
+    person TEXT,
     record TEXT NOT NULL,
     PRIMARY KEY (kind, id)
   );
   CREATE UNIQUE INDEX IF NOT EXISTS scim_resources_unique_name ON scim_resources (kind, unique_name)
     WHERE unique_name IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS scim_resources_person ON scim_resources (kind, person) WHERE person IS NOT NULL;
 `;
 
 export class SqliteScimStore implements ScimStore {
@@ -56,8 +58,17 @@ export class SqliteScimStore implements ScimStore {
     this.store.transaction(() => {
       this.#checkUnique(record);
       this.store.db
-        .prepare('INSERT INTO scim_resources (kind, id, seq, unique_name, record) VALUES (?, ?, ?, ?, ?)')
-        .run(record.kind, record.id, ++this.#seq, record.uniqueName ?? null, JSON.stringify(record));
+        .prepare(
+          'INSERT INTO scim_resources (kind, id, seq, unique_name, person, record) VALUES (?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          record.kind,
+          record.id,
+          ++this.#seq,
+          record.uniqueName ?? null,
+          record.person ?? null,
+          JSON.stringify(record),
+        );
     });
   }
 
@@ -70,8 +81,16 @@ export class SqliteScimStore implements ScimStore {
         throw new ScimVersionConflict(record.id);
       this.#checkUnique(record);
       this.store.db
-        .prepare('UPDATE scim_resources SET unique_name = ?, record = ? WHERE kind = ? AND id = ?')
-        .run(record.uniqueName ?? null, JSON.stringify(record), record.kind, record.id);
+        .prepare(
+          'UPDATE scim_resources SET unique_name = ?, person = ?, record = ? WHERE kind = ? AND id = ?',
+        )
+        .run(
+          record.uniqueName ?? null,
+          record.person ?? null,
+          JSON.stringify(record),
+          record.kind,
+          record.id,
+        );
     });
   }
 
@@ -80,6 +99,20 @@ export class SqliteScimStore implements ScimStore {
       .prepare('DELETE FROM scim_resources WHERE kind = ? AND id = ?')
       .run(kind, id);
     return Number(result.changes) > 0;
+  }
+
+  async findByUniqueName(uniqueName: string): Promise<ScimRecord | undefined> {
+    const row = this.store.db
+      .prepare("SELECT record FROM scim_resources WHERE kind = 'User' AND unique_name = ?")
+      .get(uniqueName) as { record: string } | undefined;
+    return row && (JSON.parse(row.record) as ScimRecord);
+  }
+
+  async usersOf(person: string): Promise<ScimRecord[]> {
+    const rows = this.store.db
+      .prepare("SELECT record FROM scim_resources WHERE kind = 'User' AND person = ? ORDER BY seq")
+      .all(person) as { record: string }[];
+    return rows.map((row) => JSON.parse(row.record) as ScimRecord);
   }
 
   #checkUnique(record: ScimRecord): void {

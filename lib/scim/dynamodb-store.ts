@@ -137,6 +137,21 @@ export class DynamoDbScimStore implements ScimStore {
     }
   }
 
+  async findByUniqueName(uniqueName: string): Promise<ScimRecord | undefined> {
+    const { Item: item } = await this.#client.getItem({
+      TableName: this.tableName,
+      Key: nameKey('User', uniqueName),
+      ConsistentRead: true,
+    });
+    const id = item?.id?.S;
+    return id ? this.get('User', id) : undefined;
+  }
+
+  /** One Query of the Users' partition (no index on the person yet: fine for thousands of users). */
+  async usersOf(person: string): Promise<ScimRecord[]> {
+    return (await this.list('User')).filter((record) => record.person === person);
+  }
+
   #item(record: ScimRecord): Item {
     return {
       ...idKey(record.kind, record.id),

@@ -55,12 +55,12 @@ export const declarePeople = async (
 ): Promise<Record<string, DeclareOutcome>> => {
   const people = [...new Set([...emails].filter((email): email is string => Boolean(email)))];
   if (people.length === 0) return {};
-  const [users, groups] = await Promise.all([context.scim.list('User'), context.scim.list('Group')]);
+  const groups = await context.scim.list('Group');
   const outcomes: Record<string, DeclareOutcome> = {};
   const declared: Declared[] = [];
   const eventId = `${SCIM_SOURCE}:${context.requestId}`;
   for (const email of people) {
-    const intent = intentOf(email, users, groups, context.config);
+    const intent = intentOf(email, await context.scim.usersOf(email), groups, context.config);
     const result = await context.people.declare({
       email,
       intent,

@@ -8,7 +8,7 @@ import { MAX_RESULTS } from './discovery';
 import type { PersonStore } from '../people/store';
 import type { ScimConfig } from './config';
 import { invalidSyntax, invalidValue, notFound, ScimError } from './errors';
-import { matcher, parseFilter } from './filter';
+import { type Filter, matcher, parseFilter } from './filter';
 import { type GroupBinder, bindingOf } from './groups';
 import { declarePeople, warnWithoutPerson } from './intent';
 import { applyPatch, parsePatchBody } from './patch';
@@ -68,6 +68,16 @@ const integerParameter = (raw: string | undefined, name: string, fallback: numbe
   return value;
 };
 
+/** The value of a filter that is exactly `userName eq "…"`, else undefined. */
+const userNameOf = (ast: Filter): string | undefined =>
+  ast.op === 'eq' &&
+  'attrPath' in ast &&
+  ast.attrPath.toLowerCase() === 'username' &&
+  'compValue' in ast &&
+  typeof ast.compValue === 'string'
+    ? ast.compValue
+    : undefined;
+
 /** Runs `work` again when another writer changed the resource between its read and its write. */
 const retrying = async <T>(work: () => Promise<T>): Promise<T> => {
   for (let attempt = 1; ; attempt++) {
@@ -107,9 +117,18 @@ export class ScimService {
   async list(kind: ScimKind, query: Query, context: ScimRequestContext): Promise<ScimAnswer> {
     const startIndex = Math.max(1, integerParameter(query.startIndex, 'startIndex', 1));
     const count = Math.min(MAX_RESULTS, Math.max(0, integerParameter(query.count, 'count', DEFAULT_COUNT)));
-    const matches = query.filter !== undefined ? matcher(parseFilter(query.filter)) : undefined;
-    const all = (await this.deps.scim.list(kind)).map((record) => render(record, context.baseUrl));
-    const found = matches ? all.filter((resource) => matches(resource)) : all;
+    const ast = query.filter !== undefined ? parseFilter(query.filter) : undefined;
+    const matches = ast ? matcher(ast) : undefined;
+    // `userName eq "…"` (Okta's and Entra's lookup, case-insensitive as userName is): by its index.
+    const byName = kind === 'User' && ast ? userNameOf(ast) : undefined;
+    const records =
+      byName !== undefined
+        ? [await this.deps.scim.findByUniqueName(byName.toLowerCase())].filter(
+            (record) => record !== undefined,
+          )
+        : await this.deps.scim.list(kind);
+    const all = records.map((record) => render(record, context.baseUrl));
+    const found = matches && byName === undefined ? all.filter((resource) => matches(resource)) : all;
     const page = found.slice(startIndex - 1, startIndex - 1 + count);
     return {
       status: 200,
@@ -218,11 +237,12 @@ export class ScimService {
       emails.add(after?.person);
       if (after) warnWithoutPerson(after, context.requestId);
     } else {
-      const ids = new Set([...memberIdsOf(before?.resource ?? {}), ...memberIdsOf(after?.resource ?? {})]);
-      if (ids.size > 0) {
-        const users = await this.deps.scim.list('User');
-        for (const user of users) if (ids.has(user.id)) emails.add(user.person);
-      }
+      // The members who joined or left; all of them when the group's binding changed or it went.
+      const old = new Set(memberIdsOf(before?.resource ?? {}));
+      const now = new Set(memberIdsOf(after?.resource ?? {}));
+      const rebound = before?.openaiGroupId !== after?.openaiGroupId;
+      const ids = [...old, ...now].filter((id) => rebound || old.has(id) !== now.has(id));
+      for (const id of new Set(ids)) emails.add((await this.deps.scim.get('User', id))?.person);
     }
     try {
       await declarePeople(emails, { ...this.deps, ...context });

@@ -47,6 +47,10 @@ export interface ScimStore {
   replace(record: ScimRecord): Promise<void>;
   /** False when there was nothing to delete. */
   delete(kind: ScimKind, id: string): Promise<boolean>;
+  /** The User whose lower-cased userName is `uniqueName` (Okta's `filter=userName eq`). */
+  findByUniqueName(uniqueName: string): Promise<ScimRecord | undefined>;
+  /** The Users that stand for a person (lower-cased email), oldest first. */
+  usersOf(person: string): Promise<ScimRecord[]>;
 }
 
 export const duplicateUserName = (userName: string) =>
@@ -82,6 +86,19 @@ export class MemoryScimStore implements ScimStore {
 
   async delete(kind: ScimKind, id: string): Promise<boolean> {
     return this.#records.delete(`${kind}#${id}`);
+  }
+
+  async findByUniqueName(uniqueName: string): Promise<ScimRecord | undefined> {
+    const found = [...this.#records.values()].find(
+      (record) => record.kind === 'User' && record.uniqueName === uniqueName,
+    );
+    return found && copy(found);
+  }
+
+  async usersOf(person: string): Promise<ScimRecord[]> {
+    return [...this.#records.values()]
+      .filter((record) => record.kind === 'User' && record.person === person)
+      .map(copy);
   }
 
   #checkUnique(record: ScimRecord): void {
