@@ -58,8 +58,6 @@ export const ENV = {
   scimDefaultRole: 'SCIM_DEFAULT_ROLE',
   /** JSON {"<SCIM group displayName or externalId>": "<OpenAI group id>"}. */
   scimGroupMap: 'SCIM_GROUP_MAP',
-  /** Create an OpenAI group for a SCIM group with no binding (default false). */
-  scimCreateGroups: 'SCIM_CREATE_GROUPS',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */

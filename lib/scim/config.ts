@@ -1,5 +1,5 @@
 /** The SCIM endpoint's settings from the environment (docs/scim.md). */
-import { booleanFrom, type Env, ENV, stringFrom } from '../commons/env';
+import { type Env, ENV, stringFrom } from '../commons/env';
 import { ConfigurationError } from '../commons/errors';
 import type { OrganizationRole } from '../openai/types';
 
@@ -8,7 +8,6 @@ export interface ScimConfig {
   defaultRole: OrganizationRole;
   /** SCIM group displayName or externalId (exact) → OpenAI group id. */
   groupMap: Record<string, string>;
-  createGroups: boolean;
 }
 
 const parseGroupMap = (raw: string | undefined): Record<string, string> => {
@@ -35,7 +34,6 @@ export const readScimConfig = (env: Env = process.env): ScimConfig => {
     tokenSecretId: stringFrom(env, ENV.scimTokenSecretId),
     defaultRole: role,
     groupMap: parseGroupMap(stringFrom(env, ENV.scimGroupMap)),
-    createGroups: booleanFrom(env, ENV.scimCreateGroups, false),
   };
 };
 

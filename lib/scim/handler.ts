@@ -18,7 +18,7 @@ import {
   serviceProviderConfig,
 } from './discovery';
 import { invalidSyntax, ScimError } from './errors';
-import { getGroupBinder, getScimConfig, getScimStore, getScimTokenSource } from './runtime';
+import { getScimConfig, getScimStore, getScimTokenSource } from './runtime';
 import { type Query, type ScimAnswer, type ScimRequestContext, ScimService } from './service';
 import type { ScimKind } from './store';
 import { bearerOf, tokenMatches, unauthorized } from './token';
@@ -89,7 +89,6 @@ const dispatch = async (event: APIGatewayProxyEvent, context: ScimRequestContext
     scim: getScimStore(),
     people: getPersonStore(),
     config: getScimConfig(),
-    bindGroup: getGroupBinder(),
   });
   if (!parameter) {
     if (method === 'GET') return service.list(kind, queryOf(event), context);

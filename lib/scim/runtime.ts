@@ -1,21 +1,19 @@
 /**
  * What a warm SCIM container keeps: its store (DynamoDB on INVITE_LEDGER_TABLE, or one `npm start`
  * and tests install), its token source (Secrets Manager from SCIM_TOKEN_SECRET_ID, or installed),
- * its configuration, and an optional group binder (SCIM_CREATE_GROUPS).
+ * and its configuration.
  */
 import { ConfigurationError } from '../commons/errors';
 import { ENV } from '../commons/env';
 import { readPeopleConfig } from '../people/config';
 import { readScimConfig, type ScimConfig } from './config';
 import { DynamoDbScimStore } from './dynamodb-store';
-import type { GroupBinder } from './groups';
 import type { ScimStore } from './store';
 import { SecretsManagerScimToken, type ScimTokenSource } from './token';
 
 let store: ScimStore | undefined;
 let tokenSource: ScimTokenSource | undefined;
 let config: ScimConfig | undefined;
-let binder: GroupBinder | undefined;
 
 export const getScimStore = (): ScimStore => {
   if (!store) {
@@ -38,17 +36,13 @@ export const getScimTokenSource = (): ScimTokenSource => {
 
 export const getScimConfig = (): ScimConfig => (config ??= readScimConfig());
 
-export const getGroupBinder = (): GroupBinder | undefined => binder;
-
 /** Replaces parts of the runtime (`npm start`, tests); undefined = rebuilt from the environment. */
 export const setScimRuntime = (parts: {
   store?: ScimStore;
   tokenSource?: ScimTokenSource;
   config?: ScimConfig;
-  binder?: GroupBinder;
 }): void => {
   store = parts.store;
   tokenSource = parts.tokenSource;
   config = parts.config;
-  binder = parts.binder;
 };

@@ -9,7 +9,7 @@ import type { PersonStore } from '../people/store';
 import type { ScimConfig } from './config';
 import { invalidSyntax, invalidValue, notFound, ScimError } from './errors';
 import { type Filter, matcher, parseFilter } from './filter';
-import { type GroupBinder, bindingOf } from './groups';
+import { bindingOf } from './groups';
 import { declarePeople, warnWithoutPerson } from './intent';
 import { applyPatch, parsePatchBody } from './patch';
 import { project, render } from './render';
@@ -34,7 +34,6 @@ export interface ScimDeps {
   scim: ScimStore;
   people: PersonStore;
   config: ScimConfig;
-  bindGroup?: GroupBinder;
 }
 
 export interface ScimAnswer {
@@ -127,14 +126,17 @@ export class ScimService {
             (record) => record !== undefined,
           )
         : await this.deps.scim.list(kind);
-    const all = records.map((record) => render(record, context.baseUrl));
-    const found = matches && byName === undefined ? all.filter((resource) => matches(resource)) : all;
-    const page = found.slice(startIndex - 1, startIndex - 1 + count);
+    // Filtered on the rendered resources (meta.created is filterable); else only the page is rendered.
+    const window = <T>(items: T[]) => items.slice(startIndex - 1, startIndex - 1 + count);
+    const rendered = (record: ScimRecord) => render(record, context.baseUrl);
+    const filtered = matches && byName === undefined ? records.map(rendered).filter(matches) : undefined;
+    const total = filtered ? filtered.length : records.length;
+    const page = filtered ? window(filtered) : window(records).map(rendered);
     return {
       status: 200,
       body: {
         schemas: [LIST_SCHEMA],
-        totalResults: found.length,
+        totalResults: total,
         startIndex,
         itemsPerPage: page.length,
         Resources: page.map((resource) => project(resource, query, extensionsOf(kind))),
@@ -201,8 +203,8 @@ export class ScimService {
       return;
     }
     checkGroup(record.resource);
-    const openaiGroupId =
-      record.openaiGroupId ?? (await bindingOf(record.resource, this.deps.config, this.deps.bindGroup));
+    // The configured binding (a changed map rebinds), else the one the group already had.
+    const openaiGroupId = bindingOf(record.resource, this.deps.config) ?? record.openaiGroupId;
     if (openaiGroupId) record.openaiGroupId = openaiGroupId;
   }
 
