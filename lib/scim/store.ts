@@ -58,6 +58,14 @@ export const duplicateUserName = (userName: string) =>
 
 const copy = <T>(value: T): T => structuredClone(value);
 
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+};
+
 /** In this process's memory: unit tests and benchmarks. */
 export class MemoryScimStore implements ScimStore {
   readonly description = 'in memory (this process only)';
@@ -68,20 +76,21 @@ export class MemoryScimStore implements ScimStore {
     return record && copy(record);
   }
 
+  /** Frozen records, not copies: a list of thousands is read per request, and never written through. */
   async list(kind: ScimKind): Promise<ScimRecord[]> {
-    return [...this.#records.values()].filter((record) => record.kind === kind).map(copy);
+    return [...this.#records.values()].filter((record) => record.kind === kind);
   }
 
   async create(record: ScimRecord): Promise<void> {
     this.#checkUnique(record);
-    this.#records.set(`${record.kind}#${record.id}`, copy(record));
+    this.#records.set(`${record.kind}#${record.id}`, deepFreeze(copy(record)));
   }
 
   async replace(record: ScimRecord): Promise<void> {
     const stored = this.#records.get(`${record.kind}#${record.id}`);
     if (!stored || stored.version !== record.version - 1) throw new ScimVersionConflict(record.id);
     this.#checkUnique(record);
-    this.#records.set(`${record.kind}#${record.id}`, copy(record));
+    this.#records.set(`${record.kind}#${record.id}`, deepFreeze(copy(record)));
   }
 
   async delete(kind: ScimKind, id: string): Promise<boolean> {
