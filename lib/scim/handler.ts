@@ -3,9 +3,9 @@
  * bearer token, the content type and size of a body, parses JSON, dispatches on the route's
  * resource path and method, and answers `application/scim+json`, errors in SCIM's shape
  * (errors.ts). One log line a request, as the other functions write; the token is never logged.
+ * functions/scim.ts wraps it in withInvocation (the Lambda context on every log line).
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { startInvocation } from '../commons/invocation';
 import { logger } from '../commons/logger';
 import { headerValue, rawBody, receivedAt } from '../http/messages';
 import { getPersonStore } from '../people/runtime';
@@ -133,7 +133,6 @@ export const scimHandler = async (
   lambda?: Context,
 ): Promise<APIGatewayProxyResult> => {
   const startedAt = performance.now();
-  startInvocation(lambda);
   const requestId = event.requestContext?.requestId ?? lambda?.awsRequestId ?? 'local';
   let result: APIGatewayProxyResult;
   let failure: ScimError | undefined;
