@@ -30,6 +30,7 @@ import { hrExportRows, measureHrExport } from './hr-export';
 import { firstCallRows, measureFirstCall } from './first-call';
 import { duplicateRows, measureDuplicates } from './duplicates';
 import { measurePacing, pacingRows } from './pacing';
+import { measureScim, scimRows } from './scim';
 import { bundleRows, sourceMapRows } from './bundle-rows';
 import { measureBundles } from './bundles';
 import { type BenchResults, type FigureRow, formatRows, RESULTS_FILE } from './report';
@@ -76,6 +77,10 @@ const main = async () => {
     [
       'Duplicate creates (simulator holding N invites; before: no ledger, after: the ledger knows the email)',
       async () => duplicateRows(kept('duplicates', await measureDuplicates())),
+    ],
+    [
+      'SCIM (warm p99 per operation; bundle and cold load against its floor)',
+      async () => scimRows(kept('scim', await measureScim())),
     ],
     [
       'Bulk (in-process queue → 2 workers → simulator limited to R requests/s)',

@@ -45,6 +45,12 @@ export interface StackConfig {
   readonly maxReceiveCount: number;
   /** OFFBOARD_MEMBERS of the worker: remove leavers who are already members (never owners). */
   readonly offboardMembers: boolean;
+  /** Serve the SCIM 2.0 routes (docs/scim.md); default off. */
+  readonly scim: boolean;
+  /** Name or ARN of the secret holding the SCIM bearer token. */
+  readonly scimTokenSecretName: string;
+  /** SCIM_GROUP_MAP of the SCIM function: JSON {"<SCIM group name or externalId>": "<OpenAI group id>"}. */
+  readonly scimGroupMap?: string;
   /** Alarms notify this address through an SNS topic; unset = alarms without notification. */
   readonly alarmEmail?: string;
   /** Retention of every function's and the API's log group. */
@@ -101,6 +107,8 @@ export const DEFAULT_STACK_CONFIG: StackConfig = {
   workerMaxBatchingWindowSeconds: 5,
   maxReceiveCount: 5,
   offboardMembers: false,
+  scim: false,
+  scimTokenSecretName: 'openai-invites/scim-token',
   logRetentionDays: RetentionDays.ONE_MONTH,
   webhookSecretsSecretId: 'openai-invites/webhook-secrets',
   webhookDefaultRole: 'reader',
@@ -376,6 +384,9 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     reinviteMaxTimes: integer(raw, 'reinviteMaxTimes', defaults.reinviteMaxTimes, 0, 20),
     reconcileMaxRemovals: integer(raw, 'reconcileMaxRemovals', defaults.reconcileMaxRemovals, 0, 100_000),
     offboardMembers: flag(raw, 'offboardMembers', defaults.offboardMembers),
+    scim: flag(raw, 'scim', defaults.scim),
+    scimTokenSecretName: text(raw, 'scimTokenSecretName') ?? defaults.scimTokenSecretName,
+    ...(text(raw, 'scimGroupMap') ? { scimGroupMap: text(raw, 'scimGroupMap') } : {}),
     setApiGatewayAccountRole: flag(raw, 'setApiGatewayAccountRole', defaults.setApiGatewayAccountRole),
     sourceMaps: flag(raw, 'sourceMaps', defaults.sourceMaps),
   };

@@ -40,6 +40,10 @@ export interface FunctionNeeds {
   readonly listsAwaiting?: boolean;
   /** Lists recent jobs (`GET …/bulk`): Query on the jobs-by-time index only. */
   readonly listsJobs?: boolean;
+  /** Reads the SCIM bearer token's secret (gets SCIM_TOKEN_SECRET_ID and read on that secret only). */
+  readonly readsScimToken?: boolean;
+  /** Keeps SCIM Users and Groups on the ledger table (SCIM# items): GetItem, PutItem, DeleteItem, Query. */
+  readonly keepsScimResources?: boolean;
   readonly timeout?: Duration;
   readonly memorySize?: number;
 }
@@ -54,7 +58,8 @@ export const usesLedger = (needs: FunctionNeeds): boolean =>
     needs.looksUpInvites ||
     needs.declaresIntent ||
     needs.appendsHistory ||
-    needs.listsAwaiting,
+    needs.listsAwaiting ||
+    needs.keepsScimResources,
   );
 
 /**
@@ -87,6 +92,16 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // The reconciler (the Admin key): reads every invite and member, declares a roster, re-invites
   // (claiming each in the ledger), revokes and offboards, lists who awaits a person.
   'invite-sweeper': { writesLedger: true, declaresIntent: true, listsAwaiting: true },
+  // SCIM 2.0 (docs/scim.md): its own token, Users and Groups on the ledger table, declares people
+  // and enqueues their invites and revocations like a webhook: never the Admin key.
+  scim: {
+    callsOpenAI: false,
+    readsScimToken: true,
+    keepsScimResources: true,
+    declaresIntent: true,
+    sendsToInviteQueue: true,
+    startsJobs: true,
+  },
   // Verifies HR webhooks and enqueues invites and revocations: never the Admin key.
   'hr-webhook': {
     callsOpenAI: false,

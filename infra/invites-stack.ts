@@ -36,6 +36,9 @@ import { stableLogicalId } from './logical-ids';
 
 export { STAGE_NAME } from './constructs/invites-api';
 
+const truncated = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+
 export interface InvitesStackProps extends StackProps {
   readonly config: StackConfig;
   /** Default: the route table. Tests add routes that have not landed yet. */
@@ -66,7 +69,8 @@ export class InvitesStack extends Stack {
   constructor(scope: Construct, id: string, props: InvitesStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const routes = props.routes ?? ROUTES;
+    // The SCIM routes only with context `scim` (docs/scim.md).
+    const routes = (props.routes ?? ROUTES).filter((route) => route.auth !== 'scim' || config.scim);
     const workers = props.workers ?? WORKERS;
     const allNeeds = { ...FUNCTION_NEEDS, ...props.functionNeeds };
     const needsOf = (functionName: string): FunctionNeeds => allNeeds[functionName] ?? {};
@@ -101,10 +105,11 @@ export class InvitesStack extends Stack {
     for (const route of routes) {
       if (functions.byName.has(route.functionName)) continue;
       const served = routes.filter((other) => other.functionName === route.functionName);
-      const open = served.some((other) => other.auth === 'webhook');
+      const open = served.some((other) => other.auth === 'webhook' || other.auth === 'scim');
       functions.add(
         route.functionName,
-        served.map((other) => `${other.method} ${other.path}`).join(', '),
+        // Lambda takes 256 characters of description (the SCIM function serves 17 routes).
+        truncated(served.map((other) => `${other.method} ${other.path}`).join(', '), 256),
         {
           ...API_FUNCTION_DEFAULTS,
           // 20 rps × 28 s would otherwise hold ~560 executions of the account's pool when OpenAI hangs.

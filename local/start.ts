@@ -34,6 +34,7 @@ import { SqliteSimulatorOrganization } from './simulator-organization';
 import { SqliteLedger } from './sqlite-ledger';
 import { SqlitePersonStore } from './sqlite-people';
 import { DEFAULT_STATE_DIR, StateStore } from './state-store';
+import { setUpScim } from './scim-setup';
 import { ENV, NOT_READ } from '../lib/commons/env';
 import { join } from 'node:path';
 import { shellSetup } from './shell-setup';
@@ -265,6 +266,7 @@ const main = async () => {
   const url = await gateway.start(port).catch((error: unknown) => {
     throw (error as { code?: string }).code === 'EADDRINUSE' ? new PortInUseError(port, 'PORT') : error;
   });
+  lines.push(...setUpScim(store, url));
   const routes = ROUTES.map(
     (route) => `  ${route.method.padEnd(6)} ${url}${route.path}  → functions/${route.functionName}.ts`,
   );

@@ -169,7 +169,7 @@ export class InvitesApi extends ResourceGroup {
     for (const route of routes) {
       const resource = this.api.root.resourceForPath(route.path);
       const pathParameters = [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]!);
-      const open = route.auth === 'webhook';
+      const open = route.auth === 'webhook' || route.auth === 'scim';
       const integration = new LambdaIntegration(props.functionOf(route.functionName), {
         allowTestInvoke: false,
       });
@@ -187,15 +187,20 @@ export class InvitesApi extends ResourceGroup {
       });
       Validations.of(method).acknowledge({
         id: 'AwsSolutions-COG4',
-        reason: open
-          ? 'Webhook route: HR systems cannot sign with Cognito; the function verifies each request’s signature.'
-          : 'Internal callers authenticate with IAM SigV4 or a hashed bearer token, not Cognito users.',
+        reason:
+          route.auth === 'scim'
+            ? 'SCIM route: identity providers send the SCIM bearer token, which the function checks.'
+            : open
+              ? 'Webhook route: HR systems cannot sign with Cognito; the function verifies each request’s signature.'
+              : 'Internal callers authenticate with IAM SigV4 or a hashed bearer token, not Cognito users.',
       });
       if (open) {
         Validations.of(method).acknowledge({
           id: 'AwsSolutions-APIG4',
           reason:
-            'Webhook route: open at the gateway by design; the function verifies each request’s signature.',
+            route.auth === 'scim'
+              ? 'SCIM route: open at the gateway by design; the function checks the SCIM bearer token.'
+              : 'Webhook route: open at the gateway by design; the function verifies each request’s signature.',
         });
       }
     }

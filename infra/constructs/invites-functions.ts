@@ -107,6 +107,10 @@ export class InvitesFunctions extends ResourceGroup {
       environment[ENV.offboardMembers] = String(config.offboardMembers);
       environment[ENV.revokeLeaverKeys] = String(config.revokeLeaverKeys);
     }
+    if (needs.readsScimToken) {
+      environment[ENV.scimTokenSecretId] = config.scimTokenSecretName;
+      if (config.scimGroupMap) environment[ENV.scimGroupMap] = config.scimGroupMap;
+    }
     if (usesLedger(needs) && ledgerTable) {
       environment[ENV.inviteLedgerTable] = ledgerTable.tableName;
     }
@@ -126,6 +130,7 @@ export class InvitesFunctions extends ResourceGroup {
       this.adminKeyReaders.push(fn.role!);
     }
     if (needs.readsWebhookSecrets) this.webhookSecrets?.grantRead(fn);
+    if (needs.readsScimToken) importSecret(this, 'ScimTokenSecret', config.scimTokenSecretName).grantRead(fn);
     if (needs.sendsToInviteQueue) {
       queue.grantSendMessages(fn);
       this.queueSenders.push(fn.role!);
@@ -148,6 +153,8 @@ export class InvitesFunctions extends ResourceGroup {
     if (needs.startsJobs || needs.recordsInvites) actions.add('UpdateItem');
     if (needs.looksUpInvites) actions.add('GetItem');
     if (needs.appendsHistory) actions.add('PutItem');
+    if (needs.keepsScimResources)
+      ['GetItem', 'PutItem', 'DeleteItem', 'Query'].forEach((action) => actions.add(action));
     if (actions.size > 0) onLedger(...[...actions].map((action) => `dynamodb:${action}`));
     // The offboarding list's sparse index, for the one function that lists who awaits a person.
     if (needs.listsAwaiting && ledgerTable)

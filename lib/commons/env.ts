@@ -51,6 +51,15 @@ export const ENV = {
   reconcileMaxRemovals: 'RECONCILE_MAX_REMOVALS',
   /** `true`: a leaver's project API keys are deleted, not only listed (lib/access/leaver-keys.ts). */
   revokeLeaverKeys: 'REVOKE_LEAVER_KEYS',
+  // SCIM 2.0 endpoint (docs/scim.md)
+  /** Name or ARN of the secret holding the SCIM bearer token (the stack sets it). */
+  scimTokenSecretId: 'SCIM_TOKEN_SECRET_ID',
+  /** `npm start` only: the SCIM bearer token (else a development token is printed). */
+  scimToken: 'SCIM_TOKEN',
+  /** The organization role of a SCIM user without the OpenAI extension's role (default reader). */
+  scimDefaultRole: 'SCIM_DEFAULT_ROLE',
+  /** JSON {"<SCIM group displayName or externalId>": "<OpenAI group id>"}. */
+  scimGroupMap: 'SCIM_GROUP_MAP',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */

@@ -8,8 +8,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /**
  * `api`: internal callers, authorised at the gateway (IAM by default, or a bearer-token
  * authorizer; see the stack). `webhook`: open at the gateway, verified inside the function.
+ * `scim`: open at the gateway, the SCIM bearer token checked inside the function (lib/scim/token.ts);
+ * deployed only with the stack context `scim` (docs/scim.md).
  */
-export type RouteAuth = 'api' | 'webhook';
+export type RouteAuth = 'api' | 'webhook' | 'scim';
 
 export interface Route {
   /** Also the operation name in logs. */
@@ -112,6 +114,48 @@ export const ROUTES = [
     path: '/webhooks/{provider}',
     functionName: 'hr-webhook',
     auth: 'webhook',
+  },
+  // SCIM 2.0 for identity providers (docs/scim.md): one function, its own bearer token.
+  {
+    id: 'scimServiceProviderConfig',
+    method: 'GET',
+    path: '/scim/v2/ServiceProviderConfig',
+    functionName: 'scim',
+    auth: 'scim',
+  },
+  {
+    id: 'scimResourceTypes',
+    method: 'GET',
+    path: '/scim/v2/ResourceTypes',
+    functionName: 'scim',
+    auth: 'scim',
+  },
+  {
+    id: 'scimResourceType',
+    method: 'GET',
+    path: '/scim/v2/ResourceTypes/{id}',
+    functionName: 'scim',
+    auth: 'scim',
+  },
+  { id: 'scimSchemas', method: 'GET', path: '/scim/v2/Schemas', functionName: 'scim', auth: 'scim' },
+  { id: 'scimSchema', method: 'GET', path: '/scim/v2/Schemas/{id}', functionName: 'scim', auth: 'scim' },
+  { id: 'scimListUsers', method: 'GET', path: '/scim/v2/Users', functionName: 'scim', auth: 'scim' },
+  { id: 'scimCreateUser', method: 'POST', path: '/scim/v2/Users', functionName: 'scim', auth: 'scim' },
+  { id: 'scimGetUser', method: 'GET', path: '/scim/v2/Users/{id}', functionName: 'scim', auth: 'scim' },
+  { id: 'scimReplaceUser', method: 'PUT', path: '/scim/v2/Users/{id}', functionName: 'scim', auth: 'scim' },
+  { id: 'scimPatchUser', method: 'PATCH', path: '/scim/v2/Users/{id}', functionName: 'scim', auth: 'scim' },
+  { id: 'scimDeleteUser', method: 'DELETE', path: '/scim/v2/Users/{id}', functionName: 'scim', auth: 'scim' },
+  { id: 'scimListGroups', method: 'GET', path: '/scim/v2/Groups', functionName: 'scim', auth: 'scim' },
+  { id: 'scimCreateGroup', method: 'POST', path: '/scim/v2/Groups', functionName: 'scim', auth: 'scim' },
+  { id: 'scimGetGroup', method: 'GET', path: '/scim/v2/Groups/{id}', functionName: 'scim', auth: 'scim' },
+  { id: 'scimReplaceGroup', method: 'PUT', path: '/scim/v2/Groups/{id}', functionName: 'scim', auth: 'scim' },
+  { id: 'scimPatchGroup', method: 'PATCH', path: '/scim/v2/Groups/{id}', functionName: 'scim', auth: 'scim' },
+  {
+    id: 'scimDeleteGroup',
+    method: 'DELETE',
+    path: '/scim/v2/Groups/{id}',
+    functionName: 'scim',
+    auth: 'scim',
   },
 ] as const satisfies readonly Route[];
 

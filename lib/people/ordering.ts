@@ -30,6 +30,16 @@ export const decideDeclaration = (person: Person | undefined, declaration: Decla
     person.declaredEventIds.includes(declaration.eventId)
   )
     return 'replayed';
+  // The same event from the same source again (a queued copy of a declaration already stored,
+  // which may carry less of it: a bulk message has no groups) changes nothing.
+  if (
+    current &&
+    declaration.eventId !== undefined &&
+    current.eventId === declaration.eventId &&
+    current.source === declaration.source &&
+    person?.intent?.state === declaration.intent.state
+  )
+    return 'unchanged';
   if (person?.intent && sameIntent(person.intent, declaration.intent)) {
     // A leaver declared again by a source with more authority gains it (e.g. Okta after Greenhouse).
     const gainsAuthority =

@@ -14,9 +14,11 @@ import { buildApp } from '../../infra/invites-app';
 import { ROUTES } from '../../lib/http/routes';
 import { fallbackMethods, logicalIdOf, SKIP_BUNDLING, synthStack, templateMethods } from './synth';
 
-const plain = synthStack();
-const mailed = synthStack({ authMode: 'token', alarmEmail: 'ops@example.com' });
+// Every route of the table, the SCIM ones (context scim) included.
+const plain = synthStack({ scim: true });
+const mailed = synthStack({ authMode: 'token', alarmEmail: 'ops@example.com', scim: true });
 const guarded = synthStack({
+  scim: true,
   allowedPrincipalArns: ['arn:aws:iam::111122223333:role/hr-portal', 'arn:aws:iam::444455556666:root'],
   webhookWafRateLimit: 300,
   webhookThrottlingRateLimit: 3,

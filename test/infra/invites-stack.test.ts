@@ -32,7 +32,8 @@ const isApiMethod = (method: { method: string; path: string }) =>
   apiRoutes.some((route) => route.method === method.method && route.path === method.path);
 
 // One synth per configuration, shared by the tests below (each synth takes about a second).
-const iam = synthStack();
+// Every route of the table, the SCIM ones (context scim) included.
+const iam = synthStack({ scim: true });
 const token = synthStack({
   authMode: 'token',
   tokenSecretId: 'team/api-tokens',
@@ -48,6 +49,7 @@ const future = synthStack(
     openAiRateLimitRps: 9,
     maxReceiveCount: 3,
     offboardMembers: true,
+    scim: true,
   },
   {
     routes: [...ROUTES, FUTURE_ROUTE],
