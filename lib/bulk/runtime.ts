@@ -17,6 +17,7 @@ import { type MessageQueue, SqsQueue } from './queue';
 import { EndpointPacers, pacedFetch } from './endpoint-pacers';
 import type { PacerOptions } from './pacer';
 import { BulkInviteWorker } from './worker';
+import { findBudget } from '../budget/runtime';
 
 let inviteQueue: MessageQueue | undefined;
 let deadLetterQueue: MessageQueue | undefined;
@@ -57,15 +58,19 @@ export const createBulkWorker = (
   workerConfig: WorkerConfig = readWorkerConfig(),
   pacing: PacerOptions = {},
 ): BulkInviteWorker => {
-  const pacer = new EndpointPacers(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
+  // With the shared budget (lib/budget/) the containers pace together; without, each alone.
+  const budget = findBudget();
+  const pacer = budget
+    ? undefined
+    : new EndpointPacers(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
   const client = createInvitesClient(config, {
-    beforeAttempt: (request) => pacer.for(request).take(),
-    fetch: pacedFetch(pacer),
+    ...(pacer && { beforeAttempt: (request) => pacer.for(request).take(), fetch: pacedFetch(pacer) }),
     onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
   });
   return new BulkInviteWorker({
     client,
     pacer,
+    budget,
     queue: getInviteQueue(),
     deadLetterQueue: getDeadLetterQueue(),
     metrics: new Metrics({

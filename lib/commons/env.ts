@@ -49,6 +49,11 @@ export const ENV = {
   reinviteMaxTimes: 'REINVITE_MAX_TIMES',
   /** The most people one reconcile or sweep may revoke or remove before it stops (brakes). */
   reconcileMaxRemovals: 'RECONCILE_MAX_REMOVALS',
+  // The shared budget for OpenAI's limits (lib/budget/, docs/rate-budget.md)
+  /** `false`: each function paces alone, as before the budget (default `true` with a ledger table). */
+  sharedBudget: 'OPENAI_SHARED_BUDGET',
+  /** Without the budget's store, a container paces at this share of the last known rate (default 0.25). */
+  budgetFallbackShare: 'OPENAI_BUDGET_FALLBACK_SHARE',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */

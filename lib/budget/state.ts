@@ -1,0 +1,169 @@
+/**
+ * One endpoint's shared budget as a value, and the pure rules that move it (docs/rate-budget.md):
+ * a token bucket whose rate is learned from OpenAI's 429s. Stores (DynamoDB, SQLite, memory) keep
+ * this value with a version; budget.ts reads it, applies a rule here, and writes it back on the
+ * condition that the version did not move.
+ *
+ * - Refill: `rate` tokens a second up to `burst`. Time runs only forwards: a clock that goes back
+ *   mints nothing, one that jumps ahead mints at most a full bucket (what the same idle time would
+ *   give), and a writer whose clock ran ahead (`at` in the future) is not waited for.
+ * - Learn: a 429 pauses every caller until the wait OpenAI named and cuts the rate: to 0.9 × the
+ *   rate measured since the last pause when callers kept busy, else by half; only once per episode
+ *   (a 429 to a call sent before the cut only lengthens the pause).
+ * - Probe back: after a cut the rate doubles every `doublingMs` up to 0.9 × the measure (so after
+ *   an episode it is back within about a minute, whatever the number of calls), then rises
+ *   slowly (`probePerMinute`) towards the configured ceiling, to find a limit OpenAI raised.
+ */
+import { type Lane, lanesAbove, takesLastToken } from './lanes';
+
+export interface BudgetState {
+  tokens: number;
+  /** Epoch ms the tokens were counted at. */
+  at: number;
+  /** No call starts before this (the wait a 429 named). */
+  pausedUntil: number;
+  /** The rate right after the last cut, and when its growth starts (the end of that pause). */
+  cutRate?: number;
+  cutAt?: number;
+  /** The last measured rate OpenAI allows (calls/s). */
+  measured?: number;
+  /** Calls sent before this do not cut the rate again. */
+  reactedAt: number;
+  /** Tokens taken since the last pause ended: the measure's numerator. */
+  takenInWindow: number;
+  windowStart: number;
+  /** Epoch ms until which a caller of a lane waits (lower lanes hold back meanwhile). */
+  want: Partial<Record<Lane, number>>;
+}
+
+export const RULES = {
+  doublingMs: 10_000,
+  headroom: 0.9,
+  minDecrease: 0.9,
+  decrease: 0.5,
+  /** After reaching 0.9 × the measure, the rate rises this share of it per minute. */
+  probePerMinute: 0.1,
+  /** Never slower than one call a minute. */
+  floorRps: 1 / 60,
+  /** Tokens the lanes that may not take the last token leave in the bucket. */
+  reserve: 1,
+  /** A bucket's depth, in seconds of its rate (at least 2 tokens: the reserve and one more). */
+  burstSeconds: 1,
+  /** How far ahead of ours another writer's clock may be before we stop trusting its `at`. */
+  maxSkewMs: 5_000,
+} as const;
+
+export const initialState = (now: number, ceilingRps: number): BudgetState => ({
+  tokens: burstOf(ceilingRps),
+  at: now,
+  pausedUntil: 0,
+  reactedAt: -Infinity,
+  takenInWindow: 0,
+  windowStart: now,
+  want: {},
+});
+
+export const burstOf = (rate: number): number => Math.max(1 + RULES.reserve, rate * RULES.burstSeconds);
+
+/** The rate at `now`: the ceiling until a 429 is seen; after a cut, doubling back, then probing. */
+export const rateAt = (state: BudgetState, now: number, ceilingRps: number): number => {
+  if (state.cutRate === undefined || state.cutAt === undefined) return ceilingRps;
+  const target = Math.min(ceilingRps, (state.measured ?? ceilingRps) * RULES.headroom);
+  const elapsed = Math.max(0, now - state.cutAt);
+  if (state.cutRate >= target) {
+    // Already at (or cut to no lower than) the target: probe slowly from where it was cut.
+    return Math.min(ceilingRps, state.cutRate * (1 + (RULES.probePerMinute * elapsed) / 60_000));
+  }
+  const doublings = Math.log2(target / state.cutRate);
+  const reachMs = doublings * RULES.doublingMs;
+  if (elapsed < reachMs) return state.cutRate * 2 ** (elapsed / RULES.doublingMs);
+  return Math.min(ceilingRps, target * (1 + (RULES.probePerMinute * (elapsed - reachMs)) / 60_000));
+};
+
+/** The state's tokens counted up to `now` (never back in time; a future `at` is not waited for). */
+export const refilled = (state: BudgetState, now: number, ceilingRps: number): BudgetState => {
+  // Another writer's clock ran ahead: count from ours rather than wait for theirs, minting nothing.
+  if (state.at > now + RULES.maxSkewMs) return { ...state, at: now };
+  const from = Math.max(state.at, state.pausedUntil);
+  if (now <= from) return state;
+  const rate = rateAt(state, now, ceilingRps);
+  const tokens = Math.min(burstOf(rate), state.tokens + (rate * (now - from)) / 1000);
+  return { ...state, tokens, at: now };
+};
+
+export type TakeDecision = { ok: true; state: BudgetState } | { ok: false; waitMs: number };
+
+/**
+ * Takes one token for `lane` at `now`, or says how long until it could. A lane below another
+ * that announced it is waiting holds back; `bulk` and `joiner` leave the reserve.
+ */
+export const take = (state: BudgetState, lane: Lane, now: number, ceilingRps: number): TakeDecision => {
+  const current = refilled(state, now, ceilingRps);
+  const rate = rateAt(current, now, ceilingRps);
+  const intervalMs = 1000 / rate;
+  if (current.pausedUntil > now) return { ok: false, waitMs: current.pausedUntil - now };
+  const higherWaiting = lanesAbove(lane).some((above) => (current.want[above] ?? 0) > now);
+  const needed = 1 + (takesLastToken(lane) ? 0 : RULES.reserve);
+  if (higherWaiting) return { ok: false, waitMs: intervalMs };
+  if (current.tokens < needed) return { ok: false, waitMs: ((needed - current.tokens) / rate) * 1000 };
+  // Served: this lane's announcement ends (a caller of it still waiting elsewhere announces again).
+  const want = { ...current.want };
+  delete want[lane];
+  return {
+    ok: true,
+    state: {
+      ...current,
+      at: Math.max(current.at, now),
+      tokens: current.tokens - 1,
+      takenInWindow: current.takenInWindow + 1,
+      want,
+    },
+  };
+};
+
+/** `lane` announces it waits until `until`: lower lanes hold back meanwhile. */
+export const announce = (state: BudgetState, lane: Lane, until: number): BudgetState => ({
+  ...state,
+  want: { ...state.want, [lane]: Math.max(state.want[lane] ?? 0, until) },
+});
+
+/** A 429 to a call sent at `sentAt`; `waitMs` the wait OpenAI named, if any. */
+export const throttled = (
+  state: BudgetState,
+  answer: { sentAt: number; waitMs?: number },
+  now: number,
+  ceilingRps: number,
+): BudgetState => {
+  const rate = rateAt(state, now, ceilingRps);
+  const refillAt = answer.sentAt + (answer.waitMs ?? 1000 / (rate * RULES.decrease));
+  if (answer.sentAt < state.reactedAt) {
+    // Already cut for this episode: only a longer wait matters.
+    return refillAt > state.pausedUntil ? { ...state, pausedUntil: refillAt, tokens: 0 } : state;
+  }
+  let next = rate * RULES.decrease;
+  let measured = state.measured;
+  const seconds = (refillAt - state.windowStart) / 1000;
+  if (answer.waitMs !== undefined && state.takenInWindow > 1 && seconds > 0) {
+    const measure = state.takenInWindow / seconds;
+    const busy = measure >= 0.5 * rate;
+    next = Math.min(
+      rate * RULES.minDecrease,
+      busy ? measure * RULES.headroom : Math.max(next, measure * RULES.headroom),
+    );
+    if (busy || measure > (measured ?? 0)) measured = measure;
+  }
+  // A long episode stays near the last measure: each 429's wait paces the calls anyway.
+  const floor = Math.max(RULES.floorRps, (measured ?? 0) * RULES.decrease * RULES.decrease);
+  const cutRate = Math.min(ceilingRps, Math.max(floor, next));
+  return {
+    ...state,
+    tokens: 0,
+    pausedUntil: Math.max(state.pausedUntil, refillAt),
+    cutRate,
+    cutAt: refillAt,
+    measured,
+    reactedAt: now,
+    takenInWindow: 0,
+    windowStart: refillAt,
+  };
+};
