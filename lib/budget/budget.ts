@@ -20,6 +20,8 @@ export interface BudgetOptions {
   store: BudgetStore;
   /** Calls/s per endpoint for the whole fleet (OPENAI_RATE_LIMIT_RPS): the rate never exceeds it. */
   ceilingRps: number;
+  /** A new bucket's first rate (slow start; default state.ts startRpsOf the ceiling). */
+  startRps?: number;
   /** Without the store, this container paces at this share of the last known rate (default 0.25). */
   fallbackShare?: number;
   /** How long the store is left alone after it failed (default 30 s). */
@@ -241,7 +243,10 @@ export class SharedBudget {
         endpoint.readAt = this.#now();
       }
       const now = this.#now();
-      const next = change(endpoint.cached?.state ?? initialState(now, this.ceilingRps), now);
+      const next = change(
+        endpoint.cached?.state ?? initialState(now, this.ceilingRps, this.#options.startRps),
+        now,
+      );
       if (!next) return false;
       const written = await store.write(endpoint.name, next, endpoint.cached?.version);
       endpoint.readAt = this.#now();

@@ -29,8 +29,12 @@ export interface BudgetState {
   measured?: number;
   /** Calls sent before this do not cut the rate again. */
   reactedAt: number;
-  /** Tokens taken since the last pause ended: the measure's numerator. */
-  takenInWindow: number;
+  /**
+   * When the last tokens were taken (at most MAX_TAKES): the calls sent between the end of one
+   * pause and the call the next 429 answered are the ones OpenAI accepted, the measure's numerator.
+   */
+  takes: number[];
+  /** When the last pause ended (or the bucket was made): the measure's window starts there. */
   windowStart: number;
   /** Epoch ms until which a caller of a lane waits (lower lanes hold back meanwhile). */
   want: Partial<Record<Lane, number>>;
@@ -43,27 +47,46 @@ export const RULES = {
   decrease: 0.5,
   /** After reaching 0.9 × the measure, the rate rises this share of it per minute. */
   probePerMinute: 0.1,
+  /** Slow start from max(startRps, startShare × ceiling), at most the ceiling. */
+  startRps: 1,
+  startShare: 1 / 16,
   /** Never slower than one call a minute. */
   floorRps: 1 / 60,
   /** Tokens the lanes that may not take the last token leave in the bucket. */
   reserve: 1,
-  /** A bucket's depth, in seconds of its rate (at least 2 tokens: the reserve and one more). */
-  burstSeconds: 1,
+  /**
+   * A bucket's depth: the reserve and one more. OpenAI's own bucket is unknown (a provider uses a
+   * burst of 4 at 6 a minute); a shallow one never sends a volley that a lower limit answers 429.
+   */
+  burst: 2,
   /** How far ahead of ours another writer's clock may be before we stop trusting its `at`. */
   maxSkewMs: 5_000,
 } as const;
 
-export const initialState = (now: number, ceilingRps: number): BudgetState => ({
+const MAX_TAKES = 128;
+
+/** Slow start: a new bucket runs at this share of the ceiling (doubling up), to measure before it floods. */
+export const startRpsOf = (ceilingRps: number): number =>
+  Math.min(ceilingRps, Math.max(RULES.startRps, ceilingRps * RULES.startShare));
+
+/** A new bucket: full, in slow start from `startRps` (default startRpsOf the ceiling). */
+export const initialState = (
+  now: number,
+  ceilingRps: number,
+  startRps = startRpsOf(ceilingRps),
+): BudgetState => ({
   tokens: burstOf(ceilingRps),
   at: now,
   pausedUntil: 0,
+  cutRate: Math.min(ceilingRps, startRps),
+  cutAt: now,
   reactedAt: -Infinity,
-  takenInWindow: 0,
+  takes: [],
   windowStart: now,
   want: {},
 });
 
-export const burstOf = (rate: number): number => Math.max(1 + RULES.reserve, rate * RULES.burstSeconds);
+export const burstOf = (_rate: number): number => Math.max(1 + RULES.reserve, RULES.burst);
 
 /** The rate at `now`: the ceiling until a 429 is seen; after a cut, doubling back, then probing. */
 export const rateAt = (state: BudgetState, now: number, ceilingRps: number): number => {
@@ -115,7 +138,7 @@ export const take = (state: BudgetState, lane: Lane, now: number, ceilingRps: nu
       ...current,
       at: Math.max(current.at, now),
       tokens: current.tokens - 1,
-      takenInWindow: current.takenInWindow + 1,
+      takes: [...current.takes.slice(-(MAX_TAKES - 1)), Math.max(current.at, now)],
       want,
     },
   };
@@ -142,9 +165,11 @@ export const throttled = (
   }
   let next = rate * RULES.decrease;
   let measured = state.measured;
-  const seconds = (refillAt - state.windowStart) / 1000;
-  if (answer.waitMs !== undefined && state.takenInWindow > 1 && seconds > 0) {
-    const measure = state.takenInWindow / seconds;
+  // Accepted: the calls sent from the window's start up to the one this 429 answered.
+  const seconds = (answer.sentAt - state.windowStart) / 1000;
+  const accepted = state.takes.filter((at) => at >= state.windowStart && at < answer.sentAt).length;
+  if (answer.waitMs !== undefined && accepted > 1 && seconds > 0) {
+    const measure = accepted / seconds;
     const busy = measure >= 0.5 * rate;
     next = Math.min(
       rate * RULES.minDecrease,
@@ -163,7 +188,7 @@ export const throttled = (
     cutAt: refillAt,
     measured,
     reactedAt: now,
-    takenInWindow: 0,
+    takes: [],
     windowStart: refillAt,
   };
 };

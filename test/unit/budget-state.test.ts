@@ -14,7 +14,7 @@ const T0 = 1_000_000;
 
 /** A state with `tokens` tokens counted at `at`. */
 const stateWith = (tokens: number, at = T0, extra: Partial<BudgetState> = {}): BudgetState => ({
-  ...initialState(at, CEILING),
+  ...initialState(at, CEILING, CEILING),
   tokens,
   ...extra,
 });
@@ -28,7 +28,7 @@ describe('budget state', () => {
 
     it('a clock that jumps ahead mints at most a full bucket, what idle time would give', () => {
       const state = stateWith(0);
-      expect(refilled(state, T0 + 3_600_000, CEILING).tokens).toBe(10);
+      expect(refilled(state, T0 + 3_600_000, CEILING).tokens).toBe(2);
     });
 
     it('a writer whose clock ran ahead is not waited for, and mints nothing', () => {
@@ -67,17 +67,26 @@ describe('budget state', () => {
     });
 
     it('measures the rate of a busy window and runs below it', () => {
-      // 60 calls taken in the 10 s up to the end of the 429's wait: 6/s allowed (busy at 10/s).
-      const busy = stateWith(0, T0, { takenInWindow: 60, windowStart: T0 });
-      const cut = throttled(busy, { sentAt: T0 + 9_000, waitMs: 1_000 }, T0 + 9_000, CEILING);
+      // 60 calls sent in the 10 s before the call a 429 answered: 6/s allowed (busy at 10/s).
+      const takes = Array.from({ length: 60 }, (_, n) => T0 + n * 166);
+      const busy = stateWith(0, T0, { takes, windowStart: T0 });
+      const cut = throttled(busy, { sentAt: T0 + 10_000, waitMs: 1_000 }, T0 + 10_000, CEILING);
       expect(cut.measured).toBeCloseTo(6, 5);
-      expect(rateAt(cut, T0 + 10_000, CEILING)).toBeCloseTo(5.4, 5);
+      expect(rateAt(cut, T0 + 11_000, CEILING)).toBeCloseTo(5.4, 5);
     });
 
     it('an idle window is only a lower bound: it halves, not below the measure', () => {
-      const idle = stateWith(0, T0, { takenInWindow: 20, windowStart: T0 });
-      const cut = throttled(idle, { sentAt: T0 + 9_000, waitMs: 1_000 }, T0 + 9_000, CEILING);
-      expect(rateAt(cut, T0 + 10_000, CEILING)).toBeCloseTo(5, 5);
+      const takes = Array.from({ length: 20 }, (_, n) => T0 + n * 500);
+      const idle = stateWith(0, T0, { takes, windowStart: T0 });
+      const cut = throttled(idle, { sentAt: T0 + 10_000, waitMs: 1_000 }, T0 + 10_000, CEILING);
+      expect(rateAt(cut, T0 + 11_000, CEILING)).toBeCloseTo(5, 5);
+    });
+
+    it('a new bucket starts slow and doubles up to the ceiling', () => {
+      const fresh = initialState(T0, 32);
+      expect(rateAt(fresh, T0, 32)).toBe(2);
+      expect(rateAt(fresh, T0 + 20_000, 32)).toBeCloseTo(8, 5);
+      expect(rateAt(fresh, T0 + 120_000, 32)).toBe(32);
     });
 
     it('reacts once per episode: a 429 to an earlier call only lengthens the pause', () => {
