@@ -67,6 +67,12 @@ interface Endpoint {
   fallback?: AdaptivePacer;
 }
 
+/** Takes `waiter` out of the queue (others may have been put ahead of it meanwhile). */
+const removeWaiter = (endpoint: Endpoint, waiter: Waiter): void => {
+  const index = endpoint.waiters.indexOf(waiter);
+  if (index >= 0) endpoint.waiters.splice(index, 1);
+};
+
 /** Room left before a deadline for the call itself. */
 const RESERVE_MS = 2_000;
 const MAX_WRITE_ATTEMPTS = 8;
@@ -165,7 +171,7 @@ export class SharedBudget {
             ? await this.#takeLocally(endpoint, head)
             : await this.#takeShared(endpoint, head);
         } catch (error) {
-          endpoint.waiters.shift();
+          removeWaiter(endpoint, head);
           head.reject(error);
           continue;
         }
@@ -176,7 +182,7 @@ export class SharedBudget {
           this.#options.maxWaitMs?.[head.lane] ?? Infinity,
         );
         if (waitMs > limit) {
-          endpoint.waiters.shift();
+          removeWaiter(endpoint, head);
           head.reject(new PacerPausedError(waitMs));
           continue;
         }
@@ -205,7 +211,7 @@ export class SharedBudget {
     }
     if (waitMs > 0) return waitMs;
     this.counts.shared += 1;
-    endpoint.waiters.shift();
+    removeWaiter(endpoint, head);
     head.resolve({ endpoint: endpoint.name, sentAt: this.#now(), lane: head.lane, local: false });
     return 0;
   }
@@ -269,7 +275,7 @@ export class SharedBudget {
     endpoint.fallback.setDeadline(head.deadline);
     await endpoint.fallback.take();
     this.counts.local += 1;
-    endpoint.waiters.shift();
+    removeWaiter(endpoint, head);
     head.resolve({ endpoint: endpoint.name, sentAt: this.#now(), lane: head.lane, local: true });
     return 0;
   }
