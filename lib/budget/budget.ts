@@ -1,9 +1,10 @@
 /**
  * The shared budget as one container uses it (docs/rate-budget.md): every OpenAI call takes a
  * token of its endpoint's bucket in the store before it is sent (`take`) and reports how OpenAI
- * answered (`settle`). Within the container, callers wait in one queue per endpoint ordered by
- * lane, so only the first asks the store; across containers, a waiting caller of a higher lane
- * announces itself in the bucket and lower lanes hold back.
+ * answered (`settle`). A take books the call's slot (state.ts `take`): one conditional write, then
+ * the caller sleeps until its slot. Within the container, callers wait in one queue per endpoint
+ * ordered by lane, so only the first asks the store; across containers, lower lanes book only a
+ * slot within one interval, so a higher lane arriving anywhere is served about one interval later.
  *
  * When the store cannot be reached (down, throttled, timing out) the container paces alone at a
  * conservative share of the last rate it knew, says so (`onDegraded`, a metric), and tries the
@@ -12,8 +13,8 @@
 import { endpointOf } from '../bulk/endpoint-pacers';
 import { PacerPausedError } from '../bulk/errors';
 import { AdaptivePacer } from '../bulk/pacer';
-import { currentLane, type Lane, rankOf } from './lanes';
-import { announce, type BudgetState, initialState, rateAt, refilled, take, throttled } from './state';
+import { currentLane, type Lane, rankOf, takesLastToken } from './lanes';
+import { type BudgetState, initialState, rateAt, take, throttled } from './state';
 import type { BudgetStore, Versioned } from './store';
 
 export interface BudgetOptions {
@@ -63,7 +64,6 @@ interface Endpoint {
   waiters: Waiter[];
   pumping: boolean;
   wake?: () => void;
-  announcedUntil: Partial<Record<Lane, number>>;
   fallback?: AdaptivePacer;
 }
 
@@ -153,7 +153,7 @@ export class SharedBudget {
   #endpoint(name: string): Endpoint {
     let endpoint = this.#endpoints.get(name);
     if (!endpoint) {
-      endpoint = { name, readAt: -Infinity, waiters: [], pumping: false, announcedUntil: {} };
+      endpoint = { name, readAt: -Infinity, waiters: [], pumping: false };
       this.#endpoints.set(name, endpoint);
     }
     return endpoint;
@@ -181,56 +181,50 @@ export class SharedBudget {
           head.deadline === undefined ? Infinity : head.deadline - RESERVE_MS - now,
           this.#options.maxWaitMs?.[head.lane] ?? Infinity,
         );
+        // A lower lane waits locally for its turn to book; past its limit the worker re-sends it.
         if (waitMs > limit) {
           removeWaiter(endpoint, head);
           head.reject(new PacerPausedError(waitMs));
           continue;
         }
-        await this.#sleep(endpoint, Math.min(waitMs, 1_000));
+        // Jittered, so that containers waiting for the same slot do not all write at once.
+        await this.#sleep(endpoint, Math.min(waitMs + Math.random() * Math.min(waitMs, 50), 1_000));
       }
     } finally {
       endpoint.pumping = false;
     }
   }
 
-  /** 0 when the head got its token (and was resolved), else how long it should wait. */
+  /**
+   * 0 when the head booked its slot (and is resolved at it), else how long until it may book.
+   * Refuses (throws PacerPausedError) a slot past the head's deadline.
+   */
   async #takeShared(endpoint: Endpoint, head: Waiter): Promise<number> {
+    const maxDelayMs = head.deadline === undefined ? Infinity : head.deadline - RESERVE_MS - this.#now();
     let waitMs = 0;
+    let slotAt = 0;
     try {
-      const taken = await this.#update(endpoint, (state, now) => {
-        waitMs = 0;
-        const decision = take(state, head.lane, now, this.ceilingRps);
-        if (decision.ok) return decision.state;
-        waitMs = decision.waitMs;
-        return this.#announcement(endpoint, state, head.lane, now, waitMs);
+      const booked = await this.#update(endpoint, (state, now) => {
+        const decision = take(state, head.lane, now, this.ceilingRps, maxDelayMs);
+        waitMs = decision.ok ? 0 : decision.waitMs;
+        slotAt = decision.ok ? decision.slotAt : 0;
+        return decision.ok ? decision.state : undefined;
       });
-      if (!taken) return waitMs || 1;
+      // Only a slot past the deadline stops a leaver or an interactive caller from booking.
+      if (!booked && takesLastToken(head.lane)) throw new PacerPausedError(waitMs + Math.max(0, maxDelayMs));
+      if (!booked) return Math.max(waitMs, 1);
     } catch (error) {
+      if (error instanceof PacerPausedError) throw error;
       this.#degrade(error);
       return this.#takeLocally(endpoint, head);
     }
-    if (waitMs > 0) return waitMs;
     this.counts.shared += 1;
     removeWaiter(endpoint, head);
-    head.resolve({ endpoint: endpoint.name, sentAt: this.#now(), lane: head.lane, local: false });
+    const ticket: Ticket = { endpoint: endpoint.name, sentAt: slotAt, lane: head.lane, local: false };
+    const delayMs = slotAt - this.#now();
+    if (delayMs <= 0) head.resolve(ticket);
+    else setTimeout(() => head.resolve(ticket), delayMs);
     return 0;
-  }
-
-  /**
-   * When a waiting caller of a lane others rank below should announce itself (once per wait):
-   * the state to write, else undefined (nothing written).
-   */
-  #announcement(
-    endpoint: Endpoint,
-    state: BudgetState,
-    lane: Lane,
-    now: number,
-    waitMs: number,
-  ): BudgetState | undefined {
-    if (lane === 'bulk' || (endpoint.announcedUntil[lane] ?? 0) > now) return undefined;
-    const until = now + waitMs + 1000 / rateAt(state, now, this.ceilingRps) + 500;
-    endpoint.announcedUntil[lane] = until;
-    return announce(refilled(state, now, this.ceilingRps), lane, until);
   }
 
   /**

@@ -14,7 +14,7 @@
  *   an episode it is back within about a minute, whatever the number of calls), then rises
  *   slowly (`probePerMinute`) towards the configured ceiling, to find a limit OpenAI raised.
  */
-import { type Lane, lanesAbove, takesLastToken } from './lanes';
+import { type Lane, takesLastToken } from './lanes';
 
 export interface BudgetState {
   tokens: number;
@@ -36,8 +36,6 @@ export interface BudgetState {
   takes: number[];
   /** When the last pause ended (or the bucket was made): the measure's window starts there. */
   windowStart: number;
-  /** Epoch ms until which a caller of a lane waits (lower lanes hold back meanwhile). */
-  want: Partial<Record<Lane, number>>;
 }
 
 export const RULES = {
@@ -83,7 +81,6 @@ export const initialState = (
   reactedAt: -Infinity,
   takes: [],
   windowStart: now,
-  want: {},
 });
 
 export const burstOf = (_rate: number): number => Math.max(1 + RULES.reserve, RULES.burst);
@@ -114,41 +111,41 @@ export const refilled = (state: BudgetState, now: number, ceilingRps: number): B
   return { ...state, tokens, at: now };
 };
 
-export type TakeDecision = { ok: true; state: BudgetState } | { ok: false; waitMs: number };
+export type TakeDecision = { ok: true; state: BudgetState; slotAt: number } | { ok: false; waitMs: number };
 
 /**
- * Takes one token for `lane` at `now`, or says how long until it could. A lane below another
- * that announced it is waiting holds back; `bulk` and `joiner` leave the reserve.
+ * Books the next call of `lane` at `now`: the slot it may be sent at (now, or a little later) and
+ * the state with its token taken, or how long until it could book. Booking ahead means one write
+ * per call and no polling: the caller sleeps until its slot. The tokens may go below zero (booked
+ * slots not yet due). `leaver` and `interactive` book whatever slot comes (the caller refuses one
+ * past its deadline: `maxDelayMs`); `joiner` and `bulk` book only when the slot is within one
+ * interval and leave the reserve, so a higher lane that arrives waits about one interval, never
+ * behind their backlog.
  */
-export const take = (state: BudgetState, lane: Lane, now: number, ceilingRps: number): TakeDecision => {
+export const take = (
+  state: BudgetState,
+  lane: Lane,
+  now: number,
+  ceilingRps: number,
+  maxDelayMs = Infinity,
+): TakeDecision => {
   const current = refilled(state, now, ceilingRps);
-  const rate = rateAt(current, now, ceilingRps);
-  const intervalMs = 1000 / rate;
-  if (current.pausedUntil > now) return { ok: false, waitMs: current.pausedUntil - now };
-  const higherWaiting = lanesAbove(lane).some((above) => (current.want[above] ?? 0) > now);
+  const intervalMs = 1000 / rateAt(current, now, ceilingRps);
   const needed = 1 + (takesLastToken(lane) ? 0 : RULES.reserve);
-  if (higherWaiting) return { ok: false, waitMs: intervalMs };
-  if (current.tokens < needed) return { ok: false, waitMs: ((needed - current.tokens) / rate) * 1000 };
-  // Served: this lane's announcement ends (a caller of it still waiting elsewhere announces again).
-  const want = { ...current.want };
-  delete want[lane];
+  const refillAt = Math.max(now, current.at, current.pausedUntil);
+  const slotAt = refillAt + Math.max(0, needed - current.tokens) * intervalMs;
+  const horizon = takesLastToken(lane) ? maxDelayMs : Math.min(maxDelayMs, intervalMs);
+  if (slotAt - now > horizon) return { ok: false, waitMs: slotAt - now - horizon };
   return {
     ok: true,
+    slotAt,
     state: {
       ...current,
-      at: Math.max(current.at, now),
       tokens: current.tokens - 1,
-      takes: [...current.takes.slice(-(MAX_TAKES - 1)), Math.max(current.at, now)],
-      want,
+      takes: [...current.takes.slice(-(MAX_TAKES - 1)), slotAt],
     },
   };
 };
-
-/** `lane` announces it waits until `until`: lower lanes hold back meanwhile. */
-export const announce = (state: BudgetState, lane: Lane, until: number): BudgetState => ({
-  ...state,
-  want: { ...state.want, [lane]: Math.max(state.want[lane] ?? 0, until) },
-});
 
 /** A 429 to a call sent at `sentAt`; `waitMs` the wait OpenAI named, if any. */
 export const throttled = (
@@ -161,7 +158,9 @@ export const throttled = (
   const refillAt = answer.sentAt + (answer.waitMs ?? 1000 / (rate * RULES.decrease));
   if (answer.sentAt < state.reactedAt) {
     // Already cut for this episode: only a longer wait matters.
-    return refillAt > state.pausedUntil ? { ...state, pausedUntil: refillAt, tokens: 0 } : state;
+    return refillAt > state.pausedUntil
+      ? { ...state, pausedUntil: refillAt, tokens: Math.min(state.tokens, 1) }
+      : state;
   }
   let next = rate * RULES.decrease;
   let measured = state.measured;
@@ -180,9 +179,10 @@ export const throttled = (
   // A long episode stays near the last measure: each 429's wait paces the calls anyway.
   const floor = Math.max(RULES.floorRps, (measured ?? 0) * RULES.decrease * RULES.decrease);
   const cutRate = Math.min(ceilingRps, Math.max(floor, next));
+  // When the wait ends OpenAI's limiter holds one call: so does this bucket (less what is booked).
   return {
     ...state,
-    tokens: 0,
+    tokens: Math.min(state.tokens, 1),
     pausedUntil: Math.max(state.pausedUntil, refillAt),
     cutRate,
     cutAt: refillAt,

@@ -24,7 +24,7 @@ export const encodeState = (state: BudgetState): string =>
 
 export const decodeState = (text: string): BudgetState => {
   const raw = JSON.parse(text) as BudgetState & { reactedAt: number | null };
-  return { ...raw, reactedAt: raw.reactedAt ?? -Infinity, want: raw.want ?? {}, takes: raw.takes ?? [] };
+  return { ...raw, reactedAt: raw.reactedAt ?? -Infinity, takes: raw.takes ?? [] };
 };
 
 /** A store in this process only: tests, benchmarks, and a single-process `npm start` fallback. */

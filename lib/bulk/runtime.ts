@@ -18,6 +18,7 @@ import { EndpointPacers, pacedFetch } from './endpoint-pacers';
 import type { PacerOptions } from './pacer';
 import { BulkInviteWorker } from './worker';
 import { findBudget } from '../budget/runtime';
+import type { SharedBudget } from '../budget/budget';
 
 let inviteQueue: MessageQueue | undefined;
 let deadLetterQueue: MessageQueue | undefined;
@@ -57,13 +58,15 @@ export const createBulkWorker = (
   config: ClientConfig = readClientConfig(),
   workerConfig: WorkerConfig = readWorkerConfig(),
   pacing: PacerOptions = {},
+  /** The container's share of the budget (default the environment's; tests give each container one). */
+  budget: SharedBudget | undefined = findBudget(),
 ): BulkInviteWorker => {
   // With the shared budget (lib/budget/) the containers pace together; without, each alone.
-  const budget = findBudget();
   const pacer = budget
     ? undefined
     : new EndpointPacers(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
   const client = createInvitesClient(config, {
+    budget,
     ...(pacer && { beforeAttempt: (request) => pacer.for(request).take(), fetch: pacedFetch(pacer) }),
     onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
   });

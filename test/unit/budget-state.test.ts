@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  announce,
-  initialState,
-  rateAt,
-  refilled,
-  take,
-  throttled,
-  type BudgetState,
-} from '../../lib/budget/state';
+import { initialState, rateAt, refilled, take, throttled, type BudgetState } from '../../lib/budget/state';
 
 const CEILING = 10;
 const T0 = 1_000_000;
@@ -40,22 +32,29 @@ describe('budget state', () => {
   });
 
   describe('lanes', () => {
-    it('bulk leaves the last token to leavers and interactive callers', () => {
+    it('bulk and joiners leave the last token: they book a slot one interval later', () => {
       const state = stateWith(1);
-      expect(take(state, 'bulk', T0, CEILING).ok).toBe(false);
-      expect(take(state, 'joiner', T0, CEILING).ok).toBe(false);
-      expect(take(state, 'interactive', T0, CEILING).ok).toBe(true);
-      expect(take(state, 'leaver', T0, CEILING).ok).toBe(true);
+      const bulk = take(state, 'bulk', T0, CEILING);
+      expect(bulk).toMatchObject({ ok: true, slotAt: T0 + 100 });
+      expect(take(state, 'joiner', T0, CEILING)).toMatchObject({ ok: true, slotAt: T0 + 100 });
+      expect(take(state, 'interactive', T0, CEILING)).toMatchObject({ ok: true, slotAt: T0 });
+      expect(take(state, 'leaver', T0, CEILING)).toMatchObject({ ok: true, slotAt: T0 });
     });
 
-    it('a lower lane holds back while a higher one announced it waits', () => {
-      const state = announce(stateWith(5), 'leaver', T0 + 1_000);
-      expect(take(state, 'interactive', T0, CEILING).ok).toBe(false);
-      expect(take(state, 'bulk', T0, CEILING).ok).toBe(false);
-      const leaver = take(state, 'leaver', T0, CEILING);
-      expect(leaver.ok).toBe(true);
-      if (leaver.ok) expect(leaver.state.want.leaver).toBeUndefined();
-      expect(take(state, 'bulk', T0 + 1_001, CEILING).ok).toBe(true);
+    it('a lower lane books no further than one interval ahead; a higher one comes about an interval after it', () => {
+      let state = stateWith(0);
+      const first = take(state, 'bulk', T0, CEILING);
+      expect(first.ok).toBe(false);
+      state = stateWith(1);
+      const booked = take(state, 'bulk', T0, CEILING);
+      if (!booked.ok) throw new Error('bulk should book');
+      expect(take(booked.state, 'bulk', T0, CEILING)).toEqual({ ok: false, waitMs: 100 });
+      expect(take(booked.state, 'leaver', T0, CEILING)).toMatchObject({ ok: true, slotAt: T0 + 100 });
+    });
+
+    it('a caller refuses a slot past its deadline, booking nothing', () => {
+      const state = stateWith(-50);
+      expect(take(state, 'interactive', T0, CEILING, 2_000)).toEqual({ ok: false, waitMs: 3_100 });
     });
   });
 
@@ -63,7 +62,7 @@ describe('budget state', () => {
     it('a 429 pauses every lane until the wait OpenAI named', () => {
       const cut = throttled(stateWith(5), { sentAt: T0, waitMs: 6_000 }, T0 + 10, CEILING);
       const decision = take(cut, 'leaver', T0 + 1_000, CEILING);
-      expect(decision).toEqual({ ok: false, waitMs: 5_000 });
+      expect(decision).toMatchObject({ ok: true, slotAt: T0 + 6_000 });
     });
 
     it('measures the rate of a busy window and runs below it', () => {
