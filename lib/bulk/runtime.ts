@@ -80,7 +80,10 @@ export const createBulkWorker = (
       namespace: process.env[ENV.metricsNamespace] ?? 'OpenAIInvites',
       serviceName: process.env[ENV.serviceName] ?? 'openai-invites',
     }),
-    failurePolicy: { retryBaseSeconds: workerConfig.retryBaseSeconds },
+    failurePolicy: {
+      retryBaseSeconds: workerConfig.retryBaseSeconds,
+      ...(workerConfig.throttleGiveUpHours && { throttleGiveUpHours: workerConfig.throttleGiveUpHours }),
+    },
     ledger: findLedger(),
     offboardMembers: workerConfig.offboardMembers ?? false,
     people: findPersonStore(),

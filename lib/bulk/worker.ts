@@ -146,7 +146,11 @@ export class BulkInviteWorker {
       const errorCode = failure?.code ?? (error as Error)?.name;
       const decision = classify(
         error,
-        { receiveCount, pacerWaitMs: this.#options.pacer?.waitMs() ?? this.#options.budget?.waitMs() },
+        {
+          receiveCount,
+          pacerWaitMs: this.#options.pacer?.waitMs() ?? this.#options.budget?.waitMs(),
+          throttledSince: decoded.meta.throttledSince ? Date.parse(decoded.meta.throttledSince) : undefined,
+        },
         this.#options.failurePolicy,
       );
       if (decision.action === 'dead_letter') {
@@ -336,7 +340,11 @@ export class BulkInviteWorker {
   /** The record again, one attempt further, after `delaySeconds`; false when SQS would not take it. */
   async #resend(record: SQSRecord, meta: MessageMeta, delaySeconds: number): Promise<boolean> {
     try {
-      await this.#options.queue.send({ ...encodeThrottledResend(record, meta.attempt + 1), delaySeconds });
+      const since = meta.throttledSince ?? new Date().toISOString();
+      await this.#options.queue.send({
+        ...encodeThrottledResend(record, meta.attempt + 1, since),
+        delaySeconds,
+      });
       return true;
     } catch (error) {
       logger.warn('could not re-send a throttled record', { messageId: record.messageId, error });

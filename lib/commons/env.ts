@@ -26,6 +26,8 @@ export const ENV = {
   workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
   workerRetryBaseSeconds: 'WORKER_RETRY_BASE_SECONDS',
   workerBatchSize: 'WORKER_BATCH_SIZE',
+  /** Hours a record may be held back by OpenAI's rate limit before it is dead-lettered (default 72). */
+  throttleGiveUpHours: 'THROTTLE_GIVE_UP_HOURS',
   /** `true`: a leaver who is already a member is removed from the organization (never an owner). */
   offboardMembers: 'OFFBOARD_MEMBERS',
   // HR webhooks
