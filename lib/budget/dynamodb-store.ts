@@ -7,11 +7,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbJsonClient } from '../commons/dynamodb-json-client';
 import { createLedgerClient, isConditionFailure } from '../ledger/dynamodb-client';
+import { BUDGET_KEY_PREFIX, BUDGET_SORT_KEY } from './keys';
 import type { BudgetState } from './state';
 import { type BudgetStore, decodeState, encodeState, type Versioned, type WriteResult } from './store';
 
-export const BUDGET_KEY_PREFIX = 'BUDGET#';
-export const BUDGET_SORT_KEY = 'BUCKET';
+export { BUDGET_KEY_PREFIX, BUDGET_SORT_KEY };
 
 const keyOf = (endpoint: string): Record<string, AttributeValue> => ({
   pk: { S: `${BUDGET_KEY_PREFIX}${endpoint}` },
