@@ -31,6 +31,7 @@ import { firstCallRows, measureFirstCall } from './first-call';
 import { duplicateRows, measureDuplicates } from './duplicates';
 import { measurePacing, pacingRows } from './pacing';
 import { measureScim, scimRows } from './scim';
+import { budgetRows, measureBudget } from './budget';
 import { bundleRows, sourceMapRows } from './bundle-rows';
 import { measureBundles } from './bundles';
 import { type BenchResults, type FigureRow, formatRows, RESULTS_FILE } from './report';
@@ -89,6 +90,10 @@ const main = async () => {
     [
       "Pacing at OpenAI's real limits (2 workers, token-bucket fake with message-only 429s)",
       async () => pacingRows(kept('pacing', await measurePacing())),
+    ],
+    [
+      'One budget (4 containers, interactive, leaver; moto)',
+      async () => budgetRows(kept('budget', await measureBudget())),
     ],
     [
       'Cold start as import + first call (fresh process, local fakes), against the floors',

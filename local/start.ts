@@ -32,6 +32,9 @@ import { setSweepClientConfig } from '../lib/lifecycle/runtime';
 import { CONTROL_PREFIX, InvitesSimulator, type SimulatorOptions } from './openai-simulator';
 import { SqliteSimulatorOrganization } from './simulator-organization';
 import { SqliteLedger } from './sqlite-ledger';
+import { SqliteBudgetStore } from './sqlite-budget';
+import { createBudget, findBudget, setBudget } from '../lib/budget/runtime';
+import { readBudgetConfig } from '../lib/budget/config';
 import { SqlitePersonStore } from './sqlite-people';
 import { DEFAULT_STATE_DIR, StateStore } from './state-store';
 import { setUpScim } from './scim-setup';
@@ -225,6 +228,10 @@ const main = async () => {
       : join(store.location, 'npm-start.log.jsonl');
   if (logs) sortLogLines(logs);
   const { config, simulator } = await startUpstream(lines, port, store);
+  // One budget for every function's calls (lib/budget/): in SQLite unless a ledger table is named.
+  if (!readLedgerConfig().tableName && readBudgetConfig().enabled)
+    setBudget(createBudget(new SqliteBudgetStore(store)));
+  lines.push(`budget       ${findBudget()?.store.description ?? 'none: each function paces alone'}`);
   setInvitesClient(createInvitesClient(config));
   const { queues, local } = queuesFor(lines, store);
   setQueues(queues);

@@ -4,6 +4,7 @@ import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/a
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { ResourceGroup } from '../logical-ids';
+import { FAILURE_DEFAULTS } from '../../lib/bulk/failure-policy';
 
 export interface BulkQueueProps {
   /** Receives of one message before it moves to the dead-letter queue. */
@@ -12,12 +13,30 @@ export interface BulkQueueProps {
   readonly consumerTimeout: Duration;
 }
 
+/** How long the bulk queue keeps a message. */
+export const QUEUE_RETENTION = Duration.days(4);
+/** What a message's give-up time must leave before the queue would drop it unseen. */
+export const GIVE_UP_MARGIN_HOURS = 12;
+
+/**
+ * Refuses at synth a queue that could drop a throttled message before the worker gives up on it
+ * (THROTTLE_GIVE_UP_HOURS): its retention must exceed the give-up time by GIVE_UP_MARGIN_HOURS.
+ */
+export const checkRetention = (retention: Duration, giveUpHours: number): void => {
+  if (retention.toHours() < giveUpHours + GIVE_UP_MARGIN_HOURS) {
+    throw new Error(
+      `The bulk queue keeps messages ${retention.toHours()} h: THROTTLE_GIVE_UP_HOURS (${giveUpHours}) needs at least ${giveUpHours + GIVE_UP_MARGIN_HOURS} h.`,
+    );
+  }
+};
+
 export class BulkQueue extends ResourceGroup {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: BulkQueueProps) {
     super(scope, id);
+    checkRetention(QUEUE_RETENTION, FAILURE_DEFAULTS.throttleGiveUpHours);
     this.deadLetterQueue = new Queue(this, 'InviteDeadLetterQueue', {
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
@@ -28,7 +47,7 @@ export class BulkQueue extends ResourceGroup {
       encryption: QueueEncryption.SQS_MANAGED,
       // AWS's advice for Lambda event sources: six times the consumer's timeout.
       visibilityTimeout: Duration.seconds(6 * props.consumerTimeout.toSeconds()),
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: QUEUE_RETENTION,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
     });
   }

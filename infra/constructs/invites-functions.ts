@@ -2,6 +2,7 @@
  * Every function of the product, each with exactly the environment and grants its needs call for
  * (infra/functions.ts), and the bulk workers fed by the bulk queue.
  */
+import { BUDGET_KEY_PREFIX } from '../../lib/budget/keys';
 import { JOBS_INDEX, NEEDS_ACTION_INDEX } from '../../lib/ledger/dynamodb-items';
 import { Duration } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -114,6 +115,11 @@ export class InvitesFunctions extends ResourceGroup {
     if (usesLedger(needs) && ledgerTable) {
       environment[ENV.inviteLedgerTable] = ledgerTable.tableName;
     }
+    // Every caller of OpenAI takes the one shared budget, kept in the ledger table (lib/budget/).
+    if ((needs.callsOpenAI ?? true) && ledgerTable) {
+      environment[ENV.inviteLedgerTable] = ledgerTable.tableName;
+      environment[ENV.rateLimitRps] ??= String(config.openAiRateLimitRps);
+    }
     const fn = new InvitesFunction(this, pascalCase(functionName), {
       functionName,
       description,
@@ -156,6 +162,15 @@ export class InvitesFunctions extends ResourceGroup {
     if (needs.keepsScimResources)
       ['GetItem', 'PutItem', 'DeleteItem', 'Query'].forEach((action) => actions.add(action));
     if (actions.size > 0) onLedger(...[...actions].map((action) => `dynamodb:${action}`));
+    // The shared budget (lib/budget/dynamodb-store.ts): read and conditionally put its own items only.
+    if ((needs.callsOpenAI ?? true) && ledgerTable)
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+          resources: [ledgerTable.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${BUDGET_KEY_PREFIX}*`] } },
+        }),
+      );
     // The offboarding list's sparse index, for the one function that lists who awaits a person.
     if (needs.listsAwaiting && ledgerTable)
       fn.addToRolePolicy(

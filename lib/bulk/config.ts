@@ -36,6 +36,8 @@ export interface WorkerConfig {
    * OFFBOARD_MEMBERS, default false (destructive, so only when asked for).
    */
   offboardMembers?: boolean;
+  /** THROTTLE_GIVE_UP_HOURS (default 72, failure-policy.ts). */
+  throttleGiveUpHours?: number;
 }
 
 export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
@@ -47,9 +49,11 @@ export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
   const maxConcurrency = integerFrom(env, ENV.workerMaxConcurrency, DEFAULT_WORKER_MAX_CONCURRENCY, 1, 1000);
   const retryBaseSeconds = integerFrom(env, ENV.workerRetryBaseSeconds, 5, 0, 900);
   const offboardMembers = booleanFrom(env, ENV.offboardMembers, false);
+  // At most 84 h: the queue keeps a message 96 h, and the stack wants 12 h of margin (bulk-queue.ts).
+  const throttleGiveUpHours = integerFrom(env, ENV.throttleGiveUpHours, 72, 1, 84);
   // Checked when the batch size is known (the stack checks its own at synth, lib/bulk/timing.ts).
   if (stringFrom(env, ENV.workerBatchSize) === undefined)
-    return { rateLimitRps, maxConcurrency, retryBaseSeconds, offboardMembers };
+    return { rateLimitRps, maxConcurrency, retryBaseSeconds, offboardMembers, throttleGiveUpHours };
   const batchSize = integerFrom(env, ENV.workerBatchSize, 10, 1, 10_000);
   const { deadlineMs, attemptTimeoutMs } = readClientConfig(env);
   const [problem] = checkTimingModel({
@@ -60,5 +64,5 @@ export const readWorkerConfig = (env: Env = process.env): WorkerConfig => {
     attemptTimeoutMs,
   });
   if (problem) throw new ConfigurationError(problem);
-  return { rateLimitRps, maxConcurrency, retryBaseSeconds, batchSize, offboardMembers };
+  return { rateLimitRps, maxConcurrency, retryBaseSeconds, batchSize, offboardMembers, throttleGiveUpHours };
 };

@@ -23,6 +23,8 @@ export const FAILURE_DEFAULTS = {
   maxThrottleDelaySeconds: 900,
   /** The shortest re-send delay, so a throttled record never comes straight back. */
   minThrottleDelaySeconds: 1,
+  /** A record throttled this long is dead-lettered (`rate_limited_too_long`): THROTTLE_GIVE_UP_HOURS. */
+  throttleGiveUpHours: 72,
 } as const;
 
 export type FailurePolicyOptions = Partial<Record<keyof typeof FAILURE_DEFAULTS, number>>;
@@ -37,6 +39,10 @@ export interface FailureContext {
   receiveCount: number;
   /** How long this container's pacer will hold calls back; the wait OpenAI asked for. */
   pacerWaitMs?: number;
+  /** Epoch ms when throttling first held the record back (its `throttled_since`), if it has. */
+  throttledSince?: number;
+  /** Default Date.now(). */
+  now?: number;
 }
 
 /** Setup problems of our own: they pass once an operator fixes them, so never dead-letter a wave. */
@@ -54,6 +60,28 @@ const throttleDelaySeconds = (waitMs: number, options: FailurePolicyOptions): nu
   return Math.min(maxThrottleDelaySeconds, Math.max(minThrottleDelaySeconds, Math.ceil(waitMs / 1000)));
 };
 
+/**
+ * Re-sent with a delay, until the give-up time: then dead-lettered with `rate_limited_too_long`
+ * (the queues' retention exceeds that time with margin, infra/constructs/bulk-queue.ts).
+ */
+const throttleOrGiveUp = (
+  waitMs: number,
+  context: FailureContext,
+  options: FailurePolicyOptions,
+): FailureDecision => {
+  const { throttleGiveUpHours } = { ...FAILURE_DEFAULTS, ...options };
+  const since = context.throttledSince;
+  if (since !== undefined && (context.now ?? Date.now()) - since >= throttleGiveUpHours * 3_600_000) {
+    return {
+      action: 'dead_letter',
+      code: 'rate_limited_too_long',
+      reason: `OpenAI's rate limit held this back since ${new Date(since).toISOString()}, longer than THROTTLE_GIVE_UP_HOURS (${throttleGiveUpHours}).`,
+      status: 429,
+    };
+  }
+  return { action: 'throttle', delaySeconds: throttleDelaySeconds(waitMs, options) };
+};
+
 /** Decides what happens to a record whose processing threw `error`. */
 export const classify = (
   error: unknown,
@@ -61,13 +89,11 @@ export const classify = (
   options: FailurePolicyOptions = {},
 ): FailureDecision => {
   // Our pacer holds calls back: nothing was sent; come back when it resumes.
-  if (error instanceof PacerPausedError) {
-    return { action: 'throttle', delaySeconds: throttleDelaySeconds(error.waitMs, options) };
-  }
+  if (error instanceof PacerPausedError) return throttleOrGiveUp(error.waitMs, context, options);
   // OpenAI's rate limit, except an exhausted quota (also a 429), which no wait cures soon.
   if (error instanceof UpstreamRateLimitError && error.code !== 'insufficient_quota') {
     const waitMs = Math.max(error.retryAfterMs ?? 0, context.pacerWaitMs ?? 0);
-    return { action: 'throttle', delaySeconds: throttleDelaySeconds(waitMs, options) };
+    return throttleOrGiveUp(waitMs, context, options);
   }
   // Not one of ours: better retried (and, if it persists, redriven by SQS) than lost.
   if (!(error instanceof InvitesError)) {

@@ -35,6 +35,8 @@ export const ATTRIBUTE = {
   action: 'action',
   /** Re-sends after throttling (absent = 0). */
   attempt: 'attempt',
+  /** When OpenAI's rate limit first held the record back (ISO-8601): the give-up time counts from it. */
+  throttledSince: 'throttled_since',
   /** A remainder job: comma-separated places of its items in the original job. */
   indexes: 'indexes',
   /** `true`: a pending invite of other terms is deleted and the new one made (else dead-lettered). */
@@ -90,6 +92,8 @@ export interface MessageMeta {
   index?: number;
   /** Throttling re-sends so far. */
   attempt: number;
+  /** ISO-8601: when throttling first held it back (set on the first re-send). */
+  throttledSince?: string;
   /** Replace a pending invite of other terms instead of refusing it. */
   replacePending: boolean;
   /** The event's id (a webhook event's); undefined for a job's items: the worker uses `job:index`. */
@@ -197,9 +201,13 @@ export const stringAttributes = (record: SQSRecord): Record<string, string> =>
   );
 
 /** The same message again, one throttling attempt further, to be sent with a delay. */
-export const encodeThrottledResend = (record: SQSRecord, attempt: number): Message => ({
+export const encodeThrottledResend = (record: SQSRecord, attempt: number, since: string): Message => ({
   body: record.body,
-  attributes: { ...stringAttributes(record), [ATTRIBUTE.attempt]: String(attempt) },
+  attributes: {
+    ...stringAttributes(record),
+    [ATTRIBUTE.attempt]: String(attempt),
+    [ATTRIBUTE.throttledSince]: record.messageAttributes[ATTRIBUTE.throttledSince]?.stringValue ?? since,
+  },
 });
 
 /** A remainder job's `indexes`: the original places of its items, else 0…n-1. */
@@ -217,6 +225,9 @@ const stampOf = (attribute: (name: string) => string | undefined): Partial<Messa
     ...(eventId && eventId.length <= MAX_EVENT_ID_LENGTH ? { eventId } : {}),
     ...(eventAt ? { eventAt } : {}),
     ...(attribute(ATTRIBUTE.offboard) === 'true' ? { offboard: true } : {}),
+    ...(canonicalIsoTime(attribute(ATTRIBUTE.throttledSince))
+      ? { throttledSince: canonicalIsoTime(attribute(ATTRIBUTE.throttledSince)) }
+      : {}),
   };
 };
 

@@ -17,6 +17,8 @@ import { type MessageQueue, SqsQueue } from './queue';
 import { EndpointPacers, pacedFetch } from './endpoint-pacers';
 import type { PacerOptions } from './pacer';
 import { BulkInviteWorker } from './worker';
+import { findBudget } from '../budget/runtime';
+import type { SharedBudget } from '../budget/budget';
 
 let inviteQueue: MessageQueue | undefined;
 let deadLetterQueue: MessageQueue | undefined;
@@ -56,23 +58,32 @@ export const createBulkWorker = (
   config: ClientConfig = readClientConfig(),
   workerConfig: WorkerConfig = readWorkerConfig(),
   pacing: PacerOptions = {},
+  /** The container's share of the budget (default the environment's; tests give each container one). */
+  budget: SharedBudget | undefined = findBudget(),
 ): BulkInviteWorker => {
-  const pacer = new EndpointPacers(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
+  // With the shared budget (lib/budget/) the containers pace together; without, each alone.
+  const pacer = budget
+    ? undefined
+    : new EndpointPacers(workerConfig.rateLimitRps / workerConfig.maxConcurrency, pacing);
   const client = createInvitesClient(config, {
-    beforeAttempt: (request) => pacer.for(request).take(),
-    fetch: pacedFetch(pacer),
+    budget,
+    ...(pacer && { beforeAttempt: (request) => pacer.for(request).take(), fetch: pacedFetch(pacer) }),
     onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
   });
   return new BulkInviteWorker({
     client,
     pacer,
+    budget,
     queue: getInviteQueue(),
     deadLetterQueue: getDeadLetterQueue(),
     metrics: new Metrics({
       namespace: process.env[ENV.metricsNamespace] ?? 'OpenAIInvites',
       serviceName: process.env[ENV.serviceName] ?? 'openai-invites',
     }),
-    failurePolicy: { retryBaseSeconds: workerConfig.retryBaseSeconds },
+    failurePolicy: {
+      retryBaseSeconds: workerConfig.retryBaseSeconds,
+      ...(workerConfig.throttleGiveUpHours && { throttleGiveUpHours: workerConfig.throttleGiveUpHours }),
+    },
     ledger: findLedger(),
     offboardMembers: workerConfig.offboardMembers ?? false,
     people: findPersonStore(),

@@ -30,7 +30,14 @@ import { classify, type FailurePolicyOptions } from './failure-policy';
 import { fanOutJob } from './fan-out';
 import { inviteLookupOf } from '../ledger/invite-lookup';
 import type { Ledger } from '../ledger/ledger';
-import { type DecodedRecord, decodeRecord, encodeThrottledResend, type MessageMeta } from './messages';
+import {
+  ATTRIBUTE,
+  type DecodedRecord,
+  decodeRecord,
+  encodeThrottledResend,
+  type MessageMeta,
+  REVOKE_ACTION,
+} from './messages';
 import { OutcomeRecorder } from './outcome-recorder';
 import type { EndpointPacers } from './endpoint-pacers';
 import type { MessageQueue } from './queue';
@@ -43,6 +50,8 @@ import { intentOf } from '../people/intent';
 import { observedInvite } from '../people/observed';
 import { MemoryPersonStore } from '../people/memory-store';
 import type { PersonStore } from '../people/store';
+import { inLane, type Lane } from '../budget/lanes';
+import { isReservedSource } from './origins';
 
 export interface BulkWorkerOptions {
   client: OpenAIInvitesClient;
@@ -52,6 +61,8 @@ export interface BulkWorkerOptions {
   metrics?: Metrics;
   /** This container's pacers, one per endpoint (its calls wait for them); told the invocation's deadline. */
   pacer?: EndpointPacers;
+  /** The shared budget (lib/budget/), when the containers pace together: its pause informs re-send delays. */
+  budget?: { waitMs(): number };
   /** Retry delays (failure-policy.ts FAILURE_DEFAULTS). */
   failurePolicy?: FailurePolicyOptions;
   /** Where settled outcomes are recorded (job progress); none = not recorded. */
@@ -100,7 +111,7 @@ export class BulkInviteWorker {
     this.#options.pacer?.setDeadline(deadline);
     try {
       return await processPartialResponse(
-        event,
+        leaversFirst(event),
         (record: SQSRecord) => this.#process(record, deadline),
         this.#processor,
         // A batch that failed whole because OpenAI is down is not a function error.
@@ -128,13 +139,18 @@ export class BulkInviteWorker {
       });
     let outcome: Outcome;
     try {
-      outcome = await this.#act(decoded, record, deadline);
+      // Every OpenAI call of this record takes the budget in the record's lane (leavers first).
+      outcome = await inLane(laneOf(decoded), () => this.#act(decoded, record, deadline));
     } catch (error) {
       const failure = error instanceof InvitesError ? error : undefined;
       const errorCode = failure?.code ?? (error as Error)?.name;
       const decision = classify(
         error,
-        { receiveCount, pacerWaitMs: this.#options.pacer?.waitMs() },
+        {
+          receiveCount,
+          pacerWaitMs: this.#options.pacer?.waitMs() ?? this.#options.budget?.waitMs(),
+          throttledSince: decoded.meta.throttledSince ? Date.parse(decoded.meta.throttledSince) : undefined,
+        },
         this.#options.failurePolicy,
       );
       if (decision.action === 'dead_letter') {
@@ -324,7 +340,11 @@ export class BulkInviteWorker {
   /** The record again, one attempt further, after `delaySeconds`; false when SQS would not take it. */
   async #resend(record: SQSRecord, meta: MessageMeta, delaySeconds: number): Promise<boolean> {
     try {
-      await this.#options.queue.send({ ...encodeThrottledResend(record, meta.attempt + 1), delaySeconds });
+      const since = meta.throttledSince ?? new Date().toISOString();
+      await this.#options.queue.send({
+        ...encodeThrottledResend(record, meta.attempt + 1, since),
+        delaySeconds,
+      });
       return true;
     } catch (error) {
       logger.warn('could not re-send a throttled record', { messageId: record.messageId, error });
@@ -348,6 +368,26 @@ export class BulkInviteWorker {
     if (value > 0) this.#options.metrics?.addMetric(name, MetricUnit.Count, value);
   }
 }
+
+/**
+ * The budget lane of a record: a revocation is a leaver's; an invite from an HR system or SCIM
+ * a joiner's; bulk jobs' items (and jobs to fan out) wait last.
+ */
+export const laneOf = (decoded: DecodedRecord): Lane => {
+  if (decoded.kind === 'revoke') return 'leaver';
+  if (decoded.kind === 'invite' && isReservedSource(decoded.meta.source)) return 'joiner';
+  return 'bulk';
+};
+
+/** The batch with its revocations first (each record's lane orders its calls; this orders the starts). */
+const leaversFirst = (event: SQSEvent): SQSEvent => {
+  const isRevoke = (record: SQSRecord) =>
+    record.messageAttributes?.[ATTRIBUTE.action]?.stringValue === REVOKE_ACTION;
+  return {
+    ...event,
+    Records: [...event.Records.filter(isRevoke), ...event.Records.filter((r) => !isRevoke(r))],
+  };
+};
 
 /** The person a record is about, when it names one. */
 const emailOf = (decoded: DecodedRecord): string | undefined =>

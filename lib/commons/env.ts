@@ -26,6 +26,8 @@ export const ENV = {
   workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
   workerRetryBaseSeconds: 'WORKER_RETRY_BASE_SECONDS',
   workerBatchSize: 'WORKER_BATCH_SIZE',
+  /** Hours a record may be held back by OpenAI's rate limit before it is dead-lettered (default 72). */
+  throttleGiveUpHours: 'THROTTLE_GIVE_UP_HOURS',
   /** `true`: a leaver who is already a member is removed from the organization (never an owner). */
   offboardMembers: 'OFFBOARD_MEMBERS',
   // HR webhooks
@@ -60,6 +62,11 @@ export const ENV = {
   scimDefaultRole: 'SCIM_DEFAULT_ROLE',
   /** JSON {"<SCIM group displayName or externalId>": "<OpenAI group id>"}. */
   scimGroupMap: 'SCIM_GROUP_MAP',
+  // The shared budget for OpenAI's limits (lib/budget/, docs/rate-budget.md)
+  /** `false`: each function paces alone, as before the budget (default `true` with a ledger table). */
+  sharedBudget: 'OPENAI_SHARED_BUDGET',
+  /** Without the budget's store, a container paces at this share of the last known rate (default 0.25). */
+  budgetFallbackShare: 'OPENAI_BUDGET_FALLBACK_SHARE',
   // Bearer-token authorizer
   apiTokensSecretId: 'API_TOKENS_SECRET_ID',
   /** `npm start` only: the folder of its SQLite state (queue, ledger, simulator). */

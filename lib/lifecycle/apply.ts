@@ -5,6 +5,7 @@
  * write), so two runs at once send it once. OpenAI throttling or a failure stops nothing but that
  * action: it is counted, kept in the history, and planned again by the next run.
  */
+import { inLane } from '../budget/lanes';
 import { InvitesError } from '../commons/errors';
 import { audit, logger } from '../commons/logger';
 import type { Ledger } from '../ledger/ledger';
@@ -16,7 +17,7 @@ import type { Invite } from '../openai/types';
 import { observedInvite } from '../people/observed';
 import type { PersonStore } from '../people/store';
 import type { PersonEvent } from '../people/types';
-import type { PlannedAction } from './plan-types';
+import { type PlannedAction, REMOVAL_KINDS } from './plan-types';
 import { readAccessConfig } from '../access/config';
 import { describeKeys, handleLeaverKeys } from '../access/leaver-keys';
 import { OpenAIAccessClient } from '../openai/access-client';
@@ -45,13 +46,18 @@ export type ActionResult =
 const codeOf = (error: unknown): string =>
   error instanceof InvitesError ? (error.code ?? error.name) : ((error as Error)?.name ?? 'Error');
 
+/** Actions that take a leaver's access away (plan-types.ts REMOVAL_KINDS): the budget's `leaver` lane. */
+const LEAVER_KINDS: ReadonlySet<string> = new Set(REMOVAL_KINDS);
+
 /** Applies one planned action; never throws for OpenAI's refusals (they are results). */
 export const applyAction = async (action: PlannedAction, deps: ApplyDeps): Promise<ActionResult> => {
   if (deps.deadline !== undefined && Date.now() >= deps.deadline)
     return { status: 'skipped', reason: 'out_of_time' };
   const at = (deps.now?.() ?? new Date()).toISOString();
   try {
-    return await APPLY[action.kind](action, deps, at);
+    // A leaver's revocation or removal goes ahead of every backlog in the budget (lib/budget/).
+    const apply = () => APPLY[action.kind](action, deps, at);
+    return await (LEAVER_KINDS.has(action.kind) ? inLane('leaver', apply) : apply());
   } catch (error) {
     // The worker's failure policy decides (retry, throttle, dead-letter) and records it.
     if (deps.throwFailures) throw error;

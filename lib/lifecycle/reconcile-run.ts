@@ -7,6 +7,7 @@
  * Brakes: a run that would revoke or remove more than `maxRemovals` people stops before it
  * writes or sends anything, and says why; an empty roster is refused. A dry run writes nothing.
  */
+import { inLane } from '../budget/lanes';
 import { randomUUID } from 'node:crypto';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logger } from '../commons/logger';
@@ -104,10 +105,14 @@ const emptyReport = (
   failed: 0,
 });
 
-export const runReconcile = async (
-  request: ReconcileRequest,
-  deps: ReconcileDeps,
-): Promise<ReconcileReport> => {
+/**
+ * One reconciler run (a sweep or a roster). Its reads and its joiners' invites wait in the
+ * budget's `bulk` lane; its revocations and removals go in the `leaver` lane (apply.ts).
+ */
+export const runReconcile = (request: ReconcileRequest, deps: ReconcileDeps): Promise<ReconcileReport> =>
+  inLane('bulk', () => reconcileInLane(request, deps));
+
+const reconcileInLane = async (request: ReconcileRequest, deps: ReconcileDeps): Promise<ReconcileReport> => {
   const now = deps.now ?? (() => new Date());
   const at = now().toISOString();
   const nowSeconds = Math.floor(now().getTime() / 1000);

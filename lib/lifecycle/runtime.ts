@@ -11,6 +11,7 @@ import { findLedger } from '../ledger/runtime';
 import type { OpenAIInvitesClient } from '../openai/client';
 import { type ClientConfig, readClientConfig } from '../openai/config';
 import { createInvitesClient } from '../openai/runtime';
+import { findBudget } from '../budget/runtime';
 import { getPersonStore } from '../people/runtime';
 import { readSweepConfig } from './config';
 import { type AcceptanceReport, runAcceptanceCheck } from '../access/acceptance-check';
@@ -28,13 +29,14 @@ let pacedClient: { client: OpenAIInvitesClient; pacer: EndpointPacers } | undefi
 const pacedClientFor = (config: ClientConfig) => {
   const { rateLimitRps, maxConcurrency } = readWorkerConfig();
   const pacer = new EndpointPacers(rateLimitRps / maxConcurrency);
-  return {
-    pacer,
-    client: createInvitesClient(config, {
-      beforeAttempt: (request) => pacer.for(request).take(),
-      fetch: pacedFetch(pacer),
-    }),
-  };
+  // With the shared budget (lib/budget/) the reconciler takes its tokens there instead.
+  const paced = findBudget()
+    ? {}
+    : {
+        beforeAttempt: (request: { method: string; url: string }) => pacer.for(request).take(),
+        fetch: pacedFetch(pacer),
+      };
+  return { pacer, client: createInvitesClient(config, paced) };
 };
 
 const pacedClientOf = () => {

@@ -79,6 +79,16 @@ export interface RetryNotice {
   upstreamRequestId?: string;
 }
 
+/**
+ * A budget every HTTP attempt takes a token of before it is sent and reports its answer to
+ * (lib/budget/: shared by every function, per endpoint, in the caller's lane). Structural, so
+ * this client does not depend on where the budget lives.
+ */
+export interface AttemptBudget {
+  take(request: { method: string; url: string }, deadline: number): Promise<object>;
+  settle(ticket: object | undefined, status: number | undefined, waitMs?: number): Promise<void>;
+}
+
 export interface InvitesClientOptions {
   adminKey: AdminKeySource;
   /** Default https://api.openai.com/v1; `OPENAI_BASE_URL` is never read (README, Security). */
@@ -91,6 +101,8 @@ export interface InvitesClientOptions {
   onRetry?: (notice: RetryNotice) => void;
   /** Awaited before every HTTP attempt, retries included: the bulk worker's rate limiter (per endpoint). */
   beforeAttempt?: (request: { method: string; url: string }) => Promise<void>;
+  /** The shared budget (lib/budget/): every attempt, of every endpoint, takes a token of it. */
+  budget?: AttemptBudget;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -173,6 +185,7 @@ export class OpenAIInvitesClient {
   readonly #backoff: BackoffOptions;
   readonly #onRetry?: (notice: RetryNotice) => void;
   readonly #beforeAttempt?: (request: { method: string; url: string }) => Promise<void>;
+  readonly #budget?: AttemptBudget;
   readonly #fetch: typeof fetch;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
@@ -187,6 +200,7 @@ export class OpenAIInvitesClient {
     this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.#onRetry = options.onRetry;
     this.#beforeAttempt = options.beforeAttempt;
+    this.#budget = options.budget;
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
     this.#sleep = options.sleep ?? sleepFor;
     this.#random = options.random ?? Math.random;
@@ -509,7 +523,28 @@ export class OpenAIInvitesClient {
     }
   }
 
+  /**
+   * One HTTP attempt, the single path every call to OpenAI takes: a token of the shared budget
+   * first (in the caller's lane), then the call, then its answer told to the budget.
+   */
   async #attempt<T>(
+    spec: RequestSpec<T>,
+    url: string,
+    key: string,
+    deadline: number,
+    trace: UpstreamTrace | undefined,
+  ): Promise<AttemptOutcome> {
+    const ticket = await this.#budget?.take({ method: spec.method, url }, deadline);
+    const outcome = await this.#send(spec, url, key, deadline, trace);
+    if (this.#budget) {
+      await this.#budget
+        .settle(ticket, outcome.ok ? 200 : outcome.status, outcome.ok ? undefined : outcome.retryAfterMs)
+        .catch(() => undefined);
+    }
+    return outcome;
+  }
+
+  async #send<T>(
     spec: RequestSpec<T>,
     url: string,
     key: string,

@@ -7,6 +7,7 @@ import { type AdminKeySource, SecretsManagerAdminKey, StaticAdminKey } from '../
 import { AdminKeyUnavailableError } from '../secrets/errors';
 import { type InvitesClientOptions, OpenAIInvitesClient } from './client';
 import { type ClientConfig, readClientConfig } from './config';
+import { findBudget } from '../budget/runtime';
 
 /** The Admin key's source: the secret when named, else OPENAI_ADMIN_KEY (local use only). */
 export const adminKeySourceFrom = (config: ClientConfig): AdminKeySource => {
@@ -34,6 +35,8 @@ export const createInvitesClient = (
     deadlineMs: config.deadlineMs,
     maxRetries: config.maxRetries,
     onRetry: (notice) => logger.warn('retrying OpenAI call', { retry: notice }),
+    // Every function's calls take the one shared budget (lib/budget/), when one is configured.
+    budget: findBudget(),
     ...extra,
   });
 

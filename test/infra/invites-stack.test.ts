@@ -16,6 +16,11 @@ import {
   templateMethods,
 } from './synth';
 
+/** The shared budget's statement (lib/budget/): GetItem and PutItem on `BUDGET#*` items only. */
+const isBudgetStatement = (statement: object): boolean =>
+  JSON.stringify((statement as { Condition?: unknown }).Condition ?? {}).includes('BUDGET#');
+const notBudget = (statement: object): boolean => !isBudgetStatement(statement);
+
 // Stand-ins for functions that have not landed yet (their files live under test/infra/fixtures).
 const FUTURE = '../test/infra/fixtures/webhook';
 const WORKER = '../test/infra/fixtures/bulk-worker';
@@ -756,6 +761,7 @@ describe('the invite sweeper', () => {
     expect([...services].sort()).toEqual(['dynamodb', 'logs', 'secretsmanager']);
     expect(
       statements
+        .filter(notBudget)
         .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
         .flatMap(actionsOf)
         .sort(),
@@ -852,9 +858,11 @@ describe('the invite ledger', () => {
     };
     for (const [name, actions] of Object.entries(expected)) {
       const fn = iam.stack.functions.get(name)!;
-      const onLedger = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(
-        (statement) => resourcesOf(statement).some((resource) => JSON.stringify(resource).includes(ledgerId)),
-      );
+      const onLedger = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role))
+        .filter(notBudget)
+        .filter((statement) =>
+          resourcesOf(statement).some((resource) => JSON.stringify(resource).includes(ledgerId)),
+        );
 
       expect(resources[logicalIdOf(iam.stack, fn)]!.Properties.Environment.Variables).toMatchObject({
         INVITE_LEDGER_TABLE: { Ref: ledgerId },
@@ -863,7 +871,7 @@ describe('the invite ledger', () => {
     }
   });
 
-  it('is used by API create and delete (the person: GetItem, PutItem, UpdateItem) only; list and retrieve never', () => {
+  it('is used by API create and delete (the person: GetItem, PutItem, UpdateItem) only; list and retrieve only for the budget', () => {
     const expected: Record<string, string[] | undefined> = {
       'create-invite': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       'delete-invite': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -873,15 +881,41 @@ describe('the invite ledger', () => {
     for (const [name, actions] of Object.entries(expected)) {
       const fn = iam.stack.functions.get(name)!;
       const variables = resources[logicalIdOf(iam.stack, fn)]!.Properties.Environment.Variables;
-      const dynamodb = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(
-        (statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')),
-      );
+      const dynamodb = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role))
+        .filter(notBudget)
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
 
-      expect(variables.INVITE_LEDGER_TABLE, name).toEqual(actions ? { Ref: ledgerId } : undefined);
+      // Every caller of OpenAI names the table: the shared budget lives there (lib/budget/).
+      expect(variables.INVITE_LEDGER_TABLE, name).toEqual({ Ref: ledgerId });
       expect(dynamodb.flatMap(actionsOf).sort(), name).toEqual(actions ?? []);
       for (const statement of dynamodb) {
         expect(JSON.stringify(resourcesOf(statement)), name).toContain(ledgerId);
       }
+    }
+  });
+
+  it('lets every function that calls OpenAI read and put the shared budget’s items (BUDGET#*) only', () => {
+    const callers = Object.keys(FUNCTION_NEEDS)
+      .filter((name) => FUNCTION_NEEDS[name]!.callsOpenAI ?? true)
+      .concat(['list-invites', 'retrieve-invite']);
+    for (const name of new Set(callers)) {
+      const fn = iam.stack.functions.get(name)!;
+      const budget = statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(
+        isBudgetStatement,
+      );
+      expect(budget, name).toHaveLength(1);
+      expect(actionsOf(budget[0]!).sort(), name).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      expect(JSON.stringify(resourcesOf(budget[0]!)), name).toContain(ledgerId);
+      expect((budget[0] as { Condition?: unknown }).Condition, name).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['BUDGET#*'] },
+      });
+    }
+    for (const name of ['bulk-invites', 'bulk-job-status', 'get-person', WEBHOOK]) {
+      const fn = iam.stack.functions.get(name)!;
+      expect(
+        statementsOfRole(iam.template, logicalIdOf(iam.stack, fn.role as Role)).filter(isBudgetStatement),
+        name,
+      ).toEqual([]);
     }
   });
 

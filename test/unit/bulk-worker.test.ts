@@ -102,7 +102,13 @@ describe('the bulk worker', () => {
     expect(queue.peek()).toEqual([
       {
         body: record.body,
-        attributes: { job_id: 'wave-1', source: 'api', [ATTRIBUTE.attempt]: '1' },
+        attributes: {
+          job_id: 'wave-1',
+          source: 'api',
+          [ATTRIBUTE.attempt]: '1',
+          // The give-up time (THROTTLE_GIVE_UP_HOURS) counts from the first re-send.
+          [ATTRIBUTE.throttledSince]: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        },
         receiveCount: 0,
       },
     ]);
@@ -124,7 +130,10 @@ describe('the bulk worker', () => {
 
     expect(response.batchItemFailures).toEqual([]);
     expect(simulator.requests).toEqual([]);
-    expect(queue.peek()[0]?.attributes).toEqual({ [ATTRIBUTE.attempt]: '4' });
+    expect(queue.peek()[0]?.attributes).toEqual({
+      [ATTRIBUTE.attempt]: '4',
+      [ATTRIBUTE.throttledSince]: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
     expect(lastRecordLog()).toMatchObject({
       outcome: 'throttled',
       errorCode: 'rate_limit_paused',

@@ -1,0 +1,295 @@
+/**
+ * The shared budget as one container uses it (docs/rate-budget.md): every OpenAI call takes a
+ * token of its endpoint's bucket in the store before it is sent (`take`) and reports how OpenAI
+ * answered (`settle`). A take books the call's slot (state.ts `take`): one conditional write, then
+ * the caller sleeps until its slot. Within the container, callers wait in one queue per endpoint
+ * ordered by lane, so only the first asks the store; across containers, lower lanes book only a
+ * slot within one interval, so a higher lane arriving anywhere is served about one interval later.
+ *
+ * When the store cannot be reached (down, throttled, timing out) the container paces alone at a
+ * conservative share of the last rate it knew, says so (`onDegraded`, a metric), and tries the
+ * store again after `storeRetryMs`: a call OpenAI would take is never failed for the budget's sake.
+ */
+import { endpointOf } from '../bulk/endpoint-pacers';
+import { PacerPausedError } from '../bulk/errors';
+import { AdaptivePacer } from '../bulk/pacer';
+import { currentLane, type Lane, rankOf, takesLastToken } from './lanes';
+import { type BudgetState, initialState, rateAt, take, throttled } from './state';
+import type { BudgetStore, Versioned } from './store';
+
+export interface BudgetOptions {
+  store: BudgetStore;
+  /** Calls/s per endpoint for the whole fleet (OPENAI_RATE_LIMIT_RPS): the rate never exceeds it. */
+  ceilingRps: number;
+  /** A new bucket's first rate (slow start; default state.ts startRpsOf the ceiling). */
+  startRps?: number;
+  /** Without the store, this container paces at this share of the last known rate (default 0.25). */
+  fallbackShare?: number;
+  /** How long the store is left alone after it failed (default 30 s). */
+  storeRetryMs?: number;
+  /** A cached state older than this is read again before a take (default 50 ms). */
+  freshMs?: number;
+  /** The lanes that give up (PacerPausedError, the worker re-sends the record) past this wait. */
+  maxWaitMs?: Partial<Record<Lane, number>>;
+  /** Told when the container falls back to local pacing, and why (never holds a secret). */
+  onDegraded?: (reason: string) => void;
+  now?: () => number;
+}
+
+export interface BudgetRequest {
+  method?: string;
+  url: string | URL;
+}
+
+/** What `take` hands out and `settle` takes back. */
+export interface Ticket {
+  endpoint: string;
+  sentAt: number;
+  lane: Lane;
+  local: boolean;
+}
+
+interface Waiter {
+  lane: Lane;
+  seq: number;
+  deadline?: number;
+  resolve: (ticket: Ticket) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Endpoint {
+  name: string;
+  cached?: Versioned;
+  readAt: number;
+  waiters: Waiter[];
+  pumping: boolean;
+  wake?: () => void;
+  fallback?: AdaptivePacer;
+}
+
+/** Takes `waiter` out of the queue (others may have been put ahead of it meanwhile). */
+const removeWaiter = (endpoint: Endpoint, waiter: Waiter): void => {
+  const index = endpoint.waiters.indexOf(waiter);
+  if (index >= 0) endpoint.waiters.splice(index, 1);
+};
+
+/** Room left before a deadline for the call itself. */
+const RESERVE_MS = 2_000;
+const MAX_WRITE_ATTEMPTS = 8;
+
+export class SharedBudget {
+  readonly ceilingRps: number;
+  readonly #options: BudgetOptions;
+  readonly #now: () => number;
+  readonly #endpoints = new Map<string, Endpoint>();
+  #seq = 0;
+  #storeDownUntil = 0;
+  /** Calls made with the store, and without it (the bench and tests read these). */
+  readonly counts = { shared: 0, local: 0, throttled: 0, degraded: 0 };
+
+  constructor(options: BudgetOptions) {
+    if (!(options.ceilingRps > 0)) throw new Error('ceilingRps must be positive');
+    this.#options = options;
+    this.ceilingRps = options.ceilingRps;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get store(): BudgetStore {
+    return this.#options.store;
+  }
+
+  /** True while this container paces alone because the store failed. */
+  get degraded(): boolean {
+    return this.#now() < this.#storeDownUntil;
+  }
+
+  /** The rate the bucket of `request`'s endpoint allows now, as this container last saw it. */
+  rateOf(request: BudgetRequest): number {
+    const cached = this.#endpoint(endpointOf(request)).cached;
+    return cached ? rateAt(cached.state, this.#now(), this.ceilingRps) : this.ceilingRps;
+  }
+
+  /** How long until every endpoint this container knows takes calls again (a 429's pause). */
+  waitMs(): number {
+    const now = this.#now();
+    return Math.max(
+      0,
+      ...[...this.#endpoints.values()].map((each) => (each.cached?.state.pausedUntil ?? 0) - now),
+    );
+  }
+
+  /**
+   * Resolves when the call may be sent, in the caller's lane; rejects with PacerPausedError
+   * (nothing taken) when no token comes before `deadline` (less the time a call needs).
+   */
+  take(request: BudgetRequest, deadline?: number): Promise<Ticket> {
+    const endpoint = this.#endpoint(endpointOf(request));
+    return new Promise<Ticket>((resolve, reject) => {
+      const waiter: Waiter = { lane: currentLane(), seq: this.#seq++, deadline, resolve, reject };
+      endpoint.waiters.push(waiter);
+      endpoint.waiters.sort((a, b) => rankOf(a.lane) - rankOf(b.lane) || a.seq - b.seq);
+      // A caller of a higher lane than the one waiting at the head: look again now.
+      if (endpoint.waiters[0] === waiter) endpoint.wake?.();
+      if (!endpoint.pumping) void this.#pump(endpoint);
+    });
+  }
+
+  /** How OpenAI answered the call of `ticket` (status undefined: no answer). */
+  async settle(ticket: Ticket | undefined, status: number | undefined, waitMs?: number): Promise<void> {
+    if (!ticket || status !== 429) return;
+    this.counts.throttled += 1;
+    const endpoint = this.#endpoint(ticket.endpoint);
+    const answer = { sentAt: ticket.sentAt, waitMs };
+    endpoint.fallback?.observe({ ...answer, status });
+    if (this.degraded) return;
+    try {
+      await this.#update(endpoint, (state, now) => throttled(state, answer, now, this.ceilingRps));
+    } catch (error) {
+      this.#degrade(error);
+    }
+    endpoint.wake?.();
+  }
+
+  #endpoint(name: string): Endpoint {
+    let endpoint = this.#endpoints.get(name);
+    if (!endpoint) {
+      endpoint = { name, readAt: -Infinity, waiters: [], pumping: false };
+      this.#endpoints.set(name, endpoint);
+    }
+    return endpoint;
+  }
+
+  /** Serves the endpoint's waiters, first lane first, until none is left. */
+  async #pump(endpoint: Endpoint): Promise<void> {
+    endpoint.pumping = true;
+    try {
+      while (endpoint.waiters.length > 0) {
+        const head = endpoint.waiters[0]!;
+        let waitMs: number;
+        try {
+          waitMs = this.degraded
+            ? await this.#takeLocally(endpoint, head)
+            : await this.#takeShared(endpoint, head);
+        } catch (error) {
+          removeWaiter(endpoint, head);
+          head.reject(error);
+          continue;
+        }
+        if (waitMs === 0) continue;
+        const now = this.#now();
+        const limit = Math.min(
+          head.deadline === undefined ? Infinity : head.deadline - RESERVE_MS - now,
+          this.#options.maxWaitMs?.[head.lane] ?? Infinity,
+        );
+        // A lower lane waits locally for its turn to book; past its limit the worker re-sends it.
+        if (waitMs > limit) {
+          removeWaiter(endpoint, head);
+          head.reject(new PacerPausedError(waitMs));
+          continue;
+        }
+        // Jittered, so that containers waiting for the same slot do not all write at once.
+        await this.#sleep(endpoint, Math.min(waitMs + Math.random() * Math.min(waitMs, 50), 1_000));
+      }
+    } finally {
+      endpoint.pumping = false;
+    }
+  }
+
+  /**
+   * 0 when the head booked its slot (and is resolved at it), else how long until it may book.
+   * Refuses (throws PacerPausedError) a slot past the head's deadline.
+   */
+  async #takeShared(endpoint: Endpoint, head: Waiter): Promise<number> {
+    const maxDelayMs = head.deadline === undefined ? Infinity : head.deadline - RESERVE_MS - this.#now();
+    let waitMs = 0;
+    let slotAt = 0;
+    try {
+      const booked = await this.#update(endpoint, (state, now) => {
+        const decision = take(state, head.lane, now, this.ceilingRps, maxDelayMs);
+        waitMs = decision.ok ? 0 : decision.waitMs;
+        slotAt = decision.ok ? decision.slotAt : 0;
+        return decision.ok ? decision.state : undefined;
+      });
+      // Only a slot past the deadline stops a leaver or an interactive caller from booking.
+      if (!booked && takesLastToken(head.lane)) throw new PacerPausedError(waitMs + Math.max(0, maxDelayMs));
+      if (!booked) return Math.max(waitMs, 1);
+    } catch (error) {
+      if (error instanceof PacerPausedError) throw error;
+      this.#degrade(error);
+      return this.#takeLocally(endpoint, head);
+    }
+    this.counts.shared += 1;
+    removeWaiter(endpoint, head);
+    const ticket: Ticket = { endpoint: endpoint.name, sentAt: slotAt, lane: head.lane, local: false };
+    const delayMs = slotAt - this.#now();
+    if (delayMs <= 0) head.resolve(ticket);
+    else setTimeout(() => head.resolve(ticket), delayMs);
+    return 0;
+  }
+
+  /**
+   * Read-modify-write of the endpoint's state: `change` answers the state to write, or undefined
+   * for nothing to write (then false). Retries on a lost race with the state the store answered.
+   */
+  async #update(
+    endpoint: Endpoint,
+    change: (state: BudgetState, now: number) => BudgetState | undefined,
+  ): Promise<boolean> {
+    const { store } = this.#options;
+    const freshMs = this.#options.freshMs ?? 50;
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
+      if (!endpoint.cached || this.#now() - endpoint.readAt > freshMs) {
+        endpoint.cached = await store.read(endpoint.name);
+        endpoint.readAt = this.#now();
+      }
+      const now = this.#now();
+      const next = change(
+        endpoint.cached?.state ?? initialState(now, this.ceilingRps, this.#options.startRps),
+        now,
+      );
+      if (!next) return false;
+      const written = await store.write(endpoint.name, next, endpoint.cached?.version);
+      endpoint.readAt = this.#now();
+      if (written.ok) {
+        endpoint.cached = { state: next, version: written.version };
+        return true;
+      }
+      endpoint.cached = written.current;
+    }
+    return false;
+  }
+
+  /** Without the store: a pacer of this container's own at a conservative share. */
+  async #takeLocally(endpoint: Endpoint, head: Waiter): Promise<number> {
+    if (!this.degraded) return this.#takeShared(endpoint, head);
+    const known = endpoint.cached
+      ? rateAt(endpoint.cached.state, this.#now(), this.ceilingRps)
+      : this.ceilingRps;
+    endpoint.fallback ??= new AdaptivePacer(Math.max(1 / 60, known * (this.#options.fallbackShare ?? 0.25)));
+    endpoint.fallback.setDeadline(head.deadline);
+    await endpoint.fallback.take();
+    this.counts.local += 1;
+    removeWaiter(endpoint, head);
+    head.resolve({ endpoint: endpoint.name, sentAt: this.#now(), lane: head.lane, local: true });
+    return 0;
+  }
+
+  #degrade(error: unknown): void {
+    this.counts.degraded += 1;
+    this.#storeDownUntil = this.#now() + (this.#options.storeRetryMs ?? 30_000);
+    const reason = (error as Error)?.name ?? 'unknown';
+    this.#options.onDegraded?.(reason);
+  }
+
+  #sleep(endpoint: Endpoint, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        endpoint.wake = undefined;
+        resolve();
+      }
+      endpoint.wake = done;
+    });
+  }
+}
