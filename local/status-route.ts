@@ -5,6 +5,7 @@
  */
 import { deadLetterCode } from '../lib/bulk/dead-letter-select';
 import { type OpenAiRate, openAiRate } from '../lib/bulk/openai-rate';
+import { findBudget } from '../lib/budget/runtime';
 import type { LocalQueues } from './dead-letter-routes';
 import type { LocalQueue } from './local-queue';
 import { LOCAL_PATHS, type LocalRoute } from './local-routes';
@@ -17,6 +18,9 @@ export interface LocalStatus {
   dead_letters: { total: number; by_code: Record<string, number> } | null;
   openai_rate: OpenAiRate;
 }
+
+/** The endpoint whose learned rate status shows: creating invites, what a wave waits on. */
+const CREATE_INVITE_ENDPOINT = { method: 'POST', url: 'https://upstream.invalid/v1/organization/invites' };
 
 const byCode = (queue: LocalQueue): Record<string, number> => {
   const counts: Record<string, number> = {};
@@ -42,6 +46,9 @@ export const statusRoute = (options: {
     dead_letters: options.queues
       ? { total: options.queues.deadLetterQueue.size, by_code: byCode(options.queues.deadLetterQueue) }
       : null,
-    openai_rate: openAiRate({ rateLimitRps: options.rateLimitRps }),
+    openai_rate: openAiRate({
+      rateLimitRps: options.rateLimitRps,
+      learnedRps: findBudget()?.learnedRateOf(CREATE_INVITE_ENDPOINT),
+    }),
   }),
 });

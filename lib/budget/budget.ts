@@ -109,6 +109,12 @@ export class SharedBudget {
     return cached ? rateAt(cached.state, this.#now(), this.ceilingRps) : this.ceilingRps;
   }
 
+  /** The learned rate of `request`'s endpoint, or undefined while this container has not read its bucket. */
+  learnedRateOf(request: BudgetRequest): number | undefined {
+    const cached = this.#endpoints.get(endpointOf(request))?.cached;
+    return cached ? rateAt(cached.state, this.#now(), this.ceilingRps) : undefined;
+  }
+
   /** How long until every endpoint this container knows takes calls again (a 429's pause). */
   waitMs(): number {
     const now = this.#now();

@@ -2,6 +2,7 @@
 import { ConfigurationError } from '../commons/errors';
 import { booleanFrom, ENV, type Env, stringFrom } from '../commons/env';
 import { DEFAULT_OPENAI_RATE_LIMIT_RPS } from '../bulk/config';
+import { parseRate, RATE_ADVICE } from '../bulk/rate-text';
 
 export interface BudgetConfig {
   /** The ledger table the budget lives in; unset: no shared budget (each function paces alone). */
@@ -17,9 +18,10 @@ export interface BudgetConfig {
 export const DEFAULT_FALLBACK_SHARE = 0.25;
 
 export const readBudgetConfig = (env: Env = process.env): BudgetConfig => {
-  const ceilingRps = Number(stringFrom(env, ENV.rateLimitRps) ?? DEFAULT_OPENAI_RATE_LIMIT_RPS);
-  if (!(ceilingRps > 0 && ceilingRps <= 10_000)) {
-    throw new ConfigurationError(`Environment variable ${ENV.rateLimitRps} must be a number above 0.`);
+  // The same reading as the worker's (`5`, `0.15`, `8/min`): lib/bulk/rate-text.ts.
+  const ceilingRps = parseRate(stringFrom(env, ENV.rateLimitRps) ?? DEFAULT_OPENAI_RATE_LIMIT_RPS);
+  if (ceilingRps === undefined) {
+    throw new ConfigurationError(`Environment variable ${ENV.rateLimitRps} must be ${RATE_ADVICE}.`);
   }
   const fallbackShare = Number(stringFrom(env, ENV.budgetFallbackShare) ?? DEFAULT_FALLBACK_SHARE);
   if (!(fallbackShare > 0 && fallbackShare <= 1)) {

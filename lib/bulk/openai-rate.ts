@@ -1,7 +1,7 @@
 /**
  * The OpenAI request rate an operator is shown (`openai-invites status`, `npm start`'s status
- * route). Today the configured ceiling, OPENAI_RATE_LIMIT_RPS; when the shared rate budget learns
- * OpenAI's actual rate, this is the one function to read it from, with `source: 'learned'`.
+ * route): what the shared budget (lib/budget/) learned of OpenAI's actual rate for creating invites,
+ * else the configured ceiling, OPENAI_RATE_LIMIT_RPS.
  */
 export interface OpenAiRate {
   requestsPerSecond: number;
@@ -10,11 +10,17 @@ export interface OpenAiRate {
   source: 'configured' | 'learned';
 }
 
-export const openAiRate = (config: { rateLimitRps: number }): OpenAiRate => ({
-  requestsPerSecond: config.rateLimitRps,
-  requestsPerMinute: Math.round(config.rateLimitRps * 60 * 100) / 100,
-  source: 'configured',
+const rateOf = (requestsPerSecond: number, source: OpenAiRate['source']): OpenAiRate => ({
+  requestsPerSecond,
+  requestsPerMinute: Math.round(requestsPerSecond * 60 * 100) / 100,
+  source,
 });
+
+/** The invites endpoint's rate the shared budget has learned, else the configured ceiling. */
+export const openAiRate = (config: { rateLimitRps: number; learnedRps?: number }): OpenAiRate =>
+  config.learnedRps === undefined
+    ? rateOf(config.rateLimitRps, 'configured')
+    : rateOf(config.learnedRps, 'learned');
 
 /** "0.133 requests/s (8/min, configured)". */
 export const describeRate = (rate: OpenAiRate): string =>

@@ -15,6 +15,7 @@ import { findBudget } from '../budget/runtime';
 import { getPersonStore } from '../people/runtime';
 import { readSweepConfig } from './config';
 import { type AcceptanceReport, runAcceptanceCheck } from '../access/acceptance-check';
+import { inLane } from '../budget/lanes';
 import { InvalidRequestError } from '../http/errors';
 import { type ReconcileInvocation, reconcileRequestOf } from './invocation';
 import { type ReconcileReport, runReconcile } from './reconcile-run';
@@ -67,7 +68,8 @@ export const runSweepOrCheck = async (
   const deadline = remainingMs === undefined ? undefined : Date.now() + remainingMs - 5_000;
   pacer.setDeadline(deadline);
   try {
-    return await runAcceptanceCheck({ client, store: getPersonStore(), deadline });
+    // Grants to joiners: after leavers and people at a keyboard, before bulk (lib/budget/).
+    return await inLane('joiner', () => runAcceptanceCheck({ client, store: getPersonStore(), deadline }));
   } finally {
     pacer.setDeadline(undefined);
   }

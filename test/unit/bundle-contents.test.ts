@@ -51,13 +51,20 @@ describe('the job route’s bundle', () => {
 });
 
 describe('the invite routes’ bundles', () => {
-  it('carry the ledger’s DynamoDB client in create and delete only (they record outcomes)', async () => {
-    // The ledger's client names its operations' X-Amz-Target (lib/commons/dynamodb-json-client.ts).
+  it('carry the shared budget’s store in every route, and the ledger in create and delete only', async () => {
+    // Every caller of OpenAI takes the shared budget (lib/budget/dynamodb-store.ts) through the
+    // project's own DynamoDB client, which names its operations' X-Amz-Target
+    // (lib/commons/dynamodb-json-client.ts); only create and delete record outcomes in the ledger.
+    for (const name of ['create-invite', 'delete-invite', 'list-invites', 'retrieve-invite']) {
+      const text = await bundleText(name);
+      expect(text, name).toContain('DynamoDB_20120810');
+      expect(text, name).toContain('DynamoDbBudgetStore');
+    }
     for (const name of ['create-invite', 'delete-invite']) {
-      expect(await bundleText(name), name).toContain('DynamoDB_20120810');
+      expect(await bundleText(name), name).toContain('DynamoDbLedger');
     }
     for (const name of ['list-invites', 'retrieve-invite']) {
-      expect(await bundleText(name), name).not.toContain('DynamoDB_20120810');
+      expect(await bundleText(name), name).not.toContain('DynamoDbLedger');
     }
   });
 });
