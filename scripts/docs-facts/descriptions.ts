@@ -13,9 +13,32 @@ export const ROUTE_ANSWERS: Record<string, string> = {
     '200 `organization.invite.bulk_job` with counts and failures ([bulk](bulk.md#a-jobs-progress))',
   retrieveInvite: '200 `organization.invite`',
   deleteInvite: '200 `organization.invite.deleted`',
+  listBulkJobs:
+    '200 `list` of the most recently started jobs, newest first, without failures ([API](api.md#list-routes-and-the-job-list))',
   getPerson: '200 `person` ([lifecycle](lifecycle.md#a-person))',
+  putPerson:
+    '200 `person`: declares what a person should have (role, groups, projects) ([access](access.md))',
+  deletePerson: '200 `person`: declares a leaver; revocation, removal and keys follow ([access](access.md))',
   hrWebhook: '202/200 `webhook.receipt` ([HR webhooks](hr-webhooks.md))',
   hrWebhookVerification: '200 `{"verification"}`: Okta\'s one-time check; 405 for other providers',
+  scimServiceProviderConfig:
+    'SCIM discovery: what is supported (patch, filter, no bulk, no sort) ([SCIM](scim.md))',
+  scimResourceTypes: 'SCIM discovery: `User` and `Group` ([SCIM](scim.md))',
+  scimResourceType: 'SCIM discovery: one resource type',
+  scimSchemas: 'SCIM discovery: the core, enterprise and OpenAI user schemas, and the group schema',
+  scimSchema: 'SCIM discovery: one schema',
+  scimListUsers: 'SCIM `ListResponse` of users (`filter`, `startIndex`, `count`, `attributes`)',
+  scimCreateUser: '201 SCIM user: the person it stands for is declared present ([SCIM](scim.md))',
+  scimGetUser: 'SCIM user',
+  scimReplaceUser: 'SCIM user, replaced',
+  scimPatchUser: "SCIM user, patched (Okta's and Entra's dialects; `active: false` declares a leaver)",
+  scimDeleteUser: '204: the person is declared absent unless another active SCIM user stands for them',
+  scimListGroups: 'SCIM `ListResponse` of groups (`filter=displayName eq …`)',
+  scimCreateGroup: '201 SCIM group, bound to an OpenAI group by `SCIM_GROUP_MAP`',
+  scimGetGroup: 'SCIM group',
+  scimReplaceGroup: 'SCIM group, replaced (its members become part of their intent)',
+  scimPatchGroup: 'SCIM group, members added or removed (Entra\'s `members[value eq "…"]` included)',
+  scimDeleteGroup: "204: the group leaves its members' intent",
 };
 
 /** Environment variable (lib/commons/env.ts) → [default, meaning]. */
@@ -46,7 +69,11 @@ export const ENV_WORDS: Record<string, [string, string]> = {
   INVITE_DLQ_URL: ['(required in AWS)', "the worker's dead-letter queue for permanent failures"],
   OPENAI_RATE_LIMIT_RPS: [
     '`5`',
-    'ceiling of requests/s to OpenAI, whole worker fleet ([pacing](bulk.md#pacing))',
+    'ceiling of the shared budget per OpenAI endpoint, whole fleet: requests/s, fractions included (`0.15`), or `8/min` ([rate budget](rate-budget.md))',
+  ],
+  THROTTLE_GIVE_UP_HOURS: [
+    '`72`',
+    'a record held back by the rate limit this long is dead-lettered with `rate_limited_too_long` (at most 84) ([rate budget](rate-budget.md))',
   ],
   WORKER_MAX_CONCURRENCY: [
     '`2`',
@@ -105,6 +132,31 @@ export const ENV_WORDS: Record<string, [string, string]> = {
     '`25`',
     'the brakes: a sweep or roster run that would revoke or remove more people stops before acting',
   ],
+  REVOKE_LEAVER_KEYS: [
+    '`false`',
+    "`true`: delete a leaver's project API keys, never service-account or admin keys; `false`: list them ([access](access.md))",
+  ],
+  SCIM_TOKEN_SECRET_ID: [
+    '(required with `scim=true`)',
+    "name or ARN of the SCIM token's secret (the stack sets it from `scimTokenSecretName`) ([SCIM](scim.md))",
+  ],
+  SCIM_TOKEN: ['(a printed development token)', '`npm start` only: the SCIM bearer token'],
+  SCIM_DEFAULT_ROLE: [
+    '`reader`',
+    "organization role of a SCIM user without the OpenAI extension's role (`reader` or `owner`)",
+  ],
+  SCIM_GROUP_MAP: [
+    '(none)',
+    'JSON, SCIM group `displayName` or `externalId` → OpenAI group id ([SCIM](scim.md))',
+  ],
+  OPENAI_SHARED_BUDGET: [
+    '`true` when `INVITE_LEDGER_TABLE` is set',
+    '`false`: each function paces alone instead of taking the shared budget ([rate budget](rate-budget.md))',
+  ],
+  OPENAI_BUDGET_FALLBACK_SHARE: [
+    '`0.25`',
+    'share of the last known rate a container uses alone when the budget store cannot be reached',
+  ],
   API_TOKENS_SECRET_ID: [
     '(required in token mode)',
     "the bearer-token authorizer: name or ARN of the secret with the tokens' sha-256 hashes",
@@ -132,7 +184,7 @@ export const CONTEXT_WORDS: Record<string, string> = {
   throttlingRateLimit: 'stage steady rate, requests per second',
   throttlingBurstLimit: 'stage burst',
   openAiRateLimitRps:
-    "the bulk worker's requests per second to OpenAI, whole fleet (`OPENAI_RATE_LIMIT_RPS`)",
+    'ceiling of the shared budget per OpenAI endpoint (`OPENAI_RATE_LIMIT_RPS`): requests/s, fractions included (`0.15`), or per minute (`8/min`, which suits the real OpenAI) ([rate budget](rate-budget.md))',
   workerMaxConcurrency: "the worker event source's maximum concurrency, 2–1000 (`WORKER_MAX_CONCURRENCY`)",
   workerBatchSize: 'messages per worker batch, 1–10',
   workerMaxBatchingWindowSeconds: 'how long the event source gathers a batch, 0–300 s',
@@ -155,6 +207,12 @@ export const CONTEXT_WORDS: Record<string, string> = {
   apiReservedConcurrency: 'reserved concurrency of each API function and the authorizer',
   webhookReservedConcurrency: 'reserved concurrency of the webhook function',
   sweepSchedule: 'when the invite sweeper runs: EventBridge `rate(N unit)` or `cron(6 fields)`',
+  acceptanceCheckSchedule:
+    'when the sweeper checks who accepted and applies their groups and projects ([access](access.md))',
+  revokeLeaverKeys: "`REVOKE_LEAVER_KEYS`: delete leavers' project API keys (default: list them)",
+  scim: 'turn on the SCIM 2.0 routes for Okta or Entra ID ([SCIM](scim.md)); needs the SCIM token secret',
+  scimTokenSecretName: "name or complete ARN of the SCIM token's secret (`SCIM_TOKEN_SECRET_ID`)",
+  scimGroupMap: '`SCIM_GROUP_MAP`, a JSON object in `cdk.json` or a JSON string on the command line',
   reinviteExpired: '`REINVITE_EXPIRED` of the sweeper',
   reinviteMaxTimes: '`REINVITE_MAX_TIMES` of the sweeper, 0–20',
   reconcileMaxRemovals: '`RECONCILE_MAX_REMOVALS` of the sweeper (the brakes), 0–100000',

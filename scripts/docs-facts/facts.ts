@@ -21,6 +21,13 @@ const table = (head: string[], rows: string[][]): string =>
 /** A logical ID without the 8 hex digits CDK appends: `CreateInvite65702DC5` → `CreateInvite`. */
 const nameOf = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
 
+/** How each kind of route is authenticated. */
+const ROUTE_AUTH: Record<(typeof ROUTES)[number]['auth'], string> = {
+  api: 'the API mode (`iam` or `token`)',
+  webhook: 'open at the gateway; signed',
+  scim: 'open at the gateway; the SCIM bearer token, checked in the function (deployed with `scim=true`)',
+};
+
 export const routesBlock = (): string =>
   table(
     ['method', 'path (stage `v1`)', 'function', 'auth', 'answers'],
@@ -28,7 +35,7 @@ export const routesBlock = (): string =>
       `\`${route.method}\``,
       `\`${route.path}\``,
       `\`functions/${route.functionName}.ts\``,
-      route.auth === 'api' ? 'the API mode (`iam` or `token`)' : 'open at the gateway; signed',
+      ROUTE_AUTH[route.auth],
       ROUTE_ANSWERS[route.id] ?? '—',
     ]),
   );
@@ -86,6 +93,7 @@ export const OPTIONAL_CONTEXT: Record<string, unknown> = {
   alarmEmail: 'ops@example.com',
   setApiGatewayAccountRole: true,
   webhookWafRateLimit: 300,
+  scim: true,
 };
 
 export interface Templates {
@@ -191,6 +199,10 @@ const SECRET_SETUP: Record<string, { holds: string; create: string }> = {
     create:
       'aws secretsmanager create-secret --name NAME --secret-string \'{"hr-portal": "<sha-256 of the token>"}\'',
   },
+  scimTokenSecretName: {
+    holds: 'the bearer token your identity provider sends to the SCIM routes, a long random string',
+    create: 'aws secretsmanager create-secret --name NAME --secret-string "$(openssl rand -base64 36)"',
+  },
 };
 
 const secretNames = (template: CfnTemplate): Set<string> =>
@@ -198,19 +210,28 @@ const secretNames = (template: CfnTemplate): Set<string> =>
 
 export const secretsBlock = (templates: Templates): string => {
   const iam = secretNames(templates.iam);
-  const token = secretNames(templates.token);
+  const byOption = Object.entries(templates.optional).map(([key, template]) => ({
+    option: `\`${key}=${String(OPTIONAL_CONTEXT[key])}\``,
+    names: secretNames(template),
+  }));
+  const neededBy = (name: string): string | undefined =>
+    iam.has(name)
+      ? 'every deployment'
+      : byOption
+          .filter(({ names }) => names.has(name))
+          .map(({ option }) => option)
+          .join(', ') || undefined;
   const defaults = DEFAULT_STACK_CONFIG as unknown as Record<string, unknown>;
   const rows = Object.entries(SECRET_SETUP)
     .map(([key, setup]) => ({ key, name: String(defaults[key]), setup }))
-    .filter(({ name }) => token.has(name) || iam.has(name))
-    .map(({ key, name, setup }) => [
-      `\`${name}\``,
-      `\`${key}\``,
-      iam.has(name) ? 'every deployment' : '`authMode=token`',
-      setup.holds,
-      `\`${setup.create.replaceAll('NAME', name)}\``,
-    ]);
-  const unknown = [...token].filter(
+    .flatMap(({ key, name, setup }) => {
+      const needed = neededBy(name);
+      return needed
+        ? [[`\`${name}\``, `\`${key}\``, needed, setup.holds, `\`${setup.create.replaceAll('NAME', name)}\``]]
+        : [];
+    });
+  const imported = new Set([...iam, ...byOption.flatMap(({ names }) => [...names])]);
+  const unknown = [...imported].filter(
     (name) => !Object.keys(SECRET_SETUP).some((key) => defaults[key] === name),
   );
   if (unknown.length > 0)
