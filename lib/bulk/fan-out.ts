@@ -134,7 +134,8 @@ const deadLetterInvalidItems = async (
   },
 ): Promise<number> => {
   if (job.invalid.length === 0) return 0;
-  const done = (await recorder?.failedIndexes(job.jobId, INVALID_ITEM_CODE, MAX_INVITES_PER_JOB)) ?? new Set();
+  const done =
+    (await recorder?.failedIndexes(job.jobId, INVALID_ITEM_CODE, MAX_INVITES_PER_JOB)) ?? new Set();
   let sent = 0;
   for (const item of job.invalid) {
     const place = places[item.index]!;

@@ -102,7 +102,12 @@ describe('a whole-job message with invalid items', () => {
       total: 4,
       counts: { created: 0, failed: 2, pending: 2 },
       failures: [
-        { index: 1, email: '', code: 'invalid_invite', message: expect.stringMatching(/^invites\[1\]\.email: /) },
+        {
+          index: 1,
+          email: '',
+          code: 'invalid_invite',
+          message: expect.stringMatching(/^invites\[1\]\.email: /),
+        },
         { index: 2, email: 'b@example.com', code: 'invalid_invite', person: '/people/b%40example.com' },
       ],
     });
@@ -115,7 +120,10 @@ describe('a whole-job message with invalid items', () => {
     const record = sqsRecord({ job_id: 'hr-8', invites: [invite('a@example.com'), invite('nope')] });
 
     await run(workerWith(), record);
-    await run(workerWith(), { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: '2' } });
+    await run(workerWith(), {
+      ...record,
+      attributes: { ...record.attributes, ApproximateReceiveCount: '2' },
+    });
 
     expect(deadLetterQueue.peek()).toHaveLength(1);
     expect((await ledger.getJob('hr-8'))?.job.counts.failed).toBe(1);
@@ -127,10 +135,9 @@ describe('a whole-job message with invalid items', () => {
     await run(workerWith(), sqsRecord({ job_id: 'hr-9', invites }));
 
     expect(queue.peek().map(({ attributes }) => attributes.index)).toEqual(['1']);
-    const reasons = deadLetterQueue.peek().map(({ attributes }) => [
-      attributes.index,
-      attributes[FAILURE_ATTRIBUTE.reason],
-    ]);
+    const reasons = deadLetterQueue
+      .peek()
+      .map(({ attributes }) => [attributes.index, attributes[FAILURE_ATTRIBUTE.reason]]);
     expect(reasons).toEqual([
       ['0', expect.stringMatching(/^invites\[0\]\.email: The same email is also at invites\[2\]/)],
       ['2', expect.stringMatching(/^invites\[2\]\.email: The same email is also at invites\[0\]/)],
