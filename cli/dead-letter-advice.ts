@@ -5,7 +5,7 @@
 import { RECEIVES_EXHAUSTED } from '../lib/bulk/dead-letter-select';
 
 const FIX_THE_LINE =
-  'correct the line in your file and send it again (openai-invites bulk-invite FILE), then drop this one: openai-invites dlq discard --job JOB --code CODE (a redrive would fail the same way)';
+  'correct the line in your file and send it again (openai-invites bulk-invite FILE), or the item in the system that enqueued the job, then drop this one: openai-invites dlq discard --job JOB --code CODE (a redrive would fail the same way)';
 const TRANSIENT = 'OpenAI did not answer in time; once it does again: openai-invites dlq redrive --job JOB';
 
 const ADVICE: Record<string, string> = {

@@ -79,7 +79,7 @@ export class SqliteLedger implements Ledger {
       const transition = transitionOf(previous?.outcome, outcome.outcome);
       if (transition.kind === 'keep') {
         // As DynamoDbLedger: the same outcome again rewrites the email's record, nothing else.
-        if (previous?.outcome === outcome.outcome) this.#writeInvite(outcome);
+        if (previous?.outcome === outcome.outcome && outcome.email) this.#writeInvite(outcome);
         return;
       }
       const item: JobItemRecord = {
@@ -102,7 +102,8 @@ export class SqliteLedger implements Ledger {
       }
       // A job first heard of through this outcome is written even when only the reason changed.
       this.#putJob(job);
-      this.#writeInvite(outcome);
+      // An item without a usable email (an invalid item of a job) counts in its job, nowhere else.
+      if (outcome.email) this.#writeInvite(outcome);
     });
   }
 

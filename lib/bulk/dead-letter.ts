@@ -17,13 +17,17 @@ export interface DeadLetterFailure {
   extra?: Record<string, string>;
   /** Another body than the record's (e.g. one item of a job). */
   body?: string;
+  /** The record's attributes left out (e.g. a job's `indexes` on one item's dead letter). */
+  without?: string[];
 }
 
 /** SQS allows 256 KB per message; a reason this long is already unreadable. */
 const MAX_REASON_CHARS = 1000;
 
 export const failureAttributes = (record: SQSRecord, failure: DeadLetterFailure): Record<string, string> => ({
-  ...stringAttributes(record),
+  ...Object.fromEntries(
+    Object.entries(stringAttributes(record)).filter(([name]) => !failure.without?.includes(name)),
+  ),
   ...failure.extra,
   [FAILURE_ATTRIBUTE.reason]: failure.reason.slice(0, MAX_REASON_CHARS),
   [FAILURE_ATTRIBUTE.code]: failure.code,

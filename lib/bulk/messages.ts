@@ -251,7 +251,7 @@ const metaOf = (record: SQSRecord): MessageMeta => {
  * reason it can never succeed.
  */
 /** The email as the API would accept it, else undefined. */
-const usableEmail = (email: unknown): string | undefined => {
+export const usableEmail = (email: unknown): string | undefined => {
   try {
     return parseInviteRequest({ email, role: 'reader' }).email;
   } catch {

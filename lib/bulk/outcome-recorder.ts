@@ -5,6 +5,7 @@
  * through `recordSafely`: a ledger that is down never turns a made invite into a retry.
  */
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logger } from '../commons/logger';
 import type { Ledger } from '../ledger/ledger';
 import { recordSafely } from '../ledger/record-safely';
 import type { InviteEvent } from '../ledger/types';
@@ -50,9 +51,30 @@ export class OutcomeRecorder {
 
   /** A record that will not succeed (dead-lettered, or a leaver who needs offboarding by a person). */
   async failed(meta: MessageMeta, email: string | undefined, code: string, message: string): Promise<void> {
-    // Without an email there is no person to record (a body that is not an invite at all).
-    if (email === undefined) return;
-    await this.#record(meta, { email, outcome: 'failed', code, message });
+    // Without an email there is no person to record (a body that is not an invite at all)…
+    if (email === undefined && (meta.jobId === undefined || meta.index === undefined)) return;
+    // …but an item of a job still counts as failed in it ('' = no email record).
+    await this.#record(meta, { email: email ?? '', outcome: 'failed', code, message });
+  }
+
+  /**
+   * The places of a job's items already failed with `code` (e.g. dead-lettered by an earlier
+   * delivery of the same whole-job message). Empty without a ledger, or when it cannot be read.
+   */
+  async failedIndexes(jobId: string, code: string, limit: number): Promise<Set<number>> {
+    const ledger = this.ledger;
+    if (!ledger) return new Set();
+    try {
+      const snapshot = await ledger.getJob(jobId, { failureLimit: limit });
+      return new Set(
+        (snapshot?.failures ?? [])
+          .filter((item) => item.outcome === 'failed' && item.code === code)
+          .map((item) => item.index),
+      );
+    } catch (error) {
+      logger.warn('could not read the job from the ledger', { jobId, error });
+      return new Set();
+    }
   }
 
   async #record(meta: MessageMeta, event: Omit<InviteEvent, 'source'>): Promise<void> {

@@ -10,7 +10,8 @@
  * - Revocation: the person's `absent` is declared and the reconciler's rules decide for that one
  *   email (lifecycle/one-person.ts): a pending invite revoked; a member removed only with
  *   `offboardMembers` and authority, never an owner; else listed for a person, never counted revoked.
- * - Whole job: fanned out into one-invite messages (fan-out.ts), or dead-lettered once, whole.
+ * - Whole job: fanned out into one-invite messages (fan-out.ts), each invalid item dead-lettered
+ *   alone with its index; a job whose shape cannot be read is dead-lettered once, whole.
  * - Poison (not JSON, an invalid invite or email): dead-lettered at once with its reason.
  * - A failure: `throttle` → re-sent with a delay (no receive consumed); `retry` → reported in
  *   `batchItemFailures`, back after the policy's delay; `dead_letter` → to the DLQ with its reason.
@@ -324,6 +325,10 @@ export class BulkInviteWorker {
     const result = await fanOutJob(record, body, meta, this.#options.queue, {
       failurePolicy: this.#options.failurePolicy,
       recorder: this.#recorder,
+      deadLetterItem: async (failure) => {
+        await this.#deadLetters.write(record, failure);
+        this.#count('InvitesFailed');
+      },
     });
     return result.outcome === 'invalid' ? this.#deadLetter(record, result) : result.outcome;
   }

@@ -112,7 +112,7 @@ export const jobItemRecordOf = (item: Item): JobItemRecord =>
   defined({
     jobId: str(item, 'job_id')!,
     index: num(item, 'job_index')!,
-    email: str(item, 'email')!,
+    email: str(item, 'email') ?? '',
     outcome: str(item, 'outcome') as Outcome,
     code: str(item, 'failure_code'),
     message: str(item, 'failure_message'),

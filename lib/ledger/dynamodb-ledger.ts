@@ -104,7 +104,7 @@ export class DynamoDbLedger implements Ledger {
       if (transition.kind === 'keep') {
         // The same outcome again: write the email's record anyway (idempotent), in case the
         // delivery that counted it failed between its two writes.
-        if (previousOutcome === outcome.outcome) await this.recordInvite(outcome);
+        if (previousOutcome === outcome.outcome && outcome.email) await this.recordInvite(outcome);
         return;
       }
       try {
@@ -120,7 +120,8 @@ export class DynamoDbLedger implements Ledger {
         await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt * Math.random()));
       }
     }
-    await this.recordInvite(outcome);
+    // An item without a usable email (an invalid item of a job) counts in its job, nowhere else.
+    if (outcome.email) await this.recordInvite(outcome);
   }
 
   async #writeItem(
@@ -136,7 +137,7 @@ export class DynamoDbLedger implements Ledger {
         ...itemKey(outcome.jobId, outcome.index),
         job_id: s(outcome.jobId),
         job_index: n(outcome.index),
-        email: s(normaliseEmail(outcome.email)),
+        ...(outcome.email ? { email: s(normaliseEmail(outcome.email)) } : {}),
         outcome: s(outcome.outcome),
         ...(failed && outcome.code ? { failure_code: s(outcome.code) } : {}),
         ...(failed && outcome.message ? { failure_message: s(outcome.message) } : {}),

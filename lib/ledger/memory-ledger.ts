@@ -50,7 +50,7 @@ export class MemoryLedger implements Ledger {
     const transition = transitionOf(previous?.outcome, outcome.outcome);
     if (transition.kind === 'keep') {
       // As DynamoDbLedger: the same outcome again rewrites the email's record, nothing else.
-      if (previous?.outcome === outcome.outcome) await this.recordInvite(outcome);
+      if (previous?.outcome === outcome.outcome && outcome.email) await this.recordInvite(outcome);
       return;
     }
     entry.items.set(outcome.index, {
@@ -66,7 +66,8 @@ export class MemoryLedger implements Ledger {
       entry.job.counts[transition.to] += 1;
       entry.job.updatedAt = this.now().toISOString();
     }
-    await this.recordInvite(outcome);
+    // An item without a usable email (an invalid item of a job) counts in its job, nowhere else.
+    if (outcome.email) await this.recordInvite(outcome);
   }
 
   async recordInvite(event: InviteEvent & { jobId?: string; index?: number }): Promise<void> {

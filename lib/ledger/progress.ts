@@ -11,8 +11,11 @@ export interface JobFailure {
   email: string;
   code: string;
   message: string;
-  /** The person's record and history: `GET /v1/people/{email}` (relative to the API's base URL). */
-  person: string;
+  /**
+   * The person's record and history: `GET /v1/people/{email}` (relative to the API's base URL);
+   * absent for an item without a usable email (an invalid item of a job enqueued whole).
+   */
+  person?: string;
 }
 
 export interface JobProgress {
@@ -57,7 +60,7 @@ export const jobProgress = (
         email: item.email,
         code: item.code ?? 'failed',
         message: item.message ?? '',
-        person: personPath(item.email),
+        ...(item.email ? { person: personPath(item.email) } : {}),
       })),
     created_at: unixSeconds(job.createdAt),
     updated_at: unixSeconds(job.updatedAt),

@@ -55,6 +55,7 @@ export interface InviteEvent {
 }
 
 /** A job's item outcome: the invite event plus where it sits in its job. */
+/** `email` is '' for an item without a usable one (an invalid item of a job): no email record is written. */
 export interface ItemOutcome extends InviteEvent {
   jobId: string;
   index: number;

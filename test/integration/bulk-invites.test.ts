@@ -297,9 +297,10 @@ describe('the worker', () => {
     expect(await drain(deadLetterQueue)).toEqual([]);
   }, 30_000);
 
-  // Issue 13: a job is checked whole before anything is sent (as the bulk route checks it), so
-  // a job with a bad item is dead-lettered once, whole, naming every bad item.
-  it('dead-letters a job with a bad item once, whole, with every bad item named, and sends nothing', async () => {
+  // Issue 27 (item 4), replacing issue 13's rule: a job another system enqueued whole sends its
+  // valid items; each bad item is dead-lettered alone, with its index and the bulk route's reason.
+  // (The ledger's count of them: bulk-whole-job.test.ts.)
+  it('sends the valid items of a job with bad items and dead-letters each bad item alone, with its index', async () => {
     const job = {
       job_id: 'hr-export-7',
       invites: [
@@ -308,6 +309,39 @@ describe('the worker', () => {
         { email: 'three@example.com', role: 'admin' },
       ],
     };
+    await queue.send({ body: JSON.stringify(job), attributes: { source: 'hr-export' } });
+
+    startWorkers();
+    const dead: Awaited<ReturnType<typeof drain>> = [];
+    await waitFor(async () => {
+      dead.push(...(await drain(deadLetterQueue)));
+      return dead.length === 2 && simulator.invites.length === 1;
+    }, 15_000);
+    await source?.stop();
+
+    expect(invitedEmails()).toEqual(['one@example.com']);
+    dead.sort((a, b) => Number(a.attributes.index) - Number(b.attributes.index));
+    expect(dead.map((letter) => JSON.parse(letter.body))).toEqual([job.invites[1], job.invites[2]]);
+    expect(dead.map((letter) => letter.attributes)).toEqual([
+      expect.objectContaining({
+        source: 'hr-export',
+        job_id: 'hr-export-7',
+        index: '1',
+        [FAILURE_ATTRIBUTE.code]: 'invalid_invite',
+      }),
+      expect.objectContaining({
+        source: 'hr-export',
+        job_id: 'hr-export-7',
+        index: '2',
+        [FAILURE_ATTRIBUTE.code]: 'invalid_invite',
+      }),
+    ]);
+    expect(dead[0]?.attributes[FAILURE_ATTRIBUTE.reason]).toMatch(/^invites\[1\]\.email: /);
+    expect(dead[1]?.attributes[FAILURE_ATTRIBUTE.reason]).toMatch(/^invites\[2\]\.role: /);
+  }, 30_000);
+
+  it('still dead-letters whole, once, a job whose shape cannot be read', async () => {
+    const job = { job_id: 'hr-export-8', invites: { email: 'one@example.com', role: 'reader' } };
     await queue.send({ body: JSON.stringify(job), attributes: { source: 'hr-export' } });
 
     startWorkers();
@@ -325,9 +359,6 @@ describe('the worker', () => {
       source: 'hr-export',
       [FAILURE_ATTRIBUTE.code]: 'invalid_job',
     });
-    expect(dead[0]?.attributes[FAILURE_ATTRIBUTE.reason]).toMatch(
-      /^2 of 3 invites are invalid; nothing was sent\. invites\[1\]\.email: .* invites\[2\]\.role: /,
-    );
     expect(await drain(queue)).toEqual([]);
   }, 30_000);
 

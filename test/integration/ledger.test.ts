@@ -69,6 +69,23 @@ describe.each(LEDGERS)('%s', (_name, makeLedger, concurrency) => {
     expect(listed[1]).toMatchObject({ total: 2, counts: { created: 1, failed: 0 } });
   });
 
+  it('counts an item without a usable email in its job once, with no email record and no person link', async () => {
+    const ledger = makeLedger();
+    const jobId = newJobId();
+    await ledger.startJob({ jobId, total: 2, source: 'queue' });
+
+    await ledger.recordItem(item(jobId, 0, 'created'));
+    await ledger.recordItem(item(jobId, 1, 'failed', { email: '' }));
+    await ledger.recordItem(item(jobId, 1, 'failed', { email: '' }));
+
+    const progress = jobProgress((await ledger.getJob(jobId))!);
+    expect(progress).toMatchObject({ status: 'completed', counts: { created: 1, failed: 1, pending: 0 } });
+    expect(progress.failures).toEqual([
+      { index: 1, email: '', code: 'invalid_invite', message: 'invites[1].email: bad' },
+    ]);
+    expect(await ledger.getInvite('')).toBeUndefined();
+  });
+
   it('answers undefined for a job it never heard of, and keeps the first start of a job', async () => {
     const ledger = makeLedger();
     const jobId = newJobId();
