@@ -297,7 +297,7 @@ describe('movers from an HR webhook', () => {
 });
 
 describe('department groups from an HR webhook (WEBHOOK_DEPARTMENT_GROUPS)', () => {
-  it('puts a joiner in their department\'s two groups after acceptance, and moves them to the new department\'s on a change, leaving a hand-added group alone', async () => {
+  it("puts a joiner in their department's two groups after acceptance, and moves them to the new department's on a change, leaving a hand-added group alone", async () => {
     for (const id of ['group_data', 'group_analytics', 'group_all_hands'])
       simulator.access.seedGroup({ id, name: id });
     const config = readWebhookConfig({
@@ -326,18 +326,24 @@ describe('department groups from an HR webhook (WEBHOOK_DEPARTMENT_GROUPS)', () 
     const hrEvent = async (id: string, department: string) => {
       const event = toInviteEvent({ kind: 'invite', id, email, department }, 'bamboohr', config);
       const { role, projects, groups } = event as Extract<WebhookEvent, { kind: 'invite' }>;
-      await enqueueInvites(queue, [{ index: 0, invite: { email, role, ...(projects ? { projects } : {}) } }], {
-        jobId: `bamboohr:${id}`,
-        source: 'bamboohr',
-        replacePending: true,
-        ...(groups ? { groups } : {}),
-        eventId: `bamboohr:${id}`,
-        eventAt: new Date((at += 1000)).toISOString(),
-      });
+      await enqueueInvites(
+        queue,
+        [{ index: 0, invite: { email, role, ...(projects ? { projects } : {}) } }],
+        {
+          jobId: `bamboohr:${id}`,
+          source: 'bamboohr',
+          replacePending: true,
+          ...(groups ? { groups } : {}),
+          eventId: `bamboohr:${id}`,
+          eventAt: new Date((at += 1000)).toISOString(),
+        },
+      );
       const [message] = await queue.receive(1, 0);
       attributesSeen.push(message!.attributes);
       await worker.handle(
-        sqsEvent(sqsRecord(message!.body, { attributes: message!.attributes, messageId: message!.messageId })),
+        sqsEvent(
+          sqsRecord(message!.body, { attributes: message!.attributes, messageId: message!.messageId }),
+        ),
         lambdaContext('bulk-invite-worker', 60_000),
       );
       await queue.deleteBatch([message!.receiptHandle]);
