@@ -6,6 +6,8 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { checkTimingModel } from '../lib/bulk/timing';
 import { parseRate, RATE_ADVICE } from '../lib/bulk/rate-text';
+import { ConfigurationError } from '../lib/commons/errors';
+import { parseDepartmentGroups } from '../lib/webhooks/config';
 import { WORKER_DEFAULTS } from './functions';
 
 export type AuthMode = 'iam' | 'token';
@@ -64,6 +66,8 @@ export interface StackConfig {
   readonly webhookMaxProjectRole: 'member' | 'owner';
   /** WEBHOOK_DEPARTMENT_PROJECTS: department → [{id, role}], as JSON; unset = none. */
   readonly webhookDepartmentProjects?: string;
+  /** WEBHOOK_DEPARTMENT_GROUPS: department → ["group_…"], as JSON; unset = none. */
+  readonly webhookDepartmentGroups?: string;
   /** How long a webhook event id is remembered against replays, in seconds. */
   readonly webhookDedupeWindowSeconds: number;
   /** Throttle of the open webhook routes, apart from the stage's (the API's) throttle. */
@@ -304,6 +308,20 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
       'Context webhookDepartmentProjects grants a project owner role: set webhookMaxProjectRole "owner" to allow it.',
     );
   }
+  const groupsValue = raw('webhookDepartmentGroups');
+  const webhookDepartmentGroups =
+    groupsValue === undefined || groupsValue === null || groupsValue === ''
+      ? undefined
+      : typeof groupsValue === 'string'
+        ? groupsValue
+        : JSON.stringify(groupsValue);
+  try {
+    // The function's own check, so the stack refuses what the function would.
+    parseDepartmentGroups(webhookDepartmentGroups, 'Context webhookDepartmentGroups');
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new StackConfigError(error.message);
+    throw error;
+  }
   const logRetentionDays = integer(raw, 'logRetentionDays', defaults.logRetentionDays, 1, 9999);
   if (!RETENTION_VALUES.has(logRetentionDays)) {
     throw new StackConfigError(
@@ -341,6 +359,7 @@ export const parseStackConfig = (raw: Raw): StackConfig => {
     webhookMaxRole,
     webhookMaxProjectRole,
     webhookDepartmentProjects,
+    webhookDepartmentGroups,
     webhookDedupeWindowSeconds: integer(
       raw,
       'webhookDedupeWindowSeconds',

@@ -103,6 +103,8 @@ export class InvitesFunctions extends ResourceGroup {
       environment[ENV.webhookMaxProjectRole] = config.webhookMaxProjectRole;
       if (config.webhookDepartmentProjects)
         environment[ENV.webhookDepartmentProjects] = config.webhookDepartmentProjects;
+      if (config.webhookDepartmentGroups)
+        environment[ENV.webhookDepartmentGroups] = config.webhookDepartmentGroups;
     }
     if (needs.offboards) {
       environment[ENV.offboardMembers] = String(config.offboardMembers);

@@ -4,7 +4,9 @@
  *
  * - Invite: body = one InviteRequest JSON; attributes `job_id`, `source`, `index`, and
  *   `replace_pending=true` when a pending invite of other terms is to be replaced (webhooks, jobs
- *   that say `"replace_pending": true`).
+ *   that say `"replace_pending": true`); optional `groups`, a JSON array of organization group
+ *   ids the person's intent names (an HR webhook's department, WEBHOOK_DEPARTMENT_GROUPS). An
+ *   invite without it declares no groups, as every message did before it existed.
  * - Revocation: body `{"email"}`; attribute `action=revoke` (plus `job_id`, `source`), and
  *   `offboard=true` for a roster's leaver declared with `--offboard` (authority to remove a member).
  * - Every message of a person's intent says which event it carries: `event_id` (a webhook event's
@@ -47,6 +49,8 @@ export const ATTRIBUTE = {
   eventAt: 'event_at',
   /** `true` on a revocation: declared with `--offboard`, so it may remove a member. */
   offboard: 'offboard',
+  /** On an invite: JSON array of the organization group ids the person's intent names. */
+  groups: 'groups',
 } as const;
 
 export const REVOKE_ACTION = 'revoke';
@@ -120,8 +124,19 @@ const stampAttributes = ({ eventId, eventAt }: EventStamp): Record<string, strin
   };
 };
 
+/** A group id as the worker accepts it on a message (as `PUT /v1/people/{email}` does). */
+const GROUP_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** The most groups one message may name (as `PUT /v1/people/{email}` allows). */
+export const MAX_MESSAGE_GROUPS = 100;
+
 export type DecodedRecord =
-  | { kind: 'invite'; request: InviteRequest; meta: MessageMeta }
+  | {
+      kind: 'invite';
+      request: InviteRequest;
+      /** The intended organization groups (attribute `groups`); undefined when the message names none. */
+      groups?: string[];
+      meta: MessageMeta;
+    }
   | { kind: 'revoke'; email: string; meta: MessageMeta }
   | { kind: 'job'; body: object; meta: MessageMeta }
   | {
@@ -139,7 +154,14 @@ type Message = Omit<OutgoingMessage, 'id'>;
 /** One invite a message. */
 export const encodeInvite = (
   invite: InviteRequest,
-  options: { jobId: string; source: string; index: number; replacePending?: boolean } & EventStamp,
+  options: {
+    jobId: string;
+    source: string;
+    index: number;
+    replacePending?: boolean;
+    /** The person's intended organization groups (an HR webhook's department). */
+    groups?: readonly string[];
+  } & EventStamp,
 ): Message => ({
   body: JSON.stringify(invite),
   attributes: {
@@ -147,6 +169,7 @@ export const encodeInvite = (
     [ATTRIBUTE.source]: options.source,
     [ATTRIBUTE.index]: String(options.index),
     ...(options.replacePending ? { [ATTRIBUTE.replacePending]: 'true' } : {}),
+    ...(options.groups ? { [ATTRIBUTE.groups]: JSON.stringify(options.groups) } : {}),
     ...stampAttributes(options),
   },
 });
@@ -259,6 +282,29 @@ export const usableEmail = (email: unknown): string | undefined => {
   }
 };
 
+/**
+ * The `groups` attribute: undefined when absent (the message names no groups), else the ids, or
+ * 'invalid'. Never read leniently: dropping a group would declare an intent without it, and the
+ * product would take away a group it granted.
+ */
+const groupsOf = (value: string | undefined): string[] | 'invalid' | undefined => {
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return 'invalid';
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length > MAX_MESSAGE_GROUPS ||
+    !parsed.every((id) => typeof id === 'string' && GROUP_ID.test(id)) ||
+    new Set(parsed).size !== parsed.length
+  )
+    return 'invalid';
+  return parsed as string[];
+};
+
 export const decodeRecord = (record: SQSRecord): DecodedRecord => {
   const meta = metaOf(record);
   let body: unknown;
@@ -278,7 +324,18 @@ export const decodeRecord = (record: SQSRecord): DecodedRecord => {
   }
   if (typeof body === 'object' && body !== null && 'invites' in body) return { kind: 'job', body, meta };
   try {
-    return { kind: 'invite', request: parseInviteRequest(body), meta };
+    const request = parseInviteRequest(body);
+    const groups = groupsOf(record.messageAttributes[ATTRIBUTE.groups]?.stringValue);
+    if (groups === 'invalid')
+      return {
+        kind: 'poison',
+        code: 'invalid_groups',
+        reason: `The '${ATTRIBUTE.groups}' attribute must be a JSON array of at most ${MAX_MESSAGE_GROUPS} distinct group ids.`,
+        status: 400,
+        email: request.email,
+        meta,
+      };
+    return { kind: 'invite', request, ...(groups ? { groups } : {}), meta };
   } catch (error) {
     const invalid = error as InvitesError;
     const email = usableEmail((body as { email?: unknown } | null)?.email);

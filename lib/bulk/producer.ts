@@ -16,6 +16,8 @@ export interface EnqueueOptions extends EventStamp {
   source: string;
   /** Each message asks the worker to replace a pending invite of other terms. */
   replacePending?: boolean;
+  /** Each message's intended organization groups (the `groups` attribute: an HR webhook's department). */
+  groups?: readonly string[];
   /** Resends of the failed entries of a partially failed batch. */
   maxResends?: number;
   /** Batches in flight at once. */
@@ -78,6 +80,7 @@ export const sendInvites = async (
           source: options.source,
           index,
           replacePending: options.replacePending,
+          groups: options.groups,
           eventId: options.eventId,
           eventAt,
         }),

@@ -4,7 +4,8 @@
  * What a record is comes from messages.ts (`decodeRecord`); what a failure means from
  * failure-policy.ts (`classify`); dead-letter messages are written by dead-letter.ts. Here:
  *
- * - Invite: the person's `present` is declared (people/ordering.ts decides whether it stands);
+ * - Invite: the person's `present` is declared, with the message's `groups` if it names any
+ *   (people/ordering.ts decides whether it stands);
  *   an intent already met gets no second create; else created, or "already invited / already a
  *   member" (deduplicated), so a redelivered message never makes a second invite.
  * - Revocation: the person's `absent` is declared and the reconciler's rules decide for that one
@@ -185,7 +186,7 @@ export class BulkInviteWorker {
       case 'revoke':
         return this.#revoke(record, decoded.email, decoded.meta, deadline);
       case 'invite':
-        return this.#invite(decoded.request, decoded.meta, record, deadline);
+        return this.#invite(decoded.request, decoded.groups, decoded.meta, record, deadline);
     }
   }
 
@@ -196,12 +197,15 @@ export class BulkInviteWorker {
    */
   async #invite(
     request: InviteRequest,
+    groups: string[] | undefined,
     meta: MessageMeta,
     record: SQSRecord,
     deadline: number,
   ): Promise<Outcome> {
+    // The message's groups (an HR department's) are the intent's: granted once a member (lib/access/).
+    const intent = { ...intentOf(request), ...(groups ? { groups } : {}) };
     const { outcome: declared, person } = await this.#people.declare(
-      declarationOf(record, meta, request.email, intentOf(request)),
+      declarationOf(record, meta, request.email, intent),
     );
     if (declared === 'superseded' || declared === 'replayed')
       return this.#refused(meta, request.email, declared);

@@ -39,6 +39,8 @@ export const ENV = {
   /** The highest project role a webhook invite may carry (default `member`). */
   webhookMaxProjectRole: 'WEBHOOK_MAX_PROJECT_ROLE',
   webhookDepartmentProjects: 'WEBHOOK_DEPARTMENT_PROJECTS',
+  /** Department → OpenAI organization group ids (the person's intended `groups`). */
+  webhookDepartmentGroups: 'WEBHOOK_DEPARTMENT_GROUPS',
   webhookDedupeTable: 'WEBHOOK_DEDUPE_TABLE',
   webhookDedupeWindowSeconds: 'WEBHOOK_DEDUPE_WINDOW_SECONDS',
   bambooHrApiBaseUrl: 'BAMBOOHR_API_BASE_URL',

@@ -28,6 +28,11 @@ export interface WebhookConfig {
    * department named "constructor" or "__proto__" finds only what the JSON lists for it.
    */
   departmentProjects: Map<string, InviteProject[]>;
+  /**
+   * Department (lowercased) → OpenAI organization group ids: WEBHOOK_DEPARTMENT_GROUPS, JSON. The
+   * person's intended `groups`, granted once they are a member (lib/access/).
+   */
+  departmentGroups: Map<string, string[]>;
   /** WEBHOOK_MAX_ROLE and WEBHOOK_MAX_PROJECT_ROLE: above them an event is refused. */
   grantLimits: WebhookGrantLimits;
   /** DynamoDB table remembering event ids: WEBHOOK_DEDUPE_TABLE; unset = in memory (npm start). */
@@ -75,6 +80,49 @@ const departmentProjectsFrom = (env: Env): Map<string, InviteProject[]> => {
   return map;
 };
 
+/** What an OpenAI organization group id looks like (`group_01J1F8ABCDXYZ`). */
+export const GROUP_ID_PATTERN = /^group_[A-Za-z0-9_-]{1,122}$/;
+
+/** The most groups one department may name (as `PUT /v1/people/{email}` allows). */
+export const MAX_DEPARTMENT_GROUPS = 100;
+
+/**
+ * WEBHOOK_DEPARTMENT_GROUPS (or the stack's context `webhookDepartmentGroups`, which the stack
+ * checks with this same function): department (lowercased) → group ids. Throws a
+ * ConfigurationError naming `setting` and what is wrong; never a partial map.
+ */
+export const parseDepartmentGroups = (
+  raw: string | undefined,
+  setting = `Environment variable ${ENV.webhookDepartmentGroups}`,
+): Map<string, string[]> => {
+  const map = new Map<string, string[]>();
+  if (!raw?.trim()) return map;
+  const invalid = (why: string) =>
+    new ConfigurationError(`${setting} must be JSON {"Department": ["group_…", …]}: ${why}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalid('it is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalid('it is not a JSON object');
+  for (const [department, groups] of Object.entries(parsed)) {
+    const name = JSON.stringify(department);
+    if (!Array.isArray(groups)) throw invalid(`${name} is not a list of group ids`);
+    if (groups.length > MAX_DEPARTMENT_GROUPS)
+      throw invalid(`${name} lists more than ${MAX_DEPARTMENT_GROUPS} groups`);
+    for (const id of groups as unknown[])
+      if (typeof id !== 'string' || !GROUP_ID_PATTERN.test(id))
+        throw invalid(
+          `${name} lists ${typeof id === 'string' ? JSON.stringify(id.slice(0, 140)) : `a ${id === null ? 'null' : typeof id}`}, not an OpenAI group id (group_…)`,
+        );
+    if (new Set(groups).size !== groups.length) throw invalid(`${name} lists a group twice`);
+    map.set(department.trim().toLowerCase(), [...(groups as string[])]);
+  }
+  return map;
+};
+
 const grantLimitsFrom = (env: Env): WebhookGrantLimits => {
   const maxRole = env[ENV.webhookMaxRole]?.trim() || DEFAULT_WEBHOOK_GRANT_LIMITS.maxRole;
   if (maxRole !== 'reader' && maxRole !== 'owner') {
@@ -97,6 +145,7 @@ export const readWebhookConfig = (env: Env = process.env): WebhookConfig => {
   }
   const grantLimits = grantLimitsFrom(env);
   const departmentProjects = departmentProjectsFrom(env);
+  const departmentGroups = parseDepartmentGroups(env[ENV.webhookDepartmentGroups]);
   // The operator's own settings must fit the caps: else every webhook invite would be refused.
   const refusal =
     webhookGrantRefusal({ email: 'x@example.com', role: defaultRole }, grantLimits) ??
@@ -116,6 +165,7 @@ export const readWebhookConfig = (env: Env = process.env): WebhookConfig => {
     secretsMaxAgeSeconds: integerFrom(env, ENV.webhookSecretsMaxAgeSeconds, 300, 0, 86_400),
     defaultRole,
     departmentProjects,
+    departmentGroups,
     dedupeTable: stringFrom(env, ENV.webhookDedupeTable),
     dedupeWindowSeconds: integerFrom(
       env,

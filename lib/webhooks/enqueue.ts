@@ -62,7 +62,13 @@ const send = async (event: WebhookEvent, provider: ProviderName, receivedAt: str
           },
         ],
         // The HR system's current truth: a pending invite of other terms is replaced.
-        { jobId, source: provider, replacePending: true, ...stamp },
+        {
+          jobId,
+          source: provider,
+          replacePending: true,
+          ...(event.groups ? { groups: event.groups } : {}),
+          ...stamp,
+        },
       )
     : enqueueRevocation(queue, event.email, { jobId, source: provider, ...stamp });
 };

@@ -4,6 +4,9 @@
  * - role: the event's own (only `standard` events carry one), else WEBHOOK_DEFAULT_ROLE.
  * - projects: the event's own, else WEBHOOK_DEPARTMENT_PROJECTS[department] (case-insensitive),
  *   else omitted (OpenAI's default project).
+ * - groups: WEBHOOK_DEPARTMENT_GROUPS[department] (case-insensitive), else omitted. Not part of
+ *   the invite (OpenAI's invites carry no groups): the person's intended groups, granted once they
+ *   are a member (lib/access/), moved when the department changes.
  * - then the caps: an invite above WEBHOOK_MAX_ROLE or WEBHOOK_MAX_PROJECT_ROLE is refused
  *   (lib/webhooks/grant-limits.ts), never lowered.
  */
@@ -47,9 +50,9 @@ export const toInviteEvent = (
   source: ProviderName,
   config: WebhookConfig,
 ): WebhookEvent => {
-  const projects =
-    draft.projects ??
-    (draft.department ? config.departmentProjects.get(draft.department.trim().toLowerCase()) : undefined);
+  const department = draft.department?.trim().toLowerCase();
+  const projects = draft.projects ?? (department ? config.departmentProjects.get(department) : undefined);
+  const groups = department ? config.departmentGroups.get(department) : undefined;
   const request = checked(draft, () =>
     parseInviteRequest({
       email: draft.email,
@@ -60,7 +63,15 @@ export const toInviteEvent = (
   // The one place a webhook's grant is refused (WEBHOOK_MAX_ROLE, WEBHOOK_MAX_PROJECT_ROLE).
   const refusal = webhookGrantRefusal(request, config.grantLimits);
   if (refusal) throw new WebhookGrantRefusedError(`Event ${draft.id} refused: ${refusal}.`);
-  return { kind: 'invite', id: draft.id, replayKey: draft.replayKey, source, ...request, ...timingOf(draft) };
+  return {
+    kind: 'invite',
+    id: draft.id,
+    replayKey: draft.replayKey,
+    source,
+    ...request,
+    ...(groups ? { groups: [...groups] } : {}),
+    ...timingOf(draft),
+  };
 };
 
 export const toRevokeEvent = (draft: RevokeDraft, source: ProviderName): WebhookEvent => {

@@ -27,7 +27,10 @@ export interface InviteDraft extends EventTime {
   emailPath?: string;
   role?: OrganizationRole;
   projects?: InviteProject[];
-  /** Looked up in WEBHOOK_DEPARTMENT_PROJECTS when the event names no projects. */
+  /**
+   * Looked up in WEBHOOK_DEPARTMENT_PROJECTS when the event names no projects, and in
+   * WEBHOOK_DEPARTMENT_GROUPS for the person's groups.
+   */
   department?: string;
 }
 
@@ -76,6 +79,8 @@ export type WebhookEvent = EventTiming &
         email: string;
         role: OrganizationRole;
         projects?: InviteProject[];
+        /** The department's organization groups (WEBHOOK_DEPARTMENT_GROUPS); absent when it maps none. */
+        groups?: string[];
         source: ProviderName;
       }
     | { kind: 'revoke'; id: string; replayKey?: string; email: string; source: ProviderName }

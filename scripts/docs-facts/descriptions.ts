@@ -106,6 +106,10 @@ export const ENV_WORDS: Record<string, [string, string]> = {
     '(none)',
     'JSON, department → `[{"id", "role"}]`: the projects of a webhook invite from that department',
   ],
+  WEBHOOK_DEPARTMENT_GROUPS: [
+    '(none)',
+    'JSON, department → `["group_…"]`: the organization groups of a webhook joiner from that department, granted once they accept ([HR webhooks](hr-webhooks.md#role-projects-and-groups))',
+  ],
   WEBHOOK_DEDUPE_TABLE: [
     '(unset: in memory)',
     'DynamoDB table remembering webhook event ids (the stack makes it)',
@@ -199,6 +203,7 @@ export const CONTEXT_WORDS: Record<string, string> = {
   webhookMaxProjectRole: '`WEBHOOK_MAX_PROJECT_ROLE`: the same for project roles',
   webhookDepartmentProjects:
     '`WEBHOOK_DEPARTMENT_PROJECTS`, a JSON object in `cdk.json` or a JSON string on the command line',
+  webhookDepartmentGroups: '`WEBHOOK_DEPARTMENT_GROUPS`, the same way',
   webhookDedupeWindowSeconds: '`WEBHOOK_DEDUPE_WINDOW_SECONDS`, 60 to 2 592 000',
   webhookThrottlingRateLimit: "each webhook provider route's own method throttle, requests per second",
   webhookThrottlingBurstLimit: 'its burst',

@@ -101,6 +101,12 @@ describe('parseStackConfig', () => {
       { webhookDepartmentProjects: { Eng: [{ id: 'proj_eng', role: 'owner' }] } },
       /set webhookMaxProjectRole "owner"/,
     ],
+    // The webhook function's own check (lib/webhooks/config.ts), named for the context key.
+    [{ webhookDepartmentGroups: '{"Eng": ' }, /Context webhookDepartmentGroups must be JSON .*not JSON/],
+    [
+      { webhookDepartmentGroups: { Eng: ['group_eng', 'grp 1'] } },
+      /Context webhookDepartmentGroups .*"Eng" lists "grp 1", not an OpenAI group id/,
+    ],
     [{ adminKeySecretId: 42 }, /adminKeySecretId must be a string/],
     // A partial ARN (no 6-character suffix) would pass the synth and fail with AccessDenied at run time.
     [

@@ -406,6 +406,7 @@ describe('functions', () => {
       webhookDefaultRole: 'owner',
       webhookMaxRole: 'owner',
       webhookDepartmentProjects: { Engineering: [{ id: 'proj_eng', role: 'member' }] },
+      webhookDepartmentGroups: { Engineering: ['group_eng'] },
       webhookDedupeWindowSeconds: 3600,
     });
     const webhook = stack.functions.get(WEBHOOK)!;
@@ -427,6 +428,7 @@ describe('functions', () => {
       WEBHOOK_MAX_ROLE: 'owner',
       WEBHOOK_MAX_PROJECT_ROLE: 'member',
       WEBHOOK_DEPARTMENT_PROJECTS: JSON.stringify({ Engineering: [{ id: 'proj_eng', role: 'member' }] }),
+      WEBHOOK_DEPARTMENT_GROUPS: JSON.stringify({ Engineering: ['group_eng'] }),
     });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],

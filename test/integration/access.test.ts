@@ -15,6 +15,8 @@ import { BulkInviteWorker } from '../../lib/bulk/worker';
 import { createInvitesClient } from '../../lib/openai/runtime';
 import { readWebhookConfig } from '../../lib/webhooks/config';
 import { toInviteEvent } from '../../lib/webhooks/mapping';
+import { enqueueInvites } from '../../lib/bulk/producer';
+import type { WebhookEvent } from '../../lib/webhooks/types';
 import { lambdaContext } from '../../local/lambda-context';
 import { LocalQueue } from '../../local/local-queue';
 import { sqsEvent, sqsRecord } from '../support/sqs-records';
@@ -291,6 +293,105 @@ describe('movers from an HR webhook', () => {
       'grant_removed remove project proj_web',
       'granted add project proj_data (member)',
     ]);
+  });
+});
+
+describe('department groups from an HR webhook (WEBHOOK_DEPARTMENT_GROUPS)', () => {
+  it("puts a joiner in their department's two groups after acceptance, and moves them to the new department's on a change, leaving a hand-added group alone", async () => {
+    for (const id of ['group_data', 'group_analytics', 'group_all_hands'])
+      simulator.access.seedGroup({ id, name: id });
+    const config = readWebhookConfig({
+      WEBHOOK_DEPARTMENT_PROJECTS: JSON.stringify({ Engineering: [{ id: 'proj_web', role: 'member' }] }),
+      WEBHOOK_DEPARTMENT_GROUPS: JSON.stringify({
+        Engineering: ['group_eng', 'group_oncall'],
+        Data: ['group_data', 'group_analytics'],
+      }),
+    });
+    const client = createInvitesClient({
+      ...readClientConfig({}),
+      baseUrl: simulator.url,
+      adminKey: TEST_ADMIN_KEY,
+    });
+    // The webhook's producer path: the message the HR webhook enqueues, received as SQS delivers it.
+    const queue = new LocalQueue({ name: 'bulk' });
+    const worker = new BulkInviteWorker({
+      client,
+      queue,
+      deadLetterQueue: new LocalQueue({ name: 'dlq' }),
+      people: store,
+    });
+    const email = 'ida@example.com';
+    let at = Date.now();
+    const attributesSeen: Record<string, string>[] = [];
+    const hrEvent = async (id: string, department: string) => {
+      const event = toInviteEvent({ kind: 'invite', id, email, department }, 'bamboohr', config);
+      const { role, projects, groups } = event as Extract<WebhookEvent, { kind: 'invite' }>;
+      await enqueueInvites(
+        queue,
+        [{ index: 0, invite: { email, role, ...(projects ? { projects } : {}) } }],
+        {
+          jobId: `bamboohr:${id}`,
+          source: 'bamboohr',
+          replacePending: true,
+          ...(groups ? { groups } : {}),
+          eventId: `bamboohr:${id}`,
+          eventAt: new Date((at += 1000)).toISOString(),
+        },
+      );
+      const [message] = await queue.receive(1, 0);
+      attributesSeen.push(message!.attributes);
+      await worker.handle(
+        sqsEvent(
+          sqsRecord(message!.body, { attributes: message!.attributes, messageId: message!.messageId }),
+        ),
+        lambdaContext('bulk-invite-worker', 60_000),
+      );
+      await queue.deleteBatch([message!.receiptHandle]);
+    };
+
+    await hrEvent('hire-1', 'engineering');
+
+    expect(attributesSeen[0]![ATTRIBUTE.groups]).toBe('["group_eng","group_oncall"]');
+    expect((await store.get(email))?.intent).toMatchObject({ groups: ['group_eng', 'group_oncall'] });
+    const invite = simulator.invites.find((candidate) => candidate.email === email)!;
+    expect(invite.projects).toEqual([{ id: 'proj_web', role: 'member' }]);
+    simulator.accept(invite.id);
+    const joined = await acceptanceCheck();
+    const userId = userOf(email).id;
+    expect(joined).toMatchObject({ accepted: 1, failed: 0 });
+    expect(groupUsers('group_eng')).toEqual([userId]);
+    expect(groupUsers('group_oncall')).toEqual([userId]);
+    expect(projectUsers('proj_web')).toEqual({ [userId]: 'member' });
+    // Someone adds Ida to the all-hands group by hand in the dashboard.
+    simulator.access.groupUsers.get('group_all_hands')!.push(userId);
+
+    await hrEvent('move-1', 'Data');
+    const moved = await acceptanceCheck();
+
+    // Out of Engineering's groups (and its project), into Data's; the hand-added group stays.
+    expect(moved).toMatchObject({ failed: 0 });
+    expect(groupUsers('group_eng')).toEqual([]);
+    expect(groupUsers('group_oncall')).toEqual([]);
+    expect(groupUsers('group_data')).toEqual([userId]);
+    expect(groupUsers('group_analytics')).toEqual([userId]);
+    expect(groupUsers('group_all_hands')).toEqual([userId]);
+    expect(userOf(email).id).toBe(userId);
+    const person = await store.get(email);
+    expect(person?.granted?.groups.sort()).toEqual(['group_analytics', 'group_data']);
+    const groupEvents = (await store.history(email)).events
+      .filter((event) => event.kind.startsWith('grant') && event.detail?.includes('group'))
+      .map((event) => `${event.kind} ${event.detail}`)
+      .sort();
+    expect(groupEvents).toEqual([
+      'grant_removed remove group group_eng',
+      'grant_removed remove group group_oncall',
+      'granted add group group_analytics',
+      'granted add group group_data',
+      'granted add group group_eng',
+      'granted add group group_oncall',
+    ]);
+    // Converged: a second check applies nothing.
+    expect(await acceptanceCheck()).toMatchObject({ applied: 0, failed: 0 });
   });
 });
 

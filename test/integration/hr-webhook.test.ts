@@ -167,18 +167,25 @@ describe('standard (Standard Webhooks)', () => {
   });
 
   it('takes the department mapping and the default role when the event names neither', async () => {
-    await configure(SECRETS, { WEBHOOK_DEFAULT_ROLE: 'owner', WEBHOOK_MAX_ROLE: 'owner' });
+    await configure(SECRETS, {
+      WEBHOOK_DEFAULT_ROLE: 'owner',
+      WEBHOOK_MAX_ROLE: 'owner',
+      WEBHOOK_DEPARTMENT_GROUPS: JSON.stringify({ engineering: ['group_eng', 'group_oncall'] }),
+    });
     const body = standardEvent('invite.requested', {
       email: 'lin@example.com',
       department: 'Engineering',
     });
 
     expect((await post('standard', body, standardHeaders(body))).statusCode).toBe(202);
-    expect((await messages())[0]?.body).toEqual({
+    const [message] = await messages();
+    expect(message?.body).toEqual({
       email: 'lin@example.com',
       role: 'owner',
       projects: [{ id: 'proj_eng', role: 'member' }],
     });
+    // The department's groups travel beside the invite, for the person's intent (not OpenAI's invite).
+    expect(message?.attributes.groups).toBe('["group_eng","group_oncall"]');
   });
 
   it('accepts a header with several signatures when one of them matches', async () => {
