@@ -105,8 +105,11 @@ describe('outputs for the Admin-key secret’s own policy', () => {
         'bulk-invite-worker',
         'create-invite',
         'delete-invite',
+        // PUT and DELETE /people check ids at OpenAI and apply a member's grants or leaving now.
+        'delete-person',
         'invite-sweeper',
         'list-invites',
+        'put-person',
         'retrieve-invite',
       ].sort(),
     );

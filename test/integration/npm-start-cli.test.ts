@@ -127,7 +127,9 @@ describe('the CLI against npm start', () => {
       expect(answer.status).toBe(200);
     };
     const refusal = { message: 'Project proj_x not found.', type: 'invalid_request_error', param: null };
-    // Five creates refused for good; ten throttled (no Retry-After, as OpenAI); ten upstream errors.
+    // Five creates refused for good; three throttled (no Retry-After header, as OpenAI: the wait only
+    // in the message, which the shared budget reads and learns a rate from; a longer episode slows
+    // the rest of the job for minutes, docs/rate-budget.md); ten upstream errors.
     await inject({
       kind: 'status',
       method: 'POST',
@@ -141,9 +143,14 @@ describe('the CLI against npm start', () => {
       method: 'POST',
       pathPrefix: '/organization/invites',
       status: 429,
-      times: 10,
+      times: 3,
       body: {
-        error: { message: 'Rate limit reached.', type: 'requests', param: null, code: 'rate_limit_exceeded' },
+        error: {
+          message: 'Rate limit reached for requests. Please try again in 1s.',
+          type: 'requests',
+          param: null,
+          code: 'rate_limit_exceeded',
+        },
       },
     });
     await inject({
