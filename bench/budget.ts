@@ -137,7 +137,10 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   const leaver = (async () => {
     await sleep(LEAVER_AT_MS);
     const at = Date.now();
-    await enqueueRevocation(getLeaverQueue(), 'leaver@example.com', { jobId: 'hr-leaver', source: 'bamboohr' });
+    await enqueueRevocation(getLeaverQueue(), 'leaver@example.com', {
+      jobId: 'hr-leaver',
+      source: 'bamboohr',
+    });
     while (Date.now() - at < WINDOW_MS - LEAVER_AT_MS) {
       if (simulator.requests.some((request) => request.method === 'DELETE' && request.status === 200)) {
         leaverMs = Date.now() - at;

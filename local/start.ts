@@ -165,7 +165,9 @@ const queuesFor = (lines: string[], store: StateStore) => {
   if (queueUrl) {
     if (!deadLetterQueueUrl) throw new Error('INVITE_DLQ_URL must be set with INVITE_QUEUE_URL');
     lines.push(`bulk queue   ${queueUrl} (dead letters: ${deadLetterQueueUrl})`);
-    lines.push(`leaver queue ${leaverQueueUrl ?? 'none: leavers share the bulk queue (set LEAVER_QUEUE_URL)'}`);
+    lines.push(
+      `leaver queue ${leaverQueueUrl ?? 'none: leavers share the bulk queue (set LEAVER_QUEUE_URL)'}`,
+    );
     return {
       queues: {
         queue: new SqsQueue(queueUrl),

@@ -571,8 +571,7 @@ describe('the bulk queue', () => {
     )
       .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
       .find((statement) => statement.Sid === 'OnlyTheProductAndItsOperatorsSend') as
-      | { Condition: { ArnNotEquals: Record<string, unknown[]> } }
-      | undefined;
+      { Condition: { ArnNotEquals: Record<string, unknown[]> } } | undefined;
     const roleOf = (name: string) => ({
       'Fn::GetAtt': [logicalIdOf(iam.stack, iam.stack.functions.get(name)!.role as Role), 'Arn'],
     });
