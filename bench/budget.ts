@@ -2,7 +2,8 @@
  * One budget for OpenAI's limits (issue 27), against the simulator limited by a token bucket of
  * R requests/s whose 429s carry the wait only in the message: 4 worker containers on the
  * in-process queue with a backlog of 1,000 joiners, an interactive caller creating an invite every
- * second, and one leaver's revocation queued behind the backlog. Each container (and the
+ * second, and one leaver's revocation sent after the backlog, on the leaver queue that the same
+ * worker drains through its own event source (one poller; issue 27, item 2). Each container (and the
  * interactive caller) has its own SharedBudget over the ledger table in moto's DynamoDB, as
  * separate Lambda containers would; the same run with today's per-container pacers is printed
  * beside. Time is compressed: R = 8/s stands for OpenAI's ≈ 8/min.
@@ -11,12 +12,13 @@
  * call (a lone caller on an unlimited upstream, with and without the budget, interleaved).
  */
 import './quiet-env';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SharedBudget } from '../lib/budget/budget';
 import { DynamoDbBudgetStore } from '../lib/budget/dynamodb-store';
 import { inLane } from '../lib/budget/lanes';
 import { enqueueInvites, enqueueRevocation } from '../lib/bulk/producer';
-import { createBulkWorker, setQueues } from '../lib/bulk/runtime';
+import { createBulkWorker, getLeaverQueue, setQueues } from '../lib/bulk/runtime';
 import { InvitesError } from '../lib/commons/errors';
 import { createLedgerClient } from '../lib/ledger/dynamodb-client';
 import { OpenAIInvitesClient } from '../lib/openai/client';
@@ -87,7 +89,13 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
     maxReceiveCount: 5,
     deadLetterQueue,
   });
-  setQueues({ queue, deadLetterQueue });
+  const leaverQueue = new LocalQueue({
+    name: 'budget-leavers',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    deadLetterQueue,
+  });
+  setQueues({ queue, deadLetterQueue, leaverQueue });
   const invites = Array.from({ length: BACKLOG }, (_, index) => ({
     index,
     invite: { email: `joiner${index}@example.com`, role: 'reader' as const },
@@ -97,16 +105,19 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   const config = { ...readClientConfig({}), baseUrl: upstream, adminKey: KEY };
   const workerConfig = { rateLimitRps: R * 10, maxConcurrency: CONTAINERS, retryBaseSeconds: 1 };
   const stores: DynamoDbBudgetStore[] = [];
-  const source = new QueueEventSource({
-    queue,
-    maxConcurrency: CONTAINERS,
-    handlerFor: () => {
-      const made = makeBudget();
-      if (made) stores.push(made.store);
-      const worker = createBulkWorker(config, workerConfig, {}, made?.budget);
-      return (event, context) => worker.handle(event, context);
-    },
-  });
+  const handlerFor = () => {
+    const made = makeBudget();
+    if (made) stores.push(made.store);
+    const worker = createBulkWorker(config, workerConfig, {}, made?.budget);
+    return (event: SQSEvent, context: Context) => worker.handle(event, context);
+  };
+  const bulkSource = new QueueEventSource({ queue, maxConcurrency: CONTAINERS, handlerFor });
+  // The leaver queue's own event source (one more container of the same worker), as in AWS.
+  const leaverSource = new QueueEventSource({ queue: leaverQueue, maxConcurrency: 1, handlerFor });
+  const source = {
+    start: () => [bulkSource, leaverSource].forEach((each) => each.start()),
+    stop: () => Promise.all([bulkSource.stop(), leaverSource.stop()]),
+  };
   const desk = makeBudget();
   if (desk) stores.push(desk.store);
   const deskClient = new OpenAIInvitesClient({
@@ -126,7 +137,10 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   const leaver = (async () => {
     await sleep(LEAVER_AT_MS);
     const at = Date.now();
-    await enqueueRevocation(queue, 'leaver@example.com', { jobId: 'hr-leaver', source: 'bamboohr' });
+    await enqueueRevocation(getLeaverQueue(), 'leaver@example.com', {
+      jobId: 'hr-leaver',
+      source: 'bamboohr',
+    });
     while (Date.now() - at < WINDOW_MS - LEAVER_AT_MS) {
       if (simulator.requests.some((request) => request.method === 'DELETE' && request.status === 200)) {
         leaverMs = Date.now() - at;

@@ -10,6 +10,8 @@ export interface FunctionNeeds {
   readonly callsOpenAI?: boolean;
   /** Sends to the bulk queue (gets INVITE_QUEUE_URL and SendMessage on that queue only). */
   readonly sendsToInviteQueue?: boolean;
+  /** Sends leavers' messages (gets LEAVER_QUEUE_URL and SendMessage on the leaver queue only). */
+  readonly sendsToLeaverQueue?: boolean;
   /** Reads the webhook signing secrets (gets WEBHOOK_SECRETS_SECRET_ID and read on that secret only). */
   readonly readsWebhookSecrets?: boolean;
   /**
@@ -88,7 +90,8 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
   // The leaver path for one person: declares absent, revokes / offboards, lists their API keys.
   'delete-person': { recordsInvites: true, declaresIntent: true, readsLedger: true, offboards: true },
   // Calls OpenAI, fans whole jobs out onto the bulk queue, records each outcome in the ledger.
-  'bulk-invite-worker': { sendsToInviteQueue: true, writesLedger: true },
+  // Re-sends a throttled revocation to the leaver queue (which it also drains).
+  'bulk-invite-worker': { sendsToInviteQueue: true, sendsToLeaverQueue: true, writesLedger: true },
   // The reconciler (the Admin key): reads every invite and member, declares a roster, re-invites
   // (claiming each in the ledger), revokes and offboards, lists who awaits a person.
   'invite-sweeper': { writesLedger: true, declaresIntent: true, listsAwaiting: true },
@@ -100,12 +103,14 @@ export const FUNCTION_NEEDS: Readonly<Record<string, FunctionNeeds>> = {
     keepsScimResources: true,
     declaresIntent: true,
     sendsToInviteQueue: true,
+    sendsToLeaverQueue: true,
     startsJobs: true,
   },
   // Verifies HR webhooks and enqueues invites and revocations: never the Admin key.
   'hr-webhook': {
     callsOpenAI: false,
     sendsToInviteQueue: true,
+    sendsToLeaverQueue: true,
     readsWebhookSecrets: true,
     claimsWebhookEvents: true,
     startsJobs: true,

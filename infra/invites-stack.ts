@@ -54,6 +54,7 @@ export interface InvitesStackProps extends StackProps {
 export class InvitesStack extends Stack {
   readonly api: RestApi;
   readonly queue: Queue;
+  readonly leaverQueue: Queue;
   readonly deadLetterQueue: Queue;
   /** Webhook event ids claimed against replays; only when a function claims webhook events. */
   readonly webhookEventsTable?: TableV2;
@@ -85,6 +86,7 @@ export class InvitesStack extends Stack {
       ),
     });
     this.queue = bulk.queue;
+    this.leaverQueue = bulk.leaverQueue;
     this.deadLetterQueue = bulk.deadLetterQueue;
     if (Object.values(allNeeds).some((needs) => needs.claimsWebhookEvents)) {
       this.webhookEventsTable = new WebhookReplayTable(this, 'WebhookReplay').table;
@@ -97,6 +99,7 @@ export class InvitesStack extends Stack {
     const functions = new InvitesFunctions(this, 'Functions', {
       config,
       queue: this.queue,
+      leaverQueue: this.leaverQueue,
       deadLetterQueue: this.deadLetterQueue,
       webhookEventsTable: this.webhookEventsTable,
       ledgerTable: this.ledgerTable,
@@ -121,6 +124,7 @@ export class InvitesStack extends Stack {
     for (const worker of workers) functions.addWorker(worker, needsOf(worker.functionName));
     for (const spec of props.scheduled ?? SCHEDULED) functions.addScheduled(spec, needsOf(spec.functionName));
     bulk.onlyTheseMaySend(functions.queueSenders, config.queueOperatorRoleArns);
+    bulk.onlyTheseMaySend(functions.leaverQueueSenders, config.queueOperatorRoleArns, bulk.leaverQueue);
     const authorizerFunction = config.authMode === 'token' ? functions.addTokenAuthorizer() : undefined;
 
     this.api = new InvitesApi(this, 'InvitesApi', {
@@ -134,6 +138,7 @@ export class InvitesStack extends Stack {
     const alarms = new InvitesAlarms(this, 'Alarms', {
       alarmEmail: config.alarmEmail,
       queue: this.queue,
+      leaverQueue: this.leaverQueue,
       deadLetterQueue: this.deadLetterQueue,
       routeLogGroups: new Map(
         [...new Set(routes.map((route) => route.functionName))].map((name) => [
@@ -159,6 +164,10 @@ export class InvitesStack extends Stack {
       description: 'Base URL for OpenAI clients (…/v1/)',
     });
     new CfnOutput(this, 'QueueUrl', { value: this.queue.queueUrl, description: 'The bulk invite queue' });
+    new CfnOutput(this, 'LeaverQueueUrl', {
+      value: this.leaverQueue.queueUrl,
+      description: "Leavers' revocations and offboarding (LEAVER_QUEUE_URL)",
+    });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.deadLetterQueue.queueUrl,
       description: 'Bulk invites that failed for good',

@@ -6,6 +6,7 @@
  * SQS; with no INVITE_LEDGER_TABLE, a SQLite ledger stands in for DynamoDB. The local ones keep
  * their state in LOCAL_STATE_DIR, so a restart resumes. No AWS account and no OpenAI key are needed.
  */
+import type { Context, SQSEvent } from 'aws-lambda';
 import { readQueueConfig, readWorkerConfig } from '../lib/bulk/config';
 import { type ClientConfig, readClientConfig } from '../lib/openai/config';
 import { logger } from '../lib/commons/logger';
@@ -160,12 +161,19 @@ const startUpstream = async (
 
 /** The bulk queue and its dead-letter queue: SQS when INVITE_QUEUE_URL is set, else in-process. */
 const queuesFor = (lines: string[], store: StateStore) => {
-  const { queueUrl, deadLetterQueueUrl } = readQueueConfig();
+  const { queueUrl, deadLetterQueueUrl, leaverQueueUrl } = readQueueConfig();
   if (queueUrl) {
     if (!deadLetterQueueUrl) throw new Error('INVITE_DLQ_URL must be set with INVITE_QUEUE_URL');
     lines.push(`bulk queue   ${queueUrl} (dead letters: ${deadLetterQueueUrl})`);
+    lines.push(
+      `leaver queue ${leaverQueueUrl ?? 'none: leavers share the bulk queue (set LEAVER_QUEUE_URL)'}`,
+    );
     return {
-      queues: { queue: new SqsQueue(queueUrl), deadLetterQueue: new SqsQueue(deadLetterQueueUrl) },
+      queues: {
+        queue: new SqsQueue(queueUrl),
+        deadLetterQueue: new SqsQueue(deadLetterQueueUrl),
+        ...(leaverQueueUrl ? { leaverQueue: new SqsQueue(leaverQueueUrl) } : {}),
+      },
       local: undefined,
     };
   }
@@ -177,13 +185,25 @@ const queuesFor = (lines: string[], store: StateStore) => {
     deadLetterQueue,
     store,
   });
+  // Leavers' revocations: a queue of their own, drained by the same worker beside the bulk one.
+  const leaverQueue = new LocalQueue({
+    name: 'leavers',
+    visibilityTimeoutSeconds: LOCAL_VISIBILITY_TIMEOUT_SECONDS,
+    maxReceiveCount: LOCAL_MAX_RECEIVE_COUNT,
+    deadLetterQueue,
+    store,
+  });
   // The last run's consumer is gone: what it had received is due again now.
   queue.releaseInFlight();
+  leaverQueue.releaseInFlight();
   lines.push(
-    'bulk queue   in-process (set INVITE_QUEUE_URL and INVITE_DLQ_URL for SQS)',
-    `resuming     ${queue.size} invites queued by the last run, ${deadLetterQueue.size} in the dead-letter queue`,
+    'bulk queue   in-process, and a leaver queue beside it (set INVITE_QUEUE_URL, INVITE_DLQ_URL and LEAVER_QUEUE_URL for SQS)',
+    `resuming     ${queue.size} invites and ${leaverQueue.size} leavers queued by the last run, ${deadLetterQueue.size} in the dead-letter queue`,
   );
-  return { queues: { queue, deadLetterQueue }, local: { queue, deadLetterQueue } };
+  return {
+    queues: { queue, deadLetterQueue, leaverQueue },
+    local: { queue, deadLetterQueue },
+  };
 };
 
 /**
@@ -245,15 +265,24 @@ const main = async () => {
   lines.push(`people       ${getPersonStore().description}`);
 
   const workerConfig = readWorkerConfig();
-  const worker = new QueueEventSource({
+  // Each poller stands for one container with its own share of the rate.
+  const handlerFor = () => {
+    const bulkWorker = createBulkWorker(config, workerConfig);
+    return (event: SQSEvent, context: Context) => bulkWorker.handle(event, context);
+  };
+  const bulkSource = new QueueEventSource({
     queue: queues.queue,
     maxConcurrency: workerConfig.maxConcurrency,
-    // Each poller stands for one container with its own share of the rate.
-    handlerFor: () => {
-      const bulkWorker = createBulkWorker(config, workerConfig);
-      return (event, context) => bulkWorker.handle(event, context);
-    },
+    handlerFor,
   });
+  // The leaver queue's own event source, as in AWS: the same worker, never behind the bulk backlog.
+  const leaverSource = queues.leaverQueue
+    ? new QueueEventSource({ queue: queues.leaverQueue, maxConcurrency: 1, handlerFor })
+    : undefined;
+  const worker = {
+    start: () => [bulkSource, leaverSource].forEach((source) => source?.start()),
+    stop: async () => void (await Promise.all([bulkSource.stop(), leaverSource?.stop()])),
+  };
   worker.start();
   lines.push(
     `bulk worker  ${workerConfig.maxConcurrency} pollers, ${workerConfig.rateLimitRps} requests/s to the upstream in all`,

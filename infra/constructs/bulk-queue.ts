@@ -1,4 +1,8 @@
-/** The bulk invite queue and its dead-letter queue: TLS only, SQS-managed encryption. */
+/**
+ * The bulk invite queue, the leaver queue (revocations and offboarding, drained by the same worker
+ * through its own event source, so a leaver never waits behind a joiner backlog) and their one
+ * dead-letter queue: TLS only, SQS-managed encryption.
+ */
 import { Duration } from 'aws-cdk-lib';
 import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -32,6 +36,8 @@ export const checkRetention = (retention: Duration, giveUpHours: number): void =
 
 export class BulkQueue extends ResourceGroup {
   readonly queue: Queue;
+  /** Leavers' messages, same format as the bulk queue's (LEAVER_QUEUE_URL). */
+  readonly leaverQueue: Queue;
   readonly deadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: BulkQueueProps) {
@@ -42,14 +48,17 @@ export class BulkQueue extends ResourceGroup {
       encryption: QueueEncryption.SQS_MANAGED,
       retentionPeriod: Duration.days(14),
     });
-    this.queue = new Queue(this, 'InviteQueue', {
+    const drained = {
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
       // AWS's advice for Lambda event sources: six times the consumer's timeout.
       visibilityTimeout: Duration.seconds(6 * props.consumerTimeout.toSeconds()),
       retentionPeriod: QUEUE_RETENTION,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount },
-    });
+    };
+    this.queue = new Queue(this, 'InviteQueue', drained);
+    // The same retention (checked above), redrive and encryption: only its place in line differs.
+    this.leaverQueue = new Queue(this, 'LeaverQueue', drained);
   }
 
   /**
@@ -58,14 +67,18 @@ export class BulkQueue extends ResourceGroup {
    * whatever their IAM policies allow (`sqs:*` included). A message here is carried out with the
    * Admin key, which its sender may not be able to read.
    */
-  onlyTheseMaySend(senders: readonly IRole[], operatorRoleArns: readonly string[]): void {
-    this.queue.addToResourcePolicy(
+  onlyTheseMaySend(
+    senders: readonly IRole[],
+    operatorRoleArns: readonly string[],
+    queue: Queue = this.queue,
+  ): void {
+    queue.addToResourcePolicy(
       new PolicyStatement({
         sid: 'OnlyTheProductAndItsOperatorsSend',
         effect: Effect.DENY,
         principals: [new AnyPrincipal()],
         actions: ['sqs:SendMessage'],
-        resources: [this.queue.queueArn],
+        resources: [queue.queueArn],
         conditions: {
           ArnNotEquals: {
             'aws:PrincipalArn': [...senders.map((role) => role.roleArn), ...operatorRoleArns],

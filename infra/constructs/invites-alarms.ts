@@ -47,6 +47,11 @@ export const ALARM_POLICY = {
    * (openAiRateLimitRps), so the worker is stuck or failing.
    */
   bulkBacklogAgeSeconds: { threshold: 3_600, datapoints: 2, periods: 2 },
+  /**
+   * Oldest leaver message, seconds: a leaver is applied within seconds, so a quarter of an hour
+   * means the worker is stuck, failing or throttled on a security action.
+   */
+  leaverBacklogAgeSeconds: { threshold: 900, datapoints: 2, periods: 2 },
   /** A reconcile or sweep stopped by its brakes: someone must look at the plan before it acts. */
   reconcileBrakeEngaged: { threshold: 1, datapoints: 1, periods: 1 },
 } as const;
@@ -58,6 +63,8 @@ export interface InvitesAlarmsProps {
   /** Alarms notify this address; unset = alarms without notification. */
   readonly alarmEmail?: string;
   readonly queue: Queue;
+  /** The leaver queue, when the stack has one. */
+  readonly leaverQueue?: Queue;
   readonly deadLetterQueue: Queue;
   readonly functions: ReadonlyMap<string, IFunction>;
   /** The log groups of the functions behind routes: their request lines name OpenAI's outages. */
@@ -88,6 +95,16 @@ export class InvitesAlarms extends ResourceGroup {
       props.queue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: Stats.MAXIMUM }),
       ALARM_POLICY.bulkBacklogAgeSeconds,
     );
+    if (props.leaverQueue)
+      this.alarm(
+        'LeaverBacklogAge',
+        "The oldest leaver's revocation has waited over 15 minutes: the worker is stuck, failing or throttled.",
+        props.leaverQueue.metricApproximateAgeOfOldestMessage({
+          period: fiveMinutes,
+          statistic: Stats.MAXIMUM,
+        }),
+        ALARM_POLICY.leaverBacklogAgeSeconds,
+      );
     for (const [functionName, fn] of props.functions) {
       const name = pascalCase(functionName);
       this.alarm(

@@ -32,9 +32,14 @@ export const pascalCase = (name: string): string =>
     letter.toUpperCase(),
   );
 
+/** The leaver queue's event source: Lambda's least maximum concurrency (leavers are few). */
+export const LEAVER_EVENT_SOURCE_CONCURRENCY = 2;
+
 export interface InvitesFunctionsProps {
   readonly config: StackConfig;
   readonly queue: Queue;
+  /** Leavers' messages: sent by the functions that need it, drained by every worker. */
+  readonly leaverQueue: Queue;
   readonly deadLetterQueue: Queue;
   /** Only when a function claims webhook events. */
   readonly webhookEventsTable?: TableV2;
@@ -54,6 +59,8 @@ export class InvitesFunctions extends ResourceGroup {
   readonly byName = new Map<string, InvitesFunction>();
   /** The roles granted `sqs:SendMessage` on the bulk queue: the queue's policy denies all others. */
   readonly queueSenders: IRole[] = [];
+  /** The roles granted `sqs:SendMessage` on the leaver queue: its policy denies all others. */
+  readonly leaverQueueSenders: IRole[] = [];
   /** The roles that may read the Admin-key secret (for the secret's own resource policy, README). */
   readonly adminKeyReaders: IRole[] = [];
   private readonly adminKeySecret: ISecret;
@@ -80,13 +87,14 @@ export class InvitesFunctions extends ResourceGroup {
     needs: FunctionNeeds,
     extraEnvironment: Record<string, string> = {},
   ): InvitesFunction {
-    const { config, queue, webhookEventsTable, ledgerTable } = this.props;
+    const { config, queue, leaverQueue, webhookEventsTable, ledgerTable } = this.props;
     const environment: Record<string, string> = { ...extraEnvironment };
     if (needs.callsOpenAI ?? true) {
       environment[ENV.adminKeySecretId] = config.adminKeySecretId;
       if (config.upstreamUrl) environment[ENV.invitesUpstreamUrl] = config.upstreamUrl;
     }
     if (needs.sendsToInviteQueue) environment[ENV.inviteQueueUrl] = queue.queueUrl;
+    if (needs.sendsToLeaverQueue) environment[ENV.leaverQueueUrl] = leaverQueue.queueUrl;
     if (needs.readsWebhookSecrets) {
       if (!config.webhookSecretsSecretId) {
         throw new Error(
@@ -143,6 +151,10 @@ export class InvitesFunctions extends ResourceGroup {
       queue.grantSendMessages(fn);
       this.queueSenders.push(fn.role!);
     }
+    if (needs.sendsToLeaverQueue) {
+      leaverQueue.grantSendMessages(fn);
+      this.leaverQueueSenders.push(fn.role!);
+    }
     // Claim an event id, and release the claim when enqueueing failed: nothing else.
     if (needs.claimsWebhookEvents) webhookEventsTable?.grant(fn, 'dynamodb:PutItem', 'dynamodb:DeleteItem');
     // A TransactWriteItems is authorised by the actions inside it. The table only, not its
@@ -195,16 +207,16 @@ export class InvitesFunctions extends ResourceGroup {
 
   /** A bulk worker: its event source's pace comes from the configuration. */
   addWorker(worker: WorkerSpec, needs: FunctionNeeds): InvitesFunction {
-    const { config, queue, deadLetterQueue } = this.props;
+    const { config, queue, leaverQueue, deadLetterQueue } = this.props;
     const fn = this.add(
       worker.functionName,
       'Drains the bulk invite queue',
       {
         timeout: worker.timeout ?? WORKER_DEFAULTS.timeout,
         memorySize: worker.memorySize ?? WORKER_DEFAULTS.memorySize,
-        // The event source never runs more than its maximum concurrency; reserving exactly that
-        // keeps the worker's share and never throttles it below what it was promised.
-        reservedConcurrency: config.workerMaxConcurrency,
+        // The event sources never run more than their maximum concurrency; reserving exactly that
+        // (the bulk mapping's and the leaver mapping's) never throttles either below its promise.
+        reservedConcurrency: config.workerMaxConcurrency + LEAVER_EVENT_SOURCE_CONCURRENCY,
       },
       needs,
       {
@@ -226,6 +238,17 @@ export class InvitesFunctions extends ResourceGroup {
         batchSize: config.workerBatchSize,
         maxBatchingWindow: Duration.seconds(config.workerMaxBatchingWindowSeconds),
         maxConcurrency: config.workerMaxConcurrency,
+      }),
+    );
+    // The leaver queue's own mapping: a leaver is received at once, not behind the bulk backlog
+    // (no batching window; the shared budget then serves its lane first). Its containers are
+    // reserved beside the bulk mapping's, so a busy bulk backlog never throttles a leaver's
+    // invocation (a throttled one would wait out the queue's visibility timeout).
+    fn.addEventSource(
+      new SqsEventSource(leaverQueue, {
+        reportBatchItemFailures: true,
+        batchSize: config.workerBatchSize,
+        maxConcurrency: LEAVER_EVENT_SOURCE_CONCURRENCY,
       }),
     );
     return fn;

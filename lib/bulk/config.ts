@@ -10,11 +10,14 @@ export interface QueueConfig {
   queueUrl?: string;
   /** Where the worker puts permanent failures at once: INVITE_DLQ_URL. */
   deadLetterQueueUrl?: string;
+  /** The leaver queue (revocations, offboarding): LEAVER_QUEUE_URL; unset, they go on the bulk queue. */
+  leaverQueueUrl?: string;
 }
 
 export const readQueueConfig = (env: Env = process.env): QueueConfig => ({
   queueUrl: stringFrom(env, ENV.inviteQueueUrl),
   deadLetterQueueUrl: stringFrom(env, ENV.inviteDlqUrl),
+  leaverQueueUrl: stringFrom(env, ENV.leaverQueueUrl),
 });
 
 /** OpenAI does not publish the Admin API's limits; 5 requests/s is a cautious start. */

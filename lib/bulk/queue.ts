@@ -45,6 +45,8 @@ export interface ReceivedMessage {
 /** What a producer and the worker need. */
 export interface MessageQueue {
   readonly url: string;
+  /** The queue's ARN, as received records name it in `eventSourceARN` (when known). */
+  readonly arn?: string;
   /** Up to 10 entries; the entries that failed, empty when all were sent. */
   sendBatch(entries: OutgoingMessage[]): Promise<FailedEntry[]>;
   send(message: Omit<OutgoingMessage, 'id'>): Promise<void>;

@@ -22,6 +22,7 @@ import type { SharedBudget } from '../budget/budget';
 
 let inviteQueue: MessageQueue | undefined;
 let deadLetterQueue: MessageQueue | undefined;
+let leaverQueue: MessageQueue | undefined;
 
 const sqsQueueFrom = (url: string | undefined, variable: string): MessageQueue => {
   if (!url) throw new ConfigurationError(`Environment variable ${variable} is not set.`);
@@ -41,9 +42,32 @@ export const getDeadLetterQueue = (): MessageQueue => {
   return deadLetterQueue;
 };
 
-export const setQueues = (queues: { queue?: MessageQueue; deadLetterQueue?: MessageQueue }): void => {
+/**
+ * Where leaver messages go (revocations, offboarding): the leaver queue (LEAVER_QUEUE_URL), which
+ * the worker drains beside the bulk one, so that a leaver never waits behind a joiner backlog.
+ * Unset (an older deployment, a test), the bulk queue, as before.
+ */
+export const getLeaverQueue = (): MessageQueue => {
+  const url = leaverQueue ? undefined : readQueueConfig().leaverQueueUrl;
+  if (url) leaverQueue = sqsQueueFrom(url, 'LEAVER_QUEUE_URL');
+  return leaverQueue ?? getInviteQueue();
+};
+
+/** The leaver queue when there is one of its own (else undefined: leavers share the bulk queue). */
+export const findLeaverQueue = (): MessageQueue | undefined => {
+  getLeaverQueue();
+  return leaverQueue;
+};
+
+export const setQueues = (queues: {
+  queue?: MessageQueue;
+  deadLetterQueue?: MessageQueue;
+  /** The leaver queue; none = leavers on `queue` (unless LEAVER_QUEUE_URL names one). */
+  leaverQueue?: MessageQueue;
+}): void => {
   inviteQueue = queues.queue;
   deadLetterQueue = queues.deadLetterQueue;
+  leaverQueue = queues.leaverQueue;
 };
 
 // ---- The bulk worker ------------------------------------------------------------------------
@@ -75,6 +99,7 @@ export const createBulkWorker = (
     pacer,
     budget,
     queue: getInviteQueue(),
+    leaverQueue: findLeaverQueue(),
     deadLetterQueue: getDeadLetterQueue(),
     metrics: new Metrics({
       namespace: process.env[ENV.metricsNamespace] ?? 'OpenAIInvites',

@@ -59,6 +59,12 @@ export interface BulkWorkerOptions {
   client: OpenAIInvitesClient;
   /** The bulk queue: jobs are fanned out onto it, throttled records re-sent to it. */
   queue: MessageQueue;
+  /**
+   * The leaver queue, when there is one of its own (LEAVER_QUEUE_URL): the worker drains it too
+   * (its own event source); throttled revocations are re-sent to it, and a record from it is
+   * hidden for a retry on it. None: leavers share `queue`.
+   */
+  leaverQueue?: MessageQueue;
   deadLetterQueue: MessageQueue;
   metrics?: Metrics;
   /** This container's pacers, one per endpoint (its calls wait for them); told the invocation's deadline. */
@@ -160,7 +166,7 @@ export class BulkInviteWorker {
         await this.#recorder.failed(decoded.meta, emailOf(decoded), decision.code, decision.reason);
       } else if (
         decision.action === 'throttle' &&
-        (await this.#resend(record, decoded.meta, decision.delaySeconds))
+        (await this.#resend(record, decoded.meta, decision.delaySeconds, decoded.kind === 'revoke'))
       ) {
         this.#count('InvitesThrottled');
         return log('info', 'throttled', { errorCode, delaySeconds: decision.delaySeconds });
@@ -347,10 +353,17 @@ export class BulkInviteWorker {
   }
 
   /** The record again, one attempt further, after `delaySeconds`; false when SQS would not take it. */
-  async #resend(record: SQSRecord, meta: MessageMeta, delaySeconds: number): Promise<boolean> {
+  async #resend(
+    record: SQSRecord,
+    meta: MessageMeta,
+    delaySeconds: number,
+    leaver: boolean,
+  ): Promise<boolean> {
     try {
       const since = meta.throttledSince ?? new Date().toISOString();
-      await this.#options.queue.send({
+      // A leaver's goes back to the leaver queue (even one that came on the bulk queue).
+      const queue = leaver ? (this.#options.leaverQueue ?? this.#options.queue) : this.#options.queue;
+      await queue.send({
         ...encodeThrottledResend(record, meta.attempt + 1, since),
         delaySeconds,
       });
@@ -365,12 +378,18 @@ export class BulkInviteWorker {
   async #delayRetry(record: SQSRecord, delaySeconds: number): Promise<number> {
     const visibility = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, delaySeconds));
     // If this fails the record still returns, after the queue's own visibility timeout.
-    await this.#options.queue
+    await this.#sourceOf(record)
       .changeVisibility(record.receiptHandle, visibility)
       .catch((changeError: unknown) =>
         logger.warn('could not change visibility', { messageId: record.messageId, error: changeError }),
       );
     return visibility;
+  }
+
+  /** The queue a record was received from: its receipt handle is valid there only. */
+  #sourceOf(record: SQSRecord): MessageQueue {
+    const { leaverQueue, queue } = this.#options;
+    return leaverQueue?.arn !== undefined && record.eventSourceARN === leaverQueue.arn ? leaverQueue : queue;
   }
 
   #count(name: string, value = 1): void {

@@ -22,6 +22,8 @@ export const ENV = {
   // Bulk queue and worker
   inviteQueueUrl: 'INVITE_QUEUE_URL',
   inviteDlqUrl: 'INVITE_DLQ_URL',
+  /** The leaver queue: revocations and offboarding, consumed by the same worker (unset: the bulk queue). */
+  leaverQueueUrl: 'LEAVER_QUEUE_URL',
   rateLimitRps: 'OPENAI_RATE_LIMIT_RPS',
   workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
   workerRetryBaseSeconds: 'WORKER_RETRY_BASE_SECONDS',

@@ -1,13 +1,13 @@
 /**
  * How a SCIM declaration reaches OpenAI: like an HR webhook's, as one message per person on the
- * bulk queue (an invite with the role for `present`, a revocation for `absent`), for the worker to
+ * bulk queue (an invite with the role for `present`), or the leaver queue (a revocation for `absent`), for the worker to
  * carry out at the pace OpenAI allows, with the same guards. The message names the declaration's
  * event id and time, so the worker finds it already stored and acts on it (lib/people/ordering.ts).
  * Sent when the intent changed, or when it stands but what OpenAI last showed does not meet it yet
  * (an identity provider's retry after a failed enqueue).
  */
 import { enqueueInvites, enqueueRevocation } from '../bulk/producer';
-import { getInviteQueue } from '../bulk/runtime';
+import { getInviteQueue, getLeaverQueue } from '../bulk/runtime';
 import { recordJobStart } from '../ledger/runtime';
 import type { DeclareOutcome, Person } from '../people/types';
 import { SCIM_SOURCE } from './config';
@@ -33,7 +33,6 @@ export const enqueueDeclared = async (
   declared: Declared[],
   stamp: { requestId: string; eventId: string; at: string },
 ): Promise<void> => {
-  const queue = getInviteQueue();
   await Promise.all(
     declared.filter(needsMessage).map(async ({ person }, index) => {
       const jobId = `${SCIM_SOURCE}:${stamp.requestId}:${index}`;
@@ -41,7 +40,7 @@ export const enqueueDeclared = async (
       await recordJobStart({ jobId, total: 1, source: SCIM_SOURCE });
       if (person.intent?.state === 'present')
         await enqueueInvites(
-          queue,
+          getInviteQueue(),
           [{ index: 0, invite: { email: person.email, role: person.intent.role } }],
           {
             ...options,
@@ -49,7 +48,8 @@ export const enqueueDeclared = async (
             replacePending: true,
           },
         );
-      else await enqueueRevocation(queue, person.email, options);
+      // `absent` on the leaver queue: never behind a joiner backlog (LEAVER_QUEUE_URL).
+      else await enqueueRevocation(getLeaverQueue(), person.email, options);
     }),
   );
 };

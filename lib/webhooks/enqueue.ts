@@ -1,5 +1,5 @@
 /**
- * From checked events to messages on the bulk queue, each at most once per dedupe window:
+ * From checked events to messages on the bulk queue (a leaver's on the leaver queue), each at most once per dedupe window:
  * claim (a short lease), enqueue, then confirm (lib/webhooks/dedupe.ts). A failed enqueue
  * releases its leases, so the sender's retry goes through; an event another delivery is still
  * working on is answered 503 (retry), never "duplicate".
@@ -11,7 +11,7 @@
  * always reaches the worker and the people layer decides.
  */
 import { enqueueInvites, enqueueRevocation } from '../bulk/producer';
-import { getInviteQueue } from '../bulk/runtime';
+import { getInviteQueue, getLeaverQueue } from '../bulk/runtime';
 import { audit, logger } from '../commons/logger';
 import { webhookJobId } from '../bulk/origins';
 import { recordJobStart } from '../ledger/runtime';
@@ -46,11 +46,11 @@ const send = async (event: WebhookEvent, provider: ProviderName, receivedAt: str
   // the same key is the event's id on the person (a replay is recognised by it).
   const jobId = claimKey(provider, event);
   const stamp = { eventId: jobId, eventAt: event.occurredAt ?? receivedAt };
-  const queue = getInviteQueue();
   await recordJobStart({ jobId, total: 1, source: provider });
+  // A leaver goes on the leaver queue, never behind a joiner backlog (LEAVER_QUEUE_URL).
   return event.kind === 'invite'
     ? enqueueInvites(
-        queue,
+        getInviteQueue(),
         [
           {
             index: 0,
@@ -70,7 +70,7 @@ const send = async (event: WebhookEvent, provider: ProviderName, receivedAt: str
           ...stamp,
         },
       )
-    : enqueueRevocation(queue, event.email, { jobId, source: provider, ...stamp });
+    : enqueueRevocation(getLeaverQueue(), event.email, { jobId, source: provider, ...stamp });
 };
 
 /**

@@ -67,6 +67,10 @@ export const ENV_WORDS: Record<string, [string, string]> = {
   OPENAI_MAX_RETRIES: ['`3`', 'retries after the first attempt (0–10)'],
   INVITE_QUEUE_URL: ['(required in AWS)', 'the bulk queue: bulk route, worker (job fan-out), webhook'],
   INVITE_DLQ_URL: ['(required in AWS)', "the worker's dead-letter queue for permanent failures"],
+  LEAVER_QUEUE_URL: [
+    '(the bulk queue)',
+    'the leaver queue (revocations, offboarding): webhook, SCIM, worker; the worker drains it beside the bulk queue',
+  ],
   OPENAI_RATE_LIMIT_RPS: [
     '`5`',
     'ceiling of the shared budget per OpenAI endpoint, whole fleet: requests/s, fractions included (`0.15`), or `8/min` ([rate budget](rate-budget.md))',

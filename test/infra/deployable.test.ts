@@ -213,10 +213,11 @@ describe('concurrency', () => {
   it('is reserved per function: API functions capped, the webhook capped, the worker at its maximum', () => {
     expect(reserved(plain, 'create-invite')).toBe(10);
     expect(reserved(plain, 'hr-webhook')).toBe(5);
-    expect(reserved(plain, 'bulk-invite-worker')).toBe(2);
+    // The bulk mapping's maximum concurrency plus the leaver queue mapping's 2.
+    expect(reserved(plain, 'bulk-invite-worker')).toBe(2 + 2);
     expect(reserved(guarded, 'list-invites')).toBe(7);
     expect(reserved(guarded, 'hr-webhook')).toBe(2);
-    expect(reserved(guarded, 'bulk-invite-worker')).toBe(4);
+    expect(reserved(guarded, 'bulk-invite-worker')).toBe(4 + 2);
     expect(reserved(mailed, 'bearer-token-authorizer')).toBe(10);
   });
 });
@@ -314,6 +315,7 @@ describe('outputs and functions', () => {
       'ApiUrl',
       'DeadLetterQueueUrl',
       'InviteSweeperFunctionName',
+      'LeaverQueueUrl',
       'QueueUrl',
     ]);
   });

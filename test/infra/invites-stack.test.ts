@@ -390,12 +390,18 @@ describe('functions', () => {
     const environment =
       future.template.toJSON().Resources[logicalIdOf(future.stack, webhook)].Properties.Environment.Variables;
 
-    expect(send.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    const leaverQueueId = logicalIdOf(future.stack, future.stack.leaverQueue);
+    // Joiners on the bulk queue, leavers on the leaver queue (lib/webhooks/enqueue.ts).
+    expect(send.flatMap(resourcesOf)).toEqual([
+      { 'Fn::GetAtt': [queueId, 'Arn'] },
+      { 'Fn::GetAtt': [leaverQueueId, 'Arn'] },
+    ]);
     expect(secrets.flatMap(resourcesOf).map(flatten)).toEqual([
       expect.stringMatching(/:secret:openai-invites\/webhook-secrets-\?{6}$/),
     ]);
     expect(environment).toMatchObject({
       INVITE_QUEUE_URL: { Ref: queueId },
+      LEAVER_QUEUE_URL: { Ref: leaverQueueId },
       WEBHOOK_SECRETS_SECRET_ID: 'openai-invites/webhook-secrets',
     });
     expect(environment.OPENAI_ADMIN_KEY_SECRET_ID).toBeUndefined();
@@ -489,7 +495,16 @@ describe('the bulk queue', () => {
     const dlqId = logicalIdOf(iam.stack, iam.stack.deadLetterQueue);
     const statements = statementsOfRole(iam.template, logicalIdOf(iam.stack, worker.role as Role));
 
-    iam.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const leaverQueueId = logicalIdOf(iam.stack, iam.stack.leaverQueue);
+    // The bulk queue's mapping and the leaver queue's own (issue 27): the same worker drains both.
+    iam.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    iam.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: workerId },
+      EventSourceArn: { 'Fn::GetAtt': [leaverQueueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
     iam.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: workerId },
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
@@ -503,6 +518,7 @@ describe('the bulk queue', () => {
       Environment: {
         Variables: {
           INVITE_QUEUE_URL: { Ref: queueId },
+          LEAVER_QUEUE_URL: { Ref: leaverQueueId },
           INVITE_DLQ_URL: { Ref: dlqId },
           OPENAI_RATE_LIMIT_RPS: '5',
           WORKER_MAX_CONCURRENCY: '2',
@@ -516,14 +532,59 @@ describe('the bulk queue', () => {
     const sendTargets = statements
       .filter((statement) => actionsOf(statement).includes('sqs:SendMessage'))
       .flatMap(resourcesOf);
-    expect(sendTargets).toHaveLength(2);
+    // ...and re-sends throttled revocations to the leaver queue.
+    expect(sendTargets).toHaveLength(3);
     expect(sendTargets).toEqual(
-      expect.arrayContaining([{ 'Fn::GetAtt': [queueId, 'Arn'] }, { 'Fn::GetAtt': [dlqId, 'Arn'] }]),
+      expect.arrayContaining([
+        { 'Fn::GetAtt': [queueId, 'Arn'] },
+        { 'Fn::GetAtt': [leaverQueueId, 'Arn'] },
+        { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      ]),
     );
     const consume = statements.filter((statement) =>
       actionsOf(statement).includes('sqs:ChangeMessageVisibility'),
     );
-    expect(consume.flatMap(resourcesOf)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    expect(consume.flatMap(resourcesOf)).toEqual([
+      { 'Fn::GetAtt': [queueId, 'Arn'] },
+      { 'Fn::GetAtt': [leaverQueueId, 'Arn'] },
+    ]);
+  });
+
+  it('gives leavers a queue of their own, kept, encrypted and redriven to the same DLQ as the bulk queue', () => {
+    const resources = iam.template.toJSON().Resources;
+    const bulk = resources[logicalIdOf(iam.stack, iam.stack.queue)].Properties;
+    const leavers = resources[logicalIdOf(iam.stack, iam.stack.leaverQueue)].Properties;
+    const dlqId = logicalIdOf(iam.stack, iam.stack.deadLetterQueue);
+
+    expect(leavers.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] },
+      maxReceiveCount: bulk.RedrivePolicy.maxReceiveCount,
+    });
+    expect(leavers).toEqual(bulk);
+    expect(leavers.MessageRetentionPeriod).toBe(4 * 24 * 3600);
+    expect(leavers.SqsManagedSseEnabled).toBe(true);
+    // Only the functions that send leavers may send there: the webhook, SCIM and the worker.
+    const send = (
+      Object.values(
+        iam.template.findResources('AWS::SQS::QueuePolicy', {
+          Properties: { Queues: [{ Ref: logicalIdOf(iam.stack, iam.stack.leaverQueue) }] },
+        }),
+      ) as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }[]
+    )
+      .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+      .find((statement) => statement.Sid === 'OnlyTheProductAndItsOperatorsSend') as
+      { Condition: { ArnNotEquals: Record<string, unknown[]> } } | undefined;
+    const roleOf = (name: string) => ({
+      'Fn::GetAtt': [logicalIdOf(iam.stack, iam.stack.functions.get(name)!.role as Role), 'Arn'],
+    });
+    expect(send?.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual([
+      roleOf('hr-webhook'),
+      roleOf('scim'),
+      roleOf('bulk-invite-worker'),
+    ]);
+    // The producers that never send a leaver are not told the leaver queue.
+    const bulkRoute = resources[logicalIdOf(iam.stack, iam.stack.functions.get('bulk-invites')!)];
+    expect(bulkRoute.Properties.Environment.Variables.LEAVER_QUEUE_URL).toBeUndefined();
   });
 
   it('feeds a worker in batches with partial failures, at the configured pace', () => {
@@ -664,7 +725,21 @@ describe('alarms', () => {
         Threshold: 1,
       }),
     );
-    expect(alarms).toHaveLength(2 + 2 * iam.stack.functions.size + 3);
+    // The leaver queue's own age: a quarter of an hour is far past "applied within seconds".
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Namespace: 'AWS/SQS',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [logicalIdOf(iam.stack, iam.stack.leaverQueue), 'QueueName'] },
+          },
+        ],
+        Threshold: 900,
+      }),
+    );
+    expect(alarms).toHaveLength(3 + 2 * iam.stack.functions.size + 3);
     for (const alarm of alarms) expect(alarm.AlarmActions).toBeUndefined();
     iam.template.resourceCountIs('AWS::SNS::Topic', 0);
   });

@@ -23,14 +23,20 @@ let queue: LocalQueue;
 let deadLetterQueue: LocalQueue;
 let pacer: EndpointPacers;
 
-const workerWith = (options: { maxRetries?: number; queue?: LocalQueue } = {}) => {
+const workerWith = (options: { maxRetries?: number; queue?: LocalQueue; leaverQueue?: LocalQueue } = {}) => {
   const config = { ...readClientConfig({}), baseUrl: simulator.url, adminKey: TEST_ADMIN_KEY };
   const client = createInvitesClient(config, {
     maxRetries: options.maxRetries ?? 0,
     beforeAttempt: (request) => pacer.for(request).take(),
     fetch: pacedFetch(pacer),
   });
-  return new BulkInviteWorker({ client, pacer, queue: options.queue ?? queue, deadLetterQueue });
+  return new BulkInviteWorker({
+    client,
+    pacer,
+    queue: options.queue ?? queue,
+    leaverQueue: options.leaverQueue,
+    deadLetterQueue,
+  });
 };
 
 const run = (worker: BulkInviteWorker, ...records: ReturnType<typeof sqsRecord>[]) =>
@@ -178,6 +184,35 @@ describe('the bulk worker', () => {
       'first@example.com',
       'second@example.com',
     ]);
+  });
+
+  it('re-sends a throttled revocation to the leaver queue, and hides a retried one on the queue it came from', async () => {
+    const leaverQueue = new LocalQueue({ name: 'leavers' });
+    const hidden: string[] = [];
+    leaverQueue.changeVisibility = async (receiptHandle) => void hidden.push(receiptHandle);
+    simulator.seed('gone@example.com');
+    const revocation = (receiveCount = 1) => ({
+      ...sqsRecord(
+        { email: 'gone@example.com' },
+        { attributes: { action: 'revoke', source: 'okta' }, receiveCount },
+      ),
+      eventSourceARN: leaverQueue.arn,
+    });
+    const worker = workerWith({ leaverQueue });
+
+    simulator.inject({ kind: 'status', status: 429 });
+    const throttled = await run(worker, revocation());
+    simulator.inject({ kind: 'status', status: 503 });
+    const retried = revocation(2);
+    const failed = await run(worker, retried);
+
+    expect(throttled.batchItemFailures).toEqual([]);
+    expect(leaverQueue.peek()).toMatchObject([
+      { attributes: { action: 'revoke', [ATTRIBUTE.attempt]: '1' } },
+    ]);
+    expect(queue.peek()).toEqual([]);
+    expect(failed.batchItemFailures).toEqual([{ itemIdentifier: retried.messageId }]);
+    expect(hidden).toEqual([retried.receiptHandle]);
   });
 
   it('reports a transient failure (503) in batchItemFailures with a backoff on its receive count', async () => {
