@@ -108,7 +108,9 @@ describe('npm start across a Ctrl-C', () => {
     const waiting = Number(/\n(\d+) invites wait for the next start/.exec(first!.output())![1]);
     second = await start();
 
-    expect(second.output()).toMatch(new RegExp(`resuming +${waiting} invites queued by the last run`));
+    expect(second.output()).toMatch(
+      new RegExp(`resuming +${waiting} invites and 0 leavers queued by the last run`),
+    );
     const job = await waitFor((current) => current.status === 'completed', 40_000);
     expect(job.counts).toEqual({ created: TOTAL, already_invited: 0, revoked: 0, failed: 0, pending: 0 });
     const emails = await organizationEmails();
