@@ -7,12 +7,22 @@
  * - Refill: `rate` tokens a second up to `burst`. Time runs only forwards: a clock that goes back
  *   mints nothing, one that jumps ahead mints at most a full bucket (what the same idle time would
  *   give), and a writer whose clock ran ahead (`at` in the future) is not waited for.
- * - Learn: a 429 pauses every caller until the wait OpenAI named and cuts the rate: to 0.9 × the
- *   rate measured since the last pause when callers kept busy, else by half; only once per episode
- *   (a 429 to a call sent before the cut only lengthens the pause).
- * - Probe back: after a cut the rate doubles every `doublingMs` up to 0.9 × the measure (so after
- *   an episode it is back within about a minute, whatever the number of calls), then rises
- *   slowly (`probePerMinute`) towards the configured ceiling, to find a limit OpenAI raised.
+ * - Learn, as a bracket: `good` is a rate OpenAI took through a busy spell, `bad` one it refused.
+ *   A 429 while probing above `good` (after a busy spell there) makes the probe `bad` and goes back
+ *   to `good`; a 429 at or below `good` (OpenAI lowered its limit) steps `good` down by a tenth;
+ *   the first 429 of all halves the rate it came at. Only once per episode: a 429 to a call sent
+ *   before the cut only lengthens the pause until the wait OpenAI named.
+ * - Back off, not down: a 429 to the first call after a pause (OpenAI still refusing) doubles the
+ *   pause, up to `maxPauseMs` or the wait OpenAI named, and leaves the rate alone. A long episode
+ *   costs one call per pause, and when it ends the first call goes at the rate it started with,
+ *   not at a rate halved by every refusal (which took minutes to climb back from).
+ * - Probe: after a quiet spell at `good` (`probeCalls` calls, at least `probeHoldMs`) the rate
+ *   steps up: × `probeStep` while nothing above is known to be refused, else halfway (in ratio) to
+ *   `bad`; once within `tightRatio` of `bad`, it rests `restSpells` spells before trying `bad`
+ *   itself (a limit OpenAI raised). So a rate is back at the limit within a minute or two of a
+ *   wrong lesson, at about one 429 every few spells.
+ * - Slow start: a new bucket doubles every `doublingMs` from `startRps` up to the ceiling, until
+ *   the first 429.
  */
 import { type Lane, takesLastToken } from './lanes';
 
@@ -25,8 +35,10 @@ export interface BudgetState {
   /** The rate right after the last cut, and when its growth starts (the end of that pause). */
   cutRate?: number;
   cutAt?: number;
-  /** The last measured rate OpenAI allows (calls/s). */
-  measured?: number;
+  /** The highest rate OpenAI took through a busy spell since it last refused one (calls/s). */
+  good?: number;
+  /** The lowest rate OpenAI refused above `good`, while it stands. */
+  bad?: number;
   /** Calls sent before this do not cut the rate again. */
   reactedAt: number;
   /**
@@ -36,15 +48,29 @@ export interface BudgetState {
   takes: number[];
   /** When the last pause ended (or the bucket was made): the measure's window starts there. */
   windowStart: number;
+  /** How long the last pause was (ms): a refusal right after it doubles it. */
+  pauseMs?: number;
 }
 
 export const RULES = {
   doublingMs: 10_000,
-  headroom: 0.9,
-  minDecrease: 0.9,
+  /** A 429 within a few calls of the last pause (or the first of all): half the rate is taken as good. */
   decrease: 0.5,
-  /** After reaching 0.9 × the measure, the rate rises this share of it per minute. */
-  probePerMinute: 0.1,
+  /** A 429 at or below `good`: OpenAI's limit fell (or an episode began), `good` steps down. */
+  stepDown: 0.95,
+  /** Without a bracket: this factor up after each quiet spell… */
+  probeStep: 1.5,
+  /** …of this many calls at the rate reached… */
+  probeCalls: 30,
+  /** …and at least this long (a fast rate's spell would otherwise be a moment). */
+  probeHoldMs: 10_000,
+  /** A probe counts only when at least this share of a spell's calls were made (callers busy). */
+  busyShare: 0.7,
+  /** `bad` within this ratio of `good`: close enough, rest before trying `bad` again. */
+  tightRatio: 1.1,
+  restSpells: 2,
+  /** A refusal right after a pause doubles it, up to this (or the wait OpenAI named, if longer). */
+  maxPauseMs: 30_000,
   /** Slow start from max(startRps, startShare × ceiling), at most the ceiling. */
   startRps: 1,
   startShare: 1 / 16,
@@ -86,18 +112,59 @@ export const initialState = (
 export const burstOf = (_rate: number): number => Math.max(1 + RULES.reserve, RULES.burst);
 
 /** The rate at `now`: the ceiling until a 429 is seen; after a cut, doubling back, then probing. */
-export const rateAt = (state: BudgetState, now: number, ceilingRps: number): number => {
-  if (state.cutRate === undefined || state.cutAt === undefined) return ceilingRps;
-  const target = Math.min(ceilingRps, (state.measured ?? ceilingRps) * RULES.headroom);
+export const rateAt = (state: BudgetState, now: number, ceilingRps: number): number =>
+  positionAt(state, now, ceilingRps).rate;
+
+interface Position {
+  rate: number;
+  /** The rate held through the spell before this one, while probing above `good`. */
+  held?: number;
+}
+
+/** Where the rate stands at `now`: climbing back after a cut, at `good`, or a probe above it. */
+const positionAt = (state: BudgetState, now: number, ceilingRps: number): Position => {
+  if (state.cutRate === undefined || state.cutAt === undefined) return { rate: ceilingRps };
+  const target = Math.min(ceilingRps, state.good ?? ceilingRps);
   const elapsed = Math.max(0, now - state.cutAt);
-  if (state.cutRate >= target) {
-    // Already at (or cut to no lower than) the target: probe slowly from where it was cut.
-    return Math.min(ceilingRps, state.cutRate * (1 + (RULES.probePerMinute * elapsed) / 60_000));
+  const climbMs = state.cutRate < target ? Math.log2(target / state.cutRate) * RULES.doublingMs : 0;
+  if (elapsed < climbMs) return { rate: state.cutRate * 2 ** (elapsed / RULES.doublingMs) };
+  if (state.good === undefined) return { rate: target };
+  return probeAt(target, state.bad, elapsed - climbMs, ceilingRps);
+};
+
+/** A spell: `probeCalls` calls at `rate`, at least `probeHoldMs`. */
+const spellMsOf = (rate: number): number => Math.max(RULES.probeHoldMs, (RULES.probeCalls / rate) * 1000);
+
+/** The probe after a spell held at `held`, and whether a rest comes first; undefined at the ceiling. */
+export const nextProbe = (
+  held: number,
+  bad: number | undefined,
+  ceilingRps: number,
+): { rate: number; rest: boolean } | undefined => {
+  if (held >= ceilingRps) return undefined;
+  if (bad === undefined || held >= bad)
+    return { rate: Math.min(ceilingRps, held * RULES.probeStep), rest: false };
+  if (bad / held > RULES.tightRatio) return { rate: Math.sqrt(held * bad), rest: false };
+  return { rate: Math.min(ceilingRps, bad), rest: true };
+};
+
+/** The probe `elapsedMs` after reaching `good`: each rate held a spell (a rest: several) before the next. */
+export const probeAt = (
+  good: number,
+  bad: number | undefined,
+  elapsedMs: number,
+  ceilingRps: number,
+): Position => {
+  let position: Position = { rate: Math.min(good, ceilingRps) };
+  let left = elapsedMs;
+  for (;;) {
+    const next = nextProbe(position.rate, bad, ceilingRps);
+    if (!next) return position;
+    const spellMs = spellMsOf(position.rate) * (next.rest ? RULES.restSpells : 1);
+    if (left < spellMs) return position;
+    left -= spellMs;
+    position = { rate: next.rate, held: position.rate };
   }
-  const doublings = Math.log2(target / state.cutRate);
-  const reachMs = doublings * RULES.doublingMs;
-  if (elapsed < reachMs) return state.cutRate * 2 ** (elapsed / RULES.doublingMs);
-  return Math.min(ceilingRps, target * (1 + (RULES.probePerMinute * (elapsed - reachMs)) / 60_000));
 };
 
 /** The state's tokens counted up to `now` (never back in time; a future `at` is not waited for). */
@@ -155,40 +222,90 @@ export const throttled = (
   ceilingRps: number,
 ): BudgetState => {
   const rate = rateAt(state, now, ceilingRps);
-  const refillAt = answer.sentAt + (answer.waitMs ?? 1000 / (rate * RULES.decrease));
-  if (answer.sentAt < state.reactedAt) {
-    // Already cut for this episode: only a longer wait matters.
+  if (answer.sentAt < state.reactedAt || sentDuringPause(state, answer.sentAt)) {
+    // Already cut for this episode (a call booked before the cut): only a longer wait matters.
+    const refillAt = answer.sentAt + (answer.waitMs ?? 1000 / (rate * RULES.decrease));
     return refillAt > state.pausedUntil
       ? { ...state, pausedUntil: refillAt, tokens: Math.min(state.tokens, 1) }
       : state;
   }
-  let next = rate * RULES.decrease;
-  let measured = state.measured;
   // Accepted: the calls sent from the window's start up to the one this 429 answered.
-  const seconds = (answer.sentAt - state.windowStart) / 1000;
-  const accepted = state.takes.filter((at) => at >= state.windowStart && at < answer.sentAt).length;
-  if (answer.waitMs !== undefined && accepted > 1 && seconds > 0) {
-    const measure = accepted / seconds;
-    const busy = measure >= 0.5 * rate;
-    next = Math.min(
-      rate * RULES.minDecrease,
-      busy ? measure * RULES.headroom : Math.max(next, measure * RULES.headroom),
-    );
-    if (busy || measure > (measured ?? 0)) measured = measure;
-  }
-  // A long episode stays near the last measure: each 429's wait paces the calls anyway.
-  const floor = Math.max(RULES.floorRps, (measured ?? 0) * RULES.decrease * RULES.decrease);
-  const cutRate = Math.min(ceilingRps, Math.max(floor, next));
-  // When the wait ends OpenAI's limiter holds one call: so does this bucket (less what is booked).
+  const accepted = state.takes.filter((at) => at >= state.windowStart && at < answer.sentAt);
+  if (refusedAfterPause(state, answer.sentAt, accepted.length)) return backedOff(state, answer, now, rate);
+  const { good, bad, cutRate } = lessonOf(state, answer.sentAt, accepted.length, ceilingRps);
+  const pauseMs = answer.waitMs ?? 1000 / (cutRate * RULES.decrease);
   return {
-    ...state,
-    tokens: Math.min(state.tokens, 1),
-    pausedUntil: Math.max(state.pausedUntil, refillAt),
+    ...pausedAfter(state, answer.sentAt + pauseMs, now),
     cutRate,
-    cutAt: refillAt,
-    measured,
-    reactedAt: now,
-    takes: [],
-    windowStart: refillAt,
+    cutAt: answer.sentAt + pauseMs,
+    good,
+    bad,
+    pauseMs,
   };
 };
+
+/**
+ * What a 429 (news, not the same episode) to a call sent at `sentAt` teaches: a probe above a
+ * rate held busy for a spell makes the bracket tighter; a refusal at or below `good` means the
+ * limit fell (a step down; refused within a few calls of the last pause, the rate halves and
+ * doubles back up to the lower `good`, as an episode's start does); the first refusal of all
+ * halves the rate it came at.
+ */
+export const lessonOf = (
+  state: BudgetState,
+  sentAt: number,
+  accepted: number,
+  ceilingRps: number,
+): { good: number; bad: number; cutRate: number } => {
+  const position = positionAt(state, sentAt, ceilingRps);
+  const busy = accepted >= RULES.probeCalls * RULES.busyShare;
+  const bounded = (rate: number) => Math.max(RULES.floorRps, Math.min(ceilingRps, rate));
+  if (state.good !== undefined && position.held !== undefined && busy)
+    return { good: position.held, bad: position.rate, cutRate: position.held };
+  // A step down from `good`, not from the rate refused: a refusal while climbing back (a volley
+  // after a pause) must not ratchet `good` down to the climb's start.
+  const good = bounded(
+    state.good === undefined ? position.rate * RULES.decrease : state.good * RULES.stepDown,
+  );
+  const firstOfAll = state.good === undefined;
+  const cutRate = busy || firstOfAll ? good : bounded(Math.min(good, position.rate) * RULES.decrease);
+  return { good, bad: position.rate, cutRate };
+};
+
+/**
+ * True when OpenAI refused the first call sent after a pause (none accepted since it ended, and
+ * sent soon after): the same episode going on, not a new limit to measure.
+ */
+export const refusedAfterPause = (state: BudgetState, sentAt: number, accepted: number): boolean =>
+  Number.isFinite(state.reactedAt) &&
+  accepted === 0 &&
+  sentAt >= state.windowStart &&
+  sentAt - state.windowStart < RULES.maxPauseMs;
+
+/** A call sent before the last pause ended: booked ahead of the cut, it tells nothing new. */
+const sentDuringPause = (state: BudgetState, sentAt: number): boolean =>
+  Number.isFinite(state.reactedAt) && sentAt < state.windowStart;
+
+/** The episode goes on: the pause doubles (OpenAI's longer wait wins), the rate stays as cut. */
+const backedOff = (
+  state: BudgetState,
+  answer: { sentAt: number; waitMs?: number },
+  now: number,
+  rate: number,
+): BudgetState => {
+  const doubled = Math.min(RULES.maxPauseMs, 2 * (state.pauseMs ?? 1000 / (rate * RULES.decrease)));
+  const pauseMs = Math.max(answer.waitMs ?? 0, doubled);
+  // Growth towards the target starts again when this pause ends.
+  return { ...pausedAfter(state, answer.sentAt + pauseMs, now), cutAt: answer.sentAt + pauseMs, pauseMs };
+};
+
+/** Every caller waits until `refillAt`; calls sent before `now` do not count as this episode's news. */
+const pausedAfter = (state: BudgetState, refillAt: number, now: number): BudgetState => ({
+  ...state,
+  // When the wait ends OpenAI's limiter holds one call: so does this bucket (less what is booked).
+  tokens: Math.min(state.tokens, 1),
+  pausedUntil: Math.max(state.pausedUntil, refillAt),
+  reactedAt: now,
+  takes: [],
+  windowStart: refillAt,
+});

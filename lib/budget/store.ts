@@ -23,8 +23,13 @@ export const encodeState = (state: BudgetState): string =>
   JSON.stringify({ ...state, reactedAt: Number.isFinite(state.reactedAt) ? state.reactedAt : null });
 
 export const decodeState = (text: string): BudgetState => {
-  const raw = JSON.parse(text) as BudgetState & { reactedAt: number | null };
-  return { ...raw, reactedAt: raw.reactedAt ?? -Infinity, takes: raw.takes ?? [] };
+  const { measured, ...raw } = JSON.parse(text) as BudgetState & {
+    reactedAt: number | null;
+    measured?: number;
+  };
+  // A state written before the bracket (0.1.0's first budget) kept a measure: 0.9 of it was its good rate.
+  const good = raw.good ?? (measured === undefined ? undefined : measured * 0.9);
+  return { ...raw, reactedAt: raw.reactedAt ?? -Infinity, takes: raw.takes ?? [], ...(good ? { good } : {}) };
 };
 
 /** A store in this process only: tests, benchmarks, and a single-process `npm start` fallback. */

@@ -65,20 +65,46 @@ describe('budget state', () => {
       expect(decision).toMatchObject({ ok: true, slotAt: T0 + 6_000 });
     });
 
-    it('measures the rate of a busy window and runs below it', () => {
-      // 60 calls sent in the 10 s before the call a 429 answered: 6/s allowed (busy at 10/s).
-      const takes = Array.from({ length: 60 }, (_, n) => T0 + n * 166);
-      const busy = stateWith(0, T0, { takes, windowStart: T0 });
-      const cut = throttled(busy, { sentAt: T0 + 10_000, waitMs: 1_000 }, T0 + 10_000, CEILING);
-      expect(cut.measured).toBeCloseTo(6, 5);
-      expect(rateAt(cut, T0 + 11_000, CEILING)).toBeCloseTo(5.4, 5);
+    it('the first 429 of all takes half the rate it came at as good, and the rate as refused', () => {
+      const cut = throttled(stateWith(0), { sentAt: T0, waitMs: 1_000 }, T0 + 5, CEILING);
+      expect(cut).toMatchObject({ good: 5, bad: 10, cutRate: 5, pausedUntil: T0 + 1_000 });
+      expect(rateAt(cut, T0 + 1_000, CEILING)).toBe(5);
     });
 
-    it('an idle window is only a lower bound: it halves, not below the measure', () => {
-      const takes = Array.from({ length: 20 }, (_, n) => T0 + n * 500);
-      const idle = stateWith(0, T0, { takes, windowStart: T0 });
-      const cut = throttled(idle, { sentAt: T0 + 10_000, waitMs: 1_000 }, T0 + 10_000, CEILING);
-      expect(rateAt(cut, T0 + 11_000, CEILING)).toBeCloseTo(5, 5);
+    it('a probe refused after a busy spell goes back to the rate held, and the next probe is halfway to the refusal', () => {
+      // Good at 4/s since T0; after a spell of 30 calls (10 s at least) the rate steps up × 1.5.
+      const good = stateWith(0, T0, { good: 4, cutRate: 4, cutAt: T0, reactedAt: T0 - 1, windowStart: T0 });
+      expect(rateAt(good, T0 + 9_000, CEILING)).toBe(4);
+      expect(rateAt(good, T0 + 11_000, CEILING)).toBe(6);
+      const takes = Array.from({ length: 44 }, (_, n) => T0 + n * 250);
+      const refused = throttled(
+        { ...good, takes },
+        { sentAt: T0 + 11_500, waitMs: 500 },
+        T0 + 11_501,
+        CEILING,
+      );
+      expect(refused).toMatchObject({ good: 4, bad: 6, cutRate: 4 });
+      expect(rateAt(refused, T0 + 12_000 + 10_500, CEILING)).toBeCloseTo(Math.sqrt(24), 5);
+    });
+
+    it('a refusal at the good rate (the limit fell) steps good down; refused within a few calls, the rate halves and doubles back', () => {
+      const good = stateWith(0, T0, { good: 4, cutRate: 4, cutAt: T0, reactedAt: T0 - 1, windowStart: T0 });
+      const busy = Array.from({ length: 30 }, (_, n) => T0 + n * 250);
+      const fell = throttled(
+        { ...good, takes: busy },
+        { sentAt: T0 + 8_000, waitMs: 500 },
+        T0 + 8_001,
+        CEILING,
+      );
+      expect(fell).toMatchObject({ good: 3.8, cutRate: 3.8 });
+      const soon = throttled(
+        { ...good, takes: busy.slice(0, 3) },
+        { sentAt: T0 + 800, waitMs: 500 },
+        T0 + 801,
+        CEILING,
+      );
+      expect(soon).toMatchObject({ good: 3.8, cutRate: 1.9 });
+      expect(rateAt(soon, T0 + 1_300 + 10_000, CEILING)).toBeCloseTo(3.8, 5);
     });
 
     it('a new bucket starts slow and doubles up to the ceiling', () => {
@@ -95,18 +121,29 @@ describe('budget state', () => {
       expect(twice.pausedUntil).toBe(T0 + 3_001);
     });
 
-    it('after an episode, is back at 0.9 of the measure within about a minute', () => {
-      let state = stateWith(0, T0, { measured: 2 });
-      // Four minutes of 429s, one every 6 s.
-      for (let t = T0; t < T0 + 240_000; t += 6_000)
-        state = throttled(state, { sentAt: t, waitMs: 6_000 }, t + 1, CEILING);
-      const recovered = state.pausedUntil;
-      expect(rateAt(state, recovered, CEILING)).toBeLessThan(1);
-      expect(rateAt(state, recovered + 60_000, CEILING)).toBeGreaterThanOrEqual(0.9 * 2);
+    it('a refusal right after a pause doubles the pause (to 30 s, or the wait named) and leaves the rate alone', () => {
+      const cut = throttled(stateWith(0), { sentAt: T0, waitMs: 1_000 }, T0 + 5, CEILING);
+      let state = cut;
+      const pauses: number[] = [];
+      for (let n = 0; n < 7; n += 1) {
+        const sentAt = state.pausedUntil;
+        state = throttled(state, { sentAt, waitMs: 1_000 }, sentAt + 5, CEILING);
+        pauses.push(state.pausedUntil - sentAt);
+      }
+      expect(pauses).toEqual([2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000]);
+      expect(state.good).toBe(cut.good);
+      expect(rateAt(state, state.pausedUntil, CEILING)).toBe(cut.good);
+      const named = throttled(
+        state,
+        { sentAt: state.pausedUntil, waitMs: 45_000 },
+        state.pausedUntil + 5,
+        CEILING,
+      );
+      expect(named.pausedUntil - state.pausedUntil).toBe(45_000);
     });
 
     it('never rises above the ceiling', () => {
-      const state = stateWith(0, T0, { cutRate: 9, cutAt: T0, measured: 20 });
+      const state = stateWith(0, T0, { cutRate: 9, cutAt: T0, good: 20, reactedAt: T0 });
       expect(rateAt(state, T0 + 3_600_000, CEILING)).toBe(CEILING);
     });
   });

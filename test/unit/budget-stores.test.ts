@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialState } from '../../lib/budget/state';
-import { type BudgetStore, MemoryBudgetStore } from '../../lib/budget/store';
+import { type BudgetStore, decodeState, encodeState, MemoryBudgetStore } from '../../lib/budget/store';
 import { SqliteBudgetStore } from '../../local/sqlite-budget';
 import { StateStore } from '../../local/state-store';
 
@@ -21,5 +21,18 @@ describe.each([
     expect(await store.write(ENDPOINT, { ...state, tokens: 0.5 }, 1)).toEqual({ ok: true, version: 2 });
     expect((await store.read(ENDPOINT))?.state.tokens).toBe(0.5);
     expect(await store.read('GET /organization/invites')).toBeUndefined();
+  });
+});
+
+describe('stored budget states', () => {
+  it('reads a state written before the bracket: 0.9 of its measure is its good rate', () => {
+    const legacy = JSON.stringify({ ...initialState(1_000, 10), reactedAt: null, measured: 5 });
+    expect(decodeState(legacy)).toMatchObject({ good: 4.5, reactedAt: -Infinity });
+    expect(decodeState(legacy)).not.toHaveProperty('measured');
+  });
+
+  it('keeps what it writes, -Infinity included', () => {
+    const state = { ...initialState(1_000, 10), good: 3, bad: 4 };
+    expect(decodeState(encodeState(state))).toEqual(state);
   });
 });
