@@ -61,9 +61,11 @@ export const RULES = {
   /** Without a bracket: this factor up after each quiet spell… */
   probeStep: 1.5,
   /** …of this many calls at the rate reached… */
-  probeCalls: 30,
+  probeCalls: 20,
+  /** …or of this many once a probe was taken (a wrong lesson is undone in seconds)… */
+  quickProbeCalls: 10,
   /** …and at least this long (a fast rate's spell would otherwise be a moment). */
-  probeHoldMs: 10_000,
+  probeHoldMs: 5_000,
   /** A probe counts only when at least this share of a spell's calls were made (callers busy). */
   busyShare: 0.7,
   /** `bad` within this ratio of `good`: close enough, rest before trying `bad` again. */
@@ -71,6 +73,8 @@ export const RULES = {
   restSpells: 2,
   /** A refusal right after a pause doubles it, up to this (or the wait OpenAI named, if longer). */
   maxPauseMs: 30_000,
+  /** The longest first pause for a 429 that names no wait. */
+  unnamedWaitMs: 1_000,
   /** Slow start from max(startRps, startShare × ceiling), at most the ceiling. */
   startRps: 1,
   startShare: 1 / 16,
@@ -133,7 +137,8 @@ const positionAt = (state: BudgetState, now: number, ceilingRps: number): Positi
 };
 
 /** A spell: `probeCalls` calls at `rate`, at least `probeHoldMs`. */
-const spellMsOf = (rate: number): number => Math.max(RULES.probeHoldMs, (RULES.probeCalls / rate) * 1000);
+const spellMsOf = (rate: number, calls: number = RULES.probeCalls): number =>
+  Math.max(RULES.probeHoldMs, (calls / rate) * 1000);
 
 /** The probe after a spell held at `held`, and whether a rest comes first; undefined at the ceiling. */
 export const nextProbe = (
@@ -160,7 +165,9 @@ export const probeAt = (
   for (;;) {
     const next = nextProbe(position.rate, bad, ceilingRps);
     if (!next) return position;
-    const spellMs = spellMsOf(position.rate) * (next.rest ? RULES.restSpells : 1);
+    // The first spell after a lesson is long; after a probe OpenAI took, the next comes sooner.
+    const calls = position.held === undefined || next.rest ? RULES.probeCalls : RULES.quickProbeCalls;
+    const spellMs = spellMsOf(position.rate, calls) * (next.rest ? RULES.restSpells : 1);
     if (left < spellMs) return position;
     left -= spellMs;
     position = { rate: next.rate, held: position.rate };
@@ -224,7 +231,7 @@ export const throttled = (
   const rate = rateAt(state, now, ceilingRps);
   if (answer.sentAt < state.reactedAt || sentDuringPause(state, answer.sentAt)) {
     // Already cut for this episode (a call booked before the cut): only a longer wait matters.
-    const refillAt = answer.sentAt + (answer.waitMs ?? 1000 / (rate * RULES.decrease));
+    const refillAt = answer.sentAt + (answer.waitMs ?? unnamedWaitMs(rate));
     return refillAt > state.pausedUntil
       ? { ...state, pausedUntil: refillAt, tokens: Math.min(state.tokens, 1) }
       : state;
@@ -233,7 +240,7 @@ export const throttled = (
   const accepted = state.takes.filter((at) => at >= state.windowStart && at < answer.sentAt);
   if (refusedAfterPause(state, answer.sentAt, accepted.length)) return backedOff(state, answer, now, rate);
   const { good, bad, cutRate } = lessonOf(state, answer.sentAt, accepted.length, ceilingRps);
-  const pauseMs = answer.waitMs ?? 1000 / (cutRate * RULES.decrease);
+  const pauseMs = answer.waitMs ?? unnamedWaitMs(cutRate);
   return {
     ...pausedAfter(state, answer.sentAt + pauseMs, now),
     cutRate,
@@ -282,6 +289,9 @@ export const refusedAfterPause = (state: BudgetState, sentAt: number, accepted: 
   sentAt >= state.windowStart &&
   sentAt - state.windowStart < RULES.maxPauseMs;
 
+/** A 429 that names no wait: two intervals at the rate cut to, at most a second (then doubling). */
+const unnamedWaitMs = (rate: number): number => Math.min(RULES.unnamedWaitMs, 1000 / (rate * RULES.decrease));
+
 /** A call sent before the last pause ended: booked ahead of the cut, it tells nothing new. */
 const sentDuringPause = (state: BudgetState, sentAt: number): boolean =>
   Number.isFinite(state.reactedAt) && sentAt < state.windowStart;
@@ -293,7 +303,7 @@ const backedOff = (
   now: number,
   rate: number,
 ): BudgetState => {
-  const doubled = Math.min(RULES.maxPauseMs, 2 * (state.pauseMs ?? 1000 / (rate * RULES.decrease)));
+  const doubled = Math.min(RULES.maxPauseMs, 2 * (state.pauseMs ?? unnamedWaitMs(rate)));
   const pauseMs = Math.max(answer.waitMs ?? 0, doubled);
   // Growth towards the target starts again when this pause ends.
   return { ...pausedAfter(state, answer.sentAt + pauseMs, now), cutAt: answer.sentAt + pauseMs, pauseMs };

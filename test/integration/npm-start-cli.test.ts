@@ -127,9 +127,9 @@ describe('the CLI against npm start', () => {
       expect(answer.status).toBe(200);
     };
     const refusal = { message: 'Project proj_x not found.', type: 'invalid_request_error', param: null };
-    // Five creates refused for good; three throttled (no Retry-After header, as OpenAI: the wait only
-    // in the message, which the shared budget reads and learns a rate from; a longer episode slows
-    // the rest of the job for minutes, docs/rate-budget.md); ten upstream errors.
+    // Five creates refused for good; five throttled in a row, naming no wait at all (no Retry-After,
+    // nothing in the message): the shared budget backs off (1, 2, 4, 8 s), then climbs back to the
+    // configured rate within a minute (docs/rate-budget.md); ten upstream errors.
     await inject({
       kind: 'status',
       method: 'POST',
@@ -143,10 +143,10 @@ describe('the CLI against npm start', () => {
       method: 'POST',
       pathPrefix: '/organization/invites',
       status: 429,
-      times: 3,
+      times: 5,
       body: {
         error: {
-          message: 'Rate limit reached for requests. Please try again in 1s.',
+          message: 'Rate limit reached for requests.',
           type: 'requests',
           param: null,
           code: 'rate_limit_exceeded',

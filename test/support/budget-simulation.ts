@@ -20,6 +20,8 @@ export interface SimulationOptions {
   burst?: number;
   /** The longest wait a 429 names (default 6 s): an episode's refusals name a short wait. */
   maxNamedWaitMs?: number;
+  /** Refuses the call at `at` whatever the bucket holds (an episode, a fault injected); asked once a call. */
+  refuses?: (at: number) => boolean;
 }
 
 export interface SimulatedCall {
@@ -55,11 +57,11 @@ export const simulate = (options: SimulationOptions): Simulation => {
     const limit = options.limit(at);
     tokens = Math.min(depth(limit), tokens + (limit * (at - countedAt)) / 1000);
     countedAt = at;
-    const accepted = tokens >= 1;
+    const accepted = tokens >= 1 && !options.refuses?.(at);
     calls.push({ at, accepted });
     if (accepted) tokens -= 1;
     else {
-      const untilToken = ((1 - tokens) / limit) * 1000;
+      const untilToken = tokens >= 1 ? 1_000 : ((1 - tokens) / limit) * 1000;
       const waitMs = options.namedWait ? Math.min(options.maxNamedWaitMs ?? 6_000, untilToken) : undefined;
       state = throttled(state, { sentAt: at, waitMs }, at + 1, options.ceilingRps);
     }

@@ -32,7 +32,8 @@ describe.each([true, false])('learning the limit (429s name the wait: %s)', (nam
   it('through a four-minute all-429 episode: few calls during it, back at ≥ 0.9 of the limit within a minute after', () => {
     const limit = 2;
     const run = simulate({
-      limit: (t) => (t >= EPISODE_START && t < EPISODE_END ? 1e-9 : limit),
+      limit: () => limit,
+      refuses: (t) => t >= EPISODE_START && t < EPISODE_END,
       ceilingRps: limit * 10,
       durationMs: EPISODE_END + 3 * MINUTE,
       namedWait,
@@ -59,6 +60,21 @@ describe.each([true, false])('learning the limit (429s name the wait: %s)', (nam
       namedWait,
     });
     expect(rise.rateShare(7 * MINUTE, 10 * MINUTE)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('five refusals in a row where there is no limit (a fault): back at the ceiling within a minute of the backoff', () => {
+    let refusals = 0;
+    const run = simulate({
+      limit: () => 1_000,
+      burst: 1_000,
+      refuses: (t) => t >= 30_000 && refusals++ < 5,
+      ceilingRps: 5,
+      durationMs: 5 * MINUTE,
+      namedWait,
+    });
+    const last = run.calls.filter((call) => !call.accepted).at(-1)!.at;
+    const minuteAfter = run.calls.filter((call) => call.at >= last + MINUTE && call.at < last + 2 * MINUTE);
+    expect(minuteAfter.length / 60).toBeGreaterThanOrEqual(0.9 * 5);
   });
 
   it('never sends above the ceiling', () => {

@@ -72,28 +72,28 @@ describe('budget state', () => {
     });
 
     it('a probe refused after a busy spell goes back to the rate held, and the next probe is halfway to the refusal', () => {
-      // Good at 4/s since T0; after a spell of 30 calls (10 s at least) the rate steps up × 1.5.
+      // Good at 4/s since T0; after a spell of 20 calls (5 s at least) the rate steps up × 1.5.
       const good = stateWith(0, T0, { good: 4, cutRate: 4, cutAt: T0, reactedAt: T0 - 1, windowStart: T0 });
-      expect(rateAt(good, T0 + 9_000, CEILING)).toBe(4);
-      expect(rateAt(good, T0 + 11_000, CEILING)).toBe(6);
-      const takes = Array.from({ length: 44 }, (_, n) => T0 + n * 250);
+      expect(rateAt(good, T0 + 4_000, CEILING)).toBe(4);
+      expect(rateAt(good, T0 + 6_000, CEILING)).toBe(6);
+      const takes = Array.from({ length: 24 }, (_, n) => T0 + n * 250);
       const refused = throttled(
         { ...good, takes },
-        { sentAt: T0 + 11_500, waitMs: 500 },
-        T0 + 11_501,
+        { sentAt: T0 + 6_500, waitMs: 500 },
+        T0 + 6_501,
         CEILING,
       );
       expect(refused).toMatchObject({ good: 4, bad: 6, cutRate: 4 });
-      expect(rateAt(refused, T0 + 12_000 + 10_500, CEILING)).toBeCloseTo(Math.sqrt(24), 5);
+      expect(rateAt(refused, T0 + 7_000 + 5_500, CEILING)).toBeCloseTo(Math.sqrt(24), 5);
     });
 
     it('a refusal at the good rate (the limit fell) steps good down; refused within a few calls, the rate halves and doubles back', () => {
       const good = stateWith(0, T0, { good: 4, cutRate: 4, cutAt: T0, reactedAt: T0 - 1, windowStart: T0 });
-      const busy = Array.from({ length: 30 }, (_, n) => T0 + n * 250);
+      const busy = Array.from({ length: 16 }, (_, n) => T0 + n * 250);
       const fell = throttled(
         { ...good, takes: busy },
-        { sentAt: T0 + 8_000, waitMs: 500 },
-        T0 + 8_001,
+        { sentAt: T0 + 4_000, waitMs: 500 },
+        T0 + 4_001,
         CEILING,
       );
       expect(fell).toMatchObject({ good: 3.8, cutRate: 3.8 });
