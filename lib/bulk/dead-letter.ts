@@ -6,7 +6,7 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../commons/logger';
-import { FAILURE_ATTRIBUTE, stringAttributes } from './messages';
+import { ATTRIBUTE, FAILURE_ATTRIBUTE, stringAttributes } from './messages';
 import type { MessageQueue } from './queue';
 
 export interface DeadLetterFailure {
@@ -24,17 +24,40 @@ export interface DeadLetterFailure {
 /** SQS allows 256 KB per message; a reason this long is already unreadable. */
 const MAX_REASON_CHARS = 1000;
 
-export const failureAttributes = (record: SQSRecord, failure: DeadLetterFailure): Record<string, string> => ({
-  ...Object.fromEntries(
-    Object.entries(stringAttributes(record)).filter(([name]) => !failure.without?.includes(name)),
-  ),
-  ...failure.extra,
-  [FAILURE_ATTRIBUTE.reason]: failure.reason.slice(0, MAX_REASON_CHARS),
-  [FAILURE_ATTRIBUTE.code]: failure.code,
-  ...(failure.status ? { [FAILURE_ATTRIBUTE.status]: String(failure.status) } : {}),
-  [FAILURE_ATTRIBUTE.messageId]: record.messageId,
-  [FAILURE_ATTRIBUTE.receiveCount]: record.attributes.ApproximateReceiveCount,
-});
+/** SQS takes at most ten attributes a message. */
+export const MAX_MESSAGE_ATTRIBUTES = 10;
+
+/**
+ * Left out first when a dead letter would carry more than SQS takes (a webhook's invite with its
+ * event, groups and throttling already has seven): what the dead-letter log line keeps anyway, then
+ * what a redrive drops. The code and reason, and what the record needs to be redriven, stay.
+ */
+const DROPPABLE = [
+  FAILURE_ATTRIBUTE.status,
+  FAILURE_ATTRIBUTE.messageId,
+  ATTRIBUTE.attempt,
+  ATTRIBUTE.throttledSince,
+  FAILURE_ATTRIBUTE.receiveCount,
+] as const;
+
+export const failureAttributes = (record: SQSRecord, failure: DeadLetterFailure): Record<string, string> => {
+  const attributes: Record<string, string> = {
+    ...Object.fromEntries(
+      Object.entries(stringAttributes(record)).filter(([name]) => !failure.without?.includes(name)),
+    ),
+    ...failure.extra,
+    [FAILURE_ATTRIBUTE.reason]: failure.reason.slice(0, MAX_REASON_CHARS),
+    [FAILURE_ATTRIBUTE.code]: failure.code,
+    ...(failure.status ? { [FAILURE_ATTRIBUTE.status]: String(failure.status) } : {}),
+    [FAILURE_ATTRIBUTE.messageId]: record.messageId,
+    [FAILURE_ATTRIBUTE.receiveCount]: record.attributes.ApproximateReceiveCount,
+  };
+  for (const name of DROPPABLE) {
+    if (Object.keys(attributes).length <= MAX_MESSAGE_ATTRIBUTES) break;
+    delete attributes[name];
+  }
+  return attributes;
+};
 
 export class DeadLetterWriter {
   constructor(private readonly queue: MessageQueue) {}

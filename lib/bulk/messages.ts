@@ -66,11 +66,17 @@ export const FAILURE_ATTRIBUTE = {
 
 /**
  * A dead letter's attributes for its way back to the bulk queue: without the FAILURE_ATTRIBUTE
- * set, so that if it fails again, SQS's redrive cannot pass it off as one the worker dead-lettered.
+ * set, so that if it fails again, SQS's redrive cannot pass it off as one the worker dead-lettered;
+ * and without its throttling record, so a letter dead-lettered `rate_limited_too_long` gets a
+ * new give-up time instead of coming straight back.
  */
 export const redriveAttributes = (attributes: Record<string, string>): Record<string, string> => {
-  const failure = new Set<string>(Object.values(FAILURE_ATTRIBUTE));
-  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !failure.has(name)));
+  const dropped = new Set<string>([
+    ...Object.values(FAILURE_ATTRIBUTE),
+    ATTRIBUTE.attempt,
+    ATTRIBUTE.throttledSince,
+  ]);
+  return Object.fromEntries(Object.entries(attributes).filter(([name]) => !dropped.has(name)));
 };
 
 /** SQS's limit on a message, body and attributes together. */
