@@ -7,7 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import { SharedBudget } from '../../lib/budget/budget';
 import { type BudgetState } from '../../lib/budget/state';
-import { type BudgetStore, MemoryBudgetStore, type Versioned, type WriteResult } from '../../lib/budget/store';
+import {
+  type BudgetStore,
+  MemoryBudgetStore,
+  type Versioned,
+  type WriteResult,
+} from '../../lib/budget/store';
 
 const CREATE = { method: 'POST', url: 'https://api.openai.com/v1/organization/invites' };
 const ENDPOINT = 'POST /organization/invites';
