@@ -74,7 +74,9 @@ interface Endpoint {
   readAt: number;
   /** When a version this container did not write was last seen (another writer). */
   othersAt: number;
-  /** A booking written beside its call (the idle shortcut), not yet stored. */
+  /** When the calls sent beside their booking went (the idle shortcut), not yet stored. */
+  beside: number[];
+  /** The writer of those bookings, while it runs. */
   booking?: Promise<void>;
   waiters: Waiter[];
   pumping: boolean;
@@ -175,7 +177,7 @@ export class SharedBudget {
   #endpoint(name: string): Endpoint {
     let endpoint = this.#endpoints.get(name);
     if (!endpoint) {
-      endpoint = { name, readAt: -Infinity, othersAt: -Infinity, waiters: [], pumping: false };
+      endpoint = { name, readAt: -Infinity, othersAt: -Infinity, waiters: [], pumping: false, beside: [] };
       this.#endpoints.set(name, endpoint);
     }
     return endpoint;
@@ -253,48 +255,60 @@ export class SharedBudget {
 
   /**
    * True when the head may go before its booking is written: it is alone in this container's queue,
-   * no booking of ours is in flight, and the state this container saw within `freshMs` holds a full
-   * bucket and no pause now. Any lane: a full bucket leaves the reserve after one take, and nobody
-   * waits for a token anywhere (a waiter would have booked it). Under contention the bucket is
-   * never full, so this never applies there.
+   * and the state this container saw within `freshMs`, with its own bookings not yet written,
+   * holds a full bucket and no pause now. Any lane: a full bucket keeps the reserve after one take,
+   * and nobody waits for a token anywhere (a waiter would have booked it). Under contention the
+   * bucket is never full, so this never applies there.
    */
   #idle(endpoint: Endpoint, head: Waiter): boolean {
     const { cached } = endpoint;
     const now = this.#now();
-    if (!cached || endpoint.booking || endpoint.waiters.length !== 1 || endpoint.waiters[0] !== head) {
-      return false;
-    }
+    if (!cached || endpoint.waiters.length !== 1 || endpoint.waiters[0] !== head) return false;
     if (now - endpoint.readAt > (this.#options.freshMs ?? 50)) return false;
-    const current = refilled(cached.state, now, this.ceilingRps);
+    const view = endpoint.beside.reduce((state, at) => this.#takenAt(state, at), cached.state);
+    const current = refilled(view, now, this.ceilingRps);
     return now >= current.pausedUntil && current.tokens >= burstOf(rateAt(current, now, this.ceilingRps));
+  }
+
+  /** `state` with a token taken by a call that went at `at`, whatever the bucket held (it may go below zero). */
+  #takenAt(state: BudgetState, at: number): BudgetState {
+    const forced = take(state, 'leaver', at, this.ceilingRps);
+    if (!forced.ok) return state;
+    // Recorded at the time the call went, for the measure of what OpenAI accepted.
+    return { ...forced.state, takes: [...forced.state.takes.slice(0, -1), at] };
   }
 
   /**
    * The idle shortcut: the head is sent now and its token is booked beside the call, on the
    * store's state whatever it turned out to be. A lost race (another container took tokens since
-   * this one looked) books it anyway: the tokens may go below zero, and the next takers wait that
-   * much longer, so the fleet's rate over time is kept; at most one call per container goes early.
+   * this one looked) books it anyway: the tokens go below zero and the next takers wait that much
+   * longer, so the fleet's rate over time is kept; a container sends at most a bucket early.
    */
   #sendBeside(endpoint: Endpoint, head: Waiter): number {
     const sentAt = this.#now();
-    const booking = this.#update(endpoint, (state, now) => {
-      const forced = take(state, 'leaver', now, this.ceilingRps);
-      if (!forced.ok) return undefined;
-      // Recorded at the time the call went, for the measure of what OpenAI accepted.
-      return { ...forced.state, takes: [...forced.state.takes.slice(0, -1), sentAt] };
-    }).then(
-      () => undefined,
-      (error: unknown) => this.#degrade(error),
-    );
-    endpoint.booking = booking;
-    void booking.finally(() => {
-      if (endpoint.booking === booking) endpoint.booking = undefined;
-    });
+    endpoint.beside.push(sentAt);
+    endpoint.booking ??= this.#writeBeside(endpoint);
     this.counts.shared += 1;
     this.counts.beside += 1;
     removeWaiter(endpoint, head);
     head.resolve({ endpoint: endpoint.name, sentAt, lane: head.lane, local: false });
     return 0;
+  }
+
+  /** Writes the bookings made beside their calls, in order; those that piled up meanwhile in one write. */
+  async #writeBeside(endpoint: Endpoint): Promise<void> {
+    try {
+      while (endpoint.beside.length > 0) {
+        const batch = [...endpoint.beside];
+        await this.#update(endpoint, (state) => batch.reduce((each, at) => this.#takenAt(each, at), state));
+        endpoint.beside.splice(0, batch.length);
+      }
+    } catch (error) {
+      endpoint.beside = [];
+      this.#degrade(error);
+    } finally {
+      endpoint.booking = undefined;
+    }
   }
 
   /**

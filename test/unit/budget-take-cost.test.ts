@@ -68,6 +68,28 @@ describe('SharedBudget, a lone warm caller', () => {
     expect(store.inner.writes).toBe(2);
   });
 
+  it('calls faster than the store keep going; the bookings that pile up go in one write', async () => {
+    let now = 1_000_000;
+    const store = new HeldStore();
+    const budget = new SharedBudget({ store, ceilingRps: 10_000, startRps: 10_000, now: () => now });
+    await budget.take(CREATE);
+    const sent: number[] = [];
+    now += 30;
+    store.hold();
+    for (let call = 0; call < 3; call += 1) {
+      sent.push((await budget.take(CREATE)).sentAt);
+      now += 1; // a millisecond refills the bucket at 10,000/s: idle again
+    }
+    expect(budget.counts.beside).toBe(3);
+    store.release();
+    await settled();
+    // The first booking alone (it was in flight), then the two that waited for it in one write.
+    expect(store.inner.writes).toBe(3);
+    const stored = await store.inner.read(ENDPOINT);
+    expect(stored?.state.takes.slice(-3)).toEqual(sent);
+    expect(stored?.version).toBe(3);
+  });
+
   it('waits for its write when the bucket is not full, or another caller is queued', async () => {
     let now = 1_000_000;
     const store = new HeldStore();
