@@ -264,7 +264,7 @@ export class SharedBudget {
     const { cached } = endpoint;
     const now = this.#now();
     if (!cached || endpoint.waiters.length !== 1 || endpoint.waiters[0] !== head) return false;
-    if (now - endpoint.readAt > (this.#options.freshMs ?? 50)) return false;
+    if (!this.#fresh(endpoint)) return false;
     const view = endpoint.beside.reduce((state, at) => this.#takenAt(state, at), cached.state);
     const current = refilled(view, now, this.ceilingRps);
     return now >= current.pausedUntil && current.tokens >= burstOf(rateAt(current, now, this.ceilingRps));
@@ -320,10 +320,9 @@ export class SharedBudget {
     change: (state: BudgetState, now: number) => BudgetState | undefined,
   ): Promise<boolean> {
     const { store } = this.#options;
-    const freshMs = this.#options.freshMs ?? 50;
     const sharedMs = this.#options.sharedMs ?? 60_000;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      const stale = !endpoint.cached || this.#now() - endpoint.readAt > freshMs;
+      const stale = !endpoint.cached || !this.#fresh(endpoint);
       // Alone lately: write on the cached version, the condition checks it, and a lost race
       // answers the stored state (no read). Shared: read first, a failed write costs more than a read.
       let read = false;
@@ -353,6 +352,12 @@ export class SharedBudget {
       this.#learn(endpoint, written.current);
     }
     return false;
+  }
+
+  /** The cached state was seen within `freshMs` (a clock gone back counts as stale: it proves nothing). */
+  #fresh(endpoint: Endpoint): boolean {
+    const age = this.#now() - endpoint.readAt;
+    return age >= 0 && age <= (this.#options.freshMs ?? 50);
   }
 
   /** Keeps what the store answered, noting a version this container did not write (another writer). */

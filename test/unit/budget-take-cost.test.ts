@@ -106,6 +106,22 @@ describe('SharedBudget, a lone warm caller', () => {
     expect(budget.counts.beside).toBe(0);
   });
 
+  it('a clock gone back does not make an old state fresh: the call waits for its write', async () => {
+    let now = 1_000_000;
+    const store = new HeldStore();
+    const budget = new SharedBudget({ store, ceilingRps: 100, startRps: 100, now: () => now });
+    await budget.take(CREATE);
+    now -= 60_000;
+    store.hold();
+    let resolved = false;
+    const waiting = budget.take(CREATE).then(() => (resolved = true));
+    await settled();
+    expect(resolved).toBe(false);
+    store.release();
+    await waiting;
+    expect(budget.counts.beside).toBe(0);
+  });
+
   it('a lost race is booked anyway: the tokens go below zero and the next taker waits', async () => {
     let now = 1_000_000;
     const store = new MemoryBudgetStore();
