@@ -1,15 +1,18 @@
 /**
- * One budget for OpenAI's limits (issue 27), against the simulator limited by a token bucket of
- * R requests/s whose 429s carry the wait only in the message: 4 worker containers on the
- * in-process queue with a backlog of 1,000 joiners, an interactive caller creating an invite every
- * second, and one leaver's revocation sent after the backlog, on the leaver queue that the same
- * worker drains through its own event source (one poller; issue 27, item 2). Each container (and the
- * interactive caller) has its own SharedBudget over the ledger table in moto's DynamoDB, as
- * separate Lambda containers would; the same run with today's per-container pacers is printed
- * beside. Time is compressed: R = 8/s stands for OpenAI's ≈ 8/min.
+ * One budget for OpenAI's limits (issue 27), against the simulator limited, per endpoint as
+ * OpenAI does, by a token bucket of R requests/s whose 429s carry the wait only in the message:
+ * 4 worker containers on the in-process queue with a backlog of 1,000 joiners, an interactive
+ * caller creating an invite every second, the invite sweeper (the reconciler's scheduled run, in
+ * the bulk lane) on a compressed schedule, and one leaver's revocation sent after the backlog, on
+ * the leaver queue that the same worker drains through its own event source (one poller; issue
+ * 27, item 2). Each container (the interactive caller and the sweeper too) has its own
+ * SharedBudget over the ledger table in moto's DynamoDB, as separate Lambda containers would; the
+ * same run with today's per-container pacers is printed beside. Time is compressed: R = 8/s
+ * stands for OpenAI's ≈ 8/min.
  *
  * Also the budget's own cost: DynamoDB writes per OpenAI call, and the added warm latency per
- * call (a lone caller on an unlimited upstream, with and without the budget, interleaved).
+ * call (a lone caller on an unlimited upstream, with and without the budget, interleaved), in the
+ * production configuration: calls back to back, and calls 200 ms apart (its cached state stale).
  */
 import './quiet-env';
 import type { Context, SQSEvent } from 'aws-lambda';
@@ -20,7 +23,12 @@ import { inLane } from '../lib/budget/lanes';
 import { enqueueInvites, enqueueRevocation } from '../lib/bulk/producer';
 import { createBulkWorker, getLeaverQueue, setQueues } from '../lib/bulk/runtime';
 import { InvitesError } from '../lib/commons/errors';
+import { EndpointPacers, pacedFetch } from '../lib/bulk/endpoint-pacers';
 import { createLedgerClient } from '../lib/ledger/dynamodb-client';
+import { readSweepConfig } from '../lib/lifecycle/config';
+import { runReconcile } from '../lib/lifecycle/reconcile-run';
+import { MemoryPersonStore } from '../lib/people/memory-store';
+import { initialState } from '../lib/budget/state';
 import { OpenAIInvitesClient } from '../lib/openai/client';
 import { readClientConfig } from '../lib/openai/config';
 import { StaticAdminKey } from '../lib/secrets/admin-key';
@@ -37,16 +45,24 @@ const BACKLOG = 1_000;
 const WARMUP_MS = 20_000;
 const WINDOW_MS = 30_000;
 const LEAVER_AT_MS = 5_000;
+/** The sweeper's schedule, compressed: the stack's default is daily; here a run every 10 s of the window. */
+const SWEEP_EVERY_MS = 10_000;
 const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 interface Scenario {
   deskLatencies: number[];
+  /** Of each interactive create: the time its attempts waited for the budget, and its attempts. */
+  deskWaits: number[];
+  deskAttempts: number[];
   desk429: number;
   leaverMs?: number;
   backlogRate: number;
   deskRate: number;
   share429: number;
   writesPerCall?: number;
+  sweeps: { runs: number; failed: number; calls: number; throttled: number };
+  /** The creates' rate the interactive caller's budget had learned at the end of the window. */
+  learnedRps?: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -78,7 +94,7 @@ type BudgetFactory = () => { budget: SharedBudget; store: DynamoDbBudgetStore } 
 const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   const simulator = new InvitesSimulator({
     apiKeys: [KEY],
-    rateLimit: { ratePerSecond: R, messageOnly: true },
+    rateLimit: { ratePerSecond: R, messageOnly: true, perEndpoint: true },
   });
   const upstream = await simulator.start();
   simulator.seed('leaver@example.com');
@@ -120,11 +136,49 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   };
   const desk = makeBudget();
   if (desk) stores.push(desk.store);
+  // The interactive caller's budget, timed: where its latency goes (the token, or the call).
+  const deskCall = { waitedMs: 0, attempts: 0 };
+  const deskBudget = desk && {
+    take: async (request: { method: string; url: string }, deadline: number) => {
+      const started = performance.now();
+      const ticket = await desk.budget.take(request, deadline);
+      deskCall.waitedMs += performance.now() - started;
+      deskCall.attempts += 1;
+      return ticket;
+    },
+    settle: (ticket: object | undefined, status: number | undefined, waitMs?: number) =>
+      desk.budget.settle(ticket as Parameters<SharedBudget['settle']>[0], status, waitMs),
+  };
   const deskClient = new OpenAIInvitesClient({
     adminKey: new StaticAdminKey(KEY),
     baseUrl: upstream,
-    budget: desk?.budget,
+    budget: deskBudget,
   });
+  // The sweeper: one more container, its own budget (or, without one, its own pacers as
+  // lib/lifecycle/runtime.ts gives it: the container's share of the worker's rate).
+  const sweeperBudget = makeBudget();
+  if (sweeperBudget) stores.push(sweeperBudget.store);
+  const sweeperPacers = new EndpointPacers(workerConfig.rateLimitRps / CONTAINERS);
+  const sweeps = { runs: 0, failed: 0, calls: 0, throttled: 0 };
+  // Counts the sweeper's own calls (the worker lists invites too, for a revocation).
+  const countingFetch: typeof fetch = async (input, init) => {
+    const response = await globalThis.fetch(input, init);
+    sweeps.calls += 1;
+    if (response.status === 429) sweeps.throttled += 1;
+    return response;
+  };
+  const sweeperClient = new OpenAIInvitesClient({
+    adminKey: new StaticAdminKey(KEY),
+    baseUrl: upstream,
+    ...(sweeperBudget
+      ? { budget: sweeperBudget.budget, fetch: countingFetch }
+      : {
+          beforeAttempt: (request: { method: string; url: string }) => sweeperPacers.for(request).take(),
+          fetch: pacedFetch(sweeperPacers, countingFetch),
+        }),
+  });
+  const sweepConfig = readSweepConfig({});
+  const people = new MemoryPersonStore();
   source.start();
   await sleep(WARMUP_MS);
   const windowStart = Date.now();
@@ -132,7 +186,32 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   const invitesBefore = simulator.invites.length;
   const writesBefore = stores.reduce((sum, store) => sum + store.writes, 0);
   const deskLatencies: number[] = [];
+  const deskWaits: number[] = [];
+  const deskAttempts: number[] = [];
   let desk429 = 0;
+  const sweeper = (async () => {
+    for (let at = windowStart; at < windowStart + WINDOW_MS; at += SWEEP_EVERY_MS) {
+      await sleep(Math.max(0, at - Date.now()));
+      sweeps.runs += 1;
+      try {
+        await runReconcile(
+          { apply: true },
+          {
+            client: sweeperClient,
+            store: people,
+            actor: 'sweep',
+            offboardMembers: sweepConfig.offboardMembers,
+            reinviteExpired: sweepConfig.reinviteExpired,
+            maxReinvites: sweepConfig.maxTimes,
+            maxRemovals: sweepConfig.maxRemovals,
+            deadline: windowStart + WINDOW_MS,
+          },
+        );
+      } catch {
+        sweeps.failed += 1;
+      }
+    }
+  })();
   let leaverMs: number | undefined;
   const leaver = (async () => {
     await sleep(LEAVER_AT_MS);
@@ -151,6 +230,7 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   })();
   for (let n = 0; Date.now() - windowStart < WINDOW_MS; n += 1) {
     const started = Date.now();
+    Object.assign(deskCall, { waitedMs: 0, attempts: 0 });
     try {
       await inLane('interactive', () =>
         deskClient.createInvite({ email: `desk${n}@example.com`, role: 'reader' }),
@@ -159,9 +239,13 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
       if (error instanceof InvitesError && error.status === 429) desk429 += 1;
     }
     deskLatencies.push(Date.now() - started);
+    deskWaits.push(deskCall.waitedMs);
+    deskAttempts.push(deskCall.attempts);
     await sleep(Math.max(0, 1_000 - (Date.now() - started)));
   }
   await leaver;
+  await sweeper;
+  const learnedRps = desk?.budget.learnedRateOf({ method: 'POST', url: `${upstream}/organization/invites` });
   const seconds = (Date.now() - windowStart) / 1000;
   const window = simulator.requests.slice(requestsBefore);
   const created = simulator.invites.slice(invitesBefore);
@@ -172,43 +256,73 @@ const runScenario = async (makeBudget: BudgetFactory): Promise<Scenario> => {
   await simulator.stop();
   return {
     deskLatencies,
+    deskWaits,
+    deskAttempts,
     desk429,
     leaverMs,
     backlogRate: (created.length - deskMade) / seconds,
     deskRate: deskMade / seconds,
     share429: window.filter((request) => request.status === 429).length / window.length,
     writesPerCall: stores.length ? writes / window.length : undefined,
+    sweeps,
+    learnedRps,
   };
 };
 
-/** The added warm latency per call: one caller, an unlimited upstream, with and without the budget. */
-const measureCost = async (table: string, endpoint: string) => {
-  const simulator = new InvitesSimulator({ apiKeys: [KEY] });
-  const upstream = await simulator.start();
-  const store = new DynamoDbBudgetStore(
-    table,
-    createLedgerClient({ endpoint, region: 'us-east-1', credentials: CREDENTIALS }),
-  );
-  const budget = new SharedBudget({ store, ceilingRps: 10_000, startRps: 10_000, freshMs: 60_000 });
+/** Added ms per call: one caller, an unlimited upstream, with and without the budget, interleaved. */
+const addedLatency = async (budget: SharedBudget, upstream: string, rounds: number, gapMs: number) => {
   const bare = new OpenAIInvitesClient({ adminKey: new StaticAdminKey(KEY), baseUrl: upstream });
   const budgeted = new OpenAIInvitesClient({ adminKey: new StaticAdminKey(KEY), baseUrl: upstream, budget });
   const added: number[] = [];
-  for (let round = 0; round < 220; round += 1) {
+  for (let round = 0; round < rounds; round += 1) {
     const t0 = performance.now();
     await bare.listInvites({ limit: 1 });
     const t1 = performance.now();
     await budgeted.listInvites({ limit: 1 });
     const t2 = performance.now();
     if (round >= 20) added.push(t2 - t1 - (t1 - t0));
+    if (gapMs) await sleep(gapMs);
   }
+  return percentile(added, 0.5);
+};
+
+/**
+ * The budget's own cost in the production configuration (freshMs 50 ms): calls back to back (a
+ * listing's pages; the cached state is fresh), and calls 200 ms apart (a person's calls; the
+ * cached state is stale). Beside them, the floor: one conditional PutItem alone on the same moto.
+ */
+const measureCost = async (table: string, endpoint: string) => {
+  const simulator = new InvitesSimulator({ apiKeys: [KEY] });
+  const upstream = await simulator.start();
+  const client = () => createLedgerClient({ endpoint, region: 'us-east-1', credentials: CREDENTIALS });
+  const floorStore = new DynamoDbBudgetStore(table, client());
+  const state = initialState(Date.now(), 10_000, 10_000);
+  const puts: number[] = [];
+  let version: number | undefined;
+  for (let round = 0; round < 120; round += 1) {
+    const started = performance.now();
+    const written = await floorStore.write('FLOOR', state, version);
+    if (round >= 20) puts.push(performance.now() - started);
+    if (written.ok) version = written.version;
+  }
+  const store = new DynamoDbBudgetStore(table, client());
+  const budget = new SharedBudget({ store, ceilingRps: 10_000, startRps: 10_000 });
+  const backToBack = await addedLatency(budget, upstream, 220, 0);
+  const spaced = await addedLatency(budget, upstream, 80, 200);
   await simulator.stop();
-  return { p50: percentile(added, 0.5), writes: store.writes / 220 };
+  return {
+    p50: backToBack,
+    spacedP50: spaced,
+    putP50: percentile(puts, 0.5),
+    writes: store.writes / 300,
+    beside: budget.counts.beside / 300,
+  };
 };
 
 export interface BudgetFigures {
   shared: Scenario;
   perContainer: Scenario;
-  cost: { p50: number; writes: number };
+  cost: { p50: number; spacedP50: number; putP50: number; writes: number; beside: number };
 }
 
 export const measureBudget = async (): Promise<BudgetFigures> => {
@@ -245,7 +359,10 @@ export const budgetRows = ({ shared, perContainer, cost }: BudgetFigures): Figur
     },
     {
       figure: 'interactive create p95 latency during the backlog',
-      result: `${deskP95.toFixed(0)} ms (per-container pacers: ${percentile(perContainer.deskLatencies, 0.95).toFixed(0)} ms)`,
+      result:
+        `${deskP95.toFixed(0)} ms (per-container pacers: ${percentile(perContainer.deskLatencies, 0.95).toFixed(0)} ms); ` +
+        `waiting for the budget p95 ${percentile(shared.deskWaits, 0.95).toFixed(0)} ms, max ${Math.max(...shared.deskWaits).toFixed(0)} ms; ` +
+        `at most ${Math.max(...shared.deskAttempts)} attempts a create`,
       target: `≤ 2 token intervals + one call (${(2 * interval).toFixed(0)} ms + call)`,
       met: deskP95 <= 2 * interval + 50,
     },
@@ -257,18 +374,26 @@ export const budgetRows = ({ shared, perContainer, cost }: BudgetFigures): Figur
     },
     {
       figure: 'backlog throughput during the window',
-      result: `${shared.backlogRate.toFixed(2)}/s of R − interactive = ${(R - shared.deskRate).toFixed(2)}/s (per-container pacers: ${perContainer.backlogRate.toFixed(2)}/s)`,
+      result:
+        `${shared.backlogRate.toFixed(2)}/s of R − interactive = ${(R - shared.deskRate).toFixed(2)}/s (per-container pacers: ${perContainer.backlogRate.toFixed(2)}/s); ` +
+        `the creates' learned rate at the end ${(shared.learnedRps ?? NaN).toFixed(2)}/s, the interactive caller's included`,
       target: '≥ 0.9 × (R − interactive)',
       met: shared.backlogRate >= expectedBulk,
     },
     {
-      figure: `share of calls answered 429, ${CONTAINERS} containers + interactive`,
+      figure: `share of calls answered 429, ${CONTAINERS} containers + interactive + sweeper`,
       result: `${(shared.share429 * 100).toFixed(1)} % (per-container pacers: ${(perContainer.share429 * 100).toFixed(1)} %)`,
       target: '≤ 5 %',
       met: shared.share429 <= 0.05,
     },
     {
-      figure: 'DynamoDB writes per OpenAI call (4 containers + interactive, contended)',
+      figure: `sweeper runs in the window (every ${SWEEP_EVERY_MS / 1000} s, bulk lane): its calls`,
+      result: `${shared.sweeps.runs} runs (${shared.sweeps.failed} failed), ${shared.sweeps.calls} calls, ${shared.sweeps.throttled} answered 429 (per-container pacers: ${perContainer.sweeps.runs} runs, ${perContainer.sweeps.failed} failed, ${perContainer.sweeps.calls} calls, ${perContainer.sweeps.throttled} answered 429)`,
+      target: '(reported; counted in the rows above and below)',
+      met: null,
+    },
+    {
+      figure: 'DynamoDB writes per OpenAI call (4 containers + interactive + sweeper, contended)',
       result: (shared.writesPerCall ?? NaN).toFixed(2),
       target: '(reported; 1 uncontended)',
       met: null,
@@ -280,10 +405,16 @@ export const budgetRows = ({ shared, perContainer, cost }: BudgetFigures): Figur
       met: cost.writes <= 1,
     },
     {
-      figure: 'added warm latency per call (moto, local), p50',
-      result: `${cost.p50.toFixed(2)} ms`,
+      figure: 'added warm latency per call (moto, local), p50, calls back to back',
+      result: `${cost.p50.toFixed(2)} ms (${(cost.beside * 100).toFixed(0)} % of all the lone caller's calls booked beside the call)`,
       target: '≤ 5 ms',
       met: cost.p50 <= 5,
+    },
+    {
+      figure: 'added warm latency per call (moto, local), p50, calls 200 ms apart (cached state stale)',
+      result: `${cost.spacedP50.toFixed(2)} ms (one conditional PutItem alone: ${cost.putP50.toFixed(2)} ms)`,
+      target: '≤ 5 ms',
+      met: cost.spacedP50 <= 5,
     },
   ];
 };

@@ -21,6 +21,7 @@ import type {
   OrganizationRole,
   UserDeleteResponse,
 } from '../lib/openai/types';
+import { endpointOf } from '../lib/bulk/endpoint-pacers';
 import { close, listen } from './loopback-server';
 import { SimulatedAccess } from './simulator-access';
 import { checkLocalRequest, ForbiddenLocalRequestError } from './request-guard';
@@ -55,6 +56,8 @@ export interface RateLimit {
    * header, the wait only in the message ("…try again after 6.937 seconds.").
    */
   messageOnly?: boolean;
+  /** One bucket per endpoint (method and path template), as OpenAI limits; default one for all. */
+  perEndpoint?: boolean;
 }
 
 /** How the simulator says "already invited": OpenAI does not document it. */
@@ -228,6 +231,7 @@ export class InvitesSimulator {
   readonly #store?: SimulatorStore;
   #faults: InjectedFault[] = [];
   #bucket?: TokenBucket;
+  readonly #endpointBuckets = new Map<string, TokenBucket>();
   #server?: Server;
   #url = '';
 
@@ -286,6 +290,20 @@ export class InvitesSimulator {
     this.#bucket = rateLimit
       ? new TokenBucket(rateLimit.ratePerSecond, rateLimit.burst ?? Math.max(1, rateLimit.ratePerSecond))
       : undefined;
+    this.#endpointBuckets.clear();
+  }
+
+  /** The bucket a request takes from: the one bucket, or its endpoint's (`perEndpoint`). */
+  #bucketOf(method: string, path: string): TokenBucket | undefined {
+    const limit = this.options.rateLimit;
+    if (!limit?.perEndpoint || !this.#bucket) return this.#bucket;
+    const endpoint = endpointOf({ method, url: `http://simulator${path}` });
+    let bucket = this.#endpointBuckets.get(endpoint);
+    if (!bucket) {
+      bucket = new TokenBucket(limit.ratePerSecond, this.#bucket.burst);
+      this.#endpointBuckets.set(endpoint, bucket);
+    }
+    return bucket;
   }
 
   /** Marks an invite as accepted, as if its recipient had clicked the link. */
@@ -477,7 +495,7 @@ export class InvitesSimulator {
         errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
       );
     }
-    const bucketAnswer = this.#bucket?.take();
+    const bucketAnswer = this.#bucketOf(method, path)?.take();
     if (bucketAnswer && !bucketAnswer.ok && this.options.rateLimit?.messageOnly) {
       record(429);
       const after = (bucketAnswer.waitMs / 1000).toFixed(3);

@@ -6,6 +6,11 @@
  * ordered by lane, so only the first asks the store; across containers, lower lanes book only a
  * slot within one interval, so a higher lane arriving anywhere is served about one interval later.
  *
+ * Two shortcuts keep a lone warm caller's cost near nothing (docs/rate-budget.md, "How a take
+ * works"): an idle endpoint (this container's fresh state shows a full bucket, nobody queued here)
+ * sends at once and writes its booking beside the call; and a container that has not seen another
+ * writer lately writes on its cached version without reading first (the condition checks it).
+ *
  * When the store cannot be reached (down, throttled, timing out) the container paces alone at a
  * conservative share of the last rate it knew, says so (`onDegraded`, a metric), and tries the
  * store again after `storeRetryMs`: a call OpenAI would take is never failed for the budget's sake.
@@ -14,7 +19,7 @@ import { endpointOf } from '../bulk/endpoint-pacers';
 import { PacerPausedError } from '../bulk/errors';
 import { AdaptivePacer } from '../bulk/pacer';
 import { currentLane, type Lane, rankOf, takesLastToken } from './lanes';
-import { type BudgetState, initialState, rateAt, take, throttled } from './state';
+import { type BudgetState, burstOf, initialState, rateAt, refilled, take, throttled } from './state';
 import type { BudgetStore, Versioned } from './store';
 
 export interface BudgetOptions {
@@ -27,8 +32,14 @@ export interface BudgetOptions {
   fallbackShare?: number;
   /** How long the store is left alone after it failed (default 30 s). */
   storeRetryMs?: number;
-  /** A cached state older than this is read again before a take (default 50 ms). */
+  /**
+   * A cached state younger than this counts as the store's (default 50 ms): an idle bucket seen
+   * within it lets a call go before its booking is written. Older, it is read again before a take
+   * while other writers were seen within `sharedMs`.
+   */
   freshMs?: number;
+  /** How long a sign of another container's writes keeps this one reading before writing (default 60 s). */
+  sharedMs?: number;
   /** The lanes that give up (PacerPausedError, the worker re-sends the record) past this wait. */
   maxWaitMs?: Partial<Record<Lane, number>>;
   /** Told when the container falls back to local pacing, and why (never holds a secret). */
@@ -61,6 +72,12 @@ interface Endpoint {
   name: string;
   cached?: Versioned;
   readAt: number;
+  /** When a version this container did not write was last seen (another writer). */
+  othersAt: number;
+  /** When the calls sent beside their booking went (the idle shortcut), not yet stored. */
+  beside: number[];
+  /** The writer of those bookings, while it runs. */
+  booking?: Promise<void>;
   waiters: Waiter[];
   pumping: boolean;
   wake?: () => void;
@@ -85,7 +102,7 @@ export class SharedBudget {
   #seq = 0;
   #storeDownUntil = 0;
   /** Calls made with the store, and without it (the bench and tests read these). */
-  readonly counts = { shared: 0, local: 0, throttled: 0, degraded: 0 };
+  readonly counts = { shared: 0, local: 0, throttled: 0, degraded: 0, beside: 0 };
 
   constructor(options: BudgetOptions) {
     if (!(options.ceilingRps > 0)) throw new Error('ceilingRps must be positive');
@@ -149,6 +166,7 @@ export class SharedBudget {
     endpoint.fallback?.observe({ ...answer, status });
     if (this.degraded) return;
     try {
+      await endpoint.booking;
       await this.#update(endpoint, (state, now) => throttled(state, answer, now, this.ceilingRps));
     } catch (error) {
       this.#degrade(error);
@@ -159,7 +177,7 @@ export class SharedBudget {
   #endpoint(name: string): Endpoint {
     let endpoint = this.#endpoints.get(name);
     if (!endpoint) {
-      endpoint = { name, readAt: -Infinity, waiters: [], pumping: false };
+      endpoint = { name, readAt: -Infinity, othersAt: -Infinity, waiters: [], pumping: false, beside: [] };
       this.#endpoints.set(name, endpoint);
     }
     return endpoint;
@@ -206,10 +224,12 @@ export class SharedBudget {
    * Refuses (throws PacerPausedError) a slot past the head's deadline.
    */
   async #takeShared(endpoint: Endpoint, head: Waiter): Promise<number> {
+    if (this.#idle(endpoint, head)) return this.#sendBeside(endpoint, head);
     const maxDelayMs = head.deadline === undefined ? Infinity : head.deadline - RESERVE_MS - this.#now();
     let waitMs = 0;
     let slotAt = 0;
     try {
+      await endpoint.booking;
       const booked = await this.#update(endpoint, (state, now) => {
         const decision = take(state, head.lane, now, this.ceilingRps, maxDelayMs);
         waitMs = decision.ok ? 0 : decision.waitMs;
@@ -234,6 +254,64 @@ export class SharedBudget {
   }
 
   /**
+   * True when the head may go before its booking is written: it is alone in this container's queue,
+   * and the state this container saw within `freshMs`, with its own bookings not yet written,
+   * holds a full bucket and no pause now. Any lane: a full bucket keeps the reserve after one take,
+   * and nobody waits for a token anywhere (a waiter would have booked it). Under contention the
+   * bucket is never full, so this never applies there.
+   */
+  #idle(endpoint: Endpoint, head: Waiter): boolean {
+    const { cached } = endpoint;
+    const now = this.#now();
+    if (!cached || endpoint.waiters.length !== 1 || endpoint.waiters[0] !== head) return false;
+    if (!this.#fresh(endpoint)) return false;
+    const view = endpoint.beside.reduce((state, at) => this.#takenAt(state, at), cached.state);
+    const current = refilled(view, now, this.ceilingRps);
+    return now >= current.pausedUntil && current.tokens >= burstOf(rateAt(current, now, this.ceilingRps));
+  }
+
+  /** `state` with a token taken by a call that went at `at`, whatever the bucket held (it may go below zero). */
+  #takenAt(state: BudgetState, at: number): BudgetState {
+    const forced = take(state, 'leaver', at, this.ceilingRps);
+    if (!forced.ok) return state;
+    // Recorded at the time the call went, for the measure of what OpenAI accepted.
+    return { ...forced.state, takes: [...forced.state.takes.slice(0, -1), at] };
+  }
+
+  /**
+   * The idle shortcut: the head is sent now and its token is booked beside the call, on the
+   * store's state whatever it turned out to be. A lost race (another container took tokens since
+   * this one looked) books it anyway: the tokens go below zero and the next takers wait that much
+   * longer, so the fleet's rate over time is kept; a container sends at most a bucket early.
+   */
+  #sendBeside(endpoint: Endpoint, head: Waiter): number {
+    const sentAt = this.#now();
+    endpoint.beside.push(sentAt);
+    endpoint.booking ??= this.#writeBeside(endpoint);
+    this.counts.shared += 1;
+    this.counts.beside += 1;
+    removeWaiter(endpoint, head);
+    head.resolve({ endpoint: endpoint.name, sentAt, lane: head.lane, local: false });
+    return 0;
+  }
+
+  /** Writes the bookings made beside their calls, in order; those that piled up meanwhile in one write. */
+  async #writeBeside(endpoint: Endpoint): Promise<void> {
+    try {
+      while (endpoint.beside.length > 0) {
+        const batch = [...endpoint.beside];
+        await this.#update(endpoint, (state) => batch.reduce((each, at) => this.#takenAt(each, at), state));
+        endpoint.beside.splice(0, batch.length);
+      }
+    } catch (error) {
+      endpoint.beside = [];
+      this.#degrade(error);
+    } finally {
+      endpoint.booking = undefined;
+    }
+  }
+
+  /**
    * Read-modify-write of the endpoint's state: `change` answers the state to write, or undefined
    * for nothing to write (then false). Retries on a lost race with the state the store answered.
    */
@@ -242,27 +320,51 @@ export class SharedBudget {
     change: (state: BudgetState, now: number) => BudgetState | undefined,
   ): Promise<boolean> {
     const { store } = this.#options;
-    const freshMs = this.#options.freshMs ?? 50;
+    const sharedMs = this.#options.sharedMs ?? 60_000;
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt += 1) {
-      if (!endpoint.cached || this.#now() - endpoint.readAt > freshMs) {
-        endpoint.cached = await store.read(endpoint.name);
-        endpoint.readAt = this.#now();
+      const stale = !endpoint.cached || !this.#fresh(endpoint);
+      // Alone lately: write on the cached version, the condition checks it, and a lost race
+      // answers the stored state (no read). Shared: read first, a failed write costs more than a read.
+      let read = false;
+      if (!endpoint.cached || (stale && this.#now() - endpoint.othersAt < sharedMs)) {
+        this.#learn(endpoint, await store.read(endpoint.name));
+        read = true;
       }
       const now = this.#now();
       const next = change(
         endpoint.cached?.state ?? initialState(now, this.ceilingRps, this.#options.startRps),
         now,
       );
-      if (!next) return false;
+      if (!next) {
+        // A stale state's "wait" may be wrong (a pause lifted, a rate raised): ask the store once.
+        if (stale && !read) {
+          this.#learn(endpoint, await store.read(endpoint.name));
+          continue;
+        }
+        return false;
+      }
       const written = await store.write(endpoint.name, next, endpoint.cached?.version);
-      endpoint.readAt = this.#now();
       if (written.ok) {
         endpoint.cached = { state: next, version: written.version };
+        endpoint.readAt = this.#now();
         return true;
       }
-      endpoint.cached = written.current;
+      this.#learn(endpoint, written.current);
     }
     return false;
+  }
+
+  /** The cached state was seen within `freshMs` (a clock gone back counts as stale: it proves nothing). */
+  #fresh(endpoint: Endpoint): boolean {
+    const age = this.#now() - endpoint.readAt;
+    return age >= 0 && age <= (this.#options.freshMs ?? 50);
+  }
+
+  /** Keeps what the store answered, noting a version this container did not write (another writer). */
+  #learn(endpoint: Endpoint, stored: Versioned | undefined): void {
+    if (endpoint.cached && stored?.version !== endpoint.cached.version) endpoint.othersAt = this.#now();
+    endpoint.cached = stored;
+    endpoint.readAt = this.#now();
   }
 
   /** Without the store: a pacer of this container's own at a conservative share. */
