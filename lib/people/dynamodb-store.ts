@@ -20,6 +20,7 @@ import {
 } from '../ledger/dynamodb-items';
 import { NEEDS_ACTION_CODES } from '../ledger/types';
 import { declarationChange, expiresAt, historyLimit, patchedPerson } from './changes';
+import { claimChange } from './claims';
 import {
   EVENT_PREFIX,
   eventItem,
@@ -31,6 +32,8 @@ import {
 } from './dynamodb-items';
 import type { PersonStore } from './store';
 import {
+  type ClaimOutcome,
+  type ClaimRequest,
   DEFAULT_HISTORY_DAYS,
   type DeclareResult,
   type Declaration,
@@ -90,6 +93,17 @@ export class DynamoDbPersonStore implements PersonStore {
       const person = patchedPerson(personOfItem(item), key, patch, this.#nowIso());
       await this.#write(person, versionOf(item), events);
       return person;
+    });
+  }
+
+  /** The claim rule on a consistent read, written on the person's version: two takers never both win. */
+  async claimCreate(email: string, request: ClaimRequest): Promise<ClaimOutcome> {
+    const key = normaliseEmail(email);
+    return this.#retrying(async () => {
+      const item = await this.#item(key, true);
+      const change = claimChange(personOfItem(item), key, request, this.#nowIso());
+      if (change.person) await this.#write(change.person, versionOf(item), []);
+      return change.outcome;
     });
   }
 
