@@ -35,6 +35,7 @@ import type {
 } from './types';
 
 export const EVENT_PREFIX = 'EVENT#';
+export const CLAIM_ATTRIBUTE = 'create_claim';
 export const VERSION_ATTRIBUTE = 'person_version';
 /** The ledger's sort key of the needs-action index: an item in it must carry one. */
 const INDEX_SORT_ATTRIBUTE = 'updated_at';
@@ -163,7 +164,8 @@ const observedOf = (value: AttributeValue | undefined): Observed | undefined => 
   };
 };
 
-const claimValue = (claim: CreateClaim): AttributeValue =>
+/** The create claim's map (claims.ts). */
+export const claimValue = (claim: CreateClaim): AttributeValue =>
   map({ token: s(claim.token), at: s(claim.at), until: s(claim.until) });
 
 const claimOf = (value: AttributeValue | undefined): CreateClaim | undefined => {
@@ -198,7 +200,7 @@ export const personOfItem = (item: Item | undefined): Person | undefined => {
   const observed = observedOf(item.observed);
   const awaiting = awaitingOf(item);
   const granted = grantedOf(item.granted);
-  const createClaim = claimOf(item.create_claim);
+  const createClaim = claimOf(item[CLAIM_ATTRIBUTE]);
   return {
     email: item.email!.S!,
     ...(intent ? { intent } : {}),
@@ -241,7 +243,7 @@ export const personUpdate = (person: Person, version: number): UpdateBuilder => 
   optionalSet('granted', optional(person.granted, grantedValue));
   optionalSet('last_invited_at', optional(person.lastInvitedAt, s));
   optionalSet('handled_at', optional(person.handledAt, s));
-  optionalSet('create_claim', optional(person.createClaim, claimValue));
+  optionalSet(CLAIM_ATTRIBUTE, optional(person.createClaim, claimValue));
   optionalSet('person_reinvite_count', optional(person.reinviteCount, n));
   optionalSet(NEEDS_ACTION_ATTRIBUTE, optional(person.awaiting?.code, s));
   optionalSet('awaiting_reason', optional(person.awaiting?.reason, s));
