@@ -55,6 +55,11 @@ export interface RateLimit {
    * header, the wait only in the message ("…try again after 6.937 seconds.").
    */
   messageOnly?: boolean;
+  /**
+   * One bucket per endpoint (the method and the path with its ids as `{id}`), as OpenAI limits
+   * per endpoint; default one bucket for every call.
+   */
+  perEndpoint?: boolean;
 }
 
 /** How the simulator says "already invited": OpenAI does not document it. */
@@ -228,6 +233,8 @@ export class InvitesSimulator {
   readonly #store?: SimulatorStore;
   #faults: InjectedFault[] = [];
   #bucket?: TokenBucket;
+  /** With `perEndpoint`: the endpoints' buckets, made on first use. */
+  readonly #buckets = new Map<string, TokenBucket>();
   #server?: Server;
   #url = '';
 
@@ -283,6 +290,7 @@ export class InvitesSimulator {
 
   setRateLimit(rateLimit: RateLimit | undefined): void {
     this.options.rateLimit = rateLimit;
+    this.#buckets.clear();
     this.#bucket = rateLimit
       ? new TokenBucket(rateLimit.ratePerSecond, rateLimit.burst ?? Math.max(1, rateLimit.ratePerSecond))
       : undefined;
@@ -381,6 +389,24 @@ export class InvitesSimulator {
     }
   }
 
+  /** The bucket a call takes a token of: the only one, or (`perEndpoint`) its endpoint's. */
+  #bucketFor(method: string, path: string): TokenBucket | undefined {
+    const limit = this.options.rateLimit;
+    if (!limit?.perEndpoint || !this.#bucket) return this.#bucket;
+    // `/organization/projects/{id}/users/{id}`: every other segment after the collection is an id.
+    const template = path
+      .split('/')
+      .map((segment, index) => (index >= 3 && index % 2 === 1 ? '{id}' : segment))
+      .join('/');
+    const endpoint = `${method} ${template}`;
+    let bucket = this.#buckets.get(endpoint);
+    if (!bucket) {
+      bucket = new TokenBucket(this.#bucket.ratePerSecond, this.#bucket.burst);
+      this.#buckets.set(endpoint, bucket);
+    }
+    return bucket;
+  }
+
   #userOf(email: string): SimulatedUser | undefined {
     const wanted = email.toLowerCase();
     return this.users.find((user) => user.email.toLowerCase() === wanted);
@@ -477,7 +503,7 @@ export class InvitesSimulator {
         errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
       );
     }
-    const bucketAnswer = this.#bucket?.take();
+    const bucketAnswer = this.#bucketFor(method, path)?.take();
     if (bucketAnswer && !bucketAnswer.ok && this.options.rateLimit?.messageOnly) {
       record(429);
       const after = (bucketAnswer.waitMs / 1000).toFixed(3);
