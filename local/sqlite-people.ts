@@ -8,9 +8,12 @@
  * pruned as events are written.
  */
 import { declarationChange, expiresAt, historyLimit, patchedPerson } from '../lib/people/changes';
+import { claimChange } from '../lib/people/claims';
 import { personFromLegacy } from '../lib/people/legacy';
 import type { PersonStore } from '../lib/people/store';
 import {
+  type ClaimOutcome,
+  type ClaimRequest,
   DEFAULT_HISTORY_DAYS,
   type DeclareResult,
   type Declaration,
@@ -81,6 +84,15 @@ export class SqlitePersonStore implements PersonStore {
       this.#put(person);
       this.#append(key, events);
       return person;
+    });
+  }
+
+  async claimCreate(email: string, request: ClaimRequest): Promise<ClaimOutcome> {
+    const key = normaliseEmail(email);
+    return this.store.transaction(() => {
+      const change = claimChange(this.#read(key), key, request, this.#nowIso());
+      if (change.person) this.#put(change.person);
+      return change.outcome;
     });
   }
 

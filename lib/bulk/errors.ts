@@ -36,3 +36,18 @@ export class PacerPausedError extends InvitesError {
     });
   }
 }
+
+/**
+ * 429: another processing of the same person holds their create claim (create-claim.ts) until
+ * `waitMs` from now. Nothing was sent; the worker re-sends the record with that delay.
+ */
+export class CreateClaimHeldError extends InvitesError {
+  constructor(readonly waitMs: number) {
+    super(`Another processing is creating this person's invite; back in ${Math.ceil(waitMs / 1000)} s.`, {
+      status: 429,
+      type: 'rate_limit_error',
+      code: 'claim_held',
+      retryable: true,
+    });
+  }
+}

@@ -2,8 +2,8 @@
  * What the bulk worker does with a record that failed: the one place that decides, one
  * commented rule per case (modelled on openai-node's `shouldRetry`).
  *
- * - `throttle`: OpenAI (or our own pacer) said "not now". The record is re-sent to the queue
- *   with a delay and deleted, so throttling never counts towards maxReceiveCount and never
+ * - `throttle`: OpenAI (or our own pacer) said "not now", or another processing holds the
+ *   person's create claim. The record is re-sent to the queue with a delay and deleted, so throttling never counts towards maxReceiveCount and never
  *   dead-letters an invite, however long it lasts.
  * - `retry`: a failure that may pass (the error says `retryable`, or it is our own setup). The
  *   record is reported in `batchItemFailures` and returns after `delaySeconds`; each return
@@ -12,7 +12,7 @@
  */
 import { InvitesError } from '../commons/errors';
 import { UpstreamRateLimitError } from '../openai/errors';
-import { PacerPausedError } from './errors';
+import { CreateClaimHeldError, PacerPausedError } from './errors';
 
 export const FAILURE_DEFAULTS = {
   /** First wait before a transiently failed record returns (no server wait known): WORKER_RETRY_BASE_SECONDS. */
@@ -90,6 +90,8 @@ export const classify = (
 ): FailureDecision => {
   // Our pacer holds calls back: nothing was sent; come back when it resumes.
   if (error instanceof PacerPausedError) return throttleOrGiveUp(error.waitMs, context, options);
+  // Another processing is creating this person's invite: nothing was sent; back when its claim expires.
+  if (error instanceof CreateClaimHeldError) return throttleOrGiveUp(error.waitMs, context, options);
   // OpenAI's rate limit, except an exhausted quota (also a 429), which no wait cures soon.
   if (error instanceof UpstreamRateLimitError && error.code !== 'insufficient_quota') {
     const waitMs = Math.max(error.retryAfterMs ?? 0, context.pacerWaitMs ?? 0);

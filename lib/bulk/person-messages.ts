@@ -6,6 +6,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { Ledger } from '../ledger/ledger';
 import type { OpenAIInvitesClient } from '../openai/client';
+import { NotFoundError } from '../openai/errors';
 import { hasSameTerms, isLivePendingInvite } from '../openai/invite-terms';
 import type { InviteRequest } from '../openai/types';
 import type { Declaration, Intent, Person } from '../people/types';
@@ -44,7 +45,10 @@ const sentAtOf = (record: SQSRecord): string => {
 
 /**
  * The person already holds a live pending invite the product made with these terms, as the
- * person record or the ledger's email record knows it (one retrieve to be sure).
+ * person record or the ledger's email record knows it (one retrieve to be sure). Only OpenAI's
+ * answer decides: an invite it no longer knows (404) is not met, but a retrieve that failed (a
+ * 429, our budget's pause, a 5xx) throws, and the record is throttled or retried rather than
+ * created again, which an upstream that accepts duplicates would take.
  */
 export const intentMet = async (
   person: Person,
@@ -59,6 +63,9 @@ export const intentMet = async (
     record?.lastOutcome === 'created' && record.status === 'pending' ? record.inviteId : undefined;
   const known = fromPerson ?? fromLedger;
   if (!known) return false;
-  const invite = await client.retrieveInvite(known, { deadline }).catch(() => undefined);
+  const invite = await client.retrieveInvite(known, { deadline }).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  });
   return invite !== undefined && isLivePendingInvite(invite) && hasSameTerms(invite, request);
 };

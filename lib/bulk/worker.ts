@@ -5,16 +5,18 @@
  * failure-policy.ts (`classify`); dead-letter messages are written by dead-letter.ts. Here:
  *
  * - Invite: the person's `present` is declared, with the message's `groups` if it names any
- *   (people/ordering.ts decides whether it stands);
- *   an intent already met gets no second create; else created, or "already invited / already a
- *   member" (deduplicated), so a redelivered message never makes a second invite.
+ *   (people/ordering.ts decides whether it stands); the person's create claim is taken
+ *   (create-claim.ts: held by another processing → re-sent with a delay, `claim_held`); an intent
+ *   already met gets no second create; else created, or "already invited / already a member"
+ *   (deduplicated), so a redelivered message never makes a second invite, even on an upstream
+ *   that accepts duplicates.
  * - Revocation: the person's `absent` is declared and the reconciler's rules decide for that one
  *   email (lifecycle/one-person.ts): a pending invite revoked; a member removed only with
  *   `offboardMembers` and authority, never an owner; else listed for a person, never counted revoked.
  * - Whole job: fanned out into one-invite messages (fan-out.ts), each invalid item dead-lettered
  *   alone with its index; a job whose shape cannot be read is dead-lettered once, whole.
  * - Poison (not JSON, an invalid invite or email): dead-lettered at once with its reason.
- * - A failure: `throttle` → re-sent with a delay (no receive consumed); `retry` → reported in
+ * - A failure: `throttle` (a claim held included) → re-sent with a delay (no receive consumed); `retry` → reported in
  *   `batchItemFailures`, back after the policy's delay; `dead_letter` → to the DLQ with its reason.
  *
  * About 350 lines because the three record kinds' actions and the three failure actions
@@ -54,6 +56,9 @@ import { MemoryPersonStore } from '../people/memory-store';
 import type { PersonStore } from '../people/store';
 import { inLane, type Lane } from '../budget/lanes';
 import { isReservedSource } from './origins';
+import { CreateClaimHeldError } from './errors';
+import { type HeldCreateClaim, withCreateClaim } from './create-claim';
+import type { Invite } from '../openai/types';
 
 export interface BulkWorkerOptions {
   client: OpenAIInvitesClient;
@@ -88,6 +93,7 @@ type Outcome =
   | 'fanned_out'
   | 'fanned_out_in_part'
   | 'throttled'
+  | 'claim_held'
   | 'revoked'
   | 'revoke_no_pending_invite'
   | 'revoke_needs_offboarding'
@@ -168,8 +174,13 @@ export class BulkInviteWorker {
         decision.action === 'throttle' &&
         (await this.#resend(record, decoded.meta, decision.delaySeconds, decoded.kind === 'revoke'))
       ) {
-        this.#count('InvitesThrottled');
-        return log('info', 'throttled', { errorCode, delaySeconds: decision.delaySeconds });
+        // Held back by another processing of the same person, not by the rate limit.
+        const held = error instanceof CreateClaimHeldError;
+        this.#count(held ? 'InvitesClaimHeld' : 'InvitesThrottled');
+        return log('info', held ? 'claim_held' : 'throttled', {
+          errorCode,
+          delaySeconds: decision.delaySeconds,
+        });
       } else {
         const delaySeconds = await this.#delayRetry(record, decision.delaySeconds);
         this.#count('InvitesRetried');
@@ -198,8 +209,9 @@ export class BulkInviteWorker {
 
   /**
    * An invite: the person's `present` is declared first (an older event than the person's
-   * newest, or a joiner replayed after a leaver, invites nobody); an intent already met by a
-   * pending invite the product made gets no second create (a resubmitted job, a redelivery).
+   * newest, or a joiner replayed after a leaver, invites nobody); then, holding the person's
+   * create claim, an intent already met by a pending invite the product made gets no second
+   * create (a resubmitted job, a redelivery).
    */
   async #invite(
     request: InviteRequest,
@@ -210,32 +222,45 @@ export class BulkInviteWorker {
   ): Promise<Outcome> {
     // The message's groups (an HR department's) are the intent's: granted once a member (lib/access/).
     const intent = { ...intentOf(request), ...(groups ? { groups } : {}) };
-    const { outcome: declared, person } = await this.#people.declare(
+    const { outcome: declared } = await this.#people.declare(
       declarationOf(record, meta, request.email, intent),
     );
     if (declared === 'superseded' || declared === 'replayed')
       return this.#refused(meta, request.email, declared);
-    const lookup = inviteLookupOf(this.#options.ledger, meta.source, this.#options.metrics);
-    if (
-      await intentMet(person, request, {
-        client: this.#options.client,
-        ledger: this.#options.ledger,
-        deadline,
-      })
-    ) {
-      this.#count('InvitesDeduplicated');
-      await this.#recorder.invited(meta, request, undefined);
+    // One processing at a time creates this person's invite (create-claim.ts).
+    return withCreateClaim(this.#people, request.email, deadline, (claim) =>
+      this.#create(request, meta, claim, deadline),
+    );
+  }
+
+  /** Holding the claim: an intent already met is deduplicated; else created (looking first when unsettled). */
+  async #create(
+    request: InviteRequest,
+    meta: MessageMeta,
+    claim: HeldCreateClaim,
+    deadline: number,
+  ): Promise<Outcome> {
+    const { client, ledger, metrics } = this.#options;
+    if (await intentMet(claim.person, request, { client, ledger, deadline })) {
+      await this.#recordFound(request, meta, undefined, claim);
       return 'deduplicated';
     }
-    const invite = await this.#options.client.createInviteIfAbsent(request, {
+    const result = await client.ensureInvite(request, {
       deadline,
       replacePending: meta.replacePending,
       // A duplicate the ledger knows costs one retrieve, not a listing of every invite.
-      knownInvites: lookup,
+      knownInvites: inviteLookupOf(ledger, meta.source, metrics),
+      // An earlier holder may have created it: an upstream that accepts duplicates would not say.
+      lookFirst: claim.unsettled,
+      trace: claim.trace,
     });
-    this.#count(invite ? 'InvitesCreated' : 'InvitesDeduplicated');
+    const invite = result?.created ? result.invite : undefined;
+    if (!invite) {
+      await this.#recordFound(request, meta, result?.invite, claim);
+      return 'deduplicated';
+    }
+    this.#count('InvitesCreated');
     await this.#recorder.invited(meta, request, invite);
-    if (!invite) return 'deduplicated';
     const { jobId, source } = meta;
     audit('invite.created', `bulk:${source}`, { jobId, email: invite.email, inviteId: invite.id });
     const at = new Date().toISOString();
@@ -246,6 +271,8 @@ export class BulkInviteWorker {
           {
             productInvite: { id: invite.id, at },
             observed: observedInvite(invite, at),
+            // Recorded: a later holder sees the invite on the person, so the claim is settled with it.
+            settleClaim: claim.token,
           },
           [
             {
@@ -261,6 +288,47 @@ export class BulkInviteWorker {
       { what: { action: 'person.invited', inviteId: invite.id }, metrics: this.#options.metrics },
     );
     return 'created';
+  }
+
+  /**
+   * A deduplicated invite: counted, recorded for the job, and the claim settled. An invite found
+   * after an unsettled claim (an earlier attempt's create, most likely this product's) is recorded
+   * as the product's, so a later redelivery finds the intent met without asking OpenAI again.
+   */
+  async #recordFound(
+    request: InviteRequest,
+    meta: MessageMeta,
+    found: Invite | undefined,
+    claim: HeldCreateClaim,
+  ): Promise<void> {
+    this.#count('InvitesDeduplicated');
+    await this.#recorder.invited(meta, request, undefined);
+    const at = new Date().toISOString();
+    const adopted = found && claim.unsettled;
+    await recordSafely(
+      async () =>
+        void (await this.#people.update(
+          request.email,
+          {
+            ...(found ? { observed: observedInvite(found, at) } : {}),
+            ...(adopted ? { productInvite: { id: found.id, at } } : {}),
+            settleClaim: claim.token,
+          },
+          adopted
+            ? [
+                {
+                  kind: 'invited',
+                  at,
+                  actor: `bulk:${meta.source}`,
+                  inviteId: found.id,
+                  detail: describeTerms(request),
+                  reason: 'found in OpenAI after an earlier attempt that may have created it',
+                },
+              ]
+            : [],
+        )),
+      { what: { action: 'person.invite_found', inviteId: found?.id }, metrics: this.#options.metrics },
+    );
   }
 
   /** A declaration a newer one overrides: nothing is done, the job says why, the history keeps it. */

@@ -59,6 +59,11 @@ export interface UpstreamTrace {
   attempts: number;
   /** `x-request-id` of every answer, in order. */
   requestIds: string[];
+  /**
+   * True once a write (POST, DELETE) got no clear answer (a 5xx, a timeout, no connection, a body
+   * that could not be read): it may have reached OpenAI. A 4xx, a 429 included, was not processed.
+   */
+  unclear?: boolean;
 }
 
 export const newUpstreamTrace = (): UpstreamTrace => ({ attempts: 0, requestIds: [] });
@@ -119,6 +124,12 @@ export interface CreateOptions extends CallOptions {
    * invite (POST + GET in all) instead of listing every invite, and remembers what a listing finds.
    */
   knownInvites?: InviteLookup;
+  /**
+   * Read the email's invites before the POST and answer a live pending one of the same terms
+   * (`created: false`): an earlier attempt may have made it, and an upstream that accepts a
+   * duplicate would not refuse a second (the bulk worker's unsettled create claim).
+   */
+  lookFirst?: boolean;
 }
 
 export interface CreateInviteResult {
@@ -152,6 +163,8 @@ type AttemptOutcome =
       retryable: boolean;
       retryAfterMs?: number;
       requestId?: string;
+      /** True when nothing was sent (the deadline had passed). */
+      unsent?: boolean;
     };
 
 /** Every item of a cursor-paged list: following `last_id` while `has_more`, refusing a cursor that does not move. */
@@ -247,13 +260,25 @@ export class OpenAIInvitesClient {
   }
 
   /**
+   * As `createInviteIfAbsent`, but answering the invite either way: created, or the live pending
+   * one of the same terms found (`created: false`); undefined when refused with none (a member).
+   */
+  async ensureInvite(
+    request: InviteRequest,
+    options: CreateOptions = {},
+  ): Promise<CreateInviteResult | undefined> {
+    return this.#settleCreate(request, options);
+  }
+
+  /**
    * The invite `knownInvites` names is read first: when it has expired it is deleted before the
    * POST (OpenAI may accept a create beside an expired invite and leave it in place). Then POST,
    * and when OpenAI refuses it as "already invited", look at the email's invites (the known one
    * when that settles it, else a listing of all): a live pending one of the same terms is the
    * answer; expired ones (and, with `replacePending`, a pending one of other terms) are deleted
    * and the POST sent once more. Undefined: refused with nothing pending to return (the person
-   * is a member, or OpenAI will not say why).
+   * is a member, or OpenAI will not say why). With `lookFirst`, a live pending invite of the same
+   * terms found before the POST (the known one, else by a listing) is the answer, and no POST is sent.
    */
   async #settleCreate(
     request: InviteRequest,
@@ -261,6 +286,8 @@ export class OpenAIInvitesClient {
   ): Promise<CreateInviteResult | undefined> {
     const replaced: string[] = [];
     const known = await this.#knownLiveInvite(request, options, replaced);
+    const found = options.lookFirst ? await this.#sameLiveInvite(known, request, options) : undefined;
+    if (found) return { invite: found, created: false, replaced };
     for (let round = 0; ; round += 1) {
       const invite = await this.#postInvite(request, options);
       if (invite) return { invite, created: true, replaced };
@@ -291,6 +318,17 @@ export class OpenAIInvitesClient {
     if (!known || !isExpiredInvite(known)) return known;
     await this.#deleteInTheWay(known.id, options, replaced);
     return undefined;
+  }
+
+  /** The live pending invite of the same terms: the known one, else the first a listing finds. */
+  async #sameLiveInvite(
+    known: Invite | undefined,
+    request: InviteRequest,
+    options: CreateOptions,
+  ): Promise<Invite | undefined> {
+    const same = (invite: Invite) => isLivePendingInvite(invite) && hasSameTerms(invite, request);
+    if (known && same(known)) return known;
+    return (await this.#invitesOf(request.email, options)).find(same);
   }
 
   /** Deletes an invite in the way of a create; already gone (404) is what was wanted. */
@@ -501,6 +539,9 @@ export class OpenAIInvitesClient {
         keyRefreshed = true;
         continue;
       }
+      // A write without a clear answer may have reached OpenAI (a 4xx, 429 included, did not).
+      const clear = outcome.unsent || (outcome.status !== undefined && outcome.status < 500);
+      if (spec.method !== 'GET' && !clear && options.trace) options.trace.unclear = true;
       if (outcome.status === 404 && unclearAttempt && spec.notFoundAfterUnclearAttempt !== undefined) {
         return spec.notFoundAfterUnclearAttempt;
       }
@@ -557,6 +598,7 @@ export class OpenAIInvitesClient {
       return {
         ok: false,
         retryable: false,
+        unsent: true,
         error: new UpstreamTimeoutError('The deadline for OpenAI passed.'),
       };
     }

@@ -99,6 +99,8 @@ export const patchedPerson = (
     if (patch.productInvite.reinvite) next.reinviteCount = (next.reinviteCount ?? 0) + 1;
   }
   if (patch.granted !== undefined) next.granted = patch.granted;
+  if (patch.settleClaim !== undefined && next.createClaim?.token === patch.settleClaim)
+    delete next.createClaim;
   if (patch.awaiting === null) delete next.awaiting;
   else if (patch.awaiting !== undefined) next.awaiting = patch.awaiting;
   if (patch.handledAt !== undefined) {

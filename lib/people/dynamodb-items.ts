@@ -8,7 +8,7 @@
  *
  * Person attributes: `intent`, `declared_by`, `declared_at`, `declared_event_ids`,
  * `person_version` (optimistic concurrency; absent on a record written before people existed),
- * `observed`, `product_invite_ids`, `last_invited_at`, `person_created_at`, `person_updated_at`,
+ * `observed`, `create_claim` (claims.ts: token, at, until), `product_invite_ids`, `last_invited_at`, `person_created_at`, `person_updated_at`,
  * and awaiting as the ledger's own sparse-index attribute `needs_action` (its code) with
  * `awaiting_reason` and `awaiting_since`, so the offboarding list stays one index.
  */
@@ -23,9 +23,19 @@ import {
 } from '../ledger/dynamodb-items';
 import type { InviteProject } from '../openai/types';
 import { personFromLegacy } from './legacy';
-import type { Awaiting, DeclaredBy, GrantedAccess, Intent, Observed, Person, PersonEvent } from './types';
+import type {
+  Awaiting,
+  CreateClaim,
+  DeclaredBy,
+  GrantedAccess,
+  Intent,
+  Observed,
+  Person,
+  PersonEvent,
+} from './types';
 
 export const EVENT_PREFIX = 'EVENT#';
+export const CLAIM_ATTRIBUTE = 'create_claim';
 export const VERSION_ATTRIBUTE = 'person_version';
 /** The ledger's sort key of the needs-action index: an item in it must carry one. */
 const INDEX_SORT_ATTRIBUTE = 'updated_at';
@@ -154,6 +164,15 @@ const observedOf = (value: AttributeValue | undefined): Observed | undefined => 
   };
 };
 
+/** The create claim's map (claims.ts). */
+export const claimValue = (claim: CreateClaim): AttributeValue =>
+  map({ token: s(claim.token), at: s(claim.at), until: s(claim.until) });
+
+const claimOf = (value: AttributeValue | undefined): CreateClaim | undefined => {
+  const m = value?.M;
+  return m ? { token: m.token!.S!, at: m.at!.S!, until: m.until!.S! } : undefined;
+};
+
 const awaitingOf = (item: Item): Awaiting | undefined => {
   const code = item[NEEDS_ACTION_ATTRIBUTE]?.S;
   if (code === undefined) return undefined;
@@ -181,6 +200,7 @@ export const personOfItem = (item: Item | undefined): Person | undefined => {
   const observed = observedOf(item.observed);
   const awaiting = awaitingOf(item);
   const granted = grantedOf(item.granted);
+  const createClaim = claimOf(item[CLAIM_ATTRIBUTE]);
   return {
     email: item.email!.S!,
     ...(intent ? { intent } : {}),
@@ -192,6 +212,7 @@ export const personOfItem = (item: Item | undefined): Person | undefined => {
     ...(awaiting ? { awaiting } : {}),
     ...(granted ? { granted } : {}),
     ...(item.handled_at?.S !== undefined ? { handledAt: item.handled_at.S } : {}),
+    ...(createClaim ? { createClaim } : {}),
     ...(item.person_reinvite_count?.N !== undefined
       ? { reinviteCount: Number(item.person_reinvite_count.N) }
       : {}),
@@ -222,6 +243,7 @@ export const personUpdate = (person: Person, version: number): UpdateBuilder => 
   optionalSet('granted', optional(person.granted, grantedValue));
   optionalSet('last_invited_at', optional(person.lastInvitedAt, s));
   optionalSet('handled_at', optional(person.handledAt, s));
+  optionalSet(CLAIM_ATTRIBUTE, optional(person.createClaim, claimValue));
   optionalSet('person_reinvite_count', optional(person.reinviteCount, n));
   optionalSet(NEEDS_ACTION_ATTRIBUTE, optional(person.awaiting?.code, s));
   optionalSet('awaiting_reason', optional(person.awaiting?.reason, s));

@@ -20,7 +20,10 @@ import {
 } from '../ledger/dynamodb-items';
 import { NEEDS_ACTION_CODES } from '../ledger/types';
 import { declarationChange, expiresAt, historyLimit, patchedPerson } from './changes';
+import { claimChange } from './claims';
 import {
+  CLAIM_ATTRIBUTE,
+  claimValue,
   EVENT_PREFIX,
   eventItem,
   eventOf,
@@ -31,6 +34,8 @@ import {
 } from './dynamodb-items';
 import type { PersonStore } from './store';
 import {
+  type ClaimOutcome,
+  type ClaimRequest,
   DEFAULT_HISTORY_DAYS,
   type DeclareResult,
   type Declaration,
@@ -90,6 +95,25 @@ export class DynamoDbPersonStore implements PersonStore {
       const person = patchedPerson(personOfItem(item), key, patch, this.#nowIso());
       await this.#write(person, versionOf(item), events);
       return person;
+    });
+  }
+
+  /**
+   * The claim rule on a consistent read; a person's claim is then written by one UpdateItem whose
+   * condition is the rule itself (none held, expired, or the caller's), so two takers never both
+   * win, and it bumps `person_version` so a writer of the whole person read before keeps it. An
+   * email that is not a person yet is created with the claim, on its version as every write is.
+   */
+  async claimCreate(email: string, request: ClaimRequest): Promise<ClaimOutcome> {
+    const key = normaliseEmail(email);
+    return this.#retrying(async () => {
+      const item = await this.#item(key, true);
+      const now = this.#nowIso();
+      const change = claimChange(personOfItem(item), key, request, now);
+      if (!change.person) return change.outcome;
+      if (versionOf(item) === 0) await this.#write(change.person, 0, []);
+      else await this.#writeClaim(key, change.person, now);
+      return change.outcome;
     });
   }
 
@@ -177,6 +201,30 @@ export class DynamoDbPersonStore implements PersonStore {
         personWrite,
         ...events.map((event, index) => this.#eventPut(person.email, event, index)),
       ],
+    });
+  }
+
+  /** The person's claim alone, on the claim rule's condition (ConditionalCheckFailed: another holds it). */
+  async #writeClaim(email: string, person: Person, now: string): Promise<void> {
+    await this.#client.updateItem({
+      TableName: this.tableName,
+      Key: emailKey(email),
+      UpdateExpression: 'SET #claim = :claim, #version = #version + :one, #updated = :now',
+      ConditionExpression:
+        'attribute_exists(#version) AND (attribute_not_exists(#claim) OR #claim.#token = :token OR #claim.#until <= :now)',
+      ExpressionAttributeNames: {
+        '#claim': CLAIM_ATTRIBUTE,
+        '#version': VERSION_ATTRIBUTE,
+        '#updated': 'person_updated_at',
+        '#token': 'token',
+        '#until': 'until',
+      },
+      ExpressionAttributeValues: {
+        ':claim': claimValue(person.createClaim!),
+        ':one': n(1),
+        ':now': s(now),
+        ':token': s(person.createClaim!.token),
+      },
     });
   }
 

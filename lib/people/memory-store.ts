@@ -6,9 +6,12 @@
  */
 import type { Ledger } from '../ledger/ledger';
 import { declarationChange, expiresAt, historyLimit, newestFirst, patchedPerson } from './changes';
+import { claimChange } from './claims';
 import { personFromLegacy } from './legacy';
 import type { PersonStore } from './store';
 import {
+  type ClaimOutcome,
+  type ClaimRequest,
   DEFAULT_HISTORY_DAYS,
   type DeclareResult,
   type Declaration,
@@ -76,6 +79,15 @@ export class MemoryPersonStore implements PersonStore {
     this.#people.set(key, person);
     this.#appendNow(key, events);
     return copy(person);
+  }
+
+  async claimCreate(email: string, request: ClaimRequest): Promise<ClaimOutcome> {
+    const key = normaliseEmail(email);
+    const legacy = await this.#legacy(key);
+    // No await from here on: the read, the rule and the write are one step.
+    const change = claimChange(this.#people.get(key) ?? legacy, key, request, this.#now().toISOString());
+    if (change.person) this.#people.set(key, copy(change.person));
+    return copy(change.outcome);
   }
 
   async append(email: string, events: PersonEvent[]): Promise<void> {

@@ -4,7 +4,16 @@
  * ordering.ts's `decideDeclaration` atomically (a conditional write, or a transaction), so two
  * writers at once never both win, and every change lands with its history events.
  */
-import type { DeclareResult, Declaration, HistoryPage, Person, PersonEvent, PersonPatch } from './types';
+import type {
+  ClaimOutcome,
+  ClaimRequest,
+  DeclareResult,
+  Declaration,
+  HistoryPage,
+  Person,
+  PersonEvent,
+  PersonPatch,
+} from './types';
 
 export interface PersonStore {
   /** Where the records live, for logs. */
@@ -25,6 +34,13 @@ export interface PersonStore {
    * events, together. Creates the person when absent (an email known only from OpenAI).
    */
   update(email: string, patch: PersonPatch, events?: PersonEvent[]): Promise<Person>;
+
+  /**
+   * Takes the person's create claim (claims.ts), atomically: granted when none is held, the held
+   * one has expired (then `unsettled`) or is the caller's own; else refused with its expiry.
+   * Settled by `update(email, { settleClaim: token, … })`, with or without the invite it records.
+   */
+  claimCreate(email: string, request: ClaimRequest): Promise<ClaimOutcome>;
 
   /** Appends history events only. */
   append(email: string, events: PersonEvent[]): Promise<void>;

@@ -154,6 +154,8 @@ export interface Person {
   awaiting?: Awaiting;
   /** ISO-8601: an operator recorded that a person handled what the product could not do. */
   handledAt?: string;
+  /** A processing about to create this person's invite holds it (claims.ts); cleared once settled. */
+  createClaim?: CreateClaim;
   createdAt: string;
   updatedAt: string;
 }
@@ -186,7 +188,38 @@ export interface PersonPatch {
   handledAt?: string;
   /** What the product has granted now (lib/access/apply.ts), replacing the record. */
   granted?: GrantedAccess;
+  /** Settles (clears) the create claim this token holds; another holder's claim stays. */
+  settleClaim?: string;
 }
+
+/**
+ * A create claim (claims.ts): one processing at a time may send this person's invite create.
+ * Held until `until` (ISO-8601), or until settled (cleared) by its holder.
+ */
+export interface CreateClaim {
+  /** The holder's token (one per processing of a message). */
+  token: string;
+  /** ISO-8601: when it was taken. */
+  at: string;
+  /** ISO-8601: after this another processing may take it over. */
+  until: string;
+}
+
+/** What a processing asks for: its token, and until when it needs the claim. */
+export interface ClaimRequest {
+  token: string;
+  /** ISO-8601: the holder's deadline and a margin. */
+  until: string;
+}
+
+/**
+ * `claimed`: the caller holds it now, with the person as it stands; `unsettled`: an earlier
+ * holder's claim expired without being settled, so its create may have reached OpenAI.
+ * Not claimed: another live processing holds it until `heldUntil`.
+ */
+export type ClaimOutcome =
+  | { claimed: true; person: Person; unsettled?: { token: string; at: string } }
+  | { claimed: false; heldUntil: string };
 
 /** History newest first, at most `limit`, and whether older events exist. */
 export interface HistoryPage {

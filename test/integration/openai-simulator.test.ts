@@ -156,6 +156,21 @@ describe('InvitesSimulator', () => {
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
   });
 
+  it('limits each endpoint on its own with perEndpoint (ids as one template)', async () => {
+    simulator.setRateLimit({ ratePerSecond: 1, burst: 1, perEndpoint: true });
+    const { id } = simulator.seed('ada@example.com');
+
+    const first = await call('GET', '/organization/invites');
+    const listedAgain = await call('GET', '/organization/invites');
+    const retrieved = await call('GET', `/organization/invites/${id}`);
+    const otherId = await call('GET', '/organization/invites/invite-unknown');
+    const created = await call('POST', '/organization/invites', { email: 'lin@example.com', role: 'reader' });
+
+    expect([first.status, listedAgain.status]).toEqual([200, 429]);
+    expect([retrieved.status, otherId.status]).toEqual([200, 429]);
+    expect(created.status).toBe(200);
+  });
+
   it('injects 5xx at the configured rate', async () => {
     simulator.options.failureRate = 1;
 

@@ -91,6 +91,7 @@ describe('POST /organization/invites', () => {
       get: failing,
       declare: failing,
       update: failing,
+      claimCreate: failing,
       append: failing,
       history: failing,
       listAwaiting: failing,

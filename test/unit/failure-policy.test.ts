@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../lib/commons/errors';
 import { NotFoundError } from '../../lib/openai/errors';
-import { PacerPausedError } from '../../lib/bulk/errors';
+import { CreateClaimHeldError, PacerPausedError } from '../../lib/bulk/errors';
 import { classify, FAILURE_DEFAULTS, retryDelaySeconds } from '../../lib/bulk/failure-policy';
 import {
   AdminKeyRejectedError,
@@ -18,6 +18,13 @@ const first = { receiveCount: 1 };
 describe('classify', () => {
   it('throttles (re-send, no receive consumed) when our pacer is paused, for its wait', () => {
     expect(classify(new PacerPausedError(12_300), first)).toEqual({ action: 'throttle', delaySeconds: 13 });
+  });
+
+  it('throttles a record whose person another processing holds the create claim of, until it expires', () => {
+    expect(classify(new CreateClaimHeldError(31_200), { receiveCount: 3 })).toEqual({
+      action: 'throttle',
+      delaySeconds: 32,
+    });
   });
 
   it("throttles OpenAI's 429 for the longer of its Retry-After and the pacer's wait (the message's)", () => {

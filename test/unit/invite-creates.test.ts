@@ -276,3 +276,64 @@ it('redacts masked keys from every field of an upstream error', async () => {
     param: 'sk-***',
   });
 });
+
+describe('a create that looks first (lookFirst), on an upstream that accepts a duplicate', () => {
+  const dupes = new InvitesSimulator({ apiKeys: [TEST_ADMIN_KEY], acceptDuplicates: true });
+  useSimulator(dupes);
+  const dupesClient = () =>
+    new OpenAIInvitesClient({
+      baseUrl: dupes.url,
+      adminKey: new StaticAdminKey(TEST_ADMIN_KEY),
+      maxRetries: 0,
+    });
+
+  it('answers the live pending invite of the same terms without a POST', async () => {
+    const held = dupes.seed('ada@example.com', 'reader');
+
+    const result = await dupesClient().ensureInvite(
+      { email: 'Ada@example.com', role: 'reader' },
+      { lookFirst: true },
+    );
+
+    expect(result).toMatchObject({ created: false, invite: { id: held.id } });
+    expect(dupes.requests.map((request) => request.method)).toEqual(['GET']);
+  });
+
+  it('creates when none of the same terms is pending (an expired one, other terms)', async () => {
+    dupes.expire(dupes.seed('lin@example.com', 'reader').id);
+    dupes.seed('lin@example.com', 'owner');
+
+    const result = await dupesClient().ensureInvite(
+      { email: 'lin@example.com', role: 'reader' },
+      { lookFirst: true, replacePending: true },
+    );
+
+    expect(result?.created).toBe(true);
+  });
+
+  it('marks the trace unclear when a POST got no answer, and not when it was refused with a 429', async () => {
+    const lost = { attempts: 0, requestIds: [] as string[] } as {
+      attempts: number;
+      requestIds: string[];
+      unclear?: boolean;
+    };
+    dupes.inject({ kind: 'lose-response', method: 'POST' });
+    await expect(
+      dupesClient().ensureInvite(
+        { email: 'kai@example.com', role: 'reader' },
+        { trace: lost, deadline: Date.now() + 200 },
+      ),
+    ).rejects.toThrow();
+    const refused = { attempts: 0, requestIds: [] as string[] } as typeof lost;
+    dupes.inject({ kind: 'status', status: 429, method: 'POST' });
+    await expect(
+      dupesClient().ensureInvite(
+        { email: 'kai@example.com', role: 'reader' },
+        { trace: refused, deadline: Date.now() + 200 },
+      ),
+    ).rejects.toBeInstanceOf(UpstreamRateLimitError);
+
+    expect(lost.unclear).toBe(true);
+    expect(refused.unclear).toBeUndefined();
+  });
+});
