@@ -77,12 +77,7 @@ describe('budget state', () => {
       expect(rateAt(good, T0 + 4_000, CEILING)).toBe(4);
       expect(rateAt(good, T0 + 6_000, CEILING)).toBe(6);
       const takes = Array.from({ length: 24 }, (_, n) => T0 + n * 250);
-      const refused = throttled(
-        { ...good, takes },
-        { sentAt: T0 + 6_500, waitMs: 500 },
-        T0 + 6_501,
-        CEILING,
-      );
+      const refused = throttled({ ...good, takes }, { sentAt: T0 + 6_500, waitMs: 500 }, T0 + 6_501, CEILING);
       expect(refused).toMatchObject({ good: 4, bad: 6, cutRate: 4 });
       expect(rateAt(refused, T0 + 7_000 + 5_500, CEILING)).toBeCloseTo(Math.sqrt(24), 5);
     });
