@@ -64,6 +64,8 @@ interface Waiter {
   lane: Lane;
   seq: number;
   deadline?: number;
+  /** Its slot was missed once and booked again (a second miss goes as it is). */
+  rebooked?: boolean;
   resolve: (ticket: Ticket) => void;
   reject: (error: unknown) => void;
 }
@@ -92,6 +94,8 @@ const removeWaiter = (endpoint: Endpoint, waiter: Waiter): void => {
 
 /** Room left before a deadline for the call itself. */
 const RESERVE_MS = 2_000;
+/** A slot missed by more than this (the container hung, its event loop stalled) is booked again. */
+const LATE_MS = 1_000;
 const MAX_WRITE_ATTEMPTS = 8;
 
 export class SharedBudget {
@@ -102,7 +106,7 @@ export class SharedBudget {
   #seq = 0;
   #storeDownUntil = 0;
   /** Calls made with the store, and without it (the bench and tests read these). */
-  readonly counts = { shared: 0, local: 0, throttled: 0, degraded: 0, beside: 0 };
+  readonly counts = { shared: 0, local: 0, throttled: 0, degraded: 0, beside: 0, rebooked: 0 };
 
   constructor(options: BudgetOptions) {
     if (!(options.ceilingRps > 0)) throw new Error('ceilingRps must be positive');
@@ -248,9 +252,27 @@ export class SharedBudget {
     removeWaiter(endpoint, head);
     const ticket: Ticket = { endpoint: endpoint.name, sentAt: slotAt, lane: head.lane, local: false };
     const delayMs = slotAt - this.#now();
-    if (delayMs <= 0) head.resolve(ticket);
-    else setTimeout(() => head.resolve(ticket), delayMs);
+    if (delayMs <= 0) this.#sendAtSlot(endpoint, head, ticket);
+    else setTimeout(() => this.#sendAtSlot(endpoint, head, ticket), delayMs);
     return 0;
+  }
+
+  /**
+   * Lets the head go at its slot, unless the container missed the slot by more than LATE_MS (it
+   * hung, or its event loop stalled): the bucket has handed that time to others since, and a call
+   * sent now would land between theirs, so the head queues again and books a fresh slot (once).
+   */
+  #sendAtSlot(endpoint: Endpoint, head: Waiter, ticket: Ticket): void {
+    if (head.rebooked || this.#now() - ticket.sentAt <= LATE_MS) {
+      head.resolve(ticket);
+      return;
+    }
+    this.counts.rebooked += 1;
+    head.rebooked = true;
+    endpoint.waiters.push(head);
+    endpoint.waiters.sort((a, b) => rankOf(a.lane) - rankOf(b.lane) || a.seq - b.seq);
+    if (!endpoint.pumping) void this.#pump(endpoint);
+    else endpoint.wake?.();
   }
 
   /**

@@ -12,10 +12,12 @@
  *   to `good`; a 429 at or below `good` (OpenAI lowered its limit) steps `good` down by a tenth;
  *   the first 429 of all halves the rate it came at. Only once per episode: a 429 to a call sent
  *   before the cut only lengthens the pause until the wait OpenAI named.
- * - Back off, not down: a 429 to the first call after a pause (OpenAI still refusing) doubles the
- *   pause, up to `maxPauseMs` or the wait OpenAI named, and leaves the rate alone. A long episode
- *   costs one call per pause, and when it ends the first call goes at the rate it started with,
- *   not at a rate halved by every refusal (which took minutes to climb back from).
+ * - Back off, not down: a 429 before OpenAI took any call since the bucket was made or the last
+ *   pause ended (an episode, or another caller spending OpenAI's tokens) measures no rate of ours:
+ *   it pauses, doubling the pause while the episode goes on, up to `maxPauseMs` or the wait OpenAI
+ *   named, and leaves the rate alone. A long episode costs one call per pause, and when it ends
+ *   the first call goes at the rate it started with, not at a rate halved by every refusal
+ *   (which took minutes to climb back from).
  * - Probe: after a quiet spell at `good` (`probeCalls` calls, at least `probeHoldMs`) the rate
  *   steps up: × `probeStep` while nothing above is known to be refused, else halfway (in ratio) to
  *   `bad`; once within `tightRatio` of `bad`, it rests `restSpells` spells before trying `bad`
@@ -238,7 +240,8 @@ export const throttled = (
   }
   // Accepted: the calls sent from the window's start up to the one this 429 answered.
   const accepted = state.takes.filter((at) => at >= state.windowStart && at < answer.sentAt);
-  if (refusedAfterPause(state, answer.sentAt, accepted.length)) return backedOff(state, answer, now, rate);
+  if (refusedBeforeAnyAccepted(state, answer.sentAt, accepted.length))
+    return backedOff(state, answer, now, rate);
   const { good, bad, cutRate } = lessonOf(state, answer.sentAt, accepted.length, ceilingRps);
   const pauseMs = answer.waitMs ?? unnamedWaitMs(cutRate);
   return {
@@ -280,14 +283,16 @@ export const lessonOf = (
 };
 
 /**
- * True when OpenAI refused the first call sent after a pause (none accepted since it ended, and
- * sent soon after): the same episode going on, not a new limit to measure.
+ * True when OpenAI refused a call with none accepted since the window began (the bucket was made
+ * or the last pause ended): the refusal measures no rate of ours (an episode, or another caller
+ * spent OpenAI's tokens), so it pauses and teaches nothing. A lesson needs calls OpenAI took.
  */
-export const refusedAfterPause = (state: BudgetState, sentAt: number, accepted: number): boolean =>
-  Number.isFinite(state.reactedAt) &&
-  accepted === 0 &&
-  sentAt >= state.windowStart &&
-  sentAt - state.windowStart < RULES.maxPauseMs;
+export const refusedBeforeAnyAccepted = (state: BudgetState, sentAt: number, accepted: number): boolean =>
+  accepted === 0 && sentAt >= state.windowStart;
+
+/** The refusal came soon after a pause: the same episode going on, so the pause doubles. */
+const soonAfterPause = (state: BudgetState, sentAt: number): boolean =>
+  Number.isFinite(state.reactedAt) && sentAt - state.windowStart < RULES.maxPauseMs;
 
 /** A 429 that names no wait: two intervals at the rate cut to, at most a second (then doubling). */
 const unnamedWaitMs = (rate: number): number => Math.min(RULES.unnamedWaitMs, 1000 / (rate * RULES.decrease));
@@ -296,15 +301,18 @@ const unnamedWaitMs = (rate: number): number => Math.min(RULES.unnamedWaitMs, 10
 const sentDuringPause = (state: BudgetState, sentAt: number): boolean =>
   Number.isFinite(state.reactedAt) && sentAt < state.windowStart;
 
-/** The episode goes on: the pause doubles (OpenAI's longer wait wins), the rate stays as cut. */
+/** A refusal that measures nothing: a pause (doubled while the episode goes on; OpenAI's longer wait wins), the rate left alone. */
 const backedOff = (
   state: BudgetState,
   answer: { sentAt: number; waitMs?: number },
   now: number,
   rate: number,
 ): BudgetState => {
-  const doubled = Math.min(RULES.maxPauseMs, 2 * (state.pauseMs ?? unnamedWaitMs(rate)));
-  const pauseMs = Math.max(answer.waitMs ?? 0, doubled);
+  const firstMs = unnamedWaitMs(rate);
+  const lengthened = soonAfterPause(state, answer.sentAt)
+    ? Math.min(RULES.maxPauseMs, 2 * (state.pauseMs ?? firstMs))
+    : firstMs;
+  const pauseMs = Math.max(answer.waitMs ?? 0, lengthened);
   // Growth towards the target starts again when this pause ends.
   return { ...pausedAfter(state, answer.sentAt + pauseMs, now), cutAt: answer.sentAt + pauseMs, pauseMs };
 };

@@ -6,10 +6,11 @@
  * the wait only in their message.
  *
  * Time-compressed by 4: the four-minute all-429 episode lasts 60 s, the queue's visibility is 15 s
- * instead of 60 s, the wait OpenAI names 1.734 s instead of 6.937 s. The function timeout stays
- * at the event source's 60 s (OPENAI_DEADLINE_MS 25 s), so a record held back by the throttle
- * outlives its visibility and SQS redelivers it while the first processing still waits, as in the
- * issue's measurement. The recovery is not compressed: the budget's climb is counted in real seconds.
+ * instead of 60 s, the wait OpenAI names 1.734 s instead of 6.937 s. Right after the episode one
+ * container hangs (frozen, holding its batch) for longer than the visibility, so SQS redelivers its
+ * records to the other while its own processing still waits, and then it goes on, as in the
+ * issue's measurement: the create claim keeps those records from being created twice. The recovery
+ * is not compressed: the budget's climb is counted in real seconds.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SqsQueue } from '../../lib/bulk/queue';
@@ -26,14 +27,14 @@ const VISIBILITY_SECONDS = 60 / COMPRESSION;
 const LIMIT_RPS = 2;
 /** Invites on the queue when the episode starts. */
 const EPISODE_INVITES = 40;
-/** Invites arriving as it ends, so that the measuring window is still busy. */
-const BACKLOG_INVITES = 40;
-/**
- * The create rate is measured over [end + WINDOW_START_MS, end + WINDOW_END_MS]: starting within a
- * minute of the episode's end, while the backlog still waits (it drains about 75 s after the end).
- */
-const WINDOW_START_MS = 50_000;
-const WINDOW_END_MS = 65_000;
+/** Invites arriving as it ends, so that the measuring window is still busy (160 at 2/s: 80 s). */
+const BACKLOG_INVITES = 120;
+/** The create rate is measured over [end + WINDOW_START_MS, end + WINDOW_END_MS]: within a minute of the end. */
+const WINDOW_START_MS = 40_000;
+const WINDOW_END_MS = 55_000;
+/** One container hangs from FREEZE_AT_MS after the end for FREEZE_MS (longer than the visibility). */
+const FREEZE_AT_MS = 5_000;
+const FREEZE_MS = 30_000;
 /** The wait OpenAI names in each 429's message (6.937 s ÷ 4). */
 const WAIT_MS = 6_937 / COMPRESSION;
 
@@ -124,9 +125,13 @@ describe('a four-minute all-429 episode on SQS with two worker containers (time 
       const episodeEnd = Date.now();
       const backlog = inviteBodies('backlog', BACKLOG_INVITES);
       await enqueue(queue, backlog);
+      await sleep(episodeEnd + FREEZE_AT_MS - Date.now());
+      containers[0]!.freeze();
+      await sleep(FREEZE_MS);
+      containers[0]!.thaw();
 
       const everyone = [...episodeInvites, ...backlog].map((invite) => invite.email).sort();
-      const deadline = episodeEnd + 80_000;
+      const deadline = episodeEnd + 120_000;
       while (simulator.invites.length < everyone.length && Date.now() < deadline) await sleep(250);
       const doneAt = Date.now();
       await sleep(2_000);
@@ -159,7 +164,7 @@ describe('a four-minute all-429 episode on SQS with two worker containers (time 
         }),
       );
 
-      // The premise: SQS redelivered records while the throttle held them back.
+      // The premise: SQS redelivered records while the hung container still held them.
       expect(records.filter((line) => Number(line.receiveCount) > 1).length).toBeGreaterThan(0);
       // Every invite created exactly once: one answered POST per email, however often redelivered.
       const twice = simulator.invites
@@ -181,5 +186,5 @@ describe('a four-minute all-429 episode on SQS with two worker containers (time 
     } finally {
       clearInterval(sampler);
     }
-  }, 170_000);
+  }, 240_000);
 });

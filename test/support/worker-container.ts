@@ -21,8 +21,11 @@ export interface WorkerContainer {
   process: ChildProcess;
   /** Every JSON line it printed (the worker's logs), parsed. */
   lines: Record<string, unknown>[];
-  /** Closes its stdin and resolves when it has exited. */
+  /** Closes its stdin and resolves when it has exited (at once if it already has). */
   stop(): Promise<void>;
+  /** Freezes the process (SIGSTOP), as a hung invocation holds its batch, until `thaw`. */
+  freeze(): void;
+  thaw(): void;
 }
 
 const main = async (spec: WorkerContainerSpec): Promise<void> => {
@@ -84,9 +87,13 @@ export const startWorkerContainer = (
     process: child,
     lines,
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGCONT');
       child.stdin!.end();
       await exited;
     },
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
   };
 };
 

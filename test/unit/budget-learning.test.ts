@@ -44,6 +44,19 @@ describe.each([true, false])('learning the limit (429s name the wait: %s)', (nam
     expect(run.rateShare(EPISODE_END + MINUTE, EPISODE_END + 2 * MINUTE)).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('an episode already on when the bucket is made (configured at the limit): the refused first call teaches no rate', () => {
+    const limit = 2;
+    const run = simulate({
+      limit: () => limit,
+      refuses: (t) => t < 4 * MINUTE,
+      ceilingRps: limit,
+      durationMs: 7 * MINUTE,
+      namedWait,
+    });
+    expect(run.calls.filter((call) => call.at < 4 * MINUTE).length).toBeLessThanOrEqual(15);
+    expect(run.rateShare(5 * MINUTE, 6 * MINUTE)).toBeGreaterThanOrEqual(0.9);
+  });
+
   it('a limit OpenAI lowers is learned within two minutes; one it raises within three', () => {
     const fall = simulate({
       limit: (t) => (t < 4 * MINUTE ? 4 : 2),

@@ -11,6 +11,9 @@ const stateWith = (tokens: number, at = T0, extra: Partial<BudgetState> = {}): B
   ...extra,
 });
 
+/** A new bucket whose first three calls (100 ms apart) OpenAI took. */
+const firstAccepted = (): BudgetState => stateWith(0, T0, { takes: [T0, T0 + 100, T0 + 200] });
+
 describe('budget state', () => {
   describe('refill and the clock', () => {
     it('a clock that goes back mints nothing', () => {
@@ -66,9 +69,16 @@ describe('budget state', () => {
     });
 
     it('the first 429 of all takes half the rate it came at as good, and the rate as refused', () => {
-      const cut = throttled(stateWith(0), { sentAt: T0, waitMs: 1_000 }, T0 + 5, CEILING);
-      expect(cut).toMatchObject({ good: 5, bad: 10, cutRate: 5, pausedUntil: T0 + 1_000 });
-      expect(rateAt(cut, T0 + 1_000, CEILING)).toBe(5);
+      const cut = throttled(firstAccepted(), { sentAt: T0 + 300, waitMs: 1_000 }, T0 + 305, CEILING);
+      expect(cut).toMatchObject({ good: 5, bad: 10, cutRate: 5, pausedUntil: T0 + 1_300 });
+      expect(rateAt(cut, T0 + 1_300, CEILING)).toBe(5);
+    });
+
+    it('a 429 before OpenAI took any call (an episode already on) pauses and teaches no rate', () => {
+      const paused = throttled(stateWith(0), { sentAt: T0, waitMs: 1_000 }, T0 + 5, CEILING);
+      expect(paused.pausedUntil).toBe(T0 + 1_000);
+      expect([paused.good, paused.bad]).toEqual([undefined, undefined]);
+      expect(rateAt(paused, T0 + 1_000, CEILING)).toBe(CEILING);
     });
 
     it('a probe refused after a busy spell goes back to the rate held, and the next probe is halfway to the refusal', () => {
@@ -117,7 +127,7 @@ describe('budget state', () => {
     });
 
     it('a refusal right after a pause doubles the pause (to 30 s, or the wait named) and leaves the rate alone', () => {
-      const cut = throttled(stateWith(0), { sentAt: T0, waitMs: 1_000 }, T0 + 5, CEILING);
+      const cut = throttled(firstAccepted(), { sentAt: T0 + 300, waitMs: 1_000 }, T0 + 305, CEILING);
       let state = cut;
       const pauses: number[] = [];
       for (let n = 0; n < 7; n += 1) {

@@ -55,6 +55,22 @@ describe('SharedBudget', () => {
     expect(budget.waitMs()).toBe(0);
   });
 
+  it('a slot the container missed (it hung) is booked again, not sent between other callers’ calls', async () => {
+    let skewMs = 0;
+    const now = () => Date.now() + skewMs;
+    const budget = new SharedBudget({ store: new MemoryBudgetStore(), ceilingRps: 5, startRps: 5, now });
+    const [, , late] = await Promise.all([
+      budget.take(CREATE),
+      budget.take(CREATE),
+      budget.take(CREATE).then((ticket) => ({ ticket, at: now() })),
+      // The third call's slot is an interval (200 ms) ahead; the container "hangs" for 5 s before it.
+      new Promise((resolve) => setTimeout(() => resolve((skewMs = 5_000)), 50)),
+    ]);
+    expect(budget.counts.rebooked).toBe(1);
+    // Its new slot is at the time it woke, not the one it missed.
+    expect(late.ticket.sentAt).toBeGreaterThanOrEqual(late.at - 50);
+  });
+
   it('refuses, with nothing taken, a wait that would pass the deadline', async () => {
     const budget = new SharedBudget({ store: new MemoryBudgetStore(), ceilingRps: 1, startRps: 1 });
     const ticket = await budget.take(CREATE);
