@@ -133,6 +133,28 @@ export class SqlitePersonStore implements PersonStore {
     });
   }
 
+  /**
+   * Ends every create claim still held, as if each had expired unsettled: only one `npm start`
+   * uses the folder, so a held claim belongs to a run that is gone, and waiting out its deadline
+   * would hold that person's invite back for a minute. The next holder looks at OpenAI first.
+   */
+  expireCreateClaims(): number {
+    const now = this.#nowIso();
+    return this.store.transaction(() => {
+      const rows = this.store.db
+        .prepare("SELECT person FROM people WHERE json_extract(person, '$.createClaim') IS NOT NULL")
+        .all() as { person: string }[];
+      let expired = 0;
+      for (const row of rows) {
+        const person = JSON.parse(row.person) as Person;
+        if (!person.createClaim || Date.parse(person.createClaim.until) <= Date.parse(now)) continue;
+        this.#put({ ...person, createClaim: { ...person.createClaim, until: now } });
+        expired += 1;
+      }
+      return expired;
+    });
+  }
+
   #nowIso(): string {
     return this.#now().toISOString();
   }

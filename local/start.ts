@@ -261,7 +261,12 @@ const main = async () => {
   lines.push(`ledger       ${getLedger().description}`);
   // People live beside the ledger: on its DynamoDB table, or in the same SQLite database.
   const people = readPeopleConfig();
-  if (!people.tableName) setPersonStore(new SqlitePersonStore(store, { historyDays: people.historyDays }));
+  if (!people.tableName) {
+    const personStore = new SqlitePersonStore(store, { historyDays: people.historyDays });
+    // The last run is gone: the creates it was sending are due now, as its received messages are.
+    personStore.expireCreateClaims();
+    setPersonStore(personStore);
+  }
   lines.push(`people       ${getPersonStore().description}`);
 
   const workerConfig = readWorkerConfig();

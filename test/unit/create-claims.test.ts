@@ -171,3 +171,20 @@ describe.each(STORES)('%s', (_name, make) => {
     expect(outcomes.filter((outcome) => outcome.claimed)).toHaveLength(1);
   });
 });
+
+describe('SqlitePersonStore at the start of `npm start`', () => {
+  it('ends the claims a gone run still held, so the next taker gets them at once, as unsettled', async () => {
+    const time = clock();
+    const store = new SqlitePersonStore(StateStore.inMemory(), { now: time.now });
+    await store.claimCreate('held@example.com', { token: 'a', until: at(70) });
+    await store.claimCreate('settled@example.com', { token: 'c', until: at(70) });
+    await store.update('settled@example.com', { settleClaim: 'c' });
+    time.advance(5);
+
+    expect(store.expireCreateClaims()).toBe(1);
+    const next = await store.claimCreate('held@example.com', { token: 'b', until: at(75) });
+
+    expect(next).toMatchObject({ claimed: true, unsettled: { token: 'a', at: START } });
+    expect((await store.get('settled@example.com'))!.createClaim).toBeUndefined();
+  });
+});
