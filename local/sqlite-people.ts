@@ -8,7 +8,7 @@
  * pruned as events are written.
  */
 import { declarationChange, expiresAt, historyLimit, patchedPerson } from '../lib/people/changes';
-import { claimChange } from '../lib/people/claims';
+import { claimChange, isLive } from '../lib/people/claims';
 import { personFromLegacy } from '../lib/people/legacy';
 import type { PersonStore } from '../lib/people/store';
 import {
@@ -147,7 +147,7 @@ export class SqlitePersonStore implements PersonStore {
       let expired = 0;
       for (const row of rows) {
         const person = JSON.parse(row.person) as Person;
-        if (!person.createClaim || Date.parse(person.createClaim.until) <= Date.parse(now)) continue;
+        if (!person.createClaim || !isLive(person.createClaim, now)) continue;
         this.#put({ ...person, createClaim: { ...person.createClaim, until: now } });
         expired += 1;
       }

@@ -20,7 +20,7 @@ export interface ClaimChange {
 }
 
 /** A held claim that has not yet expired at `now` belongs to its holder. */
-const isLive = (claim: CreateClaim, now: string): boolean => Date.parse(claim.until) > Date.parse(now);
+export const isLive = (claim: CreateClaim, now: string): boolean => Date.parse(claim.until) > Date.parse(now);
 
 /** Applies the claim rule to `person` (created when the product never heard of them). */
 export const claimChange = (
