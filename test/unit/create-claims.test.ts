@@ -10,6 +10,8 @@ import { MemoryPersonStore } from '../../lib/people/memory-store';
 import type { PersonStore } from '../../lib/people/store';
 import { SqlitePersonStore } from '../../local/sqlite-people';
 import { StateStore } from '../../local/state-store';
+import type { DynamoDbJsonClient } from '../../lib/commons/dynamodb-json-client';
+import { emailKey, type Item } from '../../lib/ledger/dynamodb-items';
 import { createLedgerTable, ledgerClient } from '../support/dynamodb';
 
 const START = '2026-11-01T00:00:00.000Z';
@@ -159,7 +161,12 @@ describe.each(STORES)('%s', (_name, make) => {
       createClaim: { token: 'a', until: at(30) },
     });
   });
+});
 
+// moto checks a condition and writes without a lock, so under concurrent requests two
+// conditional writes can both pass (17–25 of 150 four-way races). DynamoDB's condition is atomic:
+// there the race is played in order, with a taker whose read predates the holder's write.
+describe.each(STORES.filter(([name]) => !name.startsWith('DynamoDb')))('%s', (_name, make) => {
   it('grants exactly one of several takers at once', async () => {
     const store = make(() => new Date(START));
     const email = newEmail();
@@ -169,6 +176,61 @@ describe.each(STORES)('%s', (_name, make) => {
     );
 
     expect(outcomes.filter((outcome) => outcome.claimed)).toHaveLength(1);
+  });
+});
+
+/** The ledger client, except that its next GetItem answers `stale` (a read from before a write). */
+const clientReadingOnce = (stale: { Item?: Item }): DynamoDbJsonClient => {
+  let pending = true;
+  return new Proxy(ledgerClient, {
+    get(target, property, receiver) {
+      if (property === 'getItem' && pending) {
+        pending = false;
+        return async () => stale;
+      }
+      const value = Reflect.get(target, property, receiver) as unknown;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+};
+
+describe('DynamoDbPersonStore (moto): a taker whose read predates the holder’s claim', () => {
+  const now = () => new Date(START);
+  const holder = () => new DynamoDbPersonStore(table, { client: ledgerClient, now });
+  const itemOf = async (email: string) =>
+    (
+      await ledgerClient.getItem({
+        TableName: table,
+        Key: emailKey(email.toLowerCase()),
+        ConsistentRead: true,
+      })
+    ).Item;
+
+  it('loses on the condition when the person was new, reads again, and is refused', async () => {
+    const email = newEmail();
+    await holder().claimCreate(email, { token: 'a', until: at(30) });
+    const late = new DynamoDbPersonStore(table, { client: clientReadingOnce({}), now });
+
+    expect(await late.claimCreate(email, { token: 'b', until: at(30) })).toEqual({
+      claimed: false,
+      heldUntil: at(30),
+    });
+    expect((await holder().get(email))!.createClaim).toMatchObject({ token: 'a' });
+  });
+
+  it('loses on the condition when the person existed unclaimed, reads again, and is refused', async () => {
+    const email = newEmail();
+    await holder().claimCreate(email, { token: 'earlier', until: at(30) });
+    await holder().update(email, { settleClaim: 'earlier' });
+    const before = await itemOf(email);
+    await holder().claimCreate(email, { token: 'a', until: at(30) });
+    const late = new DynamoDbPersonStore(table, { client: clientReadingOnce({ Item: before }), now });
+
+    expect(await late.claimCreate(email, { token: 'b', until: at(30) })).toEqual({
+      claimed: false,
+      heldUntil: at(30),
+    });
+    expect((await holder().get(email))!.createClaim).toMatchObject({ token: 'a' });
   });
 });
 
