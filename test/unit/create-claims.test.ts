@@ -206,32 +206,34 @@ describe('DynamoDbPersonStore (moto): a taker whose read predates the holder’s
       })
     ).Item;
 
-  it('loses on the condition when the person was new, reads again, and is refused', async () => {
-    const email = newEmail();
-    await holder().claimCreate(email, { token: 'a', until: at(30) });
-    const late = new DynamoDbPersonStore(table, { client: clientReadingOnce({}), now });
+  /** What the late taker read: nothing (the person was new), or the person before the claim. */
+  const staleReads: [string, (email: string) => Promise<{ Item?: Item }>][] = [
+    ['was new', async () => ({})],
+    [
+      'existed unclaimed',
+      async (email) => {
+        await holder().claimCreate(email, { token: 'earlier', until: at(30) });
+        await holder().update(email, { settleClaim: 'earlier' });
+        return { Item: await itemOf(email) };
+      },
+    ],
+  ];
 
-    expect(await late.claimCreate(email, { token: 'b', until: at(30) })).toEqual({
-      claimed: false,
-      heldUntil: at(30),
-    });
-    expect((await holder().get(email))!.createClaim).toMatchObject({ token: 'a' });
-  });
+  it.each(staleReads)(
+    'loses on the condition when the person %s, reads again, and is refused',
+    async (_case, readBefore) => {
+      const email = newEmail();
+      const stale = await readBefore(email);
+      await holder().claimCreate(email, { token: 'a', until: at(30) });
+      const late = new DynamoDbPersonStore(table, { client: clientReadingOnce(stale), now });
 
-  it('loses on the condition when the person existed unclaimed, reads again, and is refused', async () => {
-    const email = newEmail();
-    await holder().claimCreate(email, { token: 'earlier', until: at(30) });
-    await holder().update(email, { settleClaim: 'earlier' });
-    const before = await itemOf(email);
-    await holder().claimCreate(email, { token: 'a', until: at(30) });
-    const late = new DynamoDbPersonStore(table, { client: clientReadingOnce({ Item: before }), now });
-
-    expect(await late.claimCreate(email, { token: 'b', until: at(30) })).toEqual({
-      claimed: false,
-      heldUntil: at(30),
-    });
-    expect((await holder().get(email))!.createClaim).toMatchObject({ token: 'a' });
-  });
+      expect(await late.claimCreate(email, { token: 'b', until: at(30) })).toEqual({
+        claimed: false,
+        heldUntil: at(30),
+      });
+      expect((await holder().get(email))!.createClaim).toMatchObject({ token: 'a' });
+    },
+  );
 });
 
 describe('SqlitePersonStore at the start of `npm start`', () => {
